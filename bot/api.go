@@ -1,0 +1,392 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+)
+
+// APIConfig configures API.
+type APIConfig struct {
+	BotToken string
+	// AppToken (xapp-…) is only needed by the Socket Mode runtime, which
+	// builds its socketmode client on Client() and opens connections with it.
+	AppToken string
+	// APIURL is the Web API base URL ending in "/" (slack-go appends the
+	// method name), e.g. https://slack.com/api/ or a test server. Empty means
+	// Slack's.
+	APIURL     string
+	HTTPClient *http.Client // optional; default has a 30 s timeout
+	Log        zerolog.Logger
+	Metrics    *Metrics // may be nil
+	// MaxRetries bounds the retries after a 429, 5xx or network error: 0
+	// means the default of 3, a negative value means no retries.
+	MaxRetries int
+	// Limits override per-method client-side rate limits (per minute) for
+	// tests and benchmarks; see defaultLimits and PerChannelLimitKey.
+	Limits map[string]Limit
+}
+
+// API implements the Slack port with slack-go. It paces calls to Slack's
+// rate-limit tiers on the client side, honours Retry-After across all
+// callers of a method, retries transient failures, and caches users.info,
+// so that handlers and jobs can call it freely.
+type API struct {
+	client      *slack.Client
+	http        *http.Client
+	log         zerolog.Logger
+	metrics     *Metrics
+	maxRetries  int
+	limits      *limiters
+	users       *userCache
+	backoffBase time.Duration // first 5xx/network backoff; tests shorten it
+}
+
+var _ Slack = (*API)(nil)
+
+const (
+	defaultMaxRetries = 3
+	backoffCap        = 10 * time.Second
+	userCacheTTL      = 5 * time.Minute
+	respondMethod     = "response_url" // metrics label for Respond
+)
+
+// NewAPI returns an API for the bot token in cfg.
+func NewAPI(cfg APIConfig) *API {
+	hc := cfg.HTTPClient
+	if hc == nil {
+		// slack-go's default client has no timeout: a stuck connection
+		// would hold a handler (and its rate-limit token) forever.
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(hc)}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	retries := cfg.MaxRetries
+	switch {
+	case retries == 0:
+		retries = defaultMaxRetries
+	case retries < 0:
+		retries = 0
+	}
+	return &API{
+		client:      slack.New(cfg.BotToken, opts...),
+		http:        hc,
+		log:         cfg.Log,
+		metrics:     cfg.Metrics,
+		maxRetries:  retries,
+		limits:      newLimiters(cfg.Limits, time.Now),
+		users:       newUserCache(userCacheTTL, time.Now),
+		backoffBase: 500 * time.Millisecond,
+	}
+}
+
+// Client returns the underlying slack-go client; the Socket Mode runtime
+// builds its socketmode client on it. Calls made through it directly bypass
+// the rate limiting and retries of API.
+func (a *API) Client() *slack.Client { return a.client }
+
+// PostMessage posts msg to channel. A user id as channel posts into the
+// app's DM with that user, which saves a (Tier 3) conversations.open.
+func (a *API) PostMessage(ctx context.Context, channel string, msg Message) (string, error) {
+	var ts string
+	err := a.call(ctx, "chat.postMessage", channel, func(ctx context.Context) (err error) {
+		_, ts, err = a.client.PostMessageContext(ctx, channel, msgOptions(msg, false)...)
+		return err
+	})
+	return ts, err
+}
+
+// PostEphemeral shows msg to user only, in channel.
+func (a *API) PostEphemeral(ctx context.Context, channel, user string, msg Message) error {
+	return a.call(ctx, "chat.postEphemeral", "", func(ctx context.Context) error {
+		_, err := a.client.PostEphemeralContext(ctx, channel, user, msgOptions(msg, false)...)
+		return err
+	})
+}
+
+// UpdateMessage replaces the message at ts with msg, blocks included: a
+// text-only msg clears the old blocks rather than leaving them stale.
+func (a *API) UpdateMessage(ctx context.Context, channel, ts string, msg Message) error {
+	return a.call(ctx, "chat.update", "", func(ctx context.Context) error {
+		_, _, _, err := a.client.UpdateMessageContext(ctx, channel, ts, msgOptions(msg, true)...)
+		return err
+	})
+}
+
+func msgOptions(msg Message, replaceBlocks bool) []slack.MsgOption {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
+	if len(msg.Blocks) > 0 || replaceBlocks {
+		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
+	}
+	return opts
+}
+
+// respondBody is what a response_url accepts.
+type respondBody struct {
+	Text            string        `json:"text"`
+	Blocks          []slack.Block `json:"blocks,omitempty"`
+	ResponseType    string        `json:"response_type"`
+	ReplaceOriginal bool          `json:"replace_original"`
+}
+
+// Respond posts msg to an interaction's response_url. Slack's method tiers
+// do not apply (the URL allows 5 uses in 30 minutes), so it is not paced,
+// but 5xx and network errors are retried like any other call. The bot token
+// is not sent: the URL itself is the credential, and so it is kept out of
+// errors too.
+func (a *API) Respond(ctx context.Context, responseURL string, msg Message) error {
+	rt := "ephemeral"
+	if msg.InChannel {
+		rt = "in_channel"
+	}
+	body, err := json.Marshal(respondBody{Text: msg.Text, Blocks: msg.Blocks, ResponseType: rt, ReplaceOriginal: msg.ReplaceOriginal})
+	if err != nil {
+		return fmt.Errorf("slack %s: encode: %w", respondMethod, err)
+	}
+	return a.call(ctx, respondMethod, "", func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+		if err != nil {
+			return errors.New("invalid response_url")
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := a.http.Do(req)
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err // drop the URL
+			}
+			return transportError{err}
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+		if resp.StatusCode != http.StatusOK {
+			if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+				return slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
+			}
+			// e.g. 404 "expired_url", 410 "used_url".
+			return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(data)))
+		}
+		var r slack.SlackResponse // Slack answers "ok" as text or JSON.
+		if json.Unmarshal(data, &r) == nil && !r.Ok && r.Error != "" {
+			return slack.SlackErrorResponse{Err: r.Error}
+		}
+		return nil
+	})
+}
+
+// OpenView opens a modal; call it before any slow work (trigger ids last 3 s).
+func (a *API) OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (View, error) {
+	return a.view(ctx, "views.open", func(ctx context.Context) (*slack.ViewResponse, error) {
+		return a.client.OpenViewContext(ctx, triggerID, view)
+	})
+}
+
+// UpdateView replaces a modal; a non-empty hash makes Slack refuse the
+// update ("hash_conflict") if the view changed meanwhile.
+func (a *API) UpdateView(ctx context.Context, viewID, hash string, view slack.ModalViewRequest) (View, error) {
+	return a.view(ctx, "views.update", func(ctx context.Context) (*slack.ViewResponse, error) {
+		return a.client.UpdateViewContext(ctx, view, "", hash, viewID)
+	})
+}
+
+// PushView pushes a modal onto the open stack.
+func (a *API) PushView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (View, error) {
+	return a.view(ctx, "views.push", func(ctx context.Context) (*slack.ViewResponse, error) {
+		return a.client.PushViewContext(ctx, triggerID, view)
+	})
+}
+
+func (a *API) view(ctx context.Context, method string, fn func(context.Context) (*slack.ViewResponse, error)) (View, error) {
+	var v View
+	err := a.call(ctx, method, "", func(ctx context.Context) error {
+		resp, err := fn(ctx)
+		if err == nil && resp != nil {
+			v = View{ID: resp.ID, Hash: resp.Hash}
+		}
+		return err
+	})
+	return v, err
+}
+
+// PublishHome publishes the user's App Home tab.
+func (a *API) PublishHome(ctx context.Context, userID string, view slack.HomeTabViewRequest) error {
+	return a.call(ctx, "views.publish", "", func(ctx context.Context) error {
+		_, err := a.client.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
+		return err
+	})
+}
+
+// UserInfo returns a user, cached for a few minutes because every
+// time-zone rendering asks; concurrent misses for one user share one call.
+func (a *API) UserInfo(ctx context.Context, userID string) (User, error) {
+	return a.users.get(ctx, userID, func(ctx context.Context) (User, error) {
+		var u *slack.User
+		err := a.call(ctx, "users.info", "", func(ctx context.Context) (err error) {
+			u, err = a.client.GetUserInfoContext(ctx, userID)
+			return err
+		})
+		if err != nil {
+			return User{}, err
+		}
+		return User{
+			ID: u.ID, Name: u.Name, RealName: u.RealName,
+			TZ: u.TZ, TZOffset: u.TZOffset,
+			IsBot: u.IsBot, Deleted: u.Deleted, IsAdmin: u.IsAdmin,
+		}, nil
+	})
+}
+
+// UserGroupMembers returns the user ids in a user group (usergroups.users.list).
+func (a *API) UserGroupMembers(ctx context.Context, groupID string) ([]string, error) {
+	var users []string
+	err := a.call(ctx, "usergroups.users.list", "", func(ctx context.Context) (err error) {
+		users, err = a.client.GetUserGroupMembersContext(ctx, groupID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return users, nil
+}
+
+// maxMemberPages stops a cursor loop that Slack never ends (200k members).
+const maxMemberPages = 200
+
+// ChannelMembers returns all member ids of a channel, following the cursor.
+func (a *API) ChannelMembers(ctx context.Context, channelID string) ([]string, error) {
+	var all []string
+	params := &slack.GetUsersInConversationParameters{ChannelID: channelID, Limit: 1000}
+	for range maxMemberPages {
+		var page []string
+		var next string
+		err := a.call(ctx, "conversations.members", "", func(ctx context.Context) (err error) {
+			page, next, err = a.client.GetUsersInConversationContext(ctx, params)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all, nil
+		}
+		params.Cursor = next
+	}
+	return nil, fmt.Errorf("slack conversations.members: more than %d pages", maxMemberPages)
+}
+
+// transportError marks a failure to talk to Slack at all (connection
+// refused, reset, timeout): worth retrying like a 5xx.
+type transportError struct{ err error }
+
+func (e transportError) Error() string { return e.err.Error() }
+func (e transportError) Unwrap() error { return e.err }
+
+// Statuses of SlackCalls. Transport failures count as 5xx: either way
+// Slack was not reachable.
+const (
+	statusOK    = "ok"
+	statusError = "error"
+	status429   = "429"
+	status5xx   = "5xx"
+)
+
+// classify says how a call ended and, for a 429, how long Slack asked us to
+// wait (0 if it did not say).
+func classify(err error) (status string, retryAfter time.Duration) {
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	var te transportError
+	var ue *url.Error
+	var ne net.Error
+	switch {
+	case err == nil:
+		return statusOK, 0
+	case errors.As(err, &rl):
+		return status429, rl.RetryAfter
+	case errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests:
+		return status429, 0
+	case errors.As(err, &sc) && sc.Code >= 500:
+		return status5xx, 0
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return statusError, 0 // the caller gave up; not Slack's fault
+	case errors.As(err, &te), errors.As(err, &ue), errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF):
+		return status5xx, 0
+	default:
+		return statusError, 0
+	}
+}
+
+// call runs fn, one HTTP call to method, after the rate limiters allow it,
+// and retries it on 429 (after Retry-After, which also holds back every
+// other caller of method), 5xx and network errors (with exponential
+// backoff) up to maxRetries times. Slack's own errors ("ok":false) are not
+// retried: they would fail the same way again. Every attempt is counted in
+// SlackCalls. Errors name the method and never contain the token.
+func (a *API) call(ctx context.Context, method, channel string, fn func(context.Context) error) error {
+	for attempt := 0; ; attempt++ {
+		if err := a.limits.wait(ctx, method, channel); err != nil {
+			return fmt.Errorf("slack %s: %w", method, err)
+		}
+		err := fn(ctx)
+		status, retryAfter := classify(err)
+		a.record(method, status)
+		switch {
+		case status == statusOK:
+			return nil
+		case status == statusError:
+			return fmt.Errorf("slack %s: %w", method, err)
+		case ctx.Err() != nil:
+			return fmt.Errorf("slack %s: %w (after %w)", method, ctx.Err(), err)
+		case attempt >= a.maxRetries:
+			return fmt.Errorf("slack %s: %w after %d attempts: %w", method, ErrUnavailable, attempt+1, err)
+		}
+		wait := retryAfter
+		if wait <= 0 {
+			wait = a.backoff(attempt)
+		}
+		a.log.Warn().Err(err).Str("method", method).Str("status", status).Int("attempt", attempt+1).
+			Dur("retry_in", wait).Msg("slack call failed; retrying")
+		if status == status429 && method != respondMethod {
+			// Everyone waits: the retry below goes through limits.wait too.
+			a.limits.block(method, wait)
+			continue
+		}
+		if serr := sleepCtx(ctx, time.Now(), wait); serr != nil {
+			return fmt.Errorf("slack %s: %w after %d attempts (%w): %w", method, ErrUnavailable, attempt+1, serr, err)
+		}
+	}
+}
+
+// backoff returns the wait before retry attempt+1: exponential, capped,
+// with jitter so that callers that failed together don't retry together.
+func (a *API) backoff(attempt int) time.Duration {
+	d := a.backoffBase << min(attempt, 16)
+	if d <= 0 || d > backoffCap {
+		d = backoffCap
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func (a *API) record(method, status string) {
+	if a.metrics != nil && a.metrics.SlackCalls != nil {
+		a.metrics.SlackCalls.WithLabelValues(method, status).Inc()
+	}
+}

@@ -1,0 +1,77 @@
+package bot
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// userFacing is implemented by errors whose message is meant for the person
+// who asked: domain packages define such errors without importing bot.
+type userFacing interface {
+	error
+	UserMessage() string
+}
+
+// UserError is an error shown to the user as it is.
+type UserError struct{ Msg string }
+
+func (e *UserError) Error() string       { return e.Msg }
+func (e *UserError) UserMessage() string { return e.Msg }
+
+// Errorf returns an error whose message the user sees.
+func Errorf(format string, args ...any) error {
+	return &UserError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrors are validation errors of a modal submission, keyed by block id;
+// the runtime answers them with response_action "errors" so they show inline
+// and the user's other input is kept.
+type FieldErrors map[string]string
+
+func (e FieldErrors) Error() string {
+	parts := make([]string, 0, len(e))
+	for k, v := range e {
+		parts = append(parts, k+": "+v)
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// ErrUnavailable marks errors caused by a dependency that is down (the
+// database, Slack); the user is asked to retry rather than shown a ref.
+var ErrUnavailable = errors.New("temporarily unavailable")
+
+// temporary is implemented by errors of dependencies that may recover.
+type temporary interface{ Temporary() bool }
+
+// newRef returns a short reference that ties a user's error message to the
+// log line with the details.
+func newRef() string {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// errorReply turns a handler error into what the user sees, and reports
+// whether the error is the bot's fault (to be logged with a ref).
+func errorReply(req *Request, err error) (reply *Reply, internal bool, ref string) {
+	var fe FieldErrors
+	if errors.As(err, &fe) && req.Kind == KindViewSubmission {
+		return &Reply{ViewErrors: fe}, false, ""
+	}
+	var uf userFacing
+	if errors.As(err, &uf) {
+		return Say(uf.UserMessage()), false, ""
+	}
+	var tmp temporary
+	if errors.Is(err, ErrUnavailable) || (errors.As(err, &tmp) && tmp.Temporary()) {
+		return Say(":hourglass: platformbot is temporarily unavailable. Please try again in a minute."), true, ""
+	}
+	ref = newRef()
+	return Say(fmt.Sprintf(":warning: Something went wrong (ref %s). The platform team can look it up.", ref)), true, ref
+}

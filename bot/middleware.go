@@ -1,0 +1,97 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Chain is the standard middleware order, outermost first: turn errors into
+// replies and log each request, recover panics, bound the run time.
+func Chain(log zerolog.Logger, m *Metrics, timeout time.Duration) []Middleware {
+	return []Middleware{Errors(log, m), Recover(), Timeout(timeout)}
+}
+
+// Errors logs every request with its outcome and turns errors into replies:
+// user-facing errors are shown as they are; anything else becomes "something
+// went wrong (ref X)" for the user and one error line with the same ref.
+func Errors(log zerolog.Logger, m *Metrics) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, req *Request) (*Reply, error) {
+			start := time.Now()
+			reply, err := next(ctx, req)
+			elapsed := time.Since(start)
+			outcome := "ok"
+			ev := log.Debug()
+			if err != nil {
+				var internal bool
+				var ref string
+				reply, internal, ref = errorReply(req, err)
+				outcome = "refused"
+				ev = log.Info()
+				if internal {
+					outcome = "error"
+					ev = log.Error().Str("ref", ref)
+					var p *panicError
+					if errors.As(err, &p) {
+						ev = ev.Bytes("stack", p.stack)
+					}
+					if m != nil {
+						m.HandlerErrors.WithLabelValues(req.Route()).Inc()
+					}
+				}
+				ev = ev.Err(err)
+			}
+			if m != nil {
+				m.HandlerTime.WithLabelValues(string(req.Kind)).Observe(elapsed.Seconds())
+			}
+			if ev.Enabled() {
+				ev.Str("envelope_id", req.EnvelopeID).Str("type", string(req.Kind)).
+					Str("team", req.TeamID).Str("user", req.UserID).Str("route", req.Route()).
+					Dur("duration", elapsed).Str("outcome", outcome).Msg("request")
+			}
+			return reply, nil
+		}
+	}
+}
+
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+// Recover turns a panic in a handler into an error carrying the stack, so one
+// bad handler never ends the bot.
+func Recover() Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, req *Request) (reply *Reply, err error) {
+			defer func() {
+				if v := recover(); v != nil {
+					reply, err = nil, &panicError{value: v, stack: debug.Stack()}
+				}
+			}()
+			return next(ctx, req)
+		}
+	}
+}
+
+// Timeout bounds a handler's run time; follow-up work that needs longer
+// belongs in a scheduled job or the pending-send queue.
+func Timeout(d time.Duration) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, req *Request) (*Reply, error) {
+			if d <= 0 {
+				return next(ctx, req)
+			}
+			ctx, cancel := context.WithTimeout(ctx, d)
+			defer cancel()
+			return next(ctx, req)
+		}
+	}
+}

@@ -1,0 +1,450 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// maxAckBytes keeps ack payloads under Slack's 20 KB limit; larger replies
+// go through response_url.
+const maxAckBytes = 19 * 1024
+
+// RuntimeConfig configures the Socket Mode runtime.
+type RuntimeConfig struct {
+	API    *slack.Client // built with the bot token and the app token
+	Router *Router
+	Slack  Slack // for follow-ups through response_url and ephemerals
+	Log    zerolog.Logger
+	Dedup  EventDeduper // nil: remember recent event ids in memory
+
+	Metrics *Metrics
+	Workers int // concurrent handlers; default 64
+	Queue   int // envelopes waiting for a worker; default 1024
+	// AckBudget is how long a slash command or view submission may take
+	// before it is acked without its reply (which then follows through
+	// response_url). Default 2 s, inside Slack's 3 s.
+	AckBudget time.Duration
+	// ShutdownTimeout bounds how long in-flight envelopes may finish.
+	ShutdownTimeout time.Duration
+	// PingInterval is how long slack-go waits for Slack's ping before it
+	// reconnects (default 30 s). SilenceTimeout is our own watchdog on the
+	// last frame read from the socket (default 2 × PingInterval).
+	PingInterval   time.Duration
+	SilenceTimeout time.Duration
+}
+
+// EventDeduper remembers Events API event ids: Slack delivers at least once.
+type EventDeduper interface {
+	// FirstSeen records id and reports whether it was new.
+	FirstSeen(ctx context.Context, eventID string) (bool, error)
+}
+
+// Runtime connects to Slack over Socket Mode and serves envelopes through a
+// Router. It drains slack-go's event channel at once (a stalled reader
+// misses Slack's pings), hands envelopes to a bounded worker pool, acks
+// within the budget, reconnects, and shuts down gracefully.
+type Runtime struct {
+	cfg    RuntimeConfig
+	client *socketmode.Client
+
+	mu       sync.RWMutex // guards queue close against enqueue
+	queue    chan envelope
+	draining bool
+
+	connected atomic.Bool
+	lastFrame atomic.Int64 // unix nanos of the last byte read from the socket
+	restarts  atomic.Int64
+}
+
+type envelope struct {
+	evt      socketmode.Event
+	received time.Time
+}
+
+// NewRuntime returns a runtime; Run connects.
+func NewRuntime(cfg RuntimeConfig) *Runtime {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 64
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = 1024
+	}
+	if cfg.AckBudget <= 0 {
+		cfg.AckBudget = 2 * time.Second
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = 30 * time.Second
+	}
+	if cfg.SilenceTimeout <= 0 {
+		cfg.SilenceTimeout = 2 * cfg.PingInterval
+	}
+	if cfg.Dedup == nil {
+		cfg.Dedup = newMemoryDedup(10000)
+	}
+	rt := &Runtime{cfg: cfg, queue: make(chan envelope, cfg.Queue)}
+	dialer := &websocket.Dialer{
+		HandshakeTimeout: 10 * time.Second,
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &watchedConn{Conn: c, last: &rt.lastFrame}, nil
+		},
+	}
+	rt.client = socketmode.New(cfg.API,
+		socketmode.OptionDialer(dialer),
+		socketmode.OptionPingInterval(cfg.PingInterval),
+		socketmode.OptionLog(debugLog{cfg.Log}),
+	)
+	return rt
+}
+
+// Ready reports whether the socket is connected and has not gone silent.
+func (rt *Runtime) Ready(context.Context) error {
+	if !rt.connected.Load() {
+		return errors.New("not connected to Slack")
+	}
+	if silent := time.Since(time.Unix(0, rt.lastFrame.Load())); silent > rt.cfg.SilenceTimeout {
+		return fmt.Errorf("no frame from Slack for %s", silent.Round(time.Second))
+	}
+	return nil
+}
+
+// Run serves until ctx is cancelled, then stops taking envelopes, lets the
+// in-flight ones finish (bounded by ShutdownTimeout) and closes the socket.
+func (rt *Runtime) Run(ctx context.Context) error {
+	connCtx, closeConn := context.WithCancel(context.Background())
+	defer closeConn()
+	fatal := make(chan error, 1)
+	go rt.supervise(connCtx, fatal)
+
+	var workers sync.WaitGroup
+	for range rt.cfg.Workers {
+		workers.Go(func() {
+			for env := range rt.queue {
+				rt.handle(connCtx, env)
+			}
+		})
+	}
+	drained := make(chan struct{})
+	go func() { rt.drain(connCtx); close(drained) }()
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-fatal:
+	}
+	rt.mu.Lock()
+	rt.draining = true
+	close(rt.queue)
+	rt.mu.Unlock()
+	done := make(chan struct{})
+	go func() { workers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(rt.cfg.ShutdownTimeout):
+		rt.cfg.Log.Warn().Dur("timeout", rt.cfg.ShutdownTimeout).Msg("shutdown: in-flight envelopes did not finish in time")
+	}
+	time.Sleep(100 * time.Millisecond) // let the last acks leave the socket
+	closeConn()
+	<-drained
+	rt.connected.Store(false)
+	return err
+}
+
+// supervise keeps a connection open: slack-go reconnects on disconnect
+// messages and missed pings by itself; this loop restarts it when it gives
+// up and when our silence watchdog fires.
+func (rt *Runtime) supervise(ctx context.Context, fatal chan<- error) {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		runCtx, cancel := context.WithCancel(ctx)
+		errc := make(chan error, 1)
+		rt.lastFrame.Store(time.Now().UnixNano())
+		go func() { errc <- rt.client.RunContext(runCtx) }()
+		watchdog := time.NewTicker(rt.cfg.SilenceTimeout / 4)
+		var err error
+	wait:
+		for {
+			select {
+			case err = <-errc:
+				break wait
+			case <-watchdog.C:
+				if silent := time.Since(time.Unix(0, rt.lastFrame.Load())); silent > rt.cfg.SilenceTimeout {
+					rt.cfg.Log.Warn().Dur("silent_for", silent).Msg("socket mode connection went silent; reconnecting")
+					rt.connected.Store(false)
+					cancel()
+					<-errc
+					break wait
+				}
+			}
+		}
+		watchdog.Stop()
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		rt.restarts.Add(1)
+		if err != nil {
+			var slackErr slack.SlackErrorResponse
+			if errors.As(err, &slackErr) && (slackErr.Err == "invalid_auth" || slackErr.Err == "not_authed" || slackErr.Err == "token_revoked" || slackErr.Err == "account_inactive") {
+				fatal <- fmt.Errorf("SLACK_APP_TOKEN was rejected by Slack (%s)", slackErr.Err)
+				return
+			}
+			rt.cfg.Log.Warn().Err(err).Dur("retry_in", backoff).Msg("socket mode connection failed")
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, time.Minute)
+			continue
+		}
+		backoff = time.Second
+	}
+}
+
+// drain reads slack-go's event channel without ever blocking on handlers.
+func (rt *Runtime) drain(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case evt := <-rt.client.Events:
+			rt.onEvent(evt)
+		}
+	}
+}
+
+func (rt *Runtime) onEvent(evt socketmode.Event) {
+	log := rt.cfg.Log
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		rt.connected.Store(false)
+		log.Info().Msg("connecting to Slack")
+	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
+		if !rt.connected.Swap(true) {
+			log.Info().Msg("connected to Slack over Socket Mode")
+		}
+	case socketmode.EventTypeConnectionError:
+		rt.connected.Store(false)
+		log.Warn().Interface("error", evt.Data).Msg("socket mode connection error")
+	case socketmode.EventTypeInvalidAuth:
+		log.Error().Msg("Slack rejected the app token (invalid_auth)")
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		log.Warn().Str("type", string(evt.Type)).Msg("socket mode error")
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		rt.enqueue(envelope{evt: evt, received: time.Now()})
+	}
+}
+
+func (rt *Runtime) enqueue(env envelope) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if !rt.draining {
+		select {
+		case rt.queue <- env:
+			return
+		default:
+		}
+	}
+	// Busy or shutting down. Events are left unacked so Slack redelivers
+	// them (to another replica); people get an honest answer at once.
+	typ := string(env.evt.Type)
+	if env.evt.Type == socketmode.EventTypeEventsAPI || env.evt.Request == nil {
+		rt.count(typ, "deferred")
+		return
+	}
+	var payload any
+	if env.evt.Type == socketmode.EventTypeSlashCommand {
+		payload = messagePayload(Message{Text: ":hourglass: platformbot is busy or restarting. Please try again in a moment."})
+	}
+	rt.ack(env, payload)
+	rt.count(typ, "busy")
+}
+
+// handle serves one envelope: ack first (or with the reply when it is ready
+// within the budget), then follow up.
+func (rt *Runtime) handle(connCtx context.Context, env envelope) {
+	req, err := requestFrom(env.evt)
+	if err != nil || req == nil {
+		rt.ack(env, nil)
+		rt.count(string(env.evt.Type), "ignored")
+		if err != nil {
+			rt.cfg.Log.Warn().Err(err).Msg("unreadable envelope")
+		}
+		return
+	}
+	ctx := context.WithoutCancel(connCtx) // in-flight work finishes on shutdown
+	switch req.Kind {
+	case KindCommand, KindViewSubmission:
+		rt.serveWithBudget(ctx, env, req)
+	case KindEvent:
+		rt.ack(env, nil)
+		if req.EventID != "" {
+			first, err := rt.cfg.Dedup.FirstSeen(ctx, req.EventID)
+			if err != nil {
+				rt.cfg.Log.Warn().Err(err).Str("event_id", req.EventID).Msg("event dedup unavailable; handling anyway")
+			} else if !first {
+				rt.count(string(req.Kind), "duplicate")
+				return
+			}
+		}
+		rt.Serve(ctx, req)
+	default:
+		rt.ack(env, nil) // block actions: Slack ignores ack payloads
+		reply := rt.Serve(ctx, req)
+		rt.followUp(ctx, req, reply)
+	}
+}
+
+// serveWithBudget runs the handler while a timer guarantees the ack: if the
+// handler answers in time its reply rides in the ack; otherwise the envelope
+// is acked empty at the deadline and the reply follows.
+func (rt *Runtime) serveWithBudget(ctx context.Context, env envelope, req *Request) {
+	var once sync.Once
+	late := false
+	timer := time.AfterFunc(rt.cfg.AckBudget, func() {
+		once.Do(func() { late = true; rt.ack(env, nil) })
+	})
+	reply := rt.Serve(ctx, req)
+	timer.Stop()
+	sent := false
+	once.Do(func() {
+		payload := ackPayload(req, reply)
+		if payload != nil {
+			if b, err := json.Marshal(payload); err != nil || len(b) > maxAckBytes {
+				payload = nil
+			}
+		}
+		rt.ack(env, payload)
+		sent = payload != nil
+	})
+	if late {
+		rt.count(string(req.Kind), "late")
+	}
+	if !sent {
+		rt.followUp(ctx, req, reply)
+	}
+}
+
+// Serve runs a request through the router, never returning an error: the
+// middleware has already turned errors into replies.
+func (rt *Runtime) Serve(ctx context.Context, req *Request) *Reply {
+	reply, err := rt.cfg.Router.Serve(ctx, req)
+	if err != nil {
+		rt.cfg.Log.Error().Err(err).Str("route", req.Route()).Msg("unhandled error")
+		rt.count(string(req.Kind), "error")
+		return nil
+	}
+	rt.count(string(req.Kind), "ok")
+	return reply
+}
+
+// followUp delivers a reply that could not ride in the ack.
+func (rt *Runtime) followUp(ctx context.Context, req *Request, reply *Reply) {
+	if reply == nil || (reply.Text == "" && len(reply.Blocks) == 0) {
+		if reply != nil && reply.ViewErrors != nil && req.UserID != "" {
+			// The modal closed before its errors were ready: tell the user.
+			reply = Say(fmt.Sprintf(":warning: Your form could not be submitted: %v", FieldErrors(reply.ViewErrors)))
+		} else {
+			return
+		}
+	}
+	var err error
+	switch {
+	case req.ResponseURL != "":
+		err = rt.cfg.Slack.Respond(ctx, req.ResponseURL, reply.Message)
+	case req.ChannelID != "" && !reply.InChannel:
+		err = rt.cfg.Slack.PostEphemeral(ctx, req.ChannelID, req.UserID, reply.Message)
+	case req.ChannelID != "":
+		_, err = rt.cfg.Slack.PostMessage(ctx, req.ChannelID, reply.Message)
+	default:
+		_, err = rt.cfg.Slack.PostMessage(ctx, req.UserID, reply.Message)
+	}
+	if err != nil {
+		rt.cfg.Log.Error().Err(err).Str("route", req.Route()).Str("user", req.UserID).Msg("follow-up reply failed")
+	}
+}
+
+func (rt *Runtime) ack(env envelope, payload any) {
+	if env.evt.Request == nil {
+		return
+	}
+	if err := rt.client.Ack(*env.evt.Request, payload); err != nil {
+		rt.cfg.Log.Warn().Err(err).Str("envelope_id", env.evt.Request.EnvelopeID).Msg("ack failed")
+		return
+	}
+	if rt.cfg.Metrics != nil {
+		rt.cfg.Metrics.AckLatency.Observe(time.Since(env.received).Seconds())
+	}
+}
+
+func (rt *Runtime) count(typ, outcome string) {
+	if rt.cfg.Metrics != nil {
+		rt.cfg.Metrics.Envelopes.WithLabelValues(typ, outcome).Inc()
+	}
+}
+
+// watchedConn records when bytes last arrived, including Slack's pings,
+// which the silence watchdog and /readyz read.
+type watchedConn struct {
+	net.Conn
+	last *atomic.Int64
+}
+
+func (c *watchedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.last.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+// debugLog sends slack-go's own logging to zerolog at debug level.
+type debugLog struct{ l zerolog.Logger }
+
+func (d debugLog) Output(_ int, s string) error {
+	d.l.Debug().Str("component", "slack-go").Msg(s)
+	return nil
+}
+
+// memoryDedup remembers the last n event ids of this process.
+type memoryDedup struct {
+	mu   sync.Mutex
+	seen map[string]struct{}
+	ring []string
+	next int
+}
+
+func newMemoryDedup(n int) *memoryDedup {
+	return &memoryDedup{seen: make(map[string]struct{}, n), ring: make([]string, n)}
+}
+
+func (d *memoryDedup) FirstSeen(_ context.Context, id string) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.seen[id]; ok {
+		return false, nil
+	}
+	delete(d.seen, d.ring[d.next])
+	d.ring[d.next] = id
+	d.next = (d.next + 1) % len(d.ring)
+	d.seen[id] = struct{}{}
+	return true, nil
+}

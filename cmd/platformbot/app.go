@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot"
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/httpapi"
+	"github.com/platformbot/platformbot/schedule"
+	"github.com/platformbot/platformbot/storage"
+)
+
+// Main is the whole program, shared by the binary and the end-to-end tests:
+// Open wires everything, Run serves, Close tears down. `run` and `console`
+// build the same Main and differ only in the Slack port they plug in.
+type Main struct {
+	Env    Env
+	Config *config.Config
+	Log    zerolog.Logger
+	Clock  clockwork.Clock // tests pass a fake clock
+
+	Registry  *prometheus.Registry
+	Metrics   *bot.Metrics
+	DB        *storage.DB
+	Slack     bot.Slack // set before Open by console and tests; else the Web API
+	Admins    *bot.Admins
+	Router    *bot.Router
+	Home      *handlers.Home
+	Scheduler *schedule.Scheduler
+	HTTP      *httpapi.Server
+	Runtime   *bot.Runtime
+
+	closers []func() error
+}
+
+// loadConfig reads PLATFORMBOT_CONFIG, else ./platformbot.yaml, else the
+// built-in example.
+func loadConfig(path string, log zerolog.Logger) (*config.Config, error) {
+	if path != "" {
+		return config.Load(path)
+	}
+	if _, err := os.Stat("platformbot.yaml"); err == nil {
+		return config.Load("platformbot.yaml")
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	log.Info().Msg("no platformbot.yaml and PLATFORMBOT_CONFIG unset: using the built-in example configuration")
+	return config.Parse("built-in platformbot.example.yaml", platformbot.ExampleConfig)
+}
+
+// Open loads configuration, opens and migrates the database, and wires the
+// router, features, scheduler and HTTP server. It starts nothing.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Config == nil {
+		cfg, err := loadConfig(m.Env.ConfigPath, m.Log)
+		if err != nil {
+			return err
+		}
+		m.Config = cfg
+	}
+	if m.Clock == nil {
+		m.Clock = clockwork.NewRealClock()
+	}
+	m.Registry = prometheus.NewRegistry()
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Metrics = bot.NewMetrics(m.Registry)
+
+	db, err := storage.Open(ctx, m.Env.DatabaseURL, storage.Options{})
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	m.closers = append(m.closers, db.Close)
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+
+	if m.Slack == nil {
+		m.Slack = bot.NewAPI(bot.APIConfig{BotToken: m.Env.BotToken, APIURL: m.Env.APIURL, Log: m.Log, Metrics: m.Metrics})
+	}
+	m.Admins = &bot.Admins{Users: m.Config.Admins.Users, Group: m.Config.Admins.UserGroup, Slack: m.Slack}
+	m.Router = bot.NewRouter(m.Admins, bot.Chain(m.Log, m.Metrics, 30*time.Second)...)
+	handlers.RegisterCommands(m.Router, m.Config.Slack.Commands)
+	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
+	m.Home.Register(m.Router)
+
+	m.Scheduler, err = schedule.New(schedule.Options{Log: m.Log, Registry: m.Registry, Clock: m.Clock})
+	if err != nil {
+		return err
+	}
+	m.HTTP = httpapi.New(m.Log, m.Registry)
+	m.HTTP.AddCheck("database", db.Ping)
+
+	for _, wire := range []func(context.Context) error{m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics} {
+		if err := wire(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run connects to Slack over Socket Mode and serves until ctx is done.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.HTTP.Start(m.Env.HTTPAddr); err != nil {
+		return fmt.Errorf("HTTP_ADDR: cannot listen on %s: %w", m.Env.HTTPAddr, err)
+	}
+	m.Log.Info().Str("addr", m.HTTP.Addr()).Msg("http server listening")
+	api := slack.New(m.Env.BotToken, slack.OptionAppLevelToken(m.Env.AppToken), slack.OptionAPIURL(m.Env.APIURL))
+	m.Runtime = bot.NewRuntime(bot.RuntimeConfig{
+		API: api, Router: m.Router, Slack: m.Slack, Log: m.Log, Metrics: m.Metrics,
+		Dedup: storage.NewEventDedup(m.DB),
+	})
+	m.HTTP.AddCheck("slack", m.Runtime.Ready)
+	m.Scheduler.Start()
+	err := m.Runtime.Run(ctx)
+	m.shutdown()
+	return err
+}
+
+// shutdown stops the scheduler and the HTTP server, in that order, after the
+// runtime has finished its in-flight envelopes.
+func (m *Main) shutdown() {
+	if err := m.Scheduler.Shutdown(); err != nil {
+		m.Log.Warn().Err(err).Msg("scheduler shutdown")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := m.HTTP.Shutdown(ctx); err != nil {
+		m.Log.Warn().Err(err).Msg("http shutdown")
+	}
+}
+
+// Close releases everything Open acquired, last first.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}

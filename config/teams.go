@@ -1,0 +1,45 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Team is a group of engineers that metrics, survey breakdowns and adoption
+// figures are reported by. Membership comes from a Slack user group and/or
+// explicit user ids; deployments and incidents name their team by ID.
+type Team struct {
+	ID        string   `yaml:"id"`   // short slug used in the ingest API and /platform metrics
+	Name      string   `yaml:"name"` // shown in digests
+	UserGroup string   `yaml:"usergroup"`
+	Users     []string `yaml:"users"`
+}
+
+var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+func (c *Config) validateTeams(v *validator) {
+	seen := map[string]bool{}
+	for i, t := range c.Teams {
+		p := fmt.Sprintf("teams[%d]", i)
+		if !slugRe.MatchString(t.ID) {
+			v.add(p+".id", "%q is not a valid id (lower-case letters, digits, - and _)", t.ID)
+		} else if seen[t.ID] {
+			v.add(p+".id", "duplicate team id %q", t.ID)
+		}
+		seen[t.ID] = true
+		v.userGroupID(p+".usergroup", t.UserGroup, false)
+		for j, u := range t.Users {
+			v.userID(fmt.Sprintf("%s.users[%d]", p, j), u)
+		}
+	}
+}
+
+// Team returns the team with the given id.
+func (c *Config) Team(id string) (Team, bool) {
+	for _, t := range c.Teams {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Team{}, false
+}

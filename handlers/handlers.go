@@ -1,0 +1,17 @@
+// Package handlers translates between Slack payloads and the domain
+// packages: read the request, call the domain, render Block Kit. Handlers
+// hold no business rules and no SQL.
+package handlers
+
+import (
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/config"
+)
+
+// RegisterCommands creates the three slash commands so that help lists them
+// all; features then add their subcommands to the same tables.
+func RegisterCommands(r *bot.Router, names config.Commands) {
+	r.Command(names.Platform, "self-service requests and platform metrics")
+	r.Command(names.OfficeHours, "book time with the platform team")
+	r.Command(names.Pulse, "developer-satisfaction pulse surveys")
+}
