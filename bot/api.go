@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,9 +25,8 @@ type APIConfig struct {
 	// AppToken (xapp-…) is only needed by the Socket Mode runtime, which
 	// builds its socketmode client on Client() and opens connections with it.
 	AppToken string
-	// APIURL is the Web API base URL ending in "/" (slack-go appends the
-	// method name), e.g. https://slack.com/api/ or a test server. Empty means
-	// Slack's.
+	// APIURL is the Web API base URL, e.g. https://slack.com/api/ or a
+	// test server; a missing trailing "/" is added. Empty means Slack's.
 	APIURL     string
 	HTTPClient *http.Client // optional; default has a 30 s timeout
 	Log        zerolog.Logger
@@ -72,8 +72,11 @@ func NewAPI(cfg APIConfig) *API {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(hc)}
-	if cfg.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	if u := cfg.APIURL; u != "" {
+		if !strings.HasSuffix(u, "/") {
+			u += "/" // slack-go appends the method name as is
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
 	}
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
@@ -177,6 +180,9 @@ func (a *API) Respond(ctx context.Context, responseURL string, msg Message) erro
 		defer resp.Body.Close()
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 		if resp.StatusCode != http.StatusOK {
+			if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && resp.StatusCode == http.StatusTooManyRequests {
+				return &slack.RateLimitedError{RetryAfter: time.Duration(secs) * time.Second}
+			}
 			if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
 				return slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
 			}
@@ -325,8 +331,6 @@ func classify(err error) (status string, retryAfter time.Duration) {
 		return status429, 0
 	case errors.As(err, &sc) && sc.Code >= 500:
 		return status5xx, 0
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		return statusError, 0 // the caller gave up; not Slack's fault
 	case errors.As(err, &te), errors.As(err, &ue), errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF):
 		return status5xx, 0
 	default:
@@ -347,14 +351,18 @@ func (a *API) call(ctx context.Context, method, channel string, fn func(context.
 		}
 		err := fn(ctx)
 		status, retryAfter := classify(err)
+		if status != statusOK && ctx.Err() != nil {
+			// The caller gave up (the error wraps ctx's): not Slack's
+			// fault, and nothing to retry. An http.Client timeout, by
+			// contrast, leaves ctx alone and is retried.
+			status = statusError
+		}
 		a.record(method, status)
 		switch {
 		case status == statusOK:
 			return nil
 		case status == statusError:
 			return fmt.Errorf("slack %s: %w", method, err)
-		case ctx.Err() != nil:
-			return fmt.Errorf("slack %s: %w (after %w)", method, ctx.Err(), err)
 		case attempt >= a.maxRetries:
 			return fmt.Errorf("slack %s: %w after %d attempts: %w", method, ErrUnavailable, attempt+1, err)
 		}

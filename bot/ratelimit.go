@@ -254,7 +254,7 @@ func newUserCache(ttl time.Duration, now func() time.Time) *userCache {
 
 // get returns the cached user or fetches it. Concurrent misses for one id
 // share one fetch, which is detached from the first caller's cancellation
-// (but bounded) so that one impatient caller does not fail the others.
+// (but not its deadline) so that one impatient caller does not fail the others.
 func (c *userCache) get(ctx context.Context, id string, fetch func(context.Context) (User, error)) (User, error) {
 	c.mu.Lock()
 	e, ok := c.m[id]
@@ -263,7 +263,13 @@ func (c *userCache) get(ctx context.Context, id string, fetch func(context.Conte
 		return e.u, nil
 	}
 	ch := c.sf.DoChan(id, func() (any, error) {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		// Keep the deadline, so that waits known to outlast it still fail
+		// fast, but not the cancellation.
+		dl, ok := ctx.Deadline()
+		if !ok {
+			dl = time.Now().Add(time.Minute)
+		}
+		fctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl)
 		defer cancel()
 		u, err := fetch(fctx)
 		if err == nil {

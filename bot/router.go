@@ -193,7 +193,7 @@ func (c *Command) serve(ctx context.Context, req *Request) (*Reply, error) {
 	}
 	sub, ok := c.find(words[0])
 	if !ok {
-		return Say(fmt.Sprintf("I don't know `%s %s`.\n\n%s", c.Name, Escape(words[0]), c.Help())), nil
+		return Say(fmt.Sprintf("I don't know `%s %s`.\n\n%s", c.Name, Escape(words[0]), c.router.Help())), nil
 	}
 	if sub.Admin {
 		if err := requireAdmin(ctx, c.router.auth, req.UserID); err != nil {

@@ -386,7 +386,11 @@ func (rt *Runtime) ack(env envelope, payload any) {
 	if env.evt.Request == nil {
 		return
 	}
-	if err := rt.client.Ack(*env.evt.Request, payload); err != nil {
+	// AckCtx with a deadline: slack-go's Ack waits forever when its shared
+	// ack queue is full while no socket is up.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := rt.client.AckCtx(ctx, env.evt.Request.EnvelopeID, payload); err != nil {
 		rt.cfg.Log.Warn().Err(err).Str("envelope_id", env.evt.Request.EnvelopeID).Msg("ack failed")
 		return
 	}

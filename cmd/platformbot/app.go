@@ -12,7 +12,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/rs/zerolog"
-	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot"
 	"github.com/platformbot/platformbot/bot"
@@ -43,6 +42,11 @@ type Main struct {
 	HTTP      *httpapi.Server
 	Runtime   *bot.Runtime
 
+	// AckBudget overrides how long a handler may take before its envelope
+	// is acked without the reply (tests shorten it).
+	AckBudget time.Duration
+
+	api     *bot.API // the Web API client, when Slack is the real thing
 	closers []func() error
 }
 
@@ -89,7 +93,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 
 	if m.Slack == nil {
-		m.Slack = bot.NewAPI(bot.APIConfig{BotToken: m.Env.BotToken, APIURL: m.Env.APIURL, Log: m.Log, Metrics: m.Metrics})
+		m.api = bot.NewAPI(bot.APIConfig{
+			BotToken: m.Env.BotToken, AppToken: m.Env.AppToken, APIURL: m.Env.APIURL,
+			Log: m.Log, Metrics: m.Metrics,
+		})
+		m.Slack = m.api
 	}
 	m.Admins = &bot.Admins{Users: m.Config.Admins.Users, Group: m.Config.Admins.UserGroup, Slack: m.Slack}
 	m.Router = bot.NewRouter(m.Admins, bot.Chain(m.Log, m.Metrics, 30*time.Second)...)
@@ -118,10 +126,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("HTTP_ADDR: cannot listen on %s: %w", m.Env.HTTPAddr, err)
 	}
 	m.Log.Info().Str("addr", m.HTTP.Addr()).Msg("http server listening")
-	api := slack.New(m.Env.BotToken, slack.OptionAppLevelToken(m.Env.AppToken), slack.OptionAPIURL(m.Env.APIURL))
+	if m.api == nil {
+		return errors.New("run needs the Slack Web API client (Main.Slack must be unset)")
+	}
 	m.Runtime = bot.NewRuntime(bot.RuntimeConfig{
-		API: api, Router: m.Router, Slack: m.Slack, Log: m.Log, Metrics: m.Metrics,
-		Dedup: storage.NewEventDedup(m.DB),
+		API: m.api.Client(), Router: m.Router, Slack: m.Slack, Log: m.Log, Metrics: m.Metrics,
+		Dedup: storage.NewEventDedup(m.DB), AckBudget: m.AckBudget,
 	})
 	m.HTTP.AddCheck("slack", m.Runtime.Ready)
 	m.Scheduler.Start()

@@ -2,12 +2,68 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"os"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
+
+	"github.com/platformbot/platformbot/console"
 )
 
 func newConsoleCmd(getenv func(string) string) *cobra.Command {
-	return &cobra.Command{Use: "console", Short: "Run the whole bot on this terminal (no Slack needed)"}
+	var user string
+	var demo bool
+	cmd := &cobra.Command{
+		Use:   "console",
+		Short: "Run the whole bot on this terminal (no Slack needed)",
+		Long: `Runs the same router, handlers and scheduler as "run", with Slack replaced by
+this terminal: type "/platform help", click buttons by typing their number, and
+answer modal prompts. Uses the SQLite file platformbot.db unless DATABASE_URL is
+set. Works with a pipe on stdin and exits at end of input.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runConsole(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), getenv, user, demo)
+		},
+	}
+	cmd.Flags().StringVar(&user, "user", "UCONSOLE", "Slack user id to act as (admins are listed in the config)")
+	cmd.Flags().BoolVar(&demo, "demo", false, "seed sample catalog, requests, office hours, surveys and metrics")
+	return cmd
+}
+
+func runConsole(ctx context.Context, in io.Reader, out io.Writer, getenv func(string) string, user string, demo bool) error {
+	env, err := readEnv(getenv, false)
+	if err != nil {
+		return err
+	}
+	// Logs would interleave with the conversation: keep them to warnings,
+	// on stderr, unless LOG_LEVEL asks for more.
+	log := newLogger(env)
+	if getenv("LOG_LEVEL") == "" {
+		log = log.Level(zerolog.WarnLevel)
+	}
+	if env.LogFormat == "json" && getenv("LOG_FORMAT") == "" {
+		log = log.Output(zerolog.ConsoleWriter{Out: os.Stderr, NoColor: true})
+	}
+	c := console.New(console.Options{In: in, Out: out, UserID: user, ChannelID: "CCONSOLE", TeamID: "TCONSOLE"})
+	m := &Main{Env: env, Log: log, Slack: c.Slack()}
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	c.SetRouter(m.Router)
+	if demo {
+		for _, seed := range m.seeds() {
+			if err := seed(ctx); err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+		}
+	}
+	m.Scheduler.Start()
+	defer m.Scheduler.Shutdown()
+	fmt.Fprintf(out, "platformbot console — you are %s. Type /platform help, a button's number, or help. Ctrl-D quits.\n", user)
+	return c.Run(ctx)
 }
 
 // seeds fill the database with sample data for `console --demo`; each

@@ -105,6 +105,16 @@ func (s *Server) AckCount(envelopeID string) int {
 	return s.acks.count[envelopeID]
 }
 
+// ResetAcks forgets the acks received so far (pending WaitAck calls still
+// complete), so long benchmarks do not accumulate every ack in memory.
+func (s *Server) ResetAcks() {
+	s.acks.mu.Lock()
+	defer s.acks.mu.Unlock()
+	s.acks.all = nil
+	clear(s.acks.first)
+	clear(s.acks.count)
+}
+
 // newEnvelopeID returns a UUID-shaped id, as Slack's envelope ids are.
 func (s *Server) newEnvelopeID() string {
 	return fmt.Sprintf("fa4e51ac-0000-4000-8000-%012x", s.seq.Add(1))
@@ -163,8 +173,9 @@ func slashPayload(c slack.SlashCommand) ([]byte, error) {
 
 // SendSlashCommand delivers a slash_commands envelope to one open socket
 // (round-robin). Empty fields are filled in as Slack would: TeamID, APIAppID,
-// a fresh trigger_id (valid for views.open, see WithTriggerTTL) and a
-// response_url equal to ResponseURL(envelopeID).
+// a fresh trigger_id and a response_url equal to ResponseURL(envelopeID). The
+// trigger_id, fresh or given, becomes valid once for views.open/push (see
+// WithTriggerTTL).
 func (s *Server) SendSlashCommand(cmd slack.SlashCommand) (envelopeID string, err error) {
 	id := s.newEnvelopeID()
 	cmd.TeamID = cmp.Or(cmd.TeamID, TeamID)

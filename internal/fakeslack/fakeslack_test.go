@@ -177,6 +177,7 @@ func TestPingsKeepSlackGoConnected(t *testing.T) {
 		reconnect bool
 	}{{"pinging", 50 * time.Millisecond, false}, {"silent", time.Hour, true}} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			srv := newServer(t, fakeslack.WithPingInterval(tc.ping))
 			startBot(t, srv, ackAll, socketmode.OptionPingInterval(300*time.Millisecond))
 			ctx := testCtx(t)

@@ -53,7 +53,7 @@ type options struct {
 
 // WithPingInterval sets how often each socket is pinged. slack-go reconnects
 // when no ping arrives within its OptionPingInterval (30 s by default), so this
-// must stay below that. Default 5 s.
+// must stay below that. Default 5 s; d <= 0 disables pings.
 func WithPingInterval(d time.Duration) Option { return func(o *options) { o.pingInterval = d } }
 
 // WithTriggerTTL sets how long a trigger_id stays valid for views.open/push.
@@ -97,6 +97,7 @@ type Server struct {
 	groups    map[string][]string
 	members   map[string][]string
 	views     map[string]*storedView
+	modals    []string // modal view ids in the order they were opened or pushed
 	homes     map[string]string // user id -> home view id
 	triggers  map[string]*trigger
 	responses map[string][]json.RawMessage
@@ -130,6 +131,7 @@ func New(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&s.opts)
 	}
+	s.opts.sendBuffer = max(s.opts.sendBuffer, 1) // room for the hello
 	s.limits.init()
 	s.acks.init()
 

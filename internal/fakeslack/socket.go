@@ -115,8 +115,12 @@ func helloFrame(n int) []byte {
 // needs to consider the connection alive.
 func (s *Server) writeLoop(c *conn) {
 	defer s.wg.Done()
-	ping := time.NewTicker(s.opts.pingInterval)
-	defer ping.Stop()
+	var pings <-chan time.Time // nil: pings disabled
+	if s.opts.pingInterval > 0 {
+		t := time.NewTicker(s.opts.pingInterval)
+		defer t.Stop()
+		pings = t.C
+	}
 	for {
 		select {
 		case b := <-c.out:
@@ -125,7 +129,7 @@ func (s *Server) writeLoop(c *conn) {
 				c.kill()
 				return
 			}
-		case <-ping.C:
+		case <-pings:
 			if err := c.ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(writeTimeout)); err != nil {
 				c.kill()
 				return

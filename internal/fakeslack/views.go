@@ -130,6 +130,7 @@ func (s *Server) openOrPush(p params, push bool) (map[string]any, error) {
 		return nil, err
 	}
 	v := s.saveLocked(nil, view, "")
+	s.modals = append(s.modals, v.id)
 	root := v.id
 	if push {
 		root = "" // the fake does not track modal stacks
@@ -184,7 +185,7 @@ func (s *Server) viewsPublish(p params) (map[string]any, error) {
 }
 
 // View returns the current JSON of a view opened, pushed, updated or
-// published through the Web API.
+// published through the Web API, with the id and hash Slack adds.
 func (s *Server) View(id string) (json.RawMessage, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -192,7 +193,16 @@ func (s *Server) View(id string) (json.RawMessage, bool) {
 	if !ok {
 		return nil, false
 	}
-	return slices.Clone(v.view), true
+	b, _ := json.Marshal(viewJSON(v, v.id, "")["view"])
+	return b, true
+}
+
+// Modals returns the ids of the modals opened or pushed so far, oldest
+// first; View(id) gives each one's current content.
+func (s *Server) Modals() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.modals)
 }
 
 // HomeView returns the home tab last published for user.

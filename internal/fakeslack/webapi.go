@@ -119,6 +119,12 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": false, "error": code})
 	}
 	m, ok := apiMethods[name]
+	if name == "apps.connections.open" {
+		s.mu.Lock()
+		s.connOpens++
+		s.notifyLocked()
+		s.mu.Unlock()
+	}
 	switch {
 	case !ok:
 		fail("unknown_method")
@@ -129,12 +135,6 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	case !tokenOK(bearer(r, p), m.appToken):
 		fail("invalid_auth")
 		return
-	}
-	if name == "apps.connections.open" {
-		s.mu.Lock()
-		s.connOpens++
-		s.notifyLocked()
-		s.mu.Unlock()
 	}
 	v := s.limits.check(name, call.At)
 	if v.status != 0 {

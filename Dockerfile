@@ -1,0 +1,20 @@
+# syntax=docker/dockerfile:1
+# Build a static binary (the SQLite driver is pure Go, so CGO stays off).
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/platformbot ./cmd/platformbot
+
+# A small final image: no shell, no package manager, a non-root user.
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/platformbot /usr/local/bin/platformbot
+WORKDIR /data
+USER nonroot:nonroot
+ENV HTTP_ADDR=:8080 DATABASE_URL=sqlite:/data/platformbot.db
+EXPOSE 8080
+HEALTHCHECK NONE
+ENTRYPOINT ["/usr/local/bin/platformbot"]
+CMD ["run"]

@@ -1,0 +1,211 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeClock is a settable clock for the limiters and the user cache.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)} }
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func TestLimitersSpacePostsPerChannel(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiters(nil, clk.now)
+	delay := func(channel string) time.Duration {
+		d, _ := l.reserve("chat.postMessage", channel, clk.now())
+		return d
+	}
+	// Default: a burst of 3, then one per second.
+	for i := range 3 {
+		if d := delay("C1"); d != 0 {
+			t.Fatalf("burst post %d delayed %s", i, d)
+		}
+	}
+	if d := delay("C1"); d != time.Second {
+		t.Fatalf("4th post delayed %s, want 1s", d)
+	}
+	if d := delay("C1"); d != 2*time.Second {
+		t.Fatalf("5th post delayed %s, want 2s", d)
+	}
+	if d := delay("C2"); d != 0 {
+		t.Fatalf("another channel delayed %s", d)
+	}
+	clk.advance(2 * time.Second)
+	if d := delay("C1"); d != time.Second {
+		t.Fatalf("after 2s, post delayed %s, want 1s", d)
+	}
+}
+
+func TestLimitersWorkspaceLimit(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiters(nil, clk.now)
+	// 600/min with a burst of 20 across channels: the 21st waits 100 ms.
+	for i := range 20 {
+		if d, _ := l.reserve("chat.postMessage", fmt.Sprintf("C%d", i), clk.now()); d != 0 {
+			t.Fatalf("post %d delayed %s", i, d)
+		}
+	}
+	if d, _ := l.reserve("chat.postMessage", "C99", clk.now()); d != 100*time.Millisecond {
+		t.Fatalf("21st post delayed %s, want 100ms", d)
+	}
+}
+
+func TestLimitersTiersAndOverrides(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiters(map[string]Limit{"users.info": {}, "custom.method": {PerMinute: 6, Burst: 1}}, clk.now)
+	drain := func(method string, n int) time.Duration {
+		var d time.Duration
+		for range n {
+			d, _ = l.reserve(method, "", clk.now())
+		}
+		return d
+	}
+	// usergroups.users.list is Tier 2 (20/min, burst 2): the 3rd call waits 3 s.
+	if d := drain("usergroups.users.list", 3); d != 3*time.Second {
+		t.Errorf("Tier 2 third call delayed %s, want 3s", d)
+	}
+	// chat.update is Tier 3 (50/min, burst 3): the 4th call waits 1.2 s.
+	if d := drain("chat.update", 4); d != 1200*time.Millisecond {
+		t.Errorf("Tier 3 fourth call delayed %s, want 1.2s", d)
+	}
+	if d := drain("users.info", 1000); d != 0 {
+		t.Errorf("disabled limit delayed %s", d)
+	}
+	if d := drain("custom.method", 2); d != 10*time.Second {
+		t.Errorf("override delayed %s, want 10s", d)
+	}
+	if d := drain("unknown.method", 1000); d != 0 {
+		t.Errorf("unlisted method delayed %s", d)
+	}
+}
+
+func TestLimitersCancelReturnsTokens(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiters(map[string]Limit{"m": {PerMinute: 60, Burst: 1}}, clk.now)
+	l.reserve("m", "", clk.now())
+	d, cancel := l.reserve("m", "", clk.now())
+	if d != time.Second {
+		t.Fatalf("delay %s, want 1s", d)
+	}
+	cancel() // the caller gave up: the next one should not queue behind it
+	if d, _ := l.reserve("m", "", clk.now()); d != time.Second {
+		t.Fatalf("after cancel, delay %s, want 1s", d)
+	}
+}
+
+func TestLimitersEvictIdleChannels(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiters(nil, clk.now)
+	for i := range 100 {
+		l.reserve("chat.postMessage", fmt.Sprintf("C%d", i), clk.now())
+	}
+	clk.advance(channelIdleSweep)
+	l.reserve("chat.postMessage", "C0", clk.now()) // triggers the sweep
+	l.mu.Lock()
+	n := len(l.channels)
+	l.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d channel limiters kept after a sweep, want 1", n)
+	}
+	// An evicted limiter was full, so a fresh one behaves the same.
+	for range 2 {
+		if d, _ := l.reserve("chat.postMessage", "C5", clk.now()); d != 0 {
+			t.Fatalf("fresh limiter delayed %s", d)
+		}
+	}
+}
+
+func TestLimitersBlock(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiters(nil, clk.now)
+	l.block("chat.update", 2*time.Second)
+	l.block("chat.update", time.Second) // shorter: does not shorten the block
+	if d := l.blockedFor("chat.update", clk.now()); d != 2*time.Second {
+		t.Fatalf("blocked for %s, want 2s", d)
+	}
+	if d := l.blockedFor("chat.postMessage", clk.now()); d != 0 {
+		t.Fatalf("other method blocked for %s", d)
+	}
+	clk.advance(2 * time.Second)
+	if d := l.blockedFor("chat.update", clk.now()); d != 0 {
+		t.Fatalf("still blocked for %s after it passed", d)
+	}
+}
+
+func TestLimitersWaitFailsFastPastDeadline(t *testing.T) {
+	l := newLimiters(map[string]Limit{"m": {PerMinute: 1, Burst: 1}}, time.Now)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := l.wait(ctx, "m", ""); err != nil {
+		t.Fatal(err)
+	}
+	err := l.wait(ctx, "m", "")
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("err = %v, want DeadlineExceeded and ErrUnavailable", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("wait slept until the deadline instead of failing fast")
+	}
+}
+
+func TestBackoffBounded(t *testing.T) {
+	a := &API{backoffBase: 500 * time.Millisecond}
+	for attempt := range 100 {
+		d := a.backoff(attempt)
+		if d <= 0 || d > backoffCap {
+			t.Fatalf("backoff(%d) = %s, want in (0, %s]", attempt, d, backoffCap)
+		}
+	}
+	if d := a.backoff(0); d < 250*time.Millisecond || d > 500*time.Millisecond {
+		t.Fatalf("backoff(0) = %s, want 250ms..500ms", d)
+	}
+}
+
+func TestUserCacheTTL(t *testing.T) {
+	clk := newFakeClock()
+	c := newUserCache(5*time.Minute, clk.now)
+	n := 0
+	fetch := func(context.Context) (User, error) { n++; return User{ID: "U1", TZ: "UTC"}, nil }
+	ctx := context.Background()
+	for range 3 {
+		if u, err := c.get(ctx, "U1", fetch); err != nil || u.ID != "U1" {
+			t.Fatalf("get = %+v, %v", u, err)
+		}
+	}
+	if n != 1 {
+		t.Fatalf("fetched %d times within the TTL, want 1", n)
+	}
+	clk.advance(5 * time.Minute)
+	if _, err := c.get(ctx, "U1", fetch); err != nil || n != 2 {
+		t.Fatalf("after the TTL: fetched %d times (err %v), want 2", n, err)
+	}
+	// Errors are not cached.
+	boom := errors.New("boom")
+	if _, err := c.get(ctx, "U2", func(context.Context) (User, error) { return User{}, boom }); !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := c.get(ctx, "U2", fetch); err != nil {
+		t.Fatalf("error was cached: %v", err)
+	}
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// execute runs the CLI with the given environment and returns its output
+// and the error main would print.
+func execute(t *testing.T, env map[string]string, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := newRootCmd(strings.NewReader(stdin), &out, &out, func(k string) string { return env[k] })
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(t.Context())
+	return out.String(), err
+}
+
+func TestRunRefusesBadEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"no app token", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN: is required"},
+		{"bot token in app slot", map[string]string{"SLACK_APP_TOKEN": "xoxb-1", "SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN: must be an app-level token starting with xapp-"},
+		{"no bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN: is required"},
+		{"user token", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxp-1"}, "SLACK_BOT_TOKEN: must be a bot token starting with xoxb-"},
+		{"bad api url", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": "slack.com"}, "SLACK_API_URL: must be an http(s) URL"},
+		{"bad log level", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "LOG_LEVEL": "loud"}, "LOG_LEVEL: unknown level"},
+		{"bad database url", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": "mysql://x", "HTTP_ADDR": "127.0.0.1:0"}, "DATABASE_URL: expected postgres://"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := execute(t, tc.env, "", "run")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans several lines: %q", err)
+			}
+			for _, secret := range []string{"xoxb-1", "xapp-1"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error leaks a token: %q", err)
+				}
+			}
+		})
+	}
+}
+
+func TestConfigValidateListsEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("timezone: Nowhere/City\nslack:\n  triage_channel: general\n  colour: blue\n"), 0o600)
+	out, err := execute(t, nil, "", "config", "validate", bad)
+	if err == nil {
+		t.Fatal("validate of a broken file succeeded")
+	}
+	for _, want := range []string{bad + ":1: timezone", bad + ":3: slack.triage_channel", bad + `:4: unknown key "colour"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	good := filepath.Join(dir, "good.yaml")
+	os.WriteFile(good, []byte("timezone: Europe/Berlin\n"), 0o600)
+	if out, err := execute(t, nil, "", "config", "validate", good); err != nil || !strings.Contains(out, "ok") {
+		t.Fatalf("validate good file: %v\n%s", err, out)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, err := execute(t, nil, "", "version")
+	if err != nil || !strings.HasPrefix(out, "platformbot ") {
+		t.Fatalf("version = %q, %v", out, err)
+	}
+}

@@ -1,0 +1,384 @@
+// Package console runs the bot on a terminal. It serves the same Router and
+// handlers as Socket Mode, so every feature can be tried without Slack:
+// slash commands are typed, messages and Block Kit are printed as text,
+// clickable elements are numbered and clicked by typing the number, and
+// modals are filled in field by field.
+//
+// The console reads lines, so it works with a pipe as well as a terminal,
+// and it prints no colours.
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// Options configure a Console.
+type Options struct {
+	// Router serves the requests; it may be set later with SetRouter,
+	// because handlers are built with Console.Slack before the Router.
+	Router *bot.Router
+	In     io.Reader // lines typed by the user; nil reads nothing
+	Out    io.Writer // everything the bot shows; nil discards
+
+	UserID    string // the acting user, "UCONSOLE" if empty
+	ChannelID string // the channel commands are typed in, "CCONSOLE" if empty
+	TeamID    string // "TCONSOLE" if empty
+
+	// Users answer users.info; unknown ids get a default user in UTC.
+	Users map[string]bot.User
+	// UserGroups and Channels are the members of user groups and channels.
+	UserGroups map[string][]string
+	Channels   map[string][]string
+}
+
+// Console is the bot on a terminal. Create it with New.
+type Console struct {
+	opts  Options
+	out   io.Writer
+	echo  bool // write the lines read, when they do not come from a terminal
+	lines <-chan input
+
+	mu        sync.Mutex
+	router    *bot.Router
+	user      string
+	channel   string
+	counters  map[string]int
+	trigger   string // the one trigger_id that may open a view
+	clicks    map[int]*clickable
+	nclick    int
+	turn      int // lines typed at the main prompt
+	clickTurn int // turn the numbering belongs to
+	modals    []*modal
+	messages  map[string]*surface // channel/ts → message, for updates
+	targets   map[string]*surface // response_url → message it answers
+	homes     map[string]*slack.View
+}
+
+type input struct {
+	text string
+	err  error
+}
+
+// New returns a console; opts.Router may be nil until SetRouter.
+func New(opts Options) *Console {
+	if opts.UserID == "" {
+		opts.UserID = "UCONSOLE"
+	}
+	if opts.ChannelID == "" {
+		opts.ChannelID = "CCONSOLE"
+	}
+	if opts.TeamID == "" {
+		opts.TeamID = "TCONSOLE"
+	}
+	if opts.In == nil {
+		opts.In = strings.NewReader("")
+	}
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	return &Console{
+		opts: opts, out: opts.Out, echo: !isTerminal(opts.In), router: opts.Router,
+		user: opts.UserID, channel: opts.ChannelID, counters: map[string]int{},
+		messages: map[string]*surface{}, targets: map[string]*surface{}, homes: map[string]*slack.View{},
+	}
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// SetRouter sets the Router the console serves.
+func (c *Console) SetRouter(r *bot.Router) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.router = r
+}
+
+// Slack returns the Slack port to build handlers with: it prints what the
+// bot sends and feeds modals to the console.
+func (c *Console) Slack() bot.Slack { return port{c} }
+
+// Run reads and serves lines until the input ends or the user types quit,
+// then returns nil; a modal still open at the end of the input is closed.
+// It returns ctx.Err() when ctx is done, or the error reading the input.
+func (c *Console) Run(ctx context.Context) error {
+	done := make(chan struct{})
+	defer close(done)
+	c.lines = readLines(c.opts.In, done)
+	c.printf("platformbot console — you are %s in %s. Type help for usage.\n", c.opts.UserID, where(c.opts.ChannelID))
+	for {
+		err := c.driveModals(ctx)
+		var line string
+		if err == nil {
+			c.printf("> ")
+			line, err = c.readLine(ctx)
+		}
+		if err == nil {
+			c.mu.Lock()
+			c.turn++
+			c.mu.Unlock()
+			var quit bool
+			quit, err = c.handle(ctx, strings.TrimSpace(line))
+			if quit {
+				return nil
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			c.mu.Lock()
+			m := c.top()
+			c.mu.Unlock()
+			if m != nil {
+				return c.closeModal(ctx, m, true)
+			}
+			return nil
+		}
+		if err != nil && !errors.Is(err, errCancel) {
+			return err
+		}
+	}
+}
+
+func readLines(r io.Reader, done <-chan struct{}) <-chan input {
+	ch := make(chan input)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		for sc.Scan() {
+			select {
+			case ch <- input{text: strings.TrimSuffix(sc.Text(), "\r")}:
+			case <-done:
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			select {
+			case ch <- input{err: fmt.Errorf("console: reading input: %w", err)}:
+			case <-done:
+			}
+		}
+	}()
+	return ch
+}
+
+func (c *Console) readLine(ctx context.Context) (string, error) {
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case in, ok := <-c.lines:
+		switch {
+		case !ok:
+			c.printf("\n")
+			return "", io.EOF
+		case in.err != nil:
+			return "", in.err
+		}
+		if c.echo {
+			c.printf("%s\n", in.text)
+		}
+		return in.text, nil
+	}
+}
+
+// ask prompts and reads an answer; "cancel" returns errCancel.
+func (c *Console) ask(ctx context.Context, prompt string) (string, error) {
+	c.printf("%s", prompt)
+	line, err := c.readLine(ctx)
+	line = strings.TrimSpace(line)
+	if err == nil && strings.EqualFold(line, "cancel") {
+		return "", errCancel
+	}
+	return line, err
+}
+
+func (c *Console) write(s string) { _, _ = io.WriteString(c.out, s) } // c.mu is held
+
+func (c *Console) printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, format, args...)
+}
+
+func (c *Console) handle(ctx context.Context, line string) (quit bool, err error) {
+	if line == "" {
+		return false, nil
+	}
+	if strings.HasPrefix(line, "/") {
+		return false, c.command(ctx, line)
+	}
+	if n, err := strconv.Atoi(line); err == nil {
+		return false, c.click(ctx, n)
+	}
+	word, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch strings.ToLower(word) {
+	case "help", "?":
+		c.help()
+	case "quit", "exit":
+		return true, nil
+	case "home":
+		return false, c.home(ctx)
+	case "as", "in":
+		if arg == "" || strings.ContainsAny(arg, " \t") {
+			c.printf("usage: %s ID, e.g. %s U0123ABCD\n", word, word)
+			break
+		}
+		c.mu.Lock()
+		if word == "as" {
+			c.user = arg
+		} else {
+			c.channel = arg
+		}
+		c.write(fmt.Sprintf("you are now %s in %s\n", c.user, where(c.channel)))
+		c.mu.Unlock()
+	case "cancel", "close":
+		c.mu.Lock()
+		m := c.top()
+		c.mu.Unlock()
+		if m == nil {
+			c.printf("no modal is open\n")
+			break
+		}
+		return false, c.closeModal(ctx, m, false)
+	default:
+		c.printf("unknown input %q: type a /command, the number of an element, or help\n", line)
+	}
+	return false, nil
+}
+
+func (c *Console) help() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var cmds []string
+	if c.router != nil {
+		cmds = c.router.Commands()
+	}
+	c.write(fmt.Sprintf(`/command text   run a slash command (commands: %s)
+3               click element [3] of the latest output
+home            open your App Home
+as U0123ABCD    act as another user (now %s)
+in C0123ABCD    type commands in another channel (now %s)
+cancel          close the open modal
+help, quit      this help; leave (so does end of input)
+In a modal, answer each field in turn: Enter keeps the value shown,
+- clears an optional field, a number picks an option, cancel closes it.
+`, strings.Join(cmds, ", "), c.user, where(c.channel)))
+}
+
+// request starts a request from the acting user, with a fresh trigger_id.
+// c.mu is held.
+func (c *Console) request(kind bot.Kind) *bot.Request {
+	c.trigger = c.newID("console-trigger-")
+	return &bot.Request{
+		Kind: kind, EnvelopeID: c.newID("console-envelope-"), TeamID: c.opts.TeamID,
+		UserID: c.user, ChannelID: c.channel, TriggerID: c.trigger,
+	}
+}
+
+// interaction is the payload part common to interactions. c.mu is held.
+func (c *Console) interaction(typ slack.InteractionType, trigger string) *slack.InteractionCallback {
+	name := strings.ToLower(c.user)
+	if u, ok := c.opts.Users[c.user]; ok && u.Name != "" {
+		name = u.Name
+	}
+	return &slack.InteractionCallback{
+		Type: typ, TriggerID: trigger, APIAppID: "ACONSOLE", Team: slack.Team{ID: c.opts.TeamID},
+		User: slack.User{ID: c.user, TeamID: c.opts.TeamID, Name: name},
+	}
+}
+
+func (c *Console) newID(prefix string) string { // c.mu is held
+	c.counters[prefix]++
+	return prefix + strconv.Itoa(c.counters[prefix])
+}
+
+// newTS returns a unique message timestamp. c.mu is held.
+func (c *Console) newTS() string {
+	c.counters["ts"]++
+	return fmt.Sprintf("%d.%06d", time.Now().Unix(), c.counters["ts"]%1000000)
+}
+
+// newURL returns a response_url answering the message on s. c.mu is held.
+func (c *Console) newURL(s *surface) string {
+	u := c.newID("console://response/")
+	c.targets[u] = s
+	return u
+}
+
+// dispatch serves a request; errors are printed, not returned.
+func (c *Console) dispatch(ctx context.Context, req *bot.Request) *bot.Reply {
+	c.mu.Lock()
+	r := c.router
+	c.mu.Unlock()
+	if r == nil {
+		c.printf("error: no router: call SetRouter before Run\n")
+		return nil
+	}
+	reply, err := r.Serve(ctx, req)
+	if err != nil {
+		c.printf("error: %v\n", err)
+		return nil
+	}
+	return reply
+}
+
+// answer shows a handler's reply, which the runtime sends to responseURL.
+func (c *Console) answer(responseURL string, reply *bot.Reply) {
+	if reply == nil || (reply.Text == "" && len(reply.Blocks) == 0) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reply(responseURL, reply.Message)
+}
+
+func (c *Console) command(ctx context.Context, line string) error {
+	cmd, text, _ := strings.Cut(line, " ")
+	c.mu.Lock()
+	req := c.request(bot.KindCommand)
+	req.Command, req.Text = cmd, strings.TrimSpace(text)
+	req.ResponseURL = c.newURL(&surface{channel: c.channel})
+	c.mu.Unlock()
+	c.answer(req.ResponseURL, c.dispatch(ctx, req))
+	return nil
+}
+
+// home opens the App Home tab: Slack sends app_home_opened.
+func (c *Console) home(ctx context.Context) error {
+	c.mu.Lock()
+	req := c.request(bot.KindEvent)
+	req.TriggerID, c.trigger = "", ""
+	ev := &slackevents.AppHomeOpenedEvent{Type: "app_home_opened", User: c.user, Channel: "D" + c.user, Tab: "home", EventTimeStamp: c.newTS()}
+	var before string
+	if v := c.homes[c.user]; v != nil {
+		cp := *v
+		ev.View, before = &cp, v.Hash
+	}
+	req.EventType, req.EventID, req.Event, req.ChannelID = ev.Type, c.newID("EvCONSOLE"), ev, ev.Channel
+	c.mu.Unlock()
+	c.answer("", c.dispatch(ctx, req))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v := c.homes[c.user]; v == nil || v.Hash == before {
+		c.write("(the bot published no App Home for " + c.user + ")\n")
+	}
+	return nil
+}

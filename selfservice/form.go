@@ -1,0 +1,190 @@
+package selfservice
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/platformbot/platformbot/config"
+)
+
+// Input is what a person entered in a request form: raw values by field
+// id. Single-value fields have at most one value; empty means left blank.
+type Input map[string][]string
+
+// FieldValue is one validated answer, kept with its label and kind so that
+// a request can be shown and sent to its webhook without the catalog.
+type FieldValue struct {
+	ID     string   `json:"id"`
+	Label  string   `json:"label"`
+	Kind   string   `json:"kind"`
+	Values []string `json:"values,omitempty"`
+	// Texts are the option labels of select values, parallel to Values.
+	Texts []string `json:"texts,omitempty"`
+	// Exception is set when a non-standard option was picked.
+	Exception bool `json:"exception,omitempty"`
+}
+
+// Empty reports whether the field was left blank.
+func (f FieldValue) Empty() bool { return len(f.Values) == 0 }
+
+var (
+	userIDRe    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	channelIDRe = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
+)
+
+// Validate checks in against the type's fields and returns the answers in
+// form order, or every problem at once keyed by field id so that the form
+// can show each next to its input. Unknown keys in in are ignored.
+func (t *Type) Validate(in Input) ([]FieldValue, error) {
+	errs := FieldErrors{}
+	out := make([]FieldValue, 0, len(t.Fields))
+	for _, f := range t.Fields {
+		v := FieldValue{ID: f.ID, Label: f.Label, Kind: f.Type}
+		for _, raw := range in[f.ID] {
+			if s := strings.TrimSpace(raw); s != "" {
+				if f.Type == config.FieldTextarea {
+					s = strings.TrimRight(raw, " \t\r\n") // keep the layout of multi-line text
+				}
+				v.Values = append(v.Values, s)
+			}
+		}
+		if msg := t.check(f, &v); msg != "" {
+			errs[f.ID] = msg
+			continue
+		}
+		out = append(out, v)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return out, nil
+}
+
+// check validates one field, filling in option texts and the exception
+// flag; it returns a message for the person, or "".
+func (t *Type) check(f config.Field, v *FieldValue) string {
+	if v.Empty() {
+		if f.Required {
+			return "Please fill this in."
+		}
+		return ""
+	}
+	if f.Type != config.FieldMultiSelect && len(v.Values) > 1 {
+		return "Pick only one."
+	}
+	val := v.Values[0]
+	switch f.Type {
+	case config.FieldText, config.FieldTextarea:
+		return t.checkText(f, val)
+	case config.FieldNumber:
+		return checkNumber(f, val)
+	case config.FieldSelect, config.FieldMultiSelect:
+		return checkOptions(f, v)
+	case config.FieldUser:
+		if !userIDRe.MatchString(val) {
+			return "Pick a person."
+		}
+	case config.FieldChannel:
+		if !channelIDRe.MatchString(val) {
+			return "Pick a channel."
+		}
+	case config.FieldDate:
+		if _, err := time.Parse(time.DateOnly, val); err != nil {
+			return "Enter a date like 2026-01-31."
+		}
+	}
+	return ""
+}
+
+func (t *Type) checkText(f config.Field, val string) string {
+	n := utf8.RuneCountInString(val)
+	if f.Min != nil && n < int(*f.Min) {
+		return fmt.Sprintf("Use at least %d characters.", int(*f.Min))
+	}
+	if f.Max != nil && n > int(*f.Max) {
+		return fmt.Sprintf("Use at most %d characters (this is %d).", int(*f.Max), n)
+	}
+	if re := t.patterns[f.ID]; re != nil && !re.MatchString(val) {
+		return "Use " + strings.TrimSuffix(f.PatternHint, ".") + "."
+	}
+	return ""
+}
+
+func checkNumber(f config.Field, val string) string {
+	x, err := strconv.ParseFloat(val, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return "Enter a number."
+	}
+	if !f.Decimal && x != math.Trunc(x) {
+		return "Enter a whole number."
+	}
+	switch {
+	case f.Min != nil && f.Max != nil && (x < *f.Min || x > *f.Max):
+		return fmt.Sprintf("Enter a number from %s to %s.", num(*f.Min), num(*f.Max))
+	case f.Min != nil && x < *f.Min:
+		return fmt.Sprintf("Enter at least %s.", num(*f.Min))
+	case f.Max != nil && x > *f.Max:
+		return fmt.Sprintf("Enter at most %s.", num(*f.Max))
+	}
+	return ""
+}
+
+func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+func checkOptions(f config.Field, v *FieldValue) string {
+	seen := map[string]bool{}
+	for _, val := range v.Values {
+		i := slices.IndexFunc(f.Options, func(o config.Option) bool { return o.Value == val })
+		if i < 0 {
+			return fmt.Sprintf("%q is not one of the choices.", val)
+		}
+		if seen[val] {
+			return fmt.Sprintf("%q is picked twice.", val)
+		}
+		seen[val] = true
+		v.Texts = append(v.Texts, f.Options[i].Text())
+		if len(f.Standard) > 0 && !slices.Contains(f.Standard, val) {
+			v.Exception = true
+		}
+	}
+	n := len(v.Values)
+	if f.Min != nil && n < int(*f.Min) {
+		return fmt.Sprintf("Pick at least %d.", int(*f.Min))
+	}
+	if f.Max != nil && n > int(*f.Max) {
+		return fmt.Sprintf("Pick at most %d.", int(*f.Max))
+	}
+	return ""
+}
+
+// IsException reports whether any answer picked a non-standard option.
+func IsException(values []FieldValue) bool {
+	return slices.ContainsFunc(values, func(v FieldValue) bool { return v.Exception })
+}
+
+// Typed returns the field's value as it goes into a webhook body: a number
+// for number fields, a list for multi_select, a string otherwise, and nil
+// when blank.
+func (f FieldValue) Typed() any {
+	if f.Empty() {
+		if f.Kind == config.FieldMultiSelect {
+			return []string{}
+		}
+		return nil
+	}
+	switch f.Kind {
+	case config.FieldMultiSelect:
+		return f.Values
+	case config.FieldNumber:
+		if x, err := strconv.ParseFloat(f.Values[0], 64); err == nil {
+			return x
+		}
+	}
+	return f.Values[0]
+}

@@ -1,0 +1,213 @@
+package selfservice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/platformbot/platformbot/config"
+)
+
+// People answers who someone is to the platform: admin, member of a user
+// group, member of a team. The Slack side implements it (with caching).
+type People interface {
+	IsAdmin(ctx context.Context, userID string) (bool, error)
+	InGroup(ctx context.Context, groupID, userID string) (bool, error)
+	// TeamOf returns the id of the configured team a user belongs to, or
+	// "" when none claims them.
+	TeamOf(ctx context.Context, userID string) (string, error)
+}
+
+// Service carries out what people ask: submit, approve, reject, cancel,
+// mark done, rate. It checks who may do what; the Store makes each change
+// atomic. Notifications and webhooks run later, in the Dispatcher, which
+// Wake nudges.
+type Service struct {
+	Store   Store
+	Catalog *Catalog
+	People  People
+	Clock   clockwork.Clock
+	// Wake is called after a change that has notifications to deliver or
+	// automation to run; nil is allowed (the scheduled job catches up).
+	Wake func()
+}
+
+// teamLookupTimeout bounds the team lookup at submission, which may ask
+// Slack for user group members; a request without a team is better than a
+// form that times out.
+const teamLookupTimeout = 500 * time.Millisecond
+
+func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
+
+func (s *Service) wake() {
+	if s.Wake != nil {
+		s.Wake()
+	}
+}
+
+// Type returns a catalog type or a user-facing error listing the valid ones.
+func (s *Service) Type(id string) (*Type, error) {
+	if t, ok := s.Catalog.Type(strings.ToLower(strings.TrimSpace(id))); ok {
+		return t, nil
+	}
+	ids := make([]string, 0, len(s.Catalog.types))
+	for _, t := range s.Catalog.types {
+		ids = append(ids, "`"+t.ID+"`")
+	}
+	if len(ids) == 0 {
+		return nil, &Error{Msg: "The self-service catalog is empty: the platform team has not configured any request types yet."}
+	}
+	return nil, &Error{Msg: fmt.Sprintf("There is no request type %q. Valid types: %s.", id, strings.Join(ids, ", "))}
+}
+
+// Submit validates a form and files the request. It returns FieldErrors
+// when the input is invalid. A request that needs no approval is approved
+// at once (and its automation runs after the ack); exceptions always wait
+// for approval.
+func (s *Service) Submit(ctx context.Context, requester, typeID string, in Input) (*Request, error) {
+	t, err := s.Type(typeID)
+	if err != nil {
+		return nil, err
+	}
+	values, err := t.Validate(in)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	exception := IsException(values)
+	policy := t.Policy(exception)
+	r := &Request{
+		Type: t.ID, TypeTitle: t.Title, Requester: requester, Team: s.teamOf(ctx, requester),
+		State: Approved, Fields: values, Exception: exception,
+		NeedsApproval: policy.Needed(), ApprovalsRequired: policy.Required,
+		HasAutomation: t.Automation.Enabled(), ManualMinutes: t.ManualMinutes,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if sla := t.SLA(); sla > 0 {
+		r.SLADueAt = now.Add(sla)
+	}
+	if r.NeedsApproval {
+		r.State = PendingApproval
+	}
+	events := []Event{
+		{Kind: EventTransition, At: now, Actor: requester, To: Submitted, Silent: true},
+		{Kind: EventTransition, At: now, From: Submitted, To: r.State},
+	}
+	if err := s.Store.CreateRequest(ctx, r, events); err != nil {
+		return nil, fmt.Errorf("selfservice.Submit(%s): %w", t.ID, err)
+	}
+	s.wake()
+	return r, nil
+}
+
+func (s *Service) teamOf(ctx context.Context, user string) string {
+	if s.People == nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, teamLookupTimeout)
+	defer cancel()
+	team, err := s.People.TeamOf(ctx, user)
+	if err != nil {
+		return "" // figures then count the request under no team
+	}
+	return team
+}
+
+// Get returns a request for someone allowed to see it: the requester, the
+// admins and the type's approvers.
+func (s *Service) Get(ctx context.Context, id int64, viewer string) (*Request, []Event, error) {
+	r, err := s.load(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Requester != viewer {
+		ok, err := s.CanApprove(ctx, r, viewer)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			return nil, nil, forbidden("%s is someone else's request.", r.Ref())
+		}
+	}
+	evs, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("selfservice.Get(%d): %w", id, err)
+	}
+	return r, evs, nil
+}
+
+func (s *Service) load(ctx context.Context, id int64) (*Request, error) {
+	r, err := s.Store.Request(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, notFound(id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("selfservice: load %s: %w", Ref(id), err)
+	}
+	return r, nil
+}
+
+// Mine returns a requester's latest requests.
+func (s *Service) Mine(ctx context.Context, user string, limit int) ([]*Request, error) {
+	return s.Store.RequestsBy(ctx, user, limit)
+}
+
+// policyOf returns who approves r under today's catalog; requests whose
+// type was removed fall back to the admins.
+func (s *Service) policyOf(r *Request) Policy {
+	if t, ok := s.Catalog.Type(r.Type); ok {
+		if p := t.Policy(r.Exception); p.Needed() {
+			return p
+		}
+	}
+	return Policy{Kind: config.ApprovalAdmins, Required: max(1, r.ApprovalsRequired)}
+}
+
+// CanApprove reports whether user is one of r's approvers.
+func (s *Service) CanApprove(ctx context.Context, r *Request, user string) (bool, error) {
+	p := s.policyOf(r)
+	if p.Kind == config.ApprovalUserGroup {
+		return s.People.InGroup(ctx, p.UserGroup, user)
+	}
+	return s.People.IsAdmin(ctx, user)
+}
+
+// approvers says who may approve r, for refusals.
+func (s *Service) approvers(r *Request) string {
+	if p := s.policyOf(r); p.Kind == config.ApprovalUserGroup {
+		return fmt.Sprintf("members of <!subteam^%s>", p.UserGroup)
+	}
+	return "the platform team"
+}
+
+// Queue returns the open requests user may act on, oldest first: all of
+// them for admins, those of their types for user-group approvers.
+func (s *Service) Queue(ctx context.Context, user string, limit int) ([]*Request, error) {
+	admin, err := s.People.IsAdmin(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	if admin {
+		return s.Store.OpenRequests(ctx, nil, limit)
+	}
+	var types []string
+	for _, t := range s.Catalog.types {
+		if p := t.Policy(true); p.Kind == config.ApprovalUserGroup {
+			in, err := s.People.InGroup(ctx, p.UserGroup, user)
+			if err != nil {
+				return nil, err
+			}
+			if in {
+				types = append(types, t.ID)
+			}
+		}
+	}
+	if len(types) == 0 {
+		return nil, forbidden("The queue is for the platform team and request approvers.")
+	}
+	return s.Store.OpenRequests(ctx, types, limit)
+}
