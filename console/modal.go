@@ -214,7 +214,9 @@ func (c *Console) fill(ctx context.Context, m *modal, in *slack.InputBlock) erro
 			continue
 		}
 		c.mu.Lock()
-		m.values[in.BlockID] = map[string]slack.BlockAction{f.actionID: a}
+		if _, ok := m.values[in.BlockID]; ok { // else the view changed meanwhile
+			m.values[in.BlockID] = map[string]slack.BlockAction{f.actionID: a}
+		}
 		m.done[in.BlockID] = true
 		delete(m.errs, in.BlockID)
 		viewID := m.view.ID

@@ -1,6 +1,7 @@
 package officehours
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,21 +211,23 @@ func WeekOf(t time.Time, loc *time.Location) (from, to time.Time) {
 	return from.UTC(), to.UTC()
 }
 
-// humanDuration renders whole days, hours and minutes: "2h", "14 days",
-// "1h30m".
+// humanDuration renders a rule's duration for people: "14 days", "2h",
+// "1h30m", "45 minutes".
 func humanDuration(d time.Duration) string {
-	if d%(24*time.Hour) == 0 && d >= 24*time.Hour {
-		if n := int(d / (24 * time.Hour)); n != 1 {
-			return strconv.Itoa(n) + " days"
-		}
+	d = d.Round(time.Minute)
+	const day = 24 * time.Hour
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case d == day:
 		return "1 day"
+	case d > day && d%day == 0:
+		return strconv.Itoa(int(d/day)) + " days"
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%dh%02dm", h, m)
+	case h > 0:
+		return strconv.Itoa(h) + "h"
+	case m == 1:
+		return "1 minute"
 	}
-	s := d.Round(time.Minute).String()
-	if len(s) > 4 && s[len(s)-4:] == "m0s" {
-		s = s[:len(s)-2]
-	}
-	if len(s) > 3 && s[len(s)-3:] == "h0m" {
-		s = s[:len(s)-2]
-	}
-	return s
+	return strconv.Itoa(m) + " minutes"
 }

@@ -12,8 +12,10 @@ import (
 // one file would send every survey twice.
 var ErrLocked = errors.New("storage: the SQLite database is in use by another platformbot process; run one replica on SQLite, or use PostgreSQL (DATABASE_URL=postgres://…) for several")
 
-// lockFile takes an exclusive, non-blocking flock on path. The kernel drops
-// it when the process dies, so a crash never leaves a stale lock.
+// lockFile takes an exclusive, non-blocking flock on the database file
+// itself. SQLite locks with fcntl, which on Linux is independent of flock, so
+// the two do not interfere; the kernel drops the flock when the process
+// dies, so a crash never leaves a stale lock.
 func lockFile(path string) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {

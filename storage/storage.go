@@ -69,7 +69,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	case SQLite:
 		path := strings.SplitN(dsn, "?", 2)[0]
 		if path != ":memory:" && !strings.HasPrefix(path, "file::memory:") {
-			if db.unlock, err = lockFile(path + ".lock"); err != nil {
+			if db.unlock, err = lockFile(path); err != nil {
 				return nil, err
 			}
 		}

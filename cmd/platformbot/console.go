@@ -62,7 +62,6 @@ func runConsole(ctx context.Context, in io.Reader, out io.Writer, getenv func(st
 	}
 	m.Scheduler.Start()
 	defer m.Scheduler.Shutdown()
-	fmt.Fprintf(out, "platformbot console — you are %s. Type /platform help, a button's number, or help. Ctrl-D quits.\n", user)
 	return c.Run(ctx)
 }
 
