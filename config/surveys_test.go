@@ -117,7 +117,7 @@ func TestSurveyProblems(t *testing.T) {
     schedule:
       cron: "0 25 * * MON"
       timezone: Mars/Base
-      every_weeks: 0
+      every_weeks: 60
       anchor: next monday
     audience:
       users: [alice]

@@ -1,0 +1,180 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/internal/fakeslack"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startRuntime runs a Runtime with router against srv until the returned
+// stop function is called; stop returns Run's error.
+func startRuntime(t *testing.T, srv *fakeslack.Server, router *bot.Router, tune func(*bot.RuntimeConfig)) (*bot.Runtime, func() error) {
+	t.Helper()
+	log := zerolog.New(&lockedBuffer{})
+	api := bot.NewAPI(bot.APIConfig{BotToken: fakeslack.BotToken, AppToken: fakeslack.AppToken, APIURL: srv.APIURL(), Log: log})
+	cfg := bot.RuntimeConfig{API: api.Client(), Router: router, Slack: api, Log: log}
+	if tune != nil {
+		tune(&cfg)
+	}
+	rt := bot.NewRuntime(cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- rt.Run(ctx) }()
+	var once sync.Once
+	var err error
+	stop := func() error {
+		once.Do(func() { cancel(); err = <-errc })
+		return err
+	}
+	t.Cleanup(func() { stop() })
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	if err := srv.WaitConnections(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	return rt, stop
+}
+
+func waitCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func ackText(a fakeslack.Ack) string {
+	var p struct{ Text string }
+	_ = json.Unmarshal(a.Payload, &p)
+	return p.Text
+}
+
+// gate is a handler that blocks until released.
+func gate(release <-chan struct{}, text string) bot.Handler {
+	return func(ctx context.Context, _ *bot.Request) (*bot.Reply, error) {
+		<-release
+		return bot.Say(text), nil
+	}
+}
+
+func TestShutdownFinishesInFlightWork(t *testing.T) {
+	srv := fakeslack.New()
+	defer srv.Close()
+	release := make(chan struct{})
+	r := bot.NewRouter(nil)
+	r.Command("/platform", "").Add(bot.Subcommand{Name: "slow", Run: gate(release, "done after shutdown began")})
+	_, stop := startRuntime(t, srv, r, func(c *bot.RuntimeConfig) { c.AckBudget = 20 * time.Millisecond })
+	id, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
+	if _, err := srv.WaitAck(waitCtx(t), id); err != nil {
+		t.Fatal(err) // acked empty at the budget
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	time.Sleep(50 * time.Millisecond) // shutdown has begun and is waiting for the handler
+	close(release)
+	if err := <-stopped; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	resp := srv.Responses(id)
+	if len(resp) != 1 || !strings.Contains(string(resp[0]), "done after shutdown began") {
+		t.Fatalf("response_url posts = %s, want the in-flight reply", resp)
+	}
+}
+
+func TestBusyAnswersAtOnce(t *testing.T) {
+	srv := fakeslack.New()
+	defer srv.Close()
+	release := make(chan struct{})
+	defer close(release)
+	r := bot.NewRouter(nil)
+	r.Command("/platform", "").Add(bot.Subcommand{Name: "slow", Run: gate(release, "slow")})
+	startRuntime(t, srv, r, func(c *bot.RuntimeConfig) { c.Workers, c.Queue, c.AckBudget = 1, 1, time.Minute })
+	var ids []string
+	for range 3 {
+		id, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
+		ids = append(ids, id)
+	}
+	// One runs, one waits in the queue, the third is told the bot is busy.
+	ack, err := srv.WaitAck(waitCtx(t), ids[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ackText(ack), "busy") {
+		t.Fatalf("third envelope ack = %s, want a busy reply", ack.Payload)
+	}
+	if srv.AckCount(ids[0]) != 0 {
+		t.Fatal("the running handler was acked before it answered or its budget ran out")
+	}
+}
+
+func TestSilentConnectionIsReplaced(t *testing.T) {
+	srv := fakeslack.New(fakeslack.WithPingInterval(0)) // Slack never pings
+	defer srv.Close()
+	r := bot.NewRouter(nil)
+	r.Command("/platform", "").Add(bot.Subcommand{Name: "help", Run: func(context.Context, *bot.Request) (*bot.Reply, error) { return bot.Say("hi"), nil }})
+	startRuntime(t, srv, r, func(c *bot.RuntimeConfig) {
+		c.PingInterval = time.Hour // only our own watchdog can notice
+		c.SilenceTimeout = 300 * time.Millisecond
+	})
+	if err := srv.WaitConnectionOpens(waitCtx(t), 2); err != nil {
+		t.Fatalf("silent connection was not replaced: %v", err)
+	}
+	// The replacement connection serves envelopes (it is itself replaced
+	// every 300 ms here, so an envelope may need a second try).
+	served := false
+	for try := 0; try < 10 && !served; try++ {
+		if err := srv.WaitConnections(waitCtx(t), 1); err != nil {
+			t.Fatal(err)
+		}
+		id, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "help", UserID: "U1", ChannelID: "C1"})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ack, err := srv.WaitAck(ctx, id)
+		cancel()
+		served = err == nil && ackText(ack) == "hi"
+	}
+	if !served {
+		t.Fatal("no envelope was served after the silent connection was replaced")
+	}
+
+}
+
+func TestReadyAfterConnecting(t *testing.T) {
+	srv := fakeslack.New(fakeslack.WithPingInterval(0))
+	defer srv.Close()
+	rt, _ := startRuntime(t, srv, bot.NewRouter(nil), func(c *bot.RuntimeConfig) {
+		c.PingInterval = time.Hour
+		c.SilenceTimeout = time.Hour
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for rt.Ready(context.Background()) != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("never ready: %v", rt.Ready(context.Background()))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
