@@ -69,15 +69,15 @@ type Commit struct {
 	At  time.Time
 }
 
-// Delivery identifies a webhook delivery, to process each one once.
-type Delivery struct {
+// WebhookDelivery identifies a webhook delivery, to process each one once.
+type WebhookDelivery struct {
 	Source string // "github", "pagerduty"
 	ID     string // X-GitHub-Delivery, X-Webhook-Id
 }
 
 // Batch is what one ingest request stores, all or nothing.
 type Batch struct {
-	Delivery    *Delivery // nil: no delivery dedupe (the ids make it idempotent anyway)
+	Delivery    *WebhookDelivery // nil: no delivery dedupe (the ids make it idempotent anyway)
 	Deployments []Deployment
 	Incidents   []Incident
 	Commits     []Commit

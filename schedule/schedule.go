@@ -12,6 +12,7 @@ import (
 	"github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/robfig/cron/v3"
 	"github.com/rs/zerolog"
 )
 
@@ -26,12 +27,26 @@ type Job struct {
 	Run      func(ctx context.Context) error
 }
 
+// Claims records which occurrences of which jobs have run, in the database
+// that all replicas share, so that each occurrence runs once across
+// replicas — whatever their clock skew — and a missed one can be caught up.
+type Claims interface {
+	// Claim records occurrence of job and reports whether this caller won it.
+	Claim(ctx context.Context, job string, occurrence time.Time) (bool, error)
+	// LastOccurrence returns the newest claimed occurrence of job, or zero.
+	LastOccurrence(ctx context.Context, job string) (time.Time, error)
+}
+
 // Scheduler runs Jobs.
 type Scheduler struct {
 	s       gocron.Scheduler
 	log     zerolog.Logger
 	runs    *prometheus.CounterVec
 	timeout time.Duration
+	clock   clockwork.Clock
+	claims  Claims
+	grace   time.Duration
+	jobs    []Job
 }
 
 // Options configure a Scheduler.
@@ -39,8 +54,11 @@ type Options struct {
 	Log      zerolog.Logger
 	Registry prometheus.Registerer // nil: no metrics
 	Clock    clockwork.Clock       // nil: the real clock; tests pass a fake
-	Locker   gocron.Locker         // nil: single instance
-	Timeout  time.Duration         // per run; default 5m
+	Claims   Claims                // nil: single instance, no catch-up
+	// CatchUpGrace is how late a cron occurrence missed while no replica
+	// was running may still run at Start (0: never).
+	CatchUpGrace time.Duration
+	Timeout      time.Duration // per run; default 5m
 }
 
 // New returns a stopped scheduler.
@@ -49,14 +67,14 @@ func New(opt Options) (*Scheduler, error) {
 	if opt.Clock != nil {
 		gopts = append(gopts, gocron.WithClock(opt.Clock))
 	}
-	if opt.Locker != nil {
-		gopts = append(gopts, gocron.WithDistributedLocker(opt.Locker))
-	}
 	s, err := gocron.NewScheduler(gopts...)
 	if err != nil {
 		return nil, fmt.Errorf("schedule.New: %w", err)
 	}
-	sc := &Scheduler{s: s, log: opt.Log, timeout: opt.Timeout}
+	if opt.Clock == nil {
+		opt.Clock = clockwork.NewRealClock()
+	}
+	sc := &Scheduler{s: s, log: opt.Log, timeout: opt.Timeout, clock: opt.Clock, claims: opt.Claims, grace: opt.CatchUpGrace}
 	if sc.timeout == 0 {
 		sc.timeout = 5 * time.Minute
 	}
@@ -89,41 +107,118 @@ func (sc *Scheduler) Add(job Job) error {
 	default:
 		return fmt.Errorf("schedule.Add(%q): set exactly one of Cron and Every", job.Name)
 	}
-	_, err := sc.s.NewJob(def, gocron.NewTask(sc.wrap(job)),
+	_, err := sc.s.NewJob(def, gocron.NewTask(func() { sc.run(job, sc.occurrence(job)) }),
 		gocron.WithName(job.Name),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
 	)
 	if err != nil {
 		return fmt.Errorf("schedule.Add(%q): %w", job.Name, err)
 	}
+	sc.jobs = append(sc.jobs, job)
 	return nil
 }
 
-// wrap adds a deadline, panic recovery, a log line and a metric to a run.
-func (sc *Scheduler) wrap(job Job) func() {
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), sc.timeout)
-		defer cancel()
-		start := time.Now()
-		outcome := "ok"
-		defer func() {
-			if v := recover(); v != nil {
-				outcome = "panic"
-				sc.log.Error().Str("job", job.Name).Interface("panic", v).Msg("job panicked")
-			}
-			sc.runs.WithLabelValues(job.Name, outcome).Inc()
-		}()
-		if err := job.Run(ctx); err != nil {
-			outcome = "error"
-			sc.log.Error().Err(err).Str("job", job.Name).Dur("duration", time.Since(start)).Msg("job failed")
+// occurrence names the run that is starting now: the scheduled minute for
+// cron jobs, the interval's bucket for periodic ones. Replicas agree on it
+// even when their clocks differ by seconds.
+func (sc *Scheduler) occurrence(job Job) time.Time {
+	now := sc.clock.Now().UTC()
+	if job.Every > 0 {
+		return now.Truncate(job.Every)
+	}
+	return now.Round(time.Minute) // gocron may fire a hair early or late
+}
+
+// run claims the occurrence (when several replicas share claims) and runs
+// the job with a deadline, panic recovery, a log line and a metric.
+func (sc *Scheduler) run(job Job, occurrence time.Time) {
+	ctx, cancel := context.WithTimeout(context.Background(), sc.timeout)
+	defer cancel()
+	log := sc.log.With().Str("job", job.Name).Time("occurrence", occurrence).Logger()
+	if sc.claims != nil {
+		won, err := sc.claims.Claim(ctx, job.Name, occurrence)
+		if err != nil {
+			sc.runs.WithLabelValues(job.Name, "claim_error").Inc()
+			log.Error().Err(err).Msg("job not run: cannot claim its occurrence")
 			return
 		}
-		sc.log.Debug().Str("job", job.Name).Dur("duration", time.Since(start)).Msg("job ran")
+		if !won {
+			sc.runs.WithLabelValues(job.Name, "skipped").Inc()
+			log.Debug().Msg("occurrence already run by another replica")
+			return
+		}
+	}
+	start := time.Now()
+	outcome := "ok"
+	defer func() {
+		if v := recover(); v != nil {
+			outcome = "panic"
+			log.Error().Interface("panic", v).Msg("job panicked")
+		}
+		sc.runs.WithLabelValues(job.Name, outcome).Inc()
+	}()
+	if err := job.Run(ctx); err != nil {
+		outcome = "error"
+		log.Error().Err(err).Dur("duration", time.Since(start)).Msg("job failed")
+		return
+	}
+	log.Debug().Dur("duration", time.Since(start)).Msg("job ran")
+}
+
+// Start catches up missed cron occurrences, then starts running jobs.
+func (sc *Scheduler) Start() {
+	sc.catchUp()
+	sc.s.Start()
+}
+
+// catchUp runs, once, the latest occurrence of each cron job that was due
+// while no replica ran, if it is at most CatchUpGrace old and the job has
+// run before (a job seen for the first time has missed nothing). gocron
+// itself never catches up.
+func (sc *Scheduler) catchUp() {
+	if sc.claims == nil || sc.grace <= 0 {
+		return
+	}
+	now := sc.clock.Now().UTC()
+	for _, job := range sc.jobs {
+		if job.Cron == "" {
+			continue
+		}
+		missed, ok := latestBefore(job, now.Add(-sc.grace), now)
+		if !ok {
+			continue
+		}
+		last, err := sc.claims.LastOccurrence(context.Background(), job.Name)
+		if err != nil {
+			sc.log.Error().Err(err).Str("job", job.Name).Msg("catch-up: cannot read job history")
+			continue
+		}
+		if last.IsZero() || !last.Before(missed) {
+			continue
+		}
+		sc.log.Info().Str("job", job.Name).Time("occurrence", missed).Msg("catching up a missed run")
+		go sc.run(job, missed)
 	}
 }
 
-// Start starts running jobs.
-func (sc *Scheduler) Start() { sc.s.Start() }
+// latestBefore returns the latest occurrence of a cron job in (from, to].
+func latestBefore(job Job, from, to time.Time) (time.Time, bool) {
+	loc := job.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	sched, err := cronParser.Parse(job.Cron)
+	if err != nil {
+		return time.Time{}, false
+	}
+	var found time.Time
+	for t := sched.Next(from.In(loc)); !t.After(to); t = sched.Next(t) {
+		found = t
+	}
+	return found.UTC(), !found.IsZero()
+}
+
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // Shutdown stops the scheduler and waits for running jobs.
 func (sc *Scheduler) Shutdown() error { return sc.s.Shutdown() }

@@ -82,9 +82,9 @@ var _ selfservice.Store = (*SelfServiceStore)(nil)
 // NewSelfServiceStore returns the self-service store on db.
 func NewSelfServiceStore(db *DB) *SelfServiceStore { return &SelfServiceStore{db: db} }
 
-func utc(t time.Time) time.Time { return t.UTC() }
+func ssUTC(t time.Time) time.Time { return t.UTC() }
 
-func timePtr(t time.Time) *time.Time {
+func ssTimePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
@@ -92,14 +92,14 @@ func timePtr(t time.Time) *time.Time {
 	return &u
 }
 
-func fromPtr(t *time.Time) time.Time {
+func ssFromPtr(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
 	}
 	return t.UTC()
 }
 
-func toRow(r *selfservice.Request) (*ssRequest, error) {
+func ssToRow(r *selfservice.Request) (*ssRequest, error) {
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
 		return nil, err
@@ -109,9 +109,9 @@ func toRow(r *selfservice.Request) (*ssRequest, error) {
 		State: string(r.State), Fields: string(fields), Exception: r.Exception,
 		NeedsApproval: r.NeedsApproval, ApprovalsRequired: r.ApprovalsRequired, ApprovalCount: r.Approvals,
 		HasAutomation: r.HasAutomation, HumanStep: r.HumanStep, ManualMinutes: r.ManualMinutes,
-		Created: utc(r.CreatedAt), Updated: utc(r.UpdatedAt),
-		DecidedAt: timePtr(r.DecidedAt), DecidedBy: r.DecidedBy, DoneAt: timePtr(r.DoneAt),
-		ClosedAt: timePtr(r.ClosedAt), SLADueAt: timePtr(r.SLADueAt), Note: r.Note,
+		Created: ssUTC(r.CreatedAt), Updated: ssUTC(r.UpdatedAt),
+		DecidedAt: ssTimePtr(r.DecidedAt), DecidedBy: r.DecidedBy, DoneAt: ssTimePtr(r.DoneAt),
+		ClosedAt: ssTimePtr(r.ClosedAt), SLADueAt: ssTimePtr(r.SLADueAt), Note: r.Note,
 		TriageChannel: r.TriageChannel, TriageTS: r.TriageTS,
 	}, nil
 }
@@ -123,8 +123,8 @@ func (row *ssRequest) domain() (*selfservice.Request, error) {
 		NeedsApproval: row.NeedsApproval, ApprovalsRequired: row.ApprovalsRequired, Approvals: row.ApprovalCount,
 		HasAutomation: row.HasAutomation, HumanStep: row.HumanStep, ManualMinutes: row.ManualMinutes,
 		CreatedAt: row.Created.UTC(), UpdatedAt: row.Updated.UTC(),
-		DecidedAt: fromPtr(row.DecidedAt), DecidedBy: row.DecidedBy, DoneAt: fromPtr(row.DoneAt),
-		ClosedAt: fromPtr(row.ClosedAt), SLADueAt: fromPtr(row.SLADueAt), Note: row.Note,
+		DecidedAt: ssFromPtr(row.DecidedAt), DecidedBy: row.DecidedBy, DoneAt: ssFromPtr(row.DoneAt),
+		ClosedAt: ssFromPtr(row.ClosedAt), SLADueAt: ssFromPtr(row.SLADueAt), Note: row.Note,
 		TriageChannel: row.TriageChannel, TriageTS: row.TriageTS,
 	}
 	if row.Rating != nil {
@@ -136,13 +136,13 @@ func (row *ssRequest) domain() (*selfservice.Request, error) {
 	return r, nil
 }
 
-func eventRow(requestID int64, ev selfservice.Event) *ssEvent {
+func ssEventRow(requestID int64, ev selfservice.Event) *ssEvent {
 	row := &ssEvent{
-		RequestID: requestID, Kind: string(ev.Kind), At: utc(ev.At), Actor: ev.Actor,
+		RequestID: requestID, Kind: string(ev.Kind), At: ssUTC(ev.At), Actor: ev.Actor,
 		FromState: string(ev.From), ToState: string(ev.To), Note: ev.Note,
 	}
 	if ev.Silent {
-		row.DeliveredAt = timePtr(ev.At) // nothing to deliver
+		row.DeliveredAt = ssTimePtr(ev.At) // nothing to deliver
 	}
 	return row
 }
@@ -157,8 +157,8 @@ func (row *ssEvent) domain() selfservice.Event {
 
 // CreateRequest inserts r and its first events in one transaction.
 func (s *SelfServiceStore) CreateRequest(ctx context.Context, r *selfservice.Request, events []selfservice.Event) (err error) {
-	defer wrap(&err, "SelfServiceStore.CreateRequest(%s)", r.Type)
-	row, err := toRow(r)
+	defer ssWrap(&err, "SelfServiceStore.CreateRequest(%s)", r.Type)
+	row, err := ssToRow(r)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (s *SelfServiceStore) CreateRequest(ctx context.Context, r *selfservice.Req
 			return err
 		}
 		for _, ev := range events {
-			if err := tx.Create(eventRow(row.ID, ev)).Error; err != nil {
+			if err := tx.Create(ssEventRow(row.ID, ev)).Error; err != nil {
 				return err
 			}
 		}
@@ -179,10 +179,10 @@ func (s *SelfServiceStore) CreateRequest(ctx context.Context, r *selfservice.Req
 
 // Request returns a request by id, or selfservice.ErrNotFound.
 func (s *SelfServiceStore) Request(ctx context.Context, id int64) (*selfservice.Request, error) {
-	return loadRequest(s.db.WithContext(ctx), id)
+	return ssLoadRequest(s.db.WithContext(ctx), id)
 }
 
-func loadRequest(tx *gorm.DB, id int64) (*selfservice.Request, error) {
+func ssLoadRequest(tx *gorm.DB, id int64) (*selfservice.Request, error) {
 	var row ssRequest
 	err := tx.Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -223,18 +223,21 @@ func (s *SelfServiceStore) Approvers(ctx context.Context, id int64) ([]string, e
 func (s *SelfServiceStore) Transition(ctx context.Context, id int64, t selfservice.Transition) (*selfservice.Request, error) {
 	var out *selfservice.Request
 	err := s.db.Transact(ctx, func(tx *gorm.DB) error {
-		if err := applyTransition(tx, id, t); err != nil {
+		if err := ssApplyTransition(tx, id, t); err != nil {
 			return err
 		}
 		var err error
-		out, err = loadRequest(tx, id)
+		out, err = ssLoadRequest(tx, id)
 		return err
 	})
 	return out, err
 }
 
-func applyTransition(tx *gorm.DB, id int64, t selfservice.Transition) error {
-	at := utc(t.At)
+func ssApplyTransition(tx *gorm.DB, id int64, t selfservice.Transition) error {
+	if len(t.From) == 0 {
+		return errors.New("transition without From states")
+	}
+	at := ssUTC(t.At)
 	set := map[string]any{"state": string(t.To), "updated_at": at}
 	switch t.To {
 	case selfservice.Approved, selfservice.Rejected:
@@ -260,25 +263,19 @@ func applyTransition(tx *gorm.DB, id int64, t selfservice.Transition) error {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return stateError(tx, id)
+		return ssStateError(tx, id)
 	}
-	var prev string
-	if len(t.From) == 1 {
-		prev = string(t.From[0])
-	} else if err := tx.Model(&ssEvent{}).Where("request_id = ? AND kind = ?", id, selfservice.EventTransition).
-		Order("id DESC").Limit(1).Pluck("to_state", &[]string{}).Error; err != nil {
-		return err
-	}
-	if prev == "" {
-		prev = lastState(tx, id)
+	prev := string(t.From[0])
+	if len(t.From) > 1 {
+		prev = ssLastState(tx, id)
 	}
 	ev := selfservice.Event{Kind: selfservice.EventTransition, At: at, Actor: t.Actor, From: selfservice.State(prev), To: t.To, Note: t.Note}
-	return tx.Create(eventRow(id, ev)).Error
+	return tx.Create(ssEventRow(id, ev)).Error
 }
 
 // lastState returns the state the last transition event moved a request
 // to: the state before the update just made in this transaction.
-func lastState(tx *gorm.DB, id int64) string {
+func ssLastState(tx *gorm.DB, id int64) string {
 	var states []string
 	tx.Model(&ssEvent{}).Where("request_id = ? AND kind = ?", id, string(selfservice.EventTransition)).
 		Order("id DESC").Limit(1).Pluck("to_state", &states)
@@ -289,7 +286,7 @@ func lastState(tx *gorm.DB, id int64) string {
 }
 
 // stateError explains why a conditional update matched no row.
-func stateError(tx *gorm.DB, id int64) error {
+func ssStateError(tx *gorm.DB, id int64) error {
 	var row ssRequest
 	err := tx.Select("id", "state", "decided_by").Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -302,7 +299,7 @@ func stateError(tx *gorm.DB, id int64) error {
 }
 
 // wrap prefixes a non-nil error with the call, keeping it errors.Is-able.
-func wrap(err *error, format string, args ...any) {
+func ssWrap(err *error, format string, args ...any) {
 	if *err != nil {
 		*err = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *err)
 	}

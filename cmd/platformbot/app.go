@@ -105,8 +105,15 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
 	m.Home.Register(m.Router)
 
-	m.Scheduler, err = schedule.New(schedule.Options{Log: m.Log, Registry: m.Registry, Clock: m.Clock})
+	claims := storage.NewJobClaims(db)
+	m.Scheduler, err = schedule.New(schedule.Options{
+		Log: m.Log, Registry: m.Registry, Clock: m.Clock,
+		Claims: claims, CatchUpGrace: m.Config.Scheduler.CatchUpGrace.D(),
+	})
 	if err != nil {
+		return err
+	}
+	if err := m.Scheduler.Add(housekeeping(db, claims, m.Clock)); err != nil {
 		return err
 	}
 	m.HTTP = httpapi.New(m.Log, m.Registry)
@@ -161,4 +168,16 @@ func (m *Main) Close() error {
 	}
 	m.closers = nil
 	return errors.Join(errs...)
+}
+
+// housekeeping forgets Slack event ids after a day (Slack stops redelivering
+// within minutes) and job claims after 90 days (catch-up looks back hours).
+func housekeeping(db *storage.DB, claims *storage.JobClaims, clock clockwork.Clock) schedule.Job {
+	return schedule.Job{Name: "housekeeping", Every: time.Hour, Run: func(ctx context.Context) error {
+		now := clock.Now()
+		return errors.Join(
+			storage.NewEventDedup(db).ForgetEventsBefore(ctx, now.Add(-24*time.Hour)),
+			claims.ForgetJobRunsBefore(ctx, now.AddDate(0, 0, -90)),
+		)
+	}}
 }

@@ -1,0 +1,104 @@
+package metrics
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Range is a half-open time range [From, To) in UTC: a deployment that
+// finishes exactly at To belongs to the next range.
+type Range struct {
+	From, To time.Time
+}
+
+// Contains reports whether t is in the range.
+func (r Range) Contains(t time.Time) bool { return !t.Before(r.From) && t.Before(r.To) }
+
+// Windows are the window lengths in days that metrics are computed over.
+var Windows = []int{7, 30, 90}
+
+// bucketDays is the sparkline bucket length per window, so that a 7-day
+// window has 7 points, 30 days 10 and 90 days 15.
+var bucketDays = map[int]int{7: 1, 30: 3, 90: 6}
+
+// Period is a metric window and everything compared with it: the previous
+// window of the same length, the sparkline buckets and the calendar days.
+// All boundaries are local midnights in Location, converted to UTC, so a
+// day is a day in that zone (23 or 25 hours across a DST change).
+type Period struct {
+	Days     int
+	Location *time.Location
+	Current  Range
+	Previous Range
+	Buckets  []Range // sparkline, oldest first, covering Current
+	DaysCur  []Range // each calendar day of Current
+	DaysPrev []Range // each calendar day of Previous
+}
+
+// NewPeriod returns the window of the last `days` complete days before the
+// local day that contains now.
+func NewPeriod(now time.Time, days int, loc *time.Location) (Period, error) {
+	step, ok := bucketDays[days]
+	if !ok {
+		return Period{}, &WindowError{Days: days}
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	end := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	midnight := func(offset int) time.Time { return end.AddDate(0, 0, offset).UTC() }
+	p := Period{
+		Days:     days,
+		Location: loc,
+		Current:  Range{midnight(-days), midnight(0)},
+		Previous: Range{midnight(-2 * days), midnight(-days)},
+	}
+	for d := -days; d < 0; d += step {
+		p.Buckets = append(p.Buckets, Range{midnight(d), midnight(d + step)})
+	}
+	for d := -days; d < 0; d++ {
+		p.DaysCur = append(p.DaysCur, Range{midnight(d), midnight(d + 1)})
+		p.DaysPrev = append(p.DaysPrev, Range{midnight(d - days), midnight(d - days + 1)})
+	}
+	return p, nil
+}
+
+// Label describes the window for people, e.g. "last 7 days (1–7 May 2024)".
+func (p Period) Label() string {
+	first := p.Current.From.In(p.Location)
+	last := p.Current.To.In(p.Location).AddDate(0, 0, -1)
+	var span string
+	switch {
+	case first.Year() != last.Year():
+		span = first.Format("2 Jan 2006") + " – " + last.Format("2 Jan 2006")
+	case first.Month() != last.Month():
+		span = first.Format("2 Jan") + " – " + last.Format("2 Jan 2006")
+	default:
+		span = fmt.Sprintf("%d–%s", first.Day(), last.Format("2 Jan 2006"))
+	}
+	return fmt.Sprintf("last %d days (%s)", p.Days, span)
+}
+
+// WindowError is a window length other than 7, 30 or 90 days.
+type WindowError struct{ Days int }
+
+func (e *WindowError) Error() string {
+	return fmt.Sprintf("metrics: no %d-day window; windows are 7d, 30d and 90d", e.Days)
+}
+
+// UserMessage lets the bot show the error as it is.
+func (e *WindowError) UserMessage() string {
+	return fmt.Sprintf("There is no %d-day window: use 7d, 30d or 90d.", e.Days)
+}
+
+// ParseWindow parses "7d", "30d" or "90d".
+func ParseWindow(s string) (int, bool) {
+	for _, d := range Windows {
+		if strings.EqualFold(s, fmt.Sprintf("%dd", d)) {
+			return d, true
+		}
+	}
+	return 0, false
+}
