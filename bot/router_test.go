@@ -14,7 +14,7 @@ type staticAdmins map[string]bool
 
 func (a staticAdmins) IsAdmin(_ context.Context, u string) (bool, error) { return a[u], nil }
 
-func newTestRouter(t *testing.T, logs *bytes.Buffer) *Router {
+func newTestRouter(t testing.TB, logs *bytes.Buffer) *Router {
 	t.Helper()
 	r := NewRouter(staticAdmins{"UADMIN": true}, Chain(zerolog.New(logs), nil, 0)...)
 	r.Command("/platform", "self-service").Add(
@@ -120,6 +120,26 @@ func FuzzEscape(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if e := Escape(s); strings.ContainsAny(e, "<>") {
 			t.Fatalf("Escape(%q) = %q still has < or >", s, e)
+		}
+	})
+}
+
+// FuzzCommandText sends arbitrary slash-command text through the router: it
+// must never panic, always answer, and never echo mrkdwn control characters.
+func FuzzCommandText(f *testing.F) {
+	for _, s := range []string{"", "help", "catalog a b", "  queue  ", "<!channel>", "nope <@U123>", "\x00", "TYPES\t\n x"} {
+		f.Add(s)
+	}
+	var logs bytes.Buffer
+	r := newTestRouter(f, &logs)
+	f.Fuzz(func(t *testing.T, text string) {
+		logs.Reset()
+		reply, err := r.Serve(context.Background(), &Request{Kind: KindCommand, Command: "/platform", Text: text, UserID: "UDEV"})
+		if err != nil || reply == nil || reply.Text == "" {
+			t.Fatalf("Serve(%q) = %v, %v", text, reply, err)
+		}
+		if strings.Contains(reply.Text, "<!") || strings.Contains(reply.Text, "<@") {
+			t.Fatalf("reply to %q contains an unescaped mention: %q", text, reply.Text)
 		}
 	})
 }

@@ -47,14 +47,14 @@ var selfServiceMigrations = []migration{
 		// selfserviceEvent is one audit row; undelivered rows are the
 		// notification outbox.
 		type selfserviceEvent struct {
-			ID          int64     `gorm:"primaryKey;autoIncrement"`
-			RequestID   int64     `gorm:"not null;index:idx_ss_events_request"`
-			Kind        string    `gorm:"size:16;not null"`
-			At          time.Time `gorm:"not null"`
-			Actor       string    `gorm:"size:32;not null;default:''"`
-			FromState   string    `gorm:"size:20;not null;default:''"`
-			ToState     string    `gorm:"size:20;not null"`
-			Note        string    `gorm:"type:text;not null;default:''"`
+			ID          int64      `gorm:"primaryKey;autoIncrement"`
+			RequestID   int64      `gorm:"not null;index:idx_ss_events_request"`
+			Kind        string     `gorm:"size:16;not null"`
+			At          time.Time  `gorm:"not null"`
+			Actor       string     `gorm:"size:32;not null;default:''"`
+			FromState   string     `gorm:"size:20;not null;default:''"`
+			ToState     string     `gorm:"size:20;not null"`
+			Note        string     `gorm:"type:text;not null;default:''"`
 			DeliveredAt *time.Time `gorm:"index:idx_ss_events_delivered"`
 			LeaseUntil  *time.Time
 			Attempts    int `gorm:"not null;default:0"`

@@ -71,8 +71,8 @@ func TestSelfServiceAutomationClaims(t *testing.T) {
 		st := storage.NewSelfServiceStore(db)
 		auto := func(r *selfservice.Request) { r.HasAutomation = true }
 		a := newRequest(t, st, selfservice.Approved, 0, auto)
-		newRequest(t, st, selfservice.Approved, 0)                // no automation
-		newRequest(t, st, selfservice.PendingApproval, 1, auto)   // not approved yet
+		newRequest(t, st, selfservice.Approved, 0)              // no automation
+		newRequest(t, st, selfservice.PendingApproval, 1, auto) // not approved yet
 		ids, err := st.DueAutomations(ctx, t0, 10)
 		if diff := cmp.Diff([]int64{a.ID}, ids); diff != "" || err != nil {
 			t.Fatalf("due mismatch (-want +got):\n%s %v", diff, err)

@@ -17,6 +17,8 @@ var (
 	ErrRunOpen = errors.New("surveys: a run of this survey is open")
 	// ErrAnswered: the participant has answered this run already.
 	ErrAnswered = errors.New("surveys: already answered")
+	// ErrRunClosed: the run no longer takes answers.
+	ErrRunClosed = errors.New("surveys: run closed")
 )
 
 // UserError is an error whose message is meant for the person who asked;
@@ -52,6 +54,7 @@ func (e *UnknownSurveyError) UserMessage() string {
 type ClosedError struct{ ClosedAt time.Time }
 
 func (e *ClosedError) Error() string { return "surveys: run closed at " + e.ClosedAt.Format(time.RFC3339) }
+func (e *ClosedError) Unwrap() error { return ErrRunClosed }
 
 // UserMessage thanks the person anyway.
 func (e *ClosedError) UserMessage() string {

@@ -122,13 +122,13 @@ type RunStore interface {
 	// OpenRuns returns every open run.
 	OpenRuns(ctx context.Context) ([]Run, error)
 	MarkInvited(ctx context.Context, runID int64) error
-	// ClaimReminder marks the reminder sent and reports whether this caller
-	// did it (false: someone did already).
-	ClaimReminder(ctx context.Context, runID int64) (bool, error)
-	// CloseRun closes an open run, and for anonymous runs rewrites its
-	// answers (see docs/surveys.md), folding into team "" the teams listed.
-	// It reports whether this caller closed it.
-	CloseRun(ctx context.Context, runID int64, at time.Time, fold []string) (bool, error)
+	// MarkReminded records that the reminder was queued.
+	MarkReminded(ctx context.Context, runID int64) error
+	// CloseRun closes an open run and reports whether this caller closed
+	// it. For anonymous runs it also rewrites the answers in one
+	// transaction, in random order, with the teams FoldTeams names merged
+	// into team "" (see docs/surveys.md).
+	CloseRun(ctx context.Context, runID int64, at time.Time) (bool, error)
 	MarkResultsPosted(ctx context.Context, runID int64) error
 }
 
@@ -155,7 +155,9 @@ type LedgerStore interface {
 // AnswerStore keeps answers.
 type AnswerStore interface {
 	// SaveResponse writes a response; for SaveMerge and SaveReplace the
-	// token must already have answers in the run (else ErrNotFound).
+	// token must already have answers in the run (else ErrNotFound). It
+	// fails with ErrRunClosed once the run is closed, even if the caller
+	// checked before: closing and answering are serialised.
 	SaveResponse(ctx context.Context, r Response, mode SaveMode) error
 	// Answers returns the answers of one response.
 	Answers(ctx context.Context, runID int64, token string) ([]Answer, error)

@@ -1,0 +1,149 @@
+package selfservice_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/selfservice"
+)
+
+func ptr(x float64) *float64 { return &x }
+
+// testCatalog has one type of each approval policy and every field kind.
+func testCatalog(t testing.TB) *selfservice.Catalog {
+	t.Helper()
+	c, err := selfservice.NewCatalog([]config.RequestType{
+		{
+			ID: "new-repo", Title: "New repository", ManualMinutes: 30,
+			Fields: []config.Field{
+				{ID: "name", Label: "Name", Type: config.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
+				{ID: "why", Label: "Why", Type: config.FieldTextarea, Max: ptr(20)},
+				{ID: "visibility", Label: "Visibility", Type: config.FieldSelect, Required: true,
+					Options:  []config.Option{{Value: "private"}, {Value: "public", Label: "Public"}},
+					Standard: []string{"private"}},
+				{ID: "teams", Label: "Teams", Type: config.FieldMultiSelect, Max: ptr(2),
+					Options: []config.Option{{Value: "web"}, {Value: "api"}, {Value: "data"}}},
+				{ID: "minutes", Label: "CI minutes", Type: config.FieldNumber, Min: ptr(100), Max: ptr(5000)},
+				{ID: "owner", Label: "Owner", Type: config.FieldUser},
+				{ID: "channel", Label: "Channel", Type: config.FieldChannel},
+				{ID: "until", Label: "Until", Type: config.FieldDate},
+			},
+			Automation: config.Automation{URL: "http://hook.invalid/repo", SecretEnv: "X"},
+		},
+		{ID: "db-access", Title: "Database access", Approval: config.Approval{Policy: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{ID: "dns", Title: "DNS record", Approval: config.Approval{Policy: config.ApprovalAdmins}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestValidate(t *testing.T) {
+	typ, _ := testCatalog(t).Type("new-repo")
+	valid := func() selfservice.Input {
+		return selfservice.Input{"name": {"billing-api"}, "visibility": {"private"}}
+	}
+	with := func(k string, v ...string) selfservice.Input {
+		in := valid()
+		in[k] = v
+		return in
+	}
+	for _, tc := range []struct {
+		name string
+		in   selfservice.Input
+		want selfservice.FieldErrors // nil: valid
+	}{
+		{"minimal valid", valid(), nil},
+		{"everything valid", selfservice.Input{"name": {" billing "}, "why": {"because\n"}, "visibility": {"public"},
+			"teams": {"web", "api"}, "minutes": {"250"}, "owner": {"U0ALICE01"}, "channel": {"C0DEPLOY1"}, "until": {"2026-05-01"}}, nil},
+		{"all blank", selfservice.Input{}, selfservice.FieldErrors{"name": "Please fill this in.", "visibility": "Please fill this in."}},
+		{"blank after trimming", with("name", "   "), selfservice.FieldErrors{"name": "Please fill this in."}},
+		{"pattern", with("name", "Billing API"), selfservice.FieldErrors{"name": "Use lower-case letters, digits and dashes."}},
+		{"too long", with("why", "a very long explanation indeed"), selfservice.FieldErrors{"why": "Use at most 20 characters (this is 30)."}},
+		{"not an option", with("visibility", "secret"), selfservice.FieldErrors{"visibility": `"secret" is not one of the choices.`}},
+		{"two values for a select", with("visibility", "private", "public"), selfservice.FieldErrors{"visibility": "Pick only one."}},
+		{"too many choices", with("teams", "web", "api", "data"), selfservice.FieldErrors{"teams": "Pick at most 2."}},
+		{"same choice twice", with("teams", "web", "web"), selfservice.FieldErrors{"teams": `"web" is picked twice.`}},
+		{"not a number", with("minutes", "lots"), selfservice.FieldErrors{"minutes": "Enter a number."}},
+		{"not whole", with("minutes", "150.5"), selfservice.FieldErrors{"minutes": "Enter a whole number."}},
+		{"out of range", with("minutes", "99"), selfservice.FieldErrors{"minutes": "Enter a number from 100 to 5000."}},
+		{"NaN", with("minutes", "NaN"), selfservice.FieldErrors{"minutes": "Enter a number."}},
+		{"bad user", with("owner", "alice"), selfservice.FieldErrors{"owner": "Pick a person."}},
+		{"bad channel", with("channel", "#general"), selfservice.FieldErrors{"channel": "Pick a channel."}},
+		{"bad date", with("until", "01/05/2026"), selfservice.FieldErrors{"until": "Enter a date like 2026-01-31."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := typ.Validate(tc.in)
+			var got selfservice.FieldErrors
+			if err != nil && !errors.As(err, &got) {
+				t.Fatalf("error %v is not FieldErrors", err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("errors mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestValidateValuesAndExceptions(t *testing.T) {
+	typ, _ := testCatalog(t).Type("new-repo")
+	values, err := typ.Validate(selfservice.Input{"name": {" billing "}, "visibility": {"public"}, "teams": {"api", "web"}, "minutes": {"300"}, "ignored": {"x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !selfservice.IsException(values) {
+		t.Error("public is not a standard option: the request should be an exception")
+	}
+	got := map[string]any{}
+	for _, v := range values {
+		got[v.ID] = v.Typed()
+	}
+	want := map[string]any{"name": "billing", "why": nil, "visibility": "public", "teams": []string{"api", "web"},
+		"minutes": 300.0, "owner": nil, "channel": nil, "until": nil}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("typed values mismatch (-want +got):\n%s", diff)
+	}
+	if values[2].Texts[0] != "Public" {
+		t.Errorf("option text = %q, want the label", values[2].Texts[0])
+	}
+	std, _ := typ.Validate(selfservice.Input{"name": {"billing"}, "visibility": {"private"}})
+	if selfservice.IsException(std) {
+		t.Error("private is standard: not an exception")
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	c := testCatalog(t)
+	for _, tc := range []struct {
+		typ       string
+		exception bool
+		want      selfservice.Policy
+	}{
+		{"new-repo", false, selfservice.Policy{Kind: config.ApprovalNone}},
+		{"new-repo", true, selfservice.Policy{Kind: config.ApprovalAdmins, Required: 1}},
+		{"db-access", false, selfservice.Policy{Kind: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{"db-access", true, selfservice.Policy{Kind: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{"dns", false, selfservice.Policy{Kind: config.ApprovalAdmins, Required: 1}},
+	} {
+		typ, _ := c.Type(tc.typ)
+		if diff := cmp.Diff(tc.want, typ.Policy(tc.exception)); diff != "" {
+			t.Errorf("%s exception=%v: policy mismatch (-want +got):\n%s", tc.typ, tc.exception, diff)
+		}
+	}
+}
+
+func TestParseRef(t *testing.T) {
+	for in, want := range map[string]int64{"REQ-42": 42, "req-7": 7, "#3": 3, " 12 ": 12, "REQ-": 0, "REQ-x": 0, "-1": 0, "": 0} {
+		got, err := selfservice.ParseRef(in)
+		if got != want || (err != nil) != (want == 0) {
+			t.Errorf("ParseRef(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	if got := selfservice.Ref(42); got != "REQ-42" {
+		t.Errorf("Ref(42) = %q", got)
+	}
+}

@@ -1,0 +1,300 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/platformbot/platformbot/metrics"
+)
+
+// Attribution is stored, not computed per query: each incident keeps the
+// deployment it is blamed on, and each deployment keeps how many incidents
+// it caused, how many are open and its recovery time. Reports then read
+// one row per deployment. Whatever can change an attribution redoes it in
+// the same transaction: an incident arriving (or changing), a deployment
+// arriving that is a better candidate, or the attribution settings
+// changing (EnsureAttribution).
+
+// upsertIncidents inserts or updates incidents by id, attributing each.
+func (s *Metrics) upsertIncidents(tx *gorm.DB, incs []metrics.Incident) error {
+	if len(incs) == 0 {
+		return nil
+	}
+	affected := map[string]bool{}
+	now := s.now().UTC()
+	for _, in := range lastByID(incs, func(i metrics.Incident) string { return i.ID }) {
+		var old incidentRow
+		found := tx.Where("id = ?", in.ID).Limit(1).Find(&old)
+		if found.Error != nil {
+			return found.Error
+		}
+		row := incidentRow{
+			ID: in.ID, Source: in.Source, Service: in.Service, Team: in.Team, Title: in.Title,
+			OpenedAt: in.OpenedAt.UTC(), DeploymentID: in.DeploymentID, NotDeploymentCaused: in.NotDeploymentCaused,
+			CreatedAt: now, UpdatedAt: now,
+		}
+		if !in.ResolvedAt.IsZero() {
+			at := in.ResolvedAt.UTC()
+			row.ResolvedAt = &at
+		} else if in.KeepResolution && found.RowsAffected == 1 {
+			row.ResolvedAt = old.ResolvedAt
+		}
+		if row.ResolvedAt != nil {
+			restore := int64(row.ResolvedAt.Sub(row.OpenedAt) / time.Second)
+			row.RestoreS = &restore
+		}
+		if err := s.attribute(tx, &row); err != nil {
+			return err
+		}
+		err := tx.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"source", "service", "team", "title", "opened_at", "resolved_at",
+				"deployment_id", "not_deployment_caused", "attribution", "cause_deployment_id", "restore_s", "updated_at"}),
+		}).Create(&row).Error
+		if err != nil {
+			return err
+		}
+		markCauses(affected, old.CauseDeploymentID, row.CauseDeploymentID)
+	}
+	return s.refreshDeployments(tx, slices.Sorted(maps.Keys(affected)))
+}
+
+func markCauses(set map[string]bool, ids ...*string) {
+	for _, id := range ids {
+		if id != nil {
+			set[*id] = true
+		}
+	}
+}
+
+// attribute sets an incident's attribution, in this order: the deployment
+// the sender named; else the latest production deployment of the same
+// service that finished within the attribution window before the incident
+// opened (both ends included); else none. An incident marked as not
+// deployment-caused is never attributed.
+func (s *Metrics) attribute(tx *gorm.DB, row *incidentRow) error {
+	switch {
+	case row.DeploymentID != "":
+		id := row.DeploymentID
+		row.Attribution, row.CauseDeploymentID = attrGiven, &id
+		return nil
+	case row.NotDeploymentCaused:
+		row.Attribution, row.CauseDeploymentID = attrExcluded, nil
+		return nil
+	}
+	var ids []string
+	err := tx.Model(&deploymentRow{}).
+		Where("service = ? AND environment IN ? AND finished_at >= ? AND finished_at <= ?",
+			row.Service, s.production, row.OpenedAt.Add(-s.window).UTC(), row.OpenedAt.UTC()).
+		Order("finished_at DESC, id DESC").Limit(1).Pluck("id", &ids).Error
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		row.Attribution, row.CauseDeploymentID = attrNone, nil
+		return nil
+	}
+	row.Attribution, row.CauseDeploymentID = attrWindow, &ids[0]
+	return nil
+}
+
+// reattributeAround redoes the attribution of incidents that the given
+// (new or changed) deployments may affect: those blamed on or naming them,
+// and those of the same services attributed by time that opened within the
+// window after one of them finished.
+func (s *Metrics) reattributeAround(tx *gorm.DB, deps []deploymentRow) error {
+	byID := map[string]incidentRow{}
+	collect := func(q *gorm.DB) error {
+		var rows []incidentRow
+		if err := q.Find(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			byID[r.ID] = r
+		}
+		return nil
+	}
+	services := map[string]bool{}
+	var lo, hi time.Time
+	for chunk := range slices.Chunk(deps, upsertChunk) {
+		ids := make([]string, len(chunk))
+		for i, d := range chunk {
+			ids[i] = d.ID
+			if !slices.Contains(s.production, d.Environment) {
+				continue
+			}
+			services[d.Service] = true
+			if lo.IsZero() || d.FinishedAt.Before(lo) {
+				lo = d.FinishedAt
+			}
+			if d.FinishedAt.After(hi) {
+				hi = d.FinishedAt
+			}
+		}
+		if err := collect(tx.Where("cause_deployment_id IN ? OR deployment_id IN ?", ids, ids)); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(services)), upsertChunk) {
+		q := tx.Where("service IN ? AND attribution IN ? AND opened_at >= ? AND opened_at <= ?",
+			chunk, []string{attrWindow, attrNone}, lo, hi.Add(s.window))
+		if err := collect(q); err != nil {
+			return err
+		}
+	}
+	return s.reattribute(tx, slices.Collect(maps.Values(byID)))
+}
+
+// reattribute recomputes the attribution of incidents, stores the changed
+// ones and refreshes every deployment involved.
+func (s *Metrics) reattribute(tx *gorm.DB, incs []incidentRow) error {
+	affected := map[string]bool{}
+	for _, in := range incs {
+		oldCause, oldAttr := in.CauseDeploymentID, in.Attribution
+		if err := s.attribute(tx, &in); err != nil {
+			return err
+		}
+		markCauses(affected, oldCause, in.CauseDeploymentID)
+		if in.Attribution == oldAttr && ptrEqual(in.CauseDeploymentID, oldCause) {
+			continue
+		}
+		err := tx.Model(&incidentRow{}).Where("id = ?", in.ID).
+			Updates(map[string]any{"attribution": in.Attribution, "cause_deployment_id": in.CauseDeploymentID}).Error
+		if err != nil {
+			return err
+		}
+	}
+	return s.refreshDeployments(tx, slices.Sorted(maps.Keys(affected)))
+}
+
+func ptrEqual(a, b *string) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// refreshDeployments recomputes, from the incidents attributed to each
+// deployment, its incident count, open incidents and recovery time (from
+// its finish to the resolution of its last incident, once all are
+// resolved).
+func (s *Metrics) refreshDeployments(tx *gorm.DB, ids []string) error {
+	type agg struct {
+		ID       string
+		N        int
+		Resolved int
+		Last     dbTime
+	}
+	for chunk := range slices.Chunk(ids, upsertChunk) {
+		var aggs []agg
+		err := tx.Raw(`SELECT cause_deployment_id AS id, COUNT(*) AS n, COUNT(resolved_at) AS resolved, MAX(resolved_at) AS last
+			FROM incidents WHERE cause_deployment_id IN ? GROUP BY cause_deployment_id`, chunk).Scan(&aggs).Error
+		if err != nil {
+			return err
+		}
+		byID := map[string]agg{}
+		for _, a := range aggs {
+			byID[a.ID] = a
+		}
+		var deps []deploymentRow
+		if err := tx.Select("id", "finished_at", "incidents", "open_incidents", "recovery_s").Where("id IN ?", chunk).Find(&deps).Error; err != nil {
+			return err
+		}
+		for _, d := range deps {
+			a := byID[d.ID]
+			var recovery *int64
+			if a.N > 0 && a.Resolved == a.N && a.Last.Valid && !a.Last.Time.Before(d.FinishedAt) {
+				v := int64(a.Last.Time.Sub(d.FinishedAt) / time.Second)
+				recovery = &v
+			}
+			if d.Incidents == a.N && d.OpenIncidents == a.N-a.Resolved && int64PtrEqual(d.RecoveryS, recovery) {
+				continue
+			}
+			err := tx.Model(&deploymentRow{}).Where("id = ?", d.ID).
+				Updates(map[string]any{"incidents": a.N, "open_incidents": a.N - a.Resolved, "recovery_s": recovery}).Error
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func int64PtrEqual(a, b *int64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+type metricsSettingRow struct {
+	Name  string `gorm:"primaryKey"`
+	Value string
+}
+
+func (metricsSettingRow) TableName() string { return "metrics_settings" }
+
+// EnsureAttribution redoes every time-based attribution when the
+// attribution window or the production environments differ from those the
+// stored attributions were made with, so that changing the config changes
+// history consistently. It is cheap when nothing changed.
+func (s *Metrics) EnsureAttribution(ctx context.Context) (err error) {
+	defer metricsWrap(&err, "Metrics.EnsureAttribution")
+	want := fmt.Sprintf("window=%s production=%s", s.window, strings.Join(s.production, ","))
+	return s.db.Transact(ctx, func(tx *gorm.DB) error {
+		var cur metricsSettingRow
+		if err := tx.Where("name = ?", "attribution").Limit(1).Find(&cur).Error; err != nil {
+			return err
+		}
+		if cur.Value == want {
+			return nil
+		}
+		if cur.Value != "" {
+			if err := s.reattributeAll(tx); err != nil {
+				return err
+			}
+		}
+		return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}}, DoUpdates: clause.AssignmentColumns([]string{"value"})}).
+			Create(&metricsSettingRow{Name: "attribution", Value: want}).Error
+	})
+}
+
+func (s *Metrics) reattributeAll(tx *gorm.DB) error {
+	var incs []incidentRow
+	if err := tx.Where("attribution IN ?", []string{attrWindow, attrNone}).Order("id").Find(&incs).Error; err != nil {
+		return err
+	}
+	return s.reattribute(tx, incs)
+}
+
+// dbTime scans a timestamp that SQLite may return as text (aggregates lose
+// the column's declared type) as well as a time.Time.
+type dbTime struct {
+	Time  time.Time
+	Valid bool
+}
+
+var dbTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"}
+
+// Scan implements sql.Scanner.
+func (t *dbTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*t = dbTime{}
+		return nil
+	case time.Time:
+		*t = dbTime{x.UTC(), true}
+		return nil
+	case []byte:
+		return t.Scan(string(x))
+	case string:
+		for _, layout := range dbTimeLayouts {
+			if p, err := time.Parse(layout, x); err == nil {
+				*t = dbTime{p.UTC(), true}
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("storage: cannot scan %T %v as a time", v, v)
+}
