@@ -64,7 +64,7 @@ func BenchmarkAckPlatformbot(b *testing.B) {
 	log := zerolog.New(io.Discard).Level(zerolog.InfoLevel)
 	metrics := bot.NewMetrics(prometheus.NewRegistry())
 	api := bot.NewAPI(bot.APIConfig{BotToken: fakeslack.BotToken, AppToken: fakeslack.AppToken, APIURL: srv.APIURL(), Log: log, Metrics: metrics})
-	router := bot.NewRouter(nil, bot.Chain(log, metrics, 30*time.Second)...)
+	router := bot.NewRouter(nil, bot.Chain(bot.ChainConfig{Log: log, Metrics: metrics, Timeout: 30 * time.Second})...)
 	handlers.RegisterCommands(router, config.Defaults().Slack.Commands)
 	rt := bot.NewRuntime(bot.RuntimeConfig{API: api.Client(), Router: router, Slack: api, Log: log, Metrics: metrics})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -59,7 +59,7 @@ func newRef() string {
 
 // errorReply turns a handler error into what the user sees, and reports
 // whether the error is the bot's fault (to be logged with a ref).
-func errorReply(req *Request, err error) (reply *Reply, internal bool, ref string) {
+func errorReply(req *Request, err error, unavailable func(error) bool) (reply *Reply, internal bool, ref string) {
 	var fe FieldErrors
 	if errors.As(err, &fe) && req.Kind == KindViewSubmission {
 		return &Reply{ViewErrors: fe}, false, ""
@@ -69,7 +69,7 @@ func errorReply(req *Request, err error) (reply *Reply, internal bool, ref strin
 		return Say(uf.UserMessage()), false, ""
 	}
 	var tmp temporary
-	if errors.Is(err, ErrUnavailable) || (errors.As(err, &tmp) && tmp.Temporary()) {
+	if errors.Is(err, ErrUnavailable) || (errors.As(err, &tmp) && tmp.Temporary()) || (unavailable != nil && unavailable(err)) {
 		return Say(":hourglass: platformbot is temporarily unavailable. Please try again in a minute."), true, ""
 	}
 	ref = newRef()

@@ -10,16 +10,27 @@ import (
 	"github.com/rs/zerolog"
 )
 
+// ChainConfig configures the standard middleware chain.
+type ChainConfig struct {
+	Log     zerolog.Logger
+	Metrics *Metrics // may be nil
+	Timeout time.Duration
+	// Unavailable reports whether an error means a dependency (the
+	// database) is down; the user is then asked to retry in a minute.
+	Unavailable func(error) bool
+}
+
 // Chain is the standard middleware order, outermost first: turn errors into
 // replies and log each request, recover panics, bound the run time.
-func Chain(log zerolog.Logger, m *Metrics, timeout time.Duration) []Middleware {
-	return []Middleware{Errors(log, m), Recover(), Timeout(timeout)}
+func Chain(c ChainConfig) []Middleware {
+	return []Middleware{Errors(c.Log, c.Metrics, c.Unavailable), Recover(), Timeout(c.Timeout)}
 }
 
 // Errors logs every request with its outcome and turns errors into replies:
-// user-facing errors are shown as they are; anything else becomes "something
-// went wrong (ref X)" for the user and one error line with the same ref.
-func Errors(log zerolog.Logger, m *Metrics) Middleware {
+// user-facing errors are shown as they are; a dependency that is down gets
+// "temporarily unavailable"; anything else becomes "something went wrong
+// (ref X)" for the user and one error line with the same ref.
+func Errors(log zerolog.Logger, m *Metrics, unavailable func(error) bool) Middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, req *Request) (*Reply, error) {
 			start := time.Now()
@@ -30,7 +41,7 @@ func Errors(log zerolog.Logger, m *Metrics) Middleware {
 			if err != nil {
 				var internal bool
 				var ref string
-				reply, internal, ref = errorReply(req, err)
+				reply, internal, ref = errorReply(req, err, unavailable)
 				outcome = "refused"
 				ev = log.Info()
 				if internal {

@@ -16,7 +16,7 @@ func (a staticAdmins) IsAdmin(_ context.Context, u string) (bool, error) { retur
 
 func newTestRouter(t testing.TB, logs *bytes.Buffer) *Router {
 	t.Helper()
-	r := NewRouter(staticAdmins{"UADMIN": true}, Chain(zerolog.New(logs), nil, 0)...)
+	r := NewRouter(staticAdmins{"UADMIN": true}, Chain(ChainConfig{Log: zerolog.New(logs)})...)
 	r.Command("/platform", "self-service").Add(
 		Subcommand{Name: "catalog", Aliases: []string{"types"}, Help: "list request types", Run: func(_ context.Context, req *Request) (*Reply, error) {
 			return Say("catalog " + strings.Join(req.Args, ",")), nil

@@ -182,6 +182,9 @@ const (
 )
 
 func (c *Config) validateCatalog(v *validator) {
+	if len(c.Catalog) > 0 && c.Slack.TriageChannel == "" {
+		v.add("catalog", "slack.triage_channel is required with a catalog: approvals, manual fulfilment and failures are posted there")
+	}
 	seen := map[string]bool{}
 	for i, t := range c.Catalog {
 		p := fmt.Sprintf("catalog[%d]", i)

@@ -8,6 +8,8 @@ import (
 )
 
 const validCatalog = `
+slack:
+  triage_channel: C0TRIAGE1
 catalog:
   - id: new-repo
     title: New repository
@@ -83,6 +85,11 @@ func TestCatalogProblems(t *testing.T) {
 		yaml string
 		want []string // "line: message fragment"
 	}{
+		{
+			name: "catalog without a triage channel",
+			yaml: "catalog:\n  - id: db\n    title: DB\n",
+			want: []string{"1: catalog: slack.triage_channel is required with a catalog"},
+		},
 		{
 			name: "duplicate type ids",
 			yaml: "catalog:\n  - id: db\n    title: DB\n  - id: db\n    title: DB again\n",

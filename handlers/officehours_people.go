@@ -27,8 +27,8 @@ type ohPeople struct {
 }
 
 type ohCachedUser struct {
-	user bot.User
-	at   time.Time
+	user  bot.User
+	until time.Time
 }
 
 func newOHPeople(s bot.Slack, log zerolog.Logger, now func() time.Time) *ohPeople {
@@ -41,16 +41,19 @@ func (p *ohPeople) user(ctx context.Context, id string) bot.User {
 	p.mu.Lock()
 	c, ok := p.users[id]
 	p.mu.Unlock()
-	if ok && p.now().Sub(c.at) < p.ttl {
+	if ok && p.now().Before(c.until) {
 		return c.user
 	}
 	u, err := p.slack.UserInfo(ctx, id)
+	until := p.now().Add(p.ttl)
 	if err != nil {
+		// Remember the failure briefly too: users.info is rate limited,
+		// and asking again at once for an unknown user only queues.
 		p.log.Warn().Err(err).Str("user", id).Msg("users.info failed; showing times in UTC")
-		return bot.User{ID: id, Name: id}
+		u, until = bot.User{ID: id, Name: id}, p.now().Add(time.Minute)
 	}
 	p.mu.Lock()
-	p.users[id] = ohCachedUser{user: u, at: p.now()}
+	p.users[id] = ohCachedUser{user: u, until: until}
 	p.mu.Unlock()
 	return u
 }

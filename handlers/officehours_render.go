@@ -29,8 +29,12 @@ const (
 	ohHomeSlots  = 5
 )
 
-func ohMrkdwn(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.MarkdownType, s, false, false) }
-func ohPlain(s string) *slack.TextBlockObject  { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+func ohMrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+func ohPlain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
 
 func ohButton(actionID, value, text string) *slack.ButtonBlockElement {
 	return slack.NewButtonBlockElement(actionID, value, ohPlain(text))
@@ -177,12 +181,10 @@ func (f ohBookForm) view() slack.ModalViewRequest {
 		return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: ohViewBook, Title: ohPlain("Office hours"),
 			Close: ohPlain("Close"), Blocks: slack.Blocks{BlockSet: blocks}}
 	}
-	sel := slack.NewOptionsGroupSelectBlockElement(slack.OptTypeStatic, ohPlain("Pick a slot"), "slot", f.groups()...)
-	for _, g := range sel.OptionGroups {
-		for _, o := range g.Options {
-			if o.Value == f.Selected {
-				sel.InitialOption = o
-			}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, ohPlain("Pick a slot"), "slot", f.options()...)
+	for _, o := range sel.Options {
+		if o.Value == f.Selected {
+			sel.InitialOption = o
 		}
 	}
 	topic := slack.NewPlainTextInputBlockElement(ohPlain("e.g. Our deploys got slow since the runner upgrade"), "topic")
@@ -199,25 +201,19 @@ func (f ohBookForm) view() slack.ModalViewRequest {
 	}
 }
 
-// groups puts the slots in one option group per day (Slack caps option
-// text at 75 characters and groups at 100).
-func (f ohBookForm) groups() []*slack.OptionGroupBlockObject {
-	var groups []*slack.OptionGroupBlockObject
-	lastDay := ""
+// options lists the slots as "Tue 2 Jun, 14:00–14:30 with Anna" (Slack
+// caps option text at 75 characters and a select at 100 options). Each
+// option names its day, so the list reads well wherever it is shown.
+func (f ohBookForm) options() []*slack.OptionBlockObject {
+	var out []*slack.OptionBlockObject
 	for _, s := range f.Slots {
-		start := s.Start.In(f.Loc)
-		if d := start.Format("Mon 2 January"); d != lastDay {
-			groups = append(groups, slack.NewOptionGroupBlockElement(ohPlain(d)))
-			lastDay = d
+		text := ohWhen(s.Start, s.End, f.Loc) + " with " + f.Names[s.Host]
+		if r := []rune(text); len(r) > 75 {
+			text = string(r[:74]) + "…"
 		}
-		text := fmt.Sprintf("%s–%s with %s", start.Format(ohTimeFormat), s.End.In(f.Loc).Format(ohTimeFormat), f.Names[s.Host])
-		if len(text) > 75 {
-			text = text[:72] + "..."
-		}
-		g := groups[len(groups)-1]
-		g.Options = append(g.Options, slack.NewOptionBlockObject(s.Key(), ohPlain(text), nil))
+		out = append(out, slack.NewOptionBlockObject(s.Key(), ohPlain(text), nil))
 	}
-	return groups
+	return out
 }
 
 // ohBookedView replaces the form once the booking is made.

@@ -29,10 +29,10 @@ type TeamCount struct {
 // SelfService is the self-service section.
 type SelfService struct {
 	Current    SelfServiceFigures
-	Requests   Figure  // requests created
-	HoursSaved Figure  // manual minutes saved / 60
-	NoHuman    Point   // share of requests fulfilled with no human step
-	Median     Point   // median time to fulfil, seconds
+	Requests   Figure // requests created
+	HoursSaved Figure // manual minutes saved / 60
+	NoHuman    Point  // share of requests fulfilled with no human step
+	Median     Point  // median time to fulfil, seconds
 	Exceptions int
 }
 

@@ -70,6 +70,10 @@ type Query struct {
 	Days     int            // 7, 30 or 90
 	Location *time.Location // window boundaries; nil: UTC
 	Sections []string       // nil: all
+	// At is when the report is made, for the window's end; zero means
+	// now. A scheduled digest passes its occurrence, so that a late or
+	// retried run reports the same window.
+	At time.Time
 }
 
 // Service computes reports. Sources other than Store may be nil: their
@@ -86,7 +90,11 @@ type Service struct {
 
 // Report computes the report for q.
 func (s *Service) Report(ctx context.Context, q Query) (*Report, error) {
-	p, err := NewPeriod(s.Now(), q.Days, q.Location)
+	at := q.At
+	if at.IsZero() {
+		at = s.Now()
+	}
+	p, err := NewPeriod(at, q.Days, q.Location)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package metrics
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Scope says whose figures a report shows: the whole organization (both
 // empty), one team, or one service.
@@ -69,4 +72,10 @@ type Directory interface {
 	Members(ctx context.Context, teamID string) ([]string, error)
 	// TeamOf returns the first team userID belongs to ("" for none).
 	TeamOf(ctx context.Context, userID string) (string, error)
+}
+
+// Activity is one person using the bot on one day.
+type Activity struct {
+	Day    time.Time // the UTC instant of that day's midnight in the configured zone
+	UserID string
 }

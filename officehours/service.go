@@ -139,6 +139,11 @@ func (s *Service) Book(ctx context.Context, req BookRequest) (Booking, error) {
 		return Booking{}, ErrOwnSlot
 	}
 	b := Booking{Kind: KindBooking, Slot: slot, Booker: req.User, Topic: topic, CreatedAt: now}
+	if slot.Start.Sub(now) <= s.Rules.ReminderBefore {
+		// Booked inside the reminder window: the confirmation is the
+		// reminder, a second DM minutes later would be noise.
+		b.BookerRemindedAt, b.HostRemindedAt = now, now
+	}
 	if s.TeamOf != nil {
 		b.Team = s.TeamOf(ctx, req.User)
 	}
@@ -233,7 +238,26 @@ func (s *Service) FreeSlots(ctx context.Context, n int) ([]Slot, error) {
 	if len(s.Schedule.Hosts) == 0 {
 		return nil, ErrNoHosts
 	}
-	all := s.Schedule.Bookable(s.Now())
+	return s.unheld(ctx, s.Schedule.Bookable(s.Now()), n)
+}
+
+// HostFreeSlots returns host's future slots starting in [from, to) that
+// nobody holds, whatever the notice and horizon: a host may block any of
+// them.
+func (s *Service) HostFreeSlots(ctx context.Context, host string, from, to time.Time) ([]Slot, error) {
+	h, ok := s.Schedule.Host(host)
+	if !ok {
+		return nil, ErrNotHost
+	}
+	if now := s.Now(); from.Before(now) {
+		from = now.Add(time.Second) // only slots that have not started
+	}
+	return s.unheld(ctx, s.Schedule.hostSlots(h, from, to), 0)
+}
+
+// unheld drops the slots held by a booking or block from a sorted list,
+// keeping at most n (0: all). It costs one indexed query.
+func (s *Service) unheld(ctx context.Context, all []Slot, n int) ([]Slot, error) {
 	if len(all) == 0 {
 		return nil, nil
 	}

@@ -259,6 +259,23 @@ func TestRemindersAreSentOnceAndRetriedOnFailure(t *testing.T) {
 	}
 }
 
+func TestNoReminderWhenBookedInsideTheReminderWindow(t *testing.T) {
+	ctx := context.Background()
+	s, clock, n := newTestService(t)
+	s.Schedule.MinNotice = 0
+	clock.Advance(tue1400.Add(-10 * time.Minute).Sub(clock.Now()))
+	if _, err := s.Book(ctx, BookRequest{User: dev, Host: host, Start: tue1400, Topic: "now"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	if err := s.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"booked #1 "}, n.take()); diff != "" {
+		t.Errorf("sent mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestFeedbackAskedOnceAfterTheSlotAndStored(t *testing.T) {
 	ctx := context.Background()
 	s, clock, n := newTestService(t)

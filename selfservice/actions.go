@@ -39,6 +39,13 @@ func (s *Service) Reject(ctx context.Context, id int64, user, reason string) (*R
 	return s.transition(ctx, id, Transition{From: []State{PendingApproval}, To: Rejected, Actor: user, Note: reason, Human: true})
 }
 
+// CanDecide returns a pending request if user may approve or reject it,
+// else the refusal to show; the Reject button checks it before opening
+// its reason modal.
+func (s *Service) CanDecide(ctx context.Context, id int64, user string) (*Request, error) {
+	return s.decidable(ctx, id, user)
+}
+
 // decidable loads a pending request and checks that user may decide it.
 func (s *Service) decidable(ctx context.Context, id int64, user string) (*Request, error) {
 	r, err := s.load(ctx, id)
@@ -107,6 +114,21 @@ func (s *Service) Complete(ctx context.Context, id int64, user string, to State,
 type StatusReport struct {
 	Status State
 	Note   string
+}
+
+// CallbackToken returns the bearer token that may report on request id:
+// its type's callback token, "" when the type has none (callbacks are then
+// refused).
+func (s *Service) CallbackToken(ctx context.Context, id int64) (string, error) {
+	r, err := s.load(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	t, ok := s.Catalog.Type(r.Type)
+	if !ok || !t.Automation.Enabled() {
+		return "", nil
+	}
+	return t.Automation.CallbackToken(), nil
 }
 
 // ReportStatus applies an automation's report. Reporting the state the

@@ -299,6 +299,12 @@ func (d *Dispatcher) automate(ctx context.Context, id int64, hook *Hook, runs in
 		tr.To, tr.Note = Failed, fmt.Sprintf("the automation did not complete in %d tries", maxAutomationRuns)
 	default:
 		tr.To, tr.Note = d.call(ctx, r, *hook)
+		if d.base.Err() != nil {
+			// Shutting down: the call was cut short, not failed. The lease
+			// runs out and the next process calls again, same idempotency key.
+			log.Info().Msg("automation interrupted by shutdown; it will be retried")
+			return
+		}
 	}
 	if _, err := svc.transition(context.WithoutCancel(ctx), id, tr); err != nil {
 		var se *StateError

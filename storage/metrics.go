@@ -20,6 +20,9 @@ type Metrics struct {
 	window     time.Duration // incident attribution window
 	production []string      // production environment names, lower-case
 	now        func() time.Time
+	// portableMedians makes PostgreSQL use the window-function medians too;
+	// tests set it to check that both forms agree.
+	portableMedians bool
 }
 
 // MetricsOptions configure a Metrics store.

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"maps"
 	"slices"
@@ -277,6 +278,14 @@ type dbTime struct {
 
 var dbTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"}
 
+// Value implements driver.Valuer; gorm wants both halves to map a field.
+func (t dbTime) Value() (driver.Value, error) {
+	if !t.Valid {
+		return nil, nil
+	}
+	return t.Time, nil
+}
+
 // Scan implements sql.Scanner.
 func (t *dbTime) Scan(v any) error {
 	switch x := v.(type) {
@@ -297,4 +306,33 @@ func (t *dbTime) Scan(v any) error {
 		}
 	}
 	return fmt.Errorf("storage: cannot scan %T %v as a time", v, v)
+}
+
+// CloseIncident resolves an open incident at t and reports whether the
+// incident exists; closing a resolved one keeps its first resolution.
+func (s *Metrics) CloseIncident(ctx context.Context, id string, t time.Time) (found bool, err error) {
+	defer metricsWrap(&err, "Metrics.CloseIncident(%q)", id)
+	err = s.db.Transact(ctx, func(tx *gorm.DB) error {
+		var row incidentRow
+		r := tx.Where("id = ?", id).Limit(1).Find(&row)
+		if r.Error != nil || r.RowsAffected == 0 {
+			return r.Error
+		}
+		found = true
+		if row.ResolvedAt != nil {
+			return nil
+		}
+		at := t.UTC()
+		if at.Before(row.OpenedAt) {
+			at = row.OpenedAt
+		}
+		restore := int64(at.Sub(row.OpenedAt) / time.Second)
+		err := tx.Model(&incidentRow{}).Where("id = ?", id).
+			Updates(map[string]any{"resolved_at": at, "restore_s": restore, "updated_at": s.now().UTC()}).Error
+		if err != nil || row.CauseDeploymentID == nil {
+			return err
+		}
+		return s.refreshDeployments(tx, []string{*row.CauseDeploymentID})
+	})
+	return found, err
 }

@@ -24,6 +24,9 @@ import (
 // definition. windowMedians is that portable form; tests run it on
 // PostgreSQL too and compare.
 
+// percentile reports whether medians come from percentile_cont.
+func (s *Metrics) percentile() bool { return s.db.Dialect == Postgres && !s.portableMedians }
+
 // rangesTable returns the derived table of ranges, aliased b.
 func (s *Metrics) rangesTable(ranges []metrics.Range) (string, []any) {
 	param := "?"
@@ -86,15 +89,15 @@ func (s *Metrics) DeliveryStats(ctx context.Context, sc metrics.Scope, ranges []
 	defer metricsWrap(&err, "Metrics.DeliveryStats(%+v)", sc)
 	from, args := s.productionIn(sc, ranges)
 	cols := deliveryColumns
-	if s.db.Dialect == Postgres {
+	if s.percentile() {
 		cols += ",\n\tpercentile_cont(0.5) WITHIN GROUP (ORDER BY " + leadTimeValue + ") AS lead_time" +
 			",\n\tpercentile_cont(0.5) WITHIN GROUP (ORDER BY " + recoveryValue + ") AS recovery"
 	}
 	var rows []struct {
-		Idx                                                       int
-		Deployments, Succeeded, Failed, Unplanned, NoCommitTime   int
-		LeadTimeN, Recovered, Unrecovered                         int
-		LeadTime, Recovery                                        sql.NullFloat64
+		Idx                                                     int
+		Deployments, Succeeded, Failed, Unplanned, NoCommitTime int
+		LeadTimeN, Recovered, Unrecovered                       int
+		LeadTime, Recovery                                      sql.NullFloat64
 	}
 	if err := s.db.WithContext(ctx).Raw("SELECT "+cols+" "+from+" GROUP BY b.idx", args...).Scan(&rows).Error; err != nil {
 		return nil, err
@@ -107,7 +110,7 @@ func (s *Metrics) DeliveryStats(ctx context.Context, sc metrics.Scope, ranges []
 			Recovered: r.Recovered, Recovery: r.Recovery.Float64, Unrecovered: r.Unrecovered,
 		}
 	}
-	if s.db.Dialect == Postgres {
+	if s.percentile() {
 		return out, nil
 	}
 	lead, err := s.windowMedians(ctx, leadTimeValue, from, args)
@@ -177,13 +180,13 @@ func (s *Metrics) IncidentStats(ctx context.Context, sc metrics.Scope, ranges []
 	from := "FROM " + tbl + " JOIN incidents i ON i.opened_at >= b.lo AND i.opened_at < b.hi WHERE 1 = 1" + scope
 	args = append(args, sargs...)
 	cols := incidentColumns
-	if s.db.Dialect == Postgres {
+	if s.percentile() {
 		cols += ",\n\tpercentile_cont(0.5) WITHIN GROUP (ORDER BY " + restoreValue + ") AS restore"
 	}
 	var rows []struct {
-		Idx                                                                int
+		Idx                                                                    int
 		Opened, Resolved, Unattributed, NotDeploymentCaused, UnknownDeployment int
-		Restore                                                            sql.NullFloat64
+		Restore                                                                sql.NullFloat64
 	}
 	if err := s.db.WithContext(ctx).Raw("SELECT "+cols+" "+from+" GROUP BY b.idx", args...).Scan(&rows).Error; err != nil {
 		return nil, err
@@ -195,7 +198,7 @@ func (s *Metrics) IncidentStats(ctx context.Context, sc metrics.Scope, ranges []
 			NotDeploymentCaused: r.NotDeploymentCaused, UnknownDeployment: r.UnknownDeployment,
 		}
 	}
-	if s.db.Dialect == Postgres {
+	if s.percentile() {
 		return out, nil
 	}
 	med, err := s.windowMedians(ctx, restoreValue, from, args)

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -23,22 +24,8 @@ func (s *OfficeHoursStore) OfficeHoursFigures(ctx context.Context, w metrics.Win
 	defer ohWrap(&err, "OfficeHoursStore.OfficeHoursFigures(%s, %s, %q)", w.From.UTC().Format("2006-01-02T15:04Z"), w.To.UTC().Format("2006-01-02T15:04Z"), w.Team)
 	from, to := w.From.UTC(), w.To.UTC()
 	var f metrics.OfficeHoursFigures
-	if s.schedule != nil {
-		blocks, err := s.list(ctx, "blocks", func(q *gorm.DB) *gorm.DB {
-			return q.Scopes(ohActive).Where("kind = ? AND slot_start >= ? AND slot_start < ?", officehours.KindBlock, from, to)
-		})
-		if err != nil {
-			return f, err
-		}
-		blocked := make(map[string]bool, len(blocks))
-		for _, b := range blocks {
-			blocked[b.Slot.Key()] = true
-		}
-		for _, sl := range s.schedule.Slots(from, to) {
-			if !blocked[sl.Key()] {
-				f.SlotsOffered++
-			}
-		}
+	if f.SlotsOffered, err = s.slotsOffered(ctx, from, to); err != nil {
+		return f, err
 	}
 	var agg struct {
 		Bookings, NoShows, FeedbackN int64
@@ -61,4 +48,29 @@ func (s *OfficeHoursStore) OfficeHoursFigures(ctx context.Context, w metrics.Win
 		f.FeedbackMean = agg.FeedbackSum / float64(agg.FeedbackN)
 	}
 	return f, nil
+}
+
+// slotsOffered counts the schedule's slots starting in [from, to) that no
+// host blocked.
+func (s *OfficeHoursStore) slotsOffered(ctx context.Context, from, to time.Time) (int, error) {
+	if s.schedule == nil {
+		return 0, nil
+	}
+	blocks, err := s.list(ctx, "blocks", func(q *gorm.DB) *gorm.DB {
+		return q.Scopes(ohActive).Where("kind = ? AND slot_start >= ? AND slot_start < ?", officehours.KindBlock, from, to)
+	})
+	if err != nil {
+		return 0, err
+	}
+	blocked := make(map[string]bool, len(blocks))
+	for _, b := range blocks {
+		blocked[b.Slot.Key()] = true
+	}
+	n := 0
+	for _, sl := range s.schedule.Slots(from, to) {
+		if !blocked[sl.Key()] {
+			n++
+		}
+	}
+	return n, nil
 }

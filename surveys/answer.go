@@ -160,6 +160,15 @@ func (s *Service) receipt(ctx context.Context, run Run, p Participant, token str
 	return rc, nil
 }
 
+// Run returns a run, open or closed, for rendering its form and results.
+func (s *Service) Run(ctx context.Context, runID int64) (Run, error) {
+	run, err := s.store.Run(ctx, runID)
+	if errors.Is(err, ErrNotFound) {
+		return run, ErrNotInvited
+	}
+	return run, err
+}
+
 // openRun returns the run if it takes answers now.
 func (s *Service) openRun(ctx context.Context, runID int64) (Run, error) {
 	run, err := s.store.Run(ctx, runID)

@@ -53,7 +53,9 @@ func (e *UnknownSurveyError) UserMessage() string {
 // ClosedError is returned for answers that arrive after the window closed.
 type ClosedError struct{ ClosedAt time.Time }
 
-func (e *ClosedError) Error() string { return "surveys: run closed at " + e.ClosedAt.Format(time.RFC3339) }
+func (e *ClosedError) Error() string {
+	return "surveys: run closed at " + e.ClosedAt.Format(time.RFC3339)
+}
 func (e *ClosedError) Unwrap() error { return ErrRunClosed }
 
 // UserMessage thanks the person anyway.
@@ -96,7 +98,9 @@ type InputError struct {
 	Msg      string
 }
 
-func (e *InputError) Error() string       { return fmt.Sprintf("surveys: question %s: %s", e.Question, e.Msg) }
+func (e *InputError) Error() string {
+	return fmt.Sprintf("surveys: question %s: %s", e.Question, e.Msg)
+}
 func (e *InputError) UserMessage() string { return e.Msg }
 
 // sanitize keeps user-supplied ids from carrying mrkdwn control characters

@@ -103,6 +103,15 @@ func (s *Service) Results(ctx context.Context, surveyID string) (Results, error)
 	return s.results(ctx, run)
 }
 
+// RunResults reports one run.
+func (s *Service) RunResults(ctx context.Context, runID int64) (Results, error) {
+	run, err := s.store.Run(ctx, runID)
+	if err != nil {
+		return Results{}, err
+	}
+	return s.results(ctx, run)
+}
+
 func (s *Service) results(ctx context.Context, run Run) (Results, error) {
 	t, err := s.store.Tally(ctx, run.ID)
 	if err != nil {

@@ -100,7 +100,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Slack = m.api
 	}
 	m.Admins = &bot.Admins{Users: m.Config.Admins.Users, Group: m.Config.Admins.UserGroup, Slack: m.Slack}
-	m.Router = bot.NewRouter(m.Admins, bot.Chain(m.Log, m.Metrics, 30*time.Second)...)
+	m.Router = bot.NewRouter(m.Admins, bot.Chain(bot.ChainConfig{
+		Log: m.Log, Metrics: m.Metrics, Timeout: 30 * time.Second, Unavailable: storage.IsUnavailable,
+	})...)
 	handlers.RegisterCommands(m.Router, m.Config.Slack.Commands)
 	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
 	m.Home.Register(m.Router)

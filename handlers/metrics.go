@@ -1,0 +1,211 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/metrics"
+)
+
+// DigestClaims makes each occurrence of a scheduled digest post once,
+// across replicas and retries; storage.Metrics implements it.
+type DigestClaims interface {
+	ClaimDigest(ctx context.Context, digestID string, occurrence time.Time, channel string) (bool, error)
+	DigestPosted(ctx context.Context, digestID string, occurrence time.Time, ts string) error
+	ReleaseDigest(ctx context.Context, digestID string, occurrence time.Time) error
+}
+
+// Metrics serves `/platform metrics`, the metrics part of App Home and the
+// scheduled digests. All three render the same report.
+type Metrics struct {
+	Service  *metrics.Service
+	Claims   DigestClaims
+	Teams    *MetricsTeams
+	Slack    bot.Slack
+	Digests  config.Digests
+	Location *time.Location // the configured zone: window boundaries
+	Now      func() time.Time
+	Log      zerolog.Logger
+
+	command string // the platform command's name, for hints
+}
+
+// Register adds `metrics` to the platform command.
+func (h *Metrics) Register(r *bot.Router, command string) {
+	h.command = command
+	r.Command(command, "").Add(bot.Subcommand{
+		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d]",
+		Help: "delivery (DORA) and platform metrics, shown only to you", Run: h.run,
+	})
+}
+
+func (h *Metrics) run(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	q, err := h.parse(ctx, req.Args)
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.Service.Report(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	h.logUnavailable(r, "command")
+	text, blocks := mxDigest(r)
+	return bot.SayBlocks(text, blocks...), nil
+}
+
+// parse reads `[team|service] [7d|30d|90d]` in any order.
+func (h *Metrics) parse(ctx context.Context, args []string) (metrics.Query, error) {
+	q := metrics.Query{Days: mxDays(h.Digests.Window()), Location: h.Location}
+	var name string
+	for _, a := range args {
+		if d, ok := metrics.ParseWindow(a); ok {
+			q.Days = d
+			continue
+		}
+		if mxLooksLikeWindow(a) {
+			return q, bot.Errorf("There is no %s window: use 7d, 30d or 90d.", bot.Escape(a))
+		}
+		if name != "" {
+			return q, bot.Errorf("Give one team or service at most: `%s metrics [team|service] [7d|30d|90d]`.", h.command)
+		}
+		name = a
+	}
+	if name == "" {
+		return q, nil
+	}
+	if t, ok := h.Teams.Team(strings.ToLower(name)); ok {
+		q.Scope.Team = t.ID
+		return q, nil
+	}
+	known, err := h.Service.Store.KnownService(ctx, name)
+	if err != nil {
+		return q, err
+	}
+	if !known {
+		return q, bot.Errorf("I know no team or service called “%s”. %s", bot.Escape(name), h.teamList())
+	}
+	q.Scope.Service = name
+	return q, nil
+}
+
+func (h *Metrics) teamList() string {
+	var ids []string
+	for _, t := range h.Teams.Teams() {
+		ids = append(ids, "`"+t.ID+"`")
+	}
+	if len(ids) == 0 {
+		return "Services are named as your deployments report them."
+	}
+	return "Teams: " + strings.Join(ids, ", ") + ". Services are named as your deployments report them."
+}
+
+func mxLooksLikeWindow(s string) bool {
+	digits, ok := strings.CutSuffix(strings.ToLower(s), "d")
+	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
+}
+
+func mxDays(d time.Duration) int { return int(d / (24 * time.Hour)) }
+
+func (h *Metrics) logUnavailable(r *metrics.Report, where string) {
+	for sec, err := range r.Unavailable {
+		h.Log.Error().Err(err).Str("section", sec).Str("where", where).Msg("metrics section unavailable")
+	}
+}
+
+// RunDigest posts one scheduled digest, once per occurrence: the
+// occurrence is claimed first (a unique row), released again if the post
+// fails so that a retry can post it, and marked posted with the message ts.
+func (h *Metrics) RunDigest(ctx context.Context, post config.DigestPost) error {
+	loc := post.Location(h.Location)
+	occ, err := metrics.Occurrence(post.Schedule, loc, h.Now())
+	if err != nil {
+		return err
+	}
+	won, err := h.Claims.ClaimDigest(ctx, post.ID, occ, post.Channel)
+	if err != nil || !won {
+		return err
+	}
+	ts, err := h.postDigest(ctx, post, occ, loc)
+	if err != nil {
+		if rerr := h.Claims.ReleaseDigest(context.WithoutCancel(ctx), post.ID, occ); rerr != nil {
+			h.Log.Error().Err(rerr).Str("digest", post.ID).Msg("could not release the digest claim")
+		}
+		return fmt.Errorf("digest %s at %s: %w", post.ID, occ.Format(time.RFC3339), err)
+	}
+	h.Log.Info().Str("digest", post.ID).Str("channel", post.Channel).Time("occurrence", occ).Msg("digest posted")
+	return h.Claims.DigestPosted(ctx, post.ID, occ, ts)
+}
+
+func (h *Metrics) postDigest(ctx context.Context, post config.DigestPost, occ time.Time, loc *time.Location) (string, error) {
+	r, err := h.Service.Report(ctx, metrics.Query{
+		Scope: metrics.Scope{Team: post.Team, Service: post.Service}, Days: mxDays(post.WindowOr(h.Digests.Window())),
+		Location: loc, Sections: post.SectionList(), At: occ,
+	})
+	if err != nil {
+		return "", err
+	}
+	h.logUnavailable(r, "digest "+post.ID)
+	text, blocks := mxDigest(r)
+	return h.Slack.PostMessage(ctx, post.Channel, bot.Message{Text: text, Blocks: blocks})
+}
+
+// HomeSection shows the latest figures of the user's team (or of the
+// organization for someone in no team) on App Home.
+func (h *Metrics) HomeSection() HomeSection {
+	return HomeSection{Name: "Metrics", Order: 40, Render: h.home}
+}
+
+func (h *Metrics) home(ctx context.Context, userID string) ([]slack.Block, error) {
+	team, err := h.Teams.TeamOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.Service.Report(ctx, metrics.Query{
+		Scope: metrics.Scope{Team: team}, Days: mxDays(h.Digests.Window()), Location: h.Location,
+		Sections: []string{metrics.SectionDelivery, metrics.SectionSatisfaction},
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.logUnavailable(r, "home")
+	return mxHome(r, h.command), nil
+}
+
+// mxHome is the compact App Home version of a report: the four keys with
+// their levels, and satisfaction.
+func mxHome(r *metrics.Report, command string) []slack.Block {
+	who := "Your team, " + bot.Escape(r.ScopeName)
+	if r.Scope.IsOrg() {
+		who = "The organization (you are in no configured team)"
+	}
+	blocks := []slack.Block{mxSection(fmt.Sprintf("*:bar_chart: Metrics* · %s · %s", who, r.Period.Label()))}
+	d := r.Delivery
+	if d == nil {
+		return append(blocks, mxContext(":warning: Delivery metrics are unavailable right now."))
+	}
+	field := func(name string, f metrics.Figure, format func(float64) string) *slack.TextBlockObject {
+		text := "*" + name + "*\n" + mxOr(f, format)
+		if f.Level != metrics.NoLevel {
+			text += " · _" + string(f.Level) + "_"
+		}
+		return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
+	}
+	fields := []*slack.TextBlockObject{
+		field("Deployments", d.Frequency, func(v float64) string { return mxRate(v) + " a day" }),
+		field("Lead time", d.LeadTime, mxSeconds),
+		field("Change fail rate", d.ChangeFailRate, mxPercent),
+		field("Recovery time", d.Recovery, mxSeconds),
+	}
+	if s := r.Satisfaction; s != nil {
+		fields = append(fields, field("Satisfaction", s.Mean, func(v float64) string { return fmt.Sprintf("%.1f / 5", v) }))
+	}
+	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+	return append(blocks, mxContext(fmt.Sprintf("DORA levels: %s. `%s metrics` shows the full digest.", r.Thresholds.Source, command)))
+}

@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"testing"
+
+	"github.com/platformbot/platformbot/metrics"
+)
+
+func TestMxSparkline(t *testing.T) {
+	pts := func(vs ...float64) []metrics.Point {
+		var out []metrics.Point
+		for _, v := range vs {
+			if v < 0 {
+				out = append(out, metrics.Point{})
+			} else {
+				out = append(out, metrics.Point{Has: true, Value: v})
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name   string
+		series []metrics.Point
+		want   string
+	}{
+		{"ramp", pts(0, 1, 2, 3, 4, 5, 6, 7), "▁▂▃▄▅▆▇█"},
+		{"scaled", pts(10, 20, 15), "▁█▅"},
+		{"gaps", pts(1, -1, 3), "▁·█"},
+		{"flat", pts(2, 2, 2), "▄▄▄"},
+		{"zeros", pts(0, 0), "▁▁"},
+		{"no data at all", pts(-1, -1), ""},
+	} {
+		if got := mxSparkline(tc.series); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestMxChange(t *testing.T) {
+	fig := func(v, prev float64) metrics.Figure {
+		return metrics.Figure{Has: true, Value: v, PrevHas: true, Prev: prev}
+	}
+	for _, tc := range []struct {
+		name string
+		f    metrics.Figure
+		kind mxKind
+		want string
+	}{
+		{"more deployments", fig(3, 2), mxHigherBetter, "▲ 50% (better)"},
+		{"fewer deployments", fig(1, 2), mxHigherBetter, "▼ 50% (worse)"},
+		{"shorter lead time", fig(3600, 7200), mxLowerBetter, "▼ 50% (better)"},
+		{"longer lead time", fig(7200, 3600), mxLowerBetter, "▲ 100% (worse)"},
+		{"rate in points", fig(0.15, 0.10), mxRateLowerBetter, "▲ 5.0 pp (worse)"},
+		{"rate down", fig(0.05, 0.10), mxRateLowerBetter, "▼ 5.0 pp (better)"},
+		{"from zero", fig(2, 0), mxHigherBetter, "▲ from 0"},
+		{"same", fig(2, 2), mxNeutral, "= no change"},
+		{"neutral up", fig(4, 2), mxNeutral, "▲ 100%"},
+		{"no previous data", metrics.Figure{Has: true, Value: 2}, mxHigherBetter, "_(no data before)_"},
+	} {
+		if got := mxChange(tc.f, tc.kind); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestMxFormats(t *testing.T) {
+	for got, want := range map[string]string{
+		mxSeconds(42): "42s", mxSeconds(125): "2m", mxSeconds(5400): "1h 30m", mxSeconds(93600): "1d 2h",
+		mxPercent(0.125): "12.5%", mxPercent(0.5): "50%", mxPercent(0.0625): "6.2%",
+		mxRate(0.714): "0.7", mxRate(2): "2", mxRate(14.6): "15",
+		mxCount(1, "booking"): "1 booking", mxCount(0, "booking"): "0 bookings",
+	} {
+		if got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}

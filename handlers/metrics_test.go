@@ -1,0 +1,325 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/metrics"
+	"github.com/platformbot/platformbot/storage"
+	"github.com/platformbot/platformbot/storage/storagetest"
+)
+
+var updateMetrics = flag.Bool("update-metrics", false, "rewrite testdata/metrics_*.golden with the actual output")
+
+// mxNow is Monday 15 January 2024, 10:00 UTC: the 7-day window is 8–14
+// January and the previous one 1–7 January.
+var mxNow = time.Date(2024, 1, 15, 10, 0, 0, 0, time.UTC)
+
+func mxAt(s string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// mxSlack is a bot.Slack that records posts; other methods are not used.
+type mxSlack struct {
+	bot.Slack
+	mu    sync.Mutex
+	posts []bot.Message
+	fail  error
+}
+
+func (s *mxSlack) PostMessage(_ context.Context, channel string, msg bot.Message) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return "", s.fail
+	}
+	s.posts = append(s.posts, msg)
+	return "1705312800.000100", nil
+}
+
+func (s *mxSlack) UserGroupMembers(context.Context, string) ([]string, error) {
+	return []string{"UGROUP0001"}, nil
+}
+
+type mxTest struct {
+	h      *handlers.Metrics
+	router *bot.Router
+	slack  *mxSlack
+	store  *storage.Metrics
+	now    time.Time
+}
+
+const mxConfig = `
+teams:
+  - id: payments
+    name: Payments & Billing
+    users: [UPAY000001]
+    usergroup: S0PAYMENTS
+  - id: search
+    name: Search
+digests:
+  default_window: 7d
+  posts:
+    - id: weekly
+      channel: C0METRICS1
+      schedule: "0 10 * * MON"
+      team: payments
+`
+
+func newMxTest(t *testing.T, db *storage.DB) *mxTest {
+	t.Helper()
+	cfg, err := config.Parse("t.yaml", []byte(mxConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &mxTest{slack: &mxSlack{}, now: mxNow}
+	now := func() time.Time { return x.now }
+	x.store = storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: now})
+	teams := handlers.NewMetricsTeams(cfg.Teams, x.slack, now)
+	th, _ := metrics.ThresholdsFor(2023)
+	x.h = &handlers.Metrics{
+		Service: &metrics.Service{Store: x.store, Directory: teams, Thresholds: th, Now: now},
+		Claims:  x.store, Teams: teams, Slack: x.slack, Digests: cfg.Digests, Location: time.UTC, Now: now, Log: zerolog.Nop(),
+	}
+	x.router = bot.NewRouter(nil)
+	x.h.Register(x.router, "/platform")
+	x.seed(t)
+	return x
+}
+
+// seed stores a small week for payments: see TestMetricsCommandFigures.
+func (x *mxTest) seed(t *testing.T) {
+	dep := func(id, fin string, lead time.Duration, status string) metrics.Deployment {
+		d := metrics.Deployment{ID: id, Source: "api", Service: "checkout", Team: "payments", Environment: "production",
+			Status: status, FinishedAt: mxAt(fin), StartedAt: mxAt(fin).Add(-5 * time.Minute)}
+		if lead > 0 {
+			d.CommitAt = d.FinishedAt.Add(-lead)
+		}
+		return d
+	}
+	b := metrics.Batch{
+		Deployments: []metrics.Deployment{
+			dep("p1", "2024-01-03 10:00", 6*time.Hour, "success"), // previous window
+			dep("c1", "2024-01-08 09:00", 2*time.Hour, "success"),
+			dep("c2", "2024-01-09 09:00", 4*time.Hour, "success"),
+			dep("c3", "2024-01-10 09:00", 0, "success"),
+			dep("c4", "2024-01-11 09:00", time.Hour, "failure"),
+		},
+		Incidents: []metrics.Incident{
+			{ID: "i1", Source: "api", Service: "checkout", Team: "payments", Title: "500s", OpenedAt: mxAt("2024-01-09 10:00"), ResolvedAt: mxAt("2024-01-09 11:30")},
+			{ID: "i2", Source: "api", Service: "checkout", Team: "payments", Title: "slow", OpenedAt: mxAt("2024-01-13 10:00")},
+		},
+	}
+	if _, err := x.store.Ingest(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (x *mxTest) command(t *testing.T, text string) (*bot.Reply, error) {
+	t.Helper()
+	return x.router.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/platform", Text: text, UserID: "UPAY000001"})
+}
+
+// blocksText flattens blocks to their mrkdwn text, for assertions.
+func blocksText(t *testing.T, blocks []slack.Block) string {
+	t.Helper()
+	raw, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var generic any
+	_ = json.Unmarshal(raw, &generic)
+	var b strings.Builder
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				if s, ok := c.(string); ok && k == "text" {
+					b.WriteString(s + "\n")
+				} else {
+					walk(c)
+				}
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(generic)
+	return b.String()
+}
+
+func mxGolden(t *testing.T, name string, blocks []slack.Block) {
+	t.Helper()
+	got, err := json.MarshalIndent(blocks, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "metrics_"+name+".golden")
+	if *updateMetrics {
+		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update-metrics to create it)", err)
+	}
+	if diff := cmp.Diff(strings.TrimSpace(string(want)), strings.TrimSpace(string(got))); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestMetricsCommandFigures(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		x := newMxTest(t, db)
+		reply, err := x.command(t, "metrics payments 7d")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reply.InChannel {
+			t.Error("the on-demand digest must be ephemeral")
+		}
+		text := blocksText(t, reply.Blocks)
+		// Hand-computed: 3 successful of 4 production deployments in 7 days
+		// (0.4/day, high; previous 1 in 7 → +200%), deployed on 3 days. Lead
+		// times 2h and 4h → 3h (previous 6h → −50%). c4 failed and c2 caused
+		// i1 → 2 of 4 = 50% (low). c2 recovered 2h30m after it finished;
+		// i2 (13 Jan) finds no deployment in the 24h before: unattributed.
+		// i1 restored in 1h30m, i2 still open. c3 has no commit time.
+		for _, want := range []string{
+			"Platform metrics · Payments & Billing",
+			"Last 7 days (8–14 Jan 2024), UTC",
+			"DORA levels: DORA Accelerate State of DevOps Report 2023",
+			"*Deployment frequency* · _High_ (DORA 2023)\n*0.4 a day* · 3 a week · deployed on 3 of 7 days  ▲ 200% (better)",
+			"*Change lead time* · _Elite_ (DORA 2023)\n*3h 0m* median, commit → running in production (2 deployments)  ▼ 50% (better)",
+			"*Change fail rate* · _Low_ (DORA 2023)\n*50%* of production deployments failed or caused an incident (2 of 4)  ▲ 50.0 pp (worse)",
+			"*Failed deployment recovery time* · _High_ (DORA 2023)\n*2h 30m* median, failing deployment → its incidents resolved (1 recovered, 0 still open)  _(no data before)_",
+			"*Time to restore service*\n*1h 30m* median, incident opened → resolved (1 resolved, 1 open)",
+			"*Deployment rework rate*\n*0%* of production deployments were unplanned (0 of 4)",
+			"Data quality: 1 of 3 successful deployments have no commit time (no lead time) · 1 of 2 incidents unattributed",
+			"*Developer satisfaction*\nno data",
+			"*Adoption*\nno data",
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("digest lacks %q:\n%s", want, text)
+			}
+		}
+		if strings.Contains(text, "0 a day") || strings.Contains(reply.Text, "NaN") {
+			t.Errorf("a fake zero or NaN:\n%s", text)
+		}
+		mxGolden(t, "team_digest", reply.Blocks)
+	})
+}
+
+func TestMetricsCommandArguments(t *testing.T) {
+	x := newMxTest(t, storagetest.SQLite(t))
+	for _, tc := range []struct {
+		text, want, wantErr string
+	}{
+		{text: "metrics", want: "Platform metrics · organization"},
+		{text: "metrics 30d", want: "Last 30 days"},
+		{text: "metrics checkout 90d", want: "Platform metrics · service checkout"},
+		{text: "metrics 7d PAYMENTS", want: "Platform metrics · Payments & Billing"}, // a plain-text header
+		{text: "dora search", want: "Platform metrics · Search"},
+		{text: "metrics 14d", wantErr: "There is no 14d window: use 7d, 30d or 90d."},
+		{text: "metrics payments search", wantErr: "Give one team or service at most"},
+		{text: "metrics <!channel>", wantErr: "I know no team or service called “&lt;!channel&gt;”. Teams: `payments`, `search`."},
+	} {
+		reply, err := x.command(t, tc.text)
+		if tc.wantErr != "" {
+			var uf interface{ UserMessage() string }
+			if !errors.As(err, &uf) || !strings.Contains(uf.UserMessage(), tc.wantErr) {
+				t.Errorf("%q: error %v, want a user message with %q", tc.text, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.text, err)
+		}
+		if got := blocksText(t, reply.Blocks); !strings.Contains(got, tc.want) {
+			t.Errorf("%q: reply lacks %q:\n%s", tc.text, tc.want, got)
+		}
+	}
+}
+
+func TestDigestPostsOncePerOccurrence(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		x := newMxTest(t, db)
+		post, _ := x.h.Digests.Post("weekly")
+		ctx := context.Background()
+
+		x.slack.fail = errors.New("slack is down")
+		if err := x.h.RunDigest(ctx, post); err == nil {
+			t.Fatal("a failed post must be an error")
+		}
+		x.slack.fail = nil
+		x.now = mxNow.Add(3 * time.Minute) // a retry, or another replica, a little later
+		for range 2 {
+			if err := x.h.RunDigest(ctx, post); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(x.slack.posts) != 1 {
+			t.Fatalf("%d posts for one occurrence, want 1 (the failed claim is released, then claimed once)", len(x.slack.posts))
+		}
+		// Reported for the occurrence (Monday 10:00), as /platform metrics payments 7d.
+		if got := blocksText(t, x.slack.posts[0].Blocks); !strings.Contains(got, "*0.4 a day*") || !strings.Contains(got, "8–14 Jan 2024") {
+			t.Errorf("digest:\n%s", got)
+		}
+		if !strings.Contains(x.slack.posts[0].Text, "Payments & Billing, last 7 days") {
+			t.Errorf("fallback text = %q", x.slack.posts[0].Text)
+		}
+		x.now = mxNow.AddDate(0, 0, 7)
+		if err := x.h.RunDigest(ctx, post); err != nil {
+			t.Fatal(err)
+		}
+		if len(x.slack.posts) != 2 {
+			t.Errorf("the next week's occurrence did not post")
+		}
+	})
+}
+
+func TestMetricsHomeSection(t *testing.T) {
+	x := newMxTest(t, storagetest.SQLite(t))
+	sec := x.h.HomeSection()
+	for _, tc := range []struct{ user, want string }{
+		{"UPAY000001", "Your team, Payments &amp; Billing"},
+		{"UGROUP0001", "Your team, Payments &amp; Billing"}, // via the user group
+		{"UNOBODY001", "The organization (you are in no configured team)"},
+	} {
+		blocks, err := sec.Render(context.Background(), tc.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := blocksText(t, blocks)
+		if !strings.Contains(text, tc.want) || !strings.Contains(text, "*Lead time*\n3h 0m · _Elite_") {
+			t.Errorf("%s: home section:\n%s", tc.user, text)
+		}
+		if tc.user == "UPAY000001" {
+			mxGolden(t, "home", blocks)
+		}
+	}
+}
+

@@ -1,0 +1,110 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/officehours"
+)
+
+// book opens the booking form with every free slot to pick from.
+func (h *OfficeHours) book(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return nil, h.openForm(ctx, req, "")
+}
+
+// bookClicked opens the booking form with the clicked slot preselected.
+func (h *OfficeHours) bookClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return nil, h.openForm(ctx, req, req.Value)
+}
+
+// openForm opens the booking modal. The trigger id lives 3 s, so the form
+// costs one indexed query and cached users.info lookups before views.open.
+func (h *OfficeHours) openForm(ctx context.Context, req *bot.Request, selected string) error {
+	form, err := h.form(ctx, req.UserID, selected, "", "")
+	if err != nil {
+		return err
+	}
+	if selected != "" && form.Selected == "" {
+		form.Note = officehours.ErrSlotTaken.UserMessage() + " Pick another one:"
+	}
+	_, err = h.slack.OpenView(ctx, req.TriggerID, form.view())
+	return err
+}
+
+// form builds the booking form for user with the current free slots. A
+// selected slot that is no longer free is dropped.
+func (h *OfficeHours) form(ctx context.Context, user, selected, topic, note string) (ohBookForm, error) {
+	slots, err := h.Service.FreeSlots(ctx, ohModalSlots)
+	if err != nil {
+		return ohBookForm{}, err
+	}
+	f := ohBookForm{
+		Slots: slots, Names: map[string]string{}, Topic: topic, Note: note,
+		TopicRequired: h.Service.Rules.TopicRequired, Loc: h.people.location(ctx, user),
+	}
+	for _, s := range slots {
+		if _, ok := f.Names[s.Host]; !ok {
+			f.Names[s.Host] = h.people.name(ctx, s.Host)
+		}
+		if s.Key() == selected {
+			f.Selected = selected
+		}
+	}
+	return f, nil
+}
+
+// bookSubmitted books the picked slot. Rule violations show inline next to
+// the field; a slot someone else took meanwhile refreshes the form with the
+// next free slots, keeping the topic the user typed.
+func (h *OfficeHours) bookSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	key, topic := ohFormValues(req)
+	host, start, err := officehours.ParseSlotKey(key)
+	if err != nil {
+		return nil, bot.FieldErrors{"slot": "Please pick a slot."}
+	}
+	b, err := h.Service.Book(ctx, officehours.BookRequest{User: req.UserID, Host: host, Start: start, Topic: topic})
+	var de *officehours.Error
+	switch {
+	case errors.Is(err, officehours.ErrSlotTaken):
+		form, ferr := h.form(ctx, req.UserID, "", topic, ohUserMessage(err)+" Here are the next free slots:")
+		if ferr != nil {
+			return nil, ferr
+		}
+		v := form.view()
+		return &bot.Reply{ViewUpdate: &v}, nil
+	case errors.Is(err, officehours.ErrTopicRequired), errors.Is(err, officehours.ErrTopicTooLong):
+		return nil, bot.FieldErrors{"topic": ohUserMessage(err)}
+	case errors.As(err, &de):
+		return nil, bot.FieldErrors{"slot": de.UserMessage()}
+	case err != nil:
+		return nil, err
+	}
+	h.refresh(ctx, req.UserID)
+	return &bot.Reply{ViewUpdate: ohBookedView(b, h.people.location(ctx, req.UserID), h.Service.Rules.ReminderBefore)}, nil
+}
+
+// ohUserMessage returns the user message of a domain error.
+func ohUserMessage(err error) string {
+	var de *officehours.Error
+	if errors.As(err, &de) {
+		return de.UserMessage()
+	}
+	return err.Error()
+}
+
+// ohFormValues reads the slot key and topic from a submitted booking form.
+func ohFormValues(req *bot.Request) (key, topic string) {
+	if req.View == nil || req.View.State == nil {
+		return "", ""
+	}
+	v := req.View.State.Values
+	if a, ok := v["slot"]["slot"]; ok {
+		key = a.SelectedOption.Value
+	}
+	if a, ok := v["topic"]["topic"]; ok {
+		topic = strings.TrimSpace(a.Value)
+	}
+	return key, topic
+}

@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/officehours"
+)
+
+// OfficeHoursNotifier implements officehours.Notifier with DMs. Each
+// recipient reads the time in their own Slack time zone.
+type OfficeHoursNotifier struct {
+	people         *ohPeople
+	slack          bot.Slack
+	reminderBefore time.Duration
+}
+
+var _ officehours.Notifier = (*OfficeHoursNotifier)(nil)
+
+// dm posts msg to user's DM with the app.
+func (n *OfficeHoursNotifier) dm(ctx context.Context, user string, msg bot.Message) error {
+	if _, err := n.slack.PostMessage(ctx, user, msg); err != nil {
+		return fmt.Errorf("office hours: DM to %s: %w", user, err)
+	}
+	return nil
+}
+
+func ohSection(text string) slack.Block { return slack.NewSectionBlock(ohMrkdwn(text), nil, nil) }
+
+func ohTopic(b officehours.Booking) string {
+	if b.Topic == "" {
+		return ""
+	}
+	return "\n>" + bot.Escape(b.Topic)
+}
+
+// Booked confirms a booking to both sides, with a Cancel button each.
+func (n *OfficeHoursNotifier) Booked(ctx context.Context, b officehours.Booking) error {
+	cancel := slack.NewActionBlock("", ohButton(ohActCancel, strconv.FormatInt(b.ID, 10), "Cancel"))
+	locB := n.people.location(ctx, b.Booker)
+	textB := fmt.Sprintf(":white_check_mark: You're booked: office hours with <@%s> on *%s* (%s).%s", b.Slot.Host, ohWhen(b.Slot.Start, b.Slot.End, locB), ohZone(locB), ohTopic(b))
+	if n.reminderBefore > 0 {
+		textB += fmt.Sprintf("\nI'll remind you %s before.", ohDuration(n.reminderBefore))
+	}
+	locH := n.people.location(ctx, b.Slot.Host)
+	textH := fmt.Sprintf(":calendar: <@%s> booked your office hours on *%s* (%s).%s", b.Booker, ohWhen(b.Slot.Start, b.Slot.End, locH), ohZone(locH), ohTopic(b))
+	return errors.Join(
+		n.dm(ctx, b.Booker, bot.Message{Text: textB, Blocks: []slack.Block{ohSection(textB), cancel}}),
+		n.dm(ctx, b.Slot.Host, bot.Message{Text: textH, Blocks: []slack.Block{ohSection(textH), cancel}}),
+	)
+}
+
+// Cancelled tells the side that did not cancel.
+func (n *OfficeHoursNotifier) Cancelled(ctx context.Context, b officehours.Booking) error {
+	to := b.Other(b.CancelledBy)
+	loc := n.people.location(ctx, to)
+	when := ohWhen(b.Slot.Start, b.Slot.End, loc)
+	text := fmt.Sprintf(":x: <@%s> cancelled your office hours on *%s* (%s).", b.CancelledBy, when, ohZone(loc))
+	if to == b.Booker {
+		text += " Sorry! `/officehours list` shows other free slots."
+	} else {
+		text += " The slot is free again."
+	}
+	return n.dm(ctx, to, bot.Message{Text: text, Blocks: []slack.Block{ohSection(text)}})
+}
+
+// Remind reminds one side of a session that starts soon.
+func (n *OfficeHoursNotifier) Remind(ctx context.Context, b officehours.Booking, p officehours.Party) error {
+	to, other := b.Booker, b.Slot.Host
+	if p == officehours.Host {
+		to, other = b.Slot.Host, b.Booker
+	}
+	loc := n.people.location(ctx, to)
+	text := fmt.Sprintf(":alarm_clock: Reminder: office hours with <@%s> at *%s* (%s).%s", other, ohWhen(b.Slot.Start, b.Slot.End, loc), ohZone(loc), ohTopic(b))
+	blocks := []slack.Block{ohSection(text)}
+	if p == officehours.Booker {
+		blocks = append(blocks, slack.NewActionBlock("", ohButton(ohActCancel, strconv.FormatInt(b.ID, 10), "I can't make it")))
+	}
+	return n.dm(ctx, to, bot.Message{Text: text, Blocks: blocks})
+}
+
+// AskFeedback asks the booker for a 1–5 rating with one tap.
+func (n *OfficeHoursNotifier) AskFeedback(ctx context.Context, b officehours.Booking) error {
+	loc := n.people.location(ctx, b.Booker)
+	text := fmt.Sprintf("How helpful were your office hours with <@%s> (%s)? 1 = not at all, 5 = very.", b.Slot.Host, ohWhen(b.Slot.Start, b.Slot.End, loc))
+	return n.dm(ctx, b.Booker, bot.Message{Text: text, Blocks: ohFeedbackBlocks(text, b.ID)})
+}
+
+func ohFeedbackBlocks(text string, id int64) []slack.Block {
+	v := strconv.FormatInt(id, 10)
+	var buttons []slack.BlockElement
+	for score := 1; score <= 5; score++ {
+		buttons = append(buttons, ohButton(ohActRate+strconv.Itoa(score), v, strconv.Itoa(score)))
+	}
+	return []slack.Block{
+		ohSection(text),
+		slack.NewActionBlock("", buttons...),
+		slack.NewActionBlock("", ohButton(ohActComment, v, "Add a comment")),
+	}
+}

@@ -1,0 +1,323 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/officehours"
+)
+
+// Slots at Monday 2026-06-01 09:00 Berlin with one hour notice.
+var (
+	ohMon1400Z = time.Date(2026, 6, 1, 14, 0, 0, 0, time.UTC) // New York host, 10:00 New York
+	ohTue1200Z = time.Date(2026, 6, 2, 12, 0, 0, 0, time.UTC) // Berlin host, 14:00 Berlin
+)
+
+func ohKey(host string, start time.Time) string {
+	return officehours.Slot{Host: host, Start: start}.Key()
+}
+
+func wantContains(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+}
+
+func TestOfficeHoursListInViewerZone(t *testing.T) {
+	for _, tc := range []struct {
+		viewer string
+		golden string
+		want   []string
+	}{
+		{ohDevBerlin, "list_berlin", []string{"*Monday 1 June*", "16:00–16:30 with <@UHOSTNYC01>", "*Tuesday 2 June*", "14:00–14:30 with <@UHOSTBER01>", "(Europe/Berlin)"}},
+		{ohDevNY, "list_new_york", []string{"*Monday 1 June*", "10:00–10:30 with <@UHOSTNYC01>", "*Tuesday 2 June*", "08:00–08:30 with <@UHOSTBER01>", "(America/New_York)"}},
+		{ohDevTokyo, "", []string{"*Monday 1 June*", "23:00–23:30 with <@UHOSTNYC01>", "21:00–21:30 with <@UHOSTBER01>", "(Asia/Tokyo)"}},
+	} {
+		t.Run(tc.viewer, func(t *testing.T) {
+			o := newOHTest(t)
+			reply := o.command(tc.viewer, "list")
+			wantContains(t, ohText(reply.Message), tc.want...)
+			if tc.golden != "" {
+				ohGolden(t, tc.golden, reply.Blocks)
+			}
+		})
+	}
+}
+
+func TestOfficeHoursBookThroughTheForm(t *testing.T) {
+	o := newOHTest(t)
+	key := ohKey(ohBerlinHost, ohTue1200Z)
+	if reply := o.click(ohDevNY, ohActBook, key); !reply.IsEmpty() {
+		t.Fatalf("Book click replied %+v; want only the modal", reply)
+	}
+	form := o.slack.lastView(t)
+	ohGolden(t, "book_form_new_york", form)
+	sel := form.Blocks.BlockSet[0].(*slack.InputBlock).Element.(*slack.SelectBlockElement)
+	if sel.InitialOption == nil || sel.InitialOption.Value != key || sel.InitialOption.Text.Text != "Tue 2 Jun, 08:00–08:30 with Real UHOSTBER01" {
+		t.Fatalf("preselected option = %+v, want the clicked slot at 08:00 New York", sel.InitialOption)
+	}
+
+	reply := o.submit(ohDevNY, ohViewBook, "", ohBookValues(key, "Flaky <!channel> tests & retries"))
+	if reply.ViewUpdate == nil {
+		t.Fatalf("submission reply = %+v, want the confirmation view", reply)
+	}
+	wantContains(t, ohText(bot.Message{Blocks: reply.ViewUpdate.Blocks.BlockSet}), "You're booked with <@UHOSTBER01> on *Tue 2 Jun, 08:00–08:30* (America/New_York)")
+
+	booker, host := o.slack.takeDMs(ohDevNY), o.slack.takeDMs(ohBerlinHost)
+	if len(booker) != 1 || len(host) != 1 {
+		t.Fatalf("DMs: booker %d, host %d; want 1 each", len(booker), len(host))
+	}
+	wantContains(t, ohText(booker[0]), "You're booked: office hours with <@UHOSTBER01> on *Tue 2 Jun, 08:00–08:30* (America/New_York)",
+		"Flaky &lt;!channel&gt; tests &amp; retries", "remind you 15 minutes before")
+	wantContains(t, ohText(host[0]), "<@UDEVNYC001> booked your office hours on *Tue 2 Jun, 14:00–14:30* (Europe/Berlin)")
+	if strings.Contains(ohText(host[0]), "<!channel>") {
+		t.Error("the topic was not escaped: it would notify the whole channel")
+	}
+}
+
+func TestOfficeHoursSlotJustTaken(t *testing.T) {
+	o := newOHTest(t)
+	key := ohKey(ohBerlinHost, ohTue1200Z)
+	if _, err := o.svc.Book(context.Background(), officehours.BookRequest{User: ohDevTokyo, Host: ohBerlinHost, Start: ohTue1200Z, Topic: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	reply := o.submit(ohDevBerlin, ohViewBook, "", ohBookValues(key, "my topic"))
+	if reply.ViewUpdate == nil {
+		t.Fatalf("reply = %+v, want the form again with fresh slots", reply)
+	}
+	got := ohText(bot.Message{Blocks: reply.ViewUpdate.Blocks.BlockSet})
+	wantContains(t, got, "Sorry, that slot was just taken by someone else. Here are the next free slots:")
+	for _, b := range reply.ViewUpdate.Blocks.BlockSet {
+		in, ok := b.(*slack.InputBlock)
+		if !ok {
+			continue
+		}
+		switch el := in.Element.(type) {
+		case *slack.SelectBlockElement:
+			for _, opt := range el.Options {
+				if opt.Value == key {
+					t.Errorf("the taken slot is still offered")
+				}
+			}
+			if el.InitialOption != nil {
+				t.Errorf("a slot is preselected after the race: %v", el.InitialOption.Value)
+			}
+		case *slack.PlainTextInputBlockElement:
+			if el.InitialValue != "my topic" {
+				t.Errorf("topic = %q, want the one typed before", el.InitialValue)
+			}
+		}
+	}
+	if dms := o.slack.takeDMs(ohDevBerlin); len(dms) != 0 {
+		t.Errorf("the loser got DMs: %v", dms)
+	}
+
+	// A Book button for the taken slot opens the form without it, saying so.
+	o.click(ohDevBerlin, ohActBook, key)
+	wantContains(t, ohText(bot.Message{Blocks: o.slack.lastView(t).Blocks.BlockSet}), "just taken")
+}
+
+func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(o *ohTest)
+		key   string
+		topic string
+		want  map[string]string
+	}{
+		{name: "topic required", key: ohKey(ohBerlinHost, ohTue1200Z), topic: " ",
+			want: map[string]string{"topic": officehours.ErrTopicRequired.Msg}},
+		{name: "no slot picked", key: "", topic: "x", want: map[string]string{"slot": "Please pick a slot."}},
+		{name: "too soon", key: ohKey(ohNYHost, ohMon1400Z), topic: "x",
+			setup: func(o *ohTest) { o.clock.Advance(6*time.Hour + 30*time.Minute) },
+			want:  map[string]string{"slot": "That slot starts too soon: slots must be booked at least 1h ahead."}},
+		{name: "weekly limit", key: ohKey(ohBerlinHost, ohTue1200Z), topic: "x",
+			setup: func(o *ohTest) {
+				if _, err := o.svc.Book(context.Background(), officehours.BookRequest{User: ohDevBerlin, Host: ohNYHost, Start: ohMon1400Z, Topic: "t"}); err != nil {
+					panic(err)
+				}
+			},
+			want: map[string]string{"slot": "You already have 1 office-hours booking(s) in the week of Mon 1 Jun, the most one person can hold. Cancel one with `/officehours mine` to book another."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOHTest(t)
+			if tc.setup != nil {
+				tc.setup(o)
+			}
+			reply := o.submit(ohDevBerlin, ohViewBook, "", ohBookValues(tc.key, tc.topic))
+			if diff := cmp.Diff(tc.want, reply.ViewErrors); diff != "" {
+				t.Errorf("view errors mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestOfficeHoursMineAndCancel(t *testing.T) {
+	o := newOHTest(t)
+	ctx := context.Background()
+	if _, err := o.svc.Book(ctx, officehours.BookRequest{User: ohDevBerlin, Host: ohNYHost, Start: ohMon1400Z, Topic: "IAM"}); err != nil {
+		t.Fatal(err)
+	}
+	o.slack.takeDMs(ohNYHost)
+	mine := o.command(ohDevBerlin, "mine")
+	ohGolden(t, "mine_berlin", mine.Blocks)
+
+	for _, tc := range []struct {
+		user, text, want string
+	}{
+		{ohDevBerlin, "cancel", "Usage: `/officehours cancel ID`"},
+		{ohDevBerlin, "cancel abc", `"abc" is not a booking id`},
+		{ohDevTokyo, "cancel 1", officehours.ErrNotAllowed.Msg},
+		{ohDevBerlin, "cancel 99", officehours.ErrNotFound.Msg},
+	} {
+		if got := o.command(tc.user, tc.text).Text; !strings.Contains(got, tc.want) {
+			t.Errorf("%s %q = %q, want %q", tc.user, tc.text, got, tc.want)
+		}
+	}
+	got := o.click(ohDevBerlin, ohActCancel, "1").Text
+	wantContains(t, got, "Cancelled booking `#1` on Mon 1 Jun, 16:00–16:30. I've told <@UHOSTNYC01>.")
+	dms := o.slack.takeDMs(ohNYHost)
+	if len(dms) != 1 {
+		t.Fatalf("host got %d DMs, want 1", len(dms))
+	}
+	wantContains(t, ohText(dms[0]), "<@UDEVBER001> cancelled your office hours on *Mon 1 Jun, 10:00–10:30* (America/New_York). The slot is free again.")
+	if got := o.command(ohDevBerlin, "cancel #1").Text; got != officehours.ErrAlreadyCancelled.Msg {
+		t.Errorf("second cancel = %q", got)
+	}
+	if got := o.command(ohDevBerlin, "mine").Text; !strings.Contains(got, "no upcoming office hours") {
+		t.Errorf("mine after cancel = %q", got)
+	}
+}
+
+func TestOfficeHoursHostDay(t *testing.T) {
+	o := newOHTest(t)
+	ctx := context.Background()
+	o.clock.Advance(24 * time.Hour) // Tuesday 09:00 Berlin
+	if _, err := o.svc.Book(ctx, officehours.BookRequest{User: ohDevNY, Host: ohBerlinHost, Start: ohTue1200Z, Topic: "Kafka quotas"}); err != nil {
+		t.Fatal(err)
+	}
+	day := o.command(ohBerlinHost, "")
+	ohGolden(t, "host_day", day.Blocks)
+	wantContains(t, ohText(day.Message), "*Tue 2 Jun, 14:00–14:30* — <@UDEVNYC001> booked your office hours", "*Still free*", "14:30–15:00, your slot")
+	if strings.Contains(ohText(day.Message), "No-show") {
+		t.Error("No-show offered before the session started")
+	}
+	if got := o.command(ohDevNY, "today").Text; !strings.Contains(got, "You don't host office hours") {
+		t.Errorf("non-host today = %q", got)
+	}
+
+	// Block the free 14:30 slot; nobody can book it then.
+	k1430 := ohKey(ohBerlinHost, ohTue1200Z.Add(30*time.Minute))
+	if got := o.click(ohNYHost, ohActBlock, k1430).Text; got != officehours.ErrNotHost.Msg {
+		t.Errorf("another host blocking = %q", got)
+	}
+	wantContains(t, o.click(ohBerlinHost, ohActBlock, k1430).Text, "Blocked Tue 2 Jun, 14:30–15:00")
+	if errs := o.submit(ohDevTokyo, ohViewBook, "", ohBookValues(k1430, "x")); errs.ViewUpdate == nil {
+		t.Errorf("booking a blocked slot = %+v, want the refreshed form", errs)
+	}
+
+	// Once the session started the host can mark a no-show.
+	o.clock.Advance(5*time.Hour + 5*time.Minute) // 14:05 Berlin
+	day = o.command(ohBerlinHost, "")
+	wantContains(t, ohText(day.Message), "No-show")
+	wantContains(t, o.click(ohBerlinHost, ohActNoShow, "1").Text, "Marked <@UDEVNYC001> as a no-show")
+	if got := o.click(ohDevNY, ohActNoShow, "1").Text; got != officehours.ErrNotHost.Msg {
+		t.Errorf("booker marking no-show = %q", got)
+	}
+}
+
+func TestOfficeHoursRemindersAndFeedback(t *testing.T) {
+	o := newOHTest(t)
+	ctx := context.Background()
+	if _, err := o.svc.Book(ctx, officehours.BookRequest{User: ohDevTokyo, Host: ohBerlinHost, Start: ohTue1200Z, Topic: "Terraform drift"}); err != nil {
+		t.Fatal(err)
+	}
+	o.slack.takeDMs(ohDevTokyo)
+	o.slack.takeDMs(ohBerlinHost)
+	o.clock.Advance(ohTue1200Z.Add(-15 * time.Minute).Sub(o.clock.Now()))
+	if err := o.svc.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, ohText(o.slack.takeDMs(ohDevTokyo)[0]), "Reminder: office hours with <@UHOSTBER01> at *Tue 2 Jun, 21:00–21:30* (Asia/Tokyo)", "I can't make it")
+	wantContains(t, ohText(o.slack.takeDMs(ohBerlinHost)[0]), "Reminder: office hours with <@UDEVTYO001> at *Tue 2 Jun, 14:00–14:30* (Europe/Berlin)")
+
+	o.clock.Advance(45 * time.Minute) // the session ended 0 minutes ago
+	if err := o.svc.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ask := o.slack.takeDMs(ohDevTokyo)
+	if len(ask) != 1 {
+		t.Fatalf("feedback DMs = %d, want 1", len(ask))
+	}
+	ohGolden(t, "feedback_dm", ask[0].Blocks)
+
+	reply := o.click(ohDevTokyo, ohActRate+"4", "1")
+	if !reply.ReplaceOriginal || !strings.Contains(reply.Text, "*4/5*") {
+		t.Errorf("rating reply = %+v", reply.Message)
+	}
+	if got := o.click(ohBerlinHost, ohActRate+"1", "1").Text; got != officehours.ErrNotAllowed.Msg {
+		t.Errorf("host rating their own session = %q", got)
+	}
+	o.click(ohDevTokyo, ohActComment, "1")
+	if v := o.slack.lastView(t); v.CallbackID != ohViewComment || v.PrivateMetadata != "1" {
+		t.Fatalf("comment form = %s %q", v.CallbackID, v.PrivateMetadata)
+	}
+	o.submit(ohDevTokyo, ohViewComment, "1", map[string]map[string]slack.BlockAction{"comment": {"comment": {Value: "Great, thanks"}}})
+	b, err := o.svc.Store.Booking(ctx, 1)
+	if err != nil || b.FeedbackScore != 4 || b.FeedbackComment != "Great, thanks" {
+		t.Errorf("stored feedback = %d %q, %v", b.FeedbackScore, b.FeedbackComment, err)
+	}
+}
+
+func TestOfficeHoursHomeSection(t *testing.T) {
+	o := newOHTest(t)
+	if _, err := o.svc.Book(context.Background(), officehours.BookRequest{User: ohDevBerlin, Host: ohNYHost, Start: ohMon1400Z, Topic: "IAM"}); err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := o.h.HomeSection(context.Background(), ohDevBerlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ohGolden(t, "home_berlin", blocks)
+
+	o.svc.Schedule.Hosts = nil
+	if blocks, err := o.h.HomeSection(context.Background(), ohDevBerlin); err != nil || blocks != nil {
+		t.Errorf("without hosts the section = %v, %v; want nothing", blocks, err)
+	}
+	if got := o.command(ohDevBerlin, "").Text; got != officehours.ErrNoHosts.Msg {
+		t.Errorf("/officehours without hosts = %q", got)
+	}
+}
+
+func TestOfficeHoursSlackDown(t *testing.T) {
+	o := newOHTest(t)
+	o.slack.fail["UserInfo"] = errors.New("users.info: 500")
+	wantContains(t, ohText(o.command(ohDevBerlin, "list").Message), "(UTC)", "14:00–14:30 with <@UHOSTNYC01>")
+	o.slack.fail["PostMessage"] = errors.New("chat.postMessage: 500")
+	reply := o.submit(ohDevBerlin, ohViewBook, "", ohBookValues(ohKey(ohBerlinHost, ohTue1200Z), "x"))
+	if reply.ViewUpdate == nil || reply.ViewUpdate.Title.Text != "Booked" {
+		t.Errorf("a failed DM must not undo the booking: reply %+v", reply)
+	}
+}
+
+func TestOfficeHoursTeamOf(t *testing.T) {
+	teams := []config.Team{{ID: "platform", Users: []string{ohDevBerlin}}, {ID: "payments", UserGroup: "SPAYMENTS"}}
+	teamOf := OfficeHoursTeamOf(teams, newOHFakeSlack(), zerolog.Nop())
+	for user, want := range map[string]string{ohDevBerlin: "platform", ohDevNY: "payments", ohDevTokyo: ""} {
+		if got := teamOf(context.Background(), user); got != want {
+			t.Errorf("team of %s = %q, want %q", user, got, want)
+		}
+	}
+}

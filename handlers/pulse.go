@@ -1,0 +1,272 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/surveys"
+)
+
+// Kinds of pending sends the surveys enqueue.
+const (
+	PulseInviteKind  = "pulse"
+	PulseRemindKind  = "pulse-remind"
+	PulseResultsKind = "pulse-results"
+)
+
+// Pulse serves /pulse, the survey DMs' buttons and form, and the App Home
+// section; it also renders what the surveys send and hands it to the
+// outbox. Set Service and Outbox before Register.
+type Pulse struct {
+	Service *surveys.Service
+	Outbox  *outbox.Dispatcher
+	// Location renders fallback times in messages shared by many people
+	// (each reader's Slack shows its own zone; see pulseDate).
+	Location *time.Location
+	// Refresh, if set, re-renders a user's App Home after they answered
+	// from it.
+	Refresh func(ctx context.Context, userID string) error
+
+	slack bot.Slack
+	log   zerolog.Logger
+	after *afterAck
+}
+
+// NewPulse returns the survey handlers talking to Slack through s.
+func NewPulse(s bot.Slack, log zerolog.Logger) *Pulse {
+	return &Pulse{slack: s, log: log, Location: time.UTC, after: newAfterAck(log, 16)}
+}
+
+// Register adds /pulse (named command), the buttons and the form to r, and
+// the delivery hooks of the survey sends to the outbox.
+func (h *Pulse) Register(r *bot.Router, command string) {
+	cmd := r.Command(command, "")
+	cmd.Default = h.list
+	cmd.Add(
+		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "surveys, their next run, and any waiting for your answer", Run: h.list},
+		bot.Subcommand{Name: "send", Usage: "SURVEY", Help: "start a run of a survey now (DMs its audience)", Admin: true, Run: h.send},
+		bot.Subcommand{Name: "results", Usage: "SURVEY", Help: "results of a survey's latest run, comments included", Admin: true, Run: h.results},
+	)
+	r.Action(pulseActTap, h.tap)
+	r.Action(pulseActForm, h.openForm)
+	r.Action(pulseActChange, h.openForm)
+	r.ViewSubmission(pulseViewForm, h.submitted)
+	h.Outbox.Handle(PulseInviteKind, outbox.Hooks{Before: h.beforeInvite, Sent: h.invited})
+	h.Outbox.Handle(PulseRemindKind, outbox.Hooks{Before: h.beforeRemind})
+}
+
+func (h *Pulse) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	runs, err := h.Service.OpenRuns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	waitingFor, err := h.Service.Waiting(ctx, req.UserID)
+	if err != nil {
+		return nil, err
+	}
+	open, waiting := map[string]surveys.Run{}, map[int64]bool{}
+	for _, r := range runs {
+		open[r.SurveyID] = r
+	}
+	for _, r := range waitingFor {
+		waiting[r.ID] = true
+	}
+	return listReply(h.Service.Surveys(), open, waiting, h.Service.Now(), h.location(ctx, req.UserID)), nil
+}
+
+func (h *Pulse) send(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := surveyArg(req)
+	if err != nil {
+		return nil, err
+	}
+	run, err := h.Service.StartNow(ctx, id, req.UserID)
+	var open *surveys.OpenRunError
+	if errors.As(err, &open) {
+		loc := h.location(ctx, req.UserID)
+		return nil, bot.Errorf("*%s* already has a run open (run #%d, started %s, open until %s). Nothing was sent.",
+			bot.Escape(open.Run.Title), open.Run.ID, pulseDate(open.Run.StartedAt, loc), pulseDate(open.Run.ClosesAt, loc))
+	}
+	if err != nil && run.ID == 0 {
+		return nil, err
+	}
+	if err != nil {
+		// The run exists; its invitations are retried by the next tick.
+		h.log.Warn().Err(err).Int64("run", run.ID).Msg("pulse: invitations not queued yet")
+	}
+	return bot.Say(fmt.Sprintf(":rocket: Started run #%d of *%s*: DMs are going out to %d people (bots and deactivated accounts are skipped). It closes %s; results then go to %s.",
+		run.ID, bot.Escape(run.Title), run.Audience, pulseDate(run.ClosesAt, h.location(ctx, req.UserID)), resultsWhere(run))), nil
+}
+
+func resultsWhere(run surveys.Run) string {
+	if run.ResultsChannel == "" {
+		return "`/pulse results " + run.SurveyID + "`"
+	}
+	return "<#" + run.ResultsChannel + ">"
+}
+
+func (h *Pulse) results(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := surveyArg(req)
+	if err != nil {
+		return nil, err
+	}
+	res, err := h.Service.Results(ctx, id)
+	if errors.Is(err, surveys.ErrNotFound) {
+		return nil, bot.Errorf("`%s` has not run yet. `/pulse send %s` starts a run now.", bot.Escape(id), bot.Escape(id))
+	}
+	if err != nil {
+		return nil, err
+	}
+	loc := h.location(ctx, req.UserID)
+	if res.Run.State == surveys.Open && res.Hidden && res.Previous != nil {
+		// Too early to show the open run: say how it goes, and show the
+		// last closed one.
+		prev, err := h.Service.RunResults(ctx, res.Previous.ID)
+		if err != nil {
+			return nil, err
+		}
+		msg := resultsMessage(prev, loc, true)
+		note := fmt.Sprintf(":hourglass_flowing_sand: Run #%d is open until %s: %s so far, results once at least %d have answered. Meanwhile, the previous run:",
+			res.Run.ID, pulseDate(res.Run.ClosesAt, loc), rateText(res), res.Run.MinGroupSize)
+		msg.Blocks = append([]slack.Block{slack.NewSectionBlock(pulseMD(note), nil, nil)}, msg.Blocks...)
+		msg.InChannel = false
+		return &bot.Reply{Message: msg}, nil
+	}
+	msg := resultsMessage(res, loc, true)
+	msg.InChannel = false
+	return &bot.Reply{Message: msg}, nil
+}
+
+func surveyArg(req *bot.Request) (string, error) {
+	if len(req.Args) != 1 {
+		return "", bot.Errorf("Name one survey, e.g. `%s %s devex`. `%s list` shows them.", req.Command, strings.Fields(req.Text)[0], req.Command)
+	}
+	return strings.ToLower(req.Args[0]), nil
+}
+
+// HomeSection renders the open surveys waiting for the user's answer.
+func (h *Pulse) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
+	runs, err := h.Service.Waiting(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return homeBlocks(runs, h.location(ctx, userID)), nil
+}
+
+// location is the user's time zone, falling back to the configured one.
+func (h *Pulse) location(ctx context.Context, userID string) *time.Location {
+	if u, err := h.slack.UserInfo(ctx, userID); err == nil {
+		return u.Location()
+	}
+	return h.Location
+}
+
+// Notifier renders the survey messages and queues them in the outbox.
+func (h *Pulse) Notifier() surveys.Notifier { return pulseNotifier{h} }
+
+type pulseNotifier struct{ h *Pulse }
+
+func (n pulseNotifier) Invite(ctx context.Context, run surveys.Run, users []string) error {
+	return n.enqueue(ctx, PulseInviteKind, run, users, invitation(run, n.h.Location, false))
+}
+
+func (n pulseNotifier) Remind(ctx context.Context, run surveys.Run, users []string) error {
+	return n.enqueue(ctx, PulseRemindKind, run, users, invitation(run, n.h.Location, true))
+}
+
+// enqueue queues one DM per user under the key kind:run:user, so queuing
+// again (a retried job, another replica) sends nothing twice. A DM not sent
+// by the time the run closes is dropped.
+func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run, users []string, msg bot.Message) error {
+	sends := make([]outbox.Send, len(users))
+	for i, u := range users {
+		sends[i] = outbox.Send{Kind: kind, Key: pulseKey(kind, run.ID, u), Channel: u, Message: msg, NotAfter: run.ClosesAt}
+	}
+	n.h.Outbox.Start()
+	_, err := n.h.Outbox.Enqueue(ctx, sends...)
+	return err
+}
+
+func (n pulseNotifier) PublishResults(ctx context.Context, res surveys.Results) error {
+	msg := resultsMessage(res, n.h.Location, res.Run.ShareComments)
+	n.h.Outbox.Start()
+	_, err := n.h.Outbox.Enqueue(ctx, outbox.Send{Kind: PulseResultsKind, Key: fmt.Sprintf("%s:%d", PulseResultsKind, res.Run.ID),
+		Channel: res.Run.ResultsChannel, Message: msg})
+	return err
+}
+
+func pulseKey(kind string, runID int64, user string) string {
+	return fmt.Sprintf("%s:%d:%s", kind, runID, user)
+}
+
+// parsePulseKey reads kind:run:user back.
+func parsePulseKey(key string) (int64, string, error) {
+	parts := strings.Split(key, ":")
+	if len(parts) != 3 {
+		return 0, "", fmt.Errorf("pulse: bad send key %q", key)
+	}
+	run, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return 0, "", fmt.Errorf("pulse: bad send key %q", key)
+	}
+	return run, parts[2], nil
+}
+
+func (h *Pulse) beforeInvite(ctx context.Context, s outbox.Send) (bool, string, error) {
+	run, user, err := parsePulseKey(s.Key)
+	if err != nil {
+		return false, err.Error(), nil
+	}
+	return h.Service.ShouldInvite(ctx, run, user)
+}
+
+func (h *Pulse) invited(ctx context.Context, s outbox.Send, ts string) error {
+	run, user, err := parsePulseKey(s.Key)
+	if err != nil {
+		return err
+	}
+	return h.Service.Delivered(ctx, run, user, ts)
+}
+
+func (h *Pulse) beforeRemind(ctx context.Context, s outbox.Send) (bool, string, error) {
+	run, user, err := parsePulseKey(s.Key)
+	if err != nil {
+		return false, err.Error(), nil
+	}
+	return h.Service.ShouldRemind(ctx, run, user)
+}
+
+// Directory resolves survey audiences through the Slack port.
+func (h *Pulse) Directory() surveys.Directory { return pulseDirectory{h.slack} }
+
+type pulseDirectory struct{ slack bot.Slack }
+
+func (d pulseDirectory) UserGroupMembers(ctx context.Context, id string) ([]string, error) {
+	return d.slack.UserGroupMembers(ctx, id)
+}
+
+func (d pulseDirectory) ChannelMembers(ctx context.Context, id string) ([]string, error) {
+	return d.slack.ChannelMembers(ctx, id)
+}
+
+// IsActiveHuman asks users.info (cached by the port). A user Slack does not
+// know cannot be asked either.
+func (d pulseDirectory) IsActiveHuman(ctx context.Context, id string) (bool, error) {
+	u, err := d.slack.UserInfo(ctx, id)
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && (se.Err == "user_not_found" || se.Err == "user_not_visible") {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !u.IsBot && !u.Deleted && u.ID != "USLACKBOT", nil
+}

@@ -1,0 +1,223 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/surveys"
+)
+
+// tokenRe finds response tokens (128 random bits in hex).
+var tokenRe = regexp.MustCompile(`[0-9a-f]{32}`)
+
+func TestPulseSendDMsTheAudienceOnce(t *testing.T) {
+	p := newPulseTest(t)
+	if reply, err := p.router.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/pulse", Text: "send devex", UserID: "U1"}); err != nil || !strings.Contains(reply.Text, "Only the platform team") {
+		t.Fatalf("/pulse send by a non-admin = %+v, %v; want a refusal", reply, err)
+	}
+	reply := p.command("UADMIN", "send devex")
+	if !strings.Contains(reply.Text, "Started run #1 of *Developer experience*") || !strings.Contains(reply.Text, "to 4 people") {
+		t.Errorf("/pulse send reply = %q", reply.Text)
+	}
+	p.deliver()
+	for user, want := range map[string]int{"U1": 1, "U2": 1, "U3": 1, "UBOT": 0} {
+		if got := len(p.slack.dms(user)); got != want {
+			t.Errorf("%s got %d DMs, want %d", user, got, want)
+		}
+	}
+	pulseGolden(t, "invitation", p.slack.dms("U1")[0])
+	if reply := p.command("UADMIN", "send devex"); !strings.Contains(reply.Text, "already has a run open") {
+		t.Errorf("second /pulse send = %q, want a refusal while the run is open", reply.Text)
+	}
+	if reply := p.command("UADMIN", "send nope"); !strings.Contains(reply.Text, "no survey called `nope`") {
+		t.Errorf("/pulse send nope = %q", reply.Text)
+	}
+}
+
+// TestPulseAnswerTapRestChange follows one person: a tap answers the first
+// question and turns the DM into a thank-you; "Answer the rest" opens the
+// other questions; Change reopens all of them, prefilled.
+func TestPulseAnswerTapRestChange(t *testing.T) {
+	p := newPulseTest(t)
+	p.command("UADMIN", "send devex")
+	p.deliver()
+
+	thanks := p.click("U1", pulseActTap+"3", "1:sat:4")
+	if !thanks.ReplaceOriginal {
+		t.Fatal("the thank-you does not replace the DM")
+	}
+	pulseGolden(t, "thank_you", thanks.Message)
+	value := buttonValue(t, thanks.Message, pulseActForm)
+
+	if reply := p.click("U1", pulseActForm, value); reply != nil {
+		t.Fatalf("Answer the rest replied %+v, want a modal only", reply)
+	}
+	rest := p.slack.lastView(t)
+	if got := inputIDs(rest); !cmp.Equal(got, []string{"pulse:q:nps", "pulse:q:slow", "pulse:q:why"}) {
+		t.Errorf("rest form inputs = %v, want the three unanswered questions", got)
+	}
+	if reply := p.submit("U1", rest, map[string]map[string]slack.BlockAction{
+		"pulse:q:nps": pick("9"), "pulse:q:slow": pick("1"), "pulse:q:why": typed("Builds <@U999> are slow"),
+	}); reply != nil {
+		t.Fatalf("submit replied %+v, want the modal to close", reply)
+	}
+	updated := p.slack.responds["https://hooks.example/U1"]
+	if len(updated) != 1 || !strings.Contains(flatText(updated[0]), "Builds &lt;@U999&gt; are slow") {
+		t.Fatalf("DM after the form = %+v, want the thank-you with the escaped comment", updated)
+	}
+
+	p.click("U1", pulseActChange, value)
+	change := p.slack.lastView(t)
+	pulseGolden(t, "change_form", change)
+	p.submit("U1", change, map[string]map[string]slack.BlockAction{"pulse:q:sat": pick("2"), "pulse:q:nps": pick("3")})
+	if last := p.slack.responds["https://hooks.example/U1"]; len(last) != 2 || strings.Contains(flatText(last[1]), "Builds") ||
+		!strings.Contains(flatText(last[1]), "2 · Poor") {
+		t.Errorf("DM after Change = %v, want only the new answers", flatText(last[len(last)-1]))
+	}
+}
+
+func TestPulseRefusals(t *testing.T) {
+	p := newPulseTest(t)
+	p.command("UADMIN", "send devex")
+	p.deliver()
+	p.click("U2", pulseActTap+"0", "1:sat:1")
+
+	if again := p.click("U2", pulseActTap+"4", "1:sat:5"); !again.ReplaceOriginal || !strings.Contains(again.Text, "already answered") {
+		t.Errorf("second tap = %+v, want the DM replaced by an already-answered note", again)
+	}
+	p.click("U3", pulseActForm, "1")
+	form := p.slack.lastView(t)
+	reply := p.submit("U3", form, map[string]map[string]slack.BlockAction{"pulse:q:sat": pick("9")})
+	if diff := cmp.Diff(map[string]string{"pulse:q:sat": "Please pick one of the options."}, reply.ViewErrors); diff != "" {
+		t.Errorf("bad form value errors mismatch (-want +got):\n%s", diff)
+	}
+	if reply := p.click("U9", pulseActTap+"0", "1:sat:1"); strings.Contains(reply.Text, "Thanks") {
+		t.Errorf("a tap by someone not asked = %q, want a refusal", reply.Text)
+	}
+
+	p.clock.Advance(72 * time.Hour)
+	late := p.click("U3", pulseActTap+"0", "1:sat:3")
+	if !late.ReplaceOriginal || !strings.Contains(late.Text, "closed") {
+		t.Errorf("tap after the window = %+v, want the DM replaced by a polite note", late)
+	}
+	reply = p.submit("U3", form, map[string]map[string]slack.BlockAction{"pulse:q:sat": pick("3")})
+	if !strings.Contains(reply.ViewErrors["pulse:q:sat"], "closed") {
+		t.Errorf("form after the window = %+v, want the closed note inline", reply.ViewErrors)
+	}
+}
+
+// TestPulseReminderResultsAndHome runs a survey to its end: the reminder
+// reaches only the one who did not answer, the results are posted once
+// with the right numbers, and the App Home lists only open runs.
+func TestPulseReminderResultsAndHome(t *testing.T) {
+	p := newPulseTest(t)
+	p.command("UADMIN", "send devex")
+	p.deliver()
+	home, err := p.h.HomeSection(context.Background(), "U3")
+	if err != nil || len(home) != 2 {
+		t.Fatalf("home section = %d blocks, %v; want a header and the run", len(home), err)
+	}
+	pulseGolden(t, "home", home)
+	p.click("U1", pulseActTap+"4", "1:sat:5")
+	p.click("U2", pulseActTap+"2", "1:sat:3")
+
+	p.clock.Advance(24 * time.Hour)
+	tick(t, p)
+	p.deliver()
+	for user, want := range map[string]int{"U1": 1, "U2": 1, "U3": 2} {
+		if got := len(p.slack.dms(user)); got != want {
+			t.Errorf("%s has %d DMs after the reminder, want %d", user, got, want)
+		}
+	}
+	if got := p.slack.dms("U3")[1].Text; !strings.Contains(got, "Reminder") {
+		t.Errorf("reminder text = %q", got)
+	}
+
+	p.clock.Advance(48 * time.Hour)
+	tick(t, p)
+	tick(t, p)
+	p.deliver()
+	posted := p.slack.dms("CRESULTS")
+	if len(posted) != 1 {
+		t.Fatalf("%d results posts, want 1", len(posted))
+	}
+	text := flatText(posted[0])
+	for _, want := range []string{"2 of 3 answered (67%)", "Mean *4.0* of 5"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("results post lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Anything else?") {
+		t.Error("the results channel got comments although the survey does not share them")
+	}
+	pulseGolden(t, "results", posted[0])
+	if home, _ := p.h.HomeSection(context.Background(), "U3"); len(home) != 0 {
+		t.Errorf("home after close = %d blocks, want none", len(home))
+	}
+	admin := p.command("UADMIN", "results devex")
+	if !strings.Contains(flatText(admin.Message), "Anything else?") || admin.InChannel {
+		t.Errorf("/pulse results for admins = %+v, want an ephemeral report with the comment question", admin)
+	}
+	list := p.command("U1", "list")
+	if !strings.Contains(flatText(list.Message), "next run") {
+		t.Errorf("/pulse list = %s", flatText(list.Message))
+	}
+}
+
+func tick(t *testing.T, p *pulseTest) {
+	t.Helper()
+	if err := p.h.Service.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func buttonValue(t *testing.T, msg bot.Message, actionID string) string {
+	t.Helper()
+	for _, b := range msg.Blocks {
+		if a, ok := b.(*slack.ActionBlock); ok {
+			for _, el := range a.Elements.ElementSet {
+				if btn, ok := el.(*slack.ButtonBlockElement); ok && btn.ActionID == actionID {
+					return btn.Value
+				}
+			}
+		}
+	}
+	t.Fatalf("no %s button in %s", actionID, flatText(msg))
+	return ""
+}
+
+func inputIDs(v slack.ModalViewRequest) []string {
+	var out []string
+	for _, b := range v.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			out = append(out, in.BlockID)
+		}
+	}
+	return out
+}
+
+func TestPulseFormAnswersParse(t *testing.T) {
+	run := surveys.Run{Snapshot: surveys.Snapshot{Questions: pulseSurvey().Questions}}
+	view := &slack.View{State: &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+		"pulse:q:sat":  pick("4"),
+		"pulse:q:nps":  pick(""), // left blank
+		"pulse:q:slow": pick("x"),
+		"pulse:q:why":  typed("hi"),
+	}}}
+	want := []surveys.Answer{{QuestionID: "sat", Value: 4}, {QuestionID: "why", Text: "hi"}}
+	if diff := cmp.Diff(want, formAnswers(run, view)); diff != "" {
+		t.Errorf("formAnswers mismatch (-want +got):\n%s", diff)
+	}
+	md, _ := json.Marshal(formMeta{Run: 1})
+	if !strings.Contains(string(md), `"run":1`) {
+		t.Errorf("metadata = %s", md)
+	}
+}

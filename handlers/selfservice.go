@@ -1,0 +1,264 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/selfservice"
+)
+
+// SelfService is the Slack side of self-service requests: the /platform
+// subcommands, the request modal, the triage buttons and the rating DM. It
+// also implements selfservice.Messenger, rendering what the dispatcher
+// delivers.
+type SelfService struct {
+	Svc           *selfservice.Service
+	Slack         bot.Slack
+	Command       string // e.g. "/platform", for hints
+	TriageChannel string
+	Location      *time.Location // for fallbacks when a user's zone is unknown
+	Clock         clockwork.Clock
+	Log           zerolog.Logger
+}
+
+var _ selfservice.Messenger = (*SelfService)(nil)
+
+// Register adds the subcommands to the command table and the routes of
+// the modal and buttons.
+func (h *SelfService) Register(r *bot.Router) {
+	r.Command(h.Command, "").Add(
+		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Run: h.request},
+		bot.Subcommand{Name: "status", Usage: "ID", Help: "where a request is, with its history", Run: h.status},
+		bot.Subcommand{Name: "mine", Help: "your recent requests", Run: h.mine},
+		bot.Subcommand{Name: "catalog", Help: "what you can request", Run: h.catalog},
+		bot.Subcommand{Name: "queue", Help: "open requests, oldest first (platform team and approvers)", Run: h.queue},
+		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "withdraw a request that is not approved yet", Run: h.cancelCommand},
+	)
+	r.Action(ssActNew, h.newClicked)
+	r.Action(ssActPick, h.picked)
+	r.Action(ssActApprove, h.approve)
+	r.Action(ssActReject, h.rejectClicked)
+	r.Action(ssActDone, h.complete(selfservice.Done))
+	r.Action(ssActFail, h.complete(selfservice.Failed))
+	r.Action(ssActCancel, h.cancelClicked)
+	r.Action(ssActStatus, h.statusClicked)
+	r.Action(ssActRate, h.rate)
+	r.ViewSubmission(ssViewRequest, h.submit)
+	r.ViewSubmission(ssViewReject, h.rejectSubmitted)
+}
+
+// request opens the form at once (the trigger id lasts 3 s): the picker,
+// or the named type's fields. An unknown type gets the list of valid ones.
+func (h *SelfService) request(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	name := ""
+	if len(req.Args) > 0 {
+		name = req.Args[0]
+	}
+	return nil, h.openForm(ctx, req.TriggerID, name)
+}
+
+func (h *SelfService) newClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return nil, h.openForm(ctx, req.TriggerID, req.Value)
+}
+
+func (h *SelfService) openForm(ctx context.Context, triggerID, typeID string) error {
+	types := h.Svc.Catalog.Types()
+	var chosen *selfservice.Type
+	switch {
+	case typeID != "" || len(types) == 0:
+		t, err := h.Svc.Type(typeID)
+		if err != nil {
+			return err
+		}
+		chosen = t
+	case len(types) == 1:
+		chosen = types[0]
+	}
+	_, err := h.Slack.OpenView(ctx, triggerID, ssRequestModal(types, chosen))
+	return err
+}
+
+// picked swaps the chosen type's fields into the open modal.
+func (h *SelfService) picked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if req.View == nil {
+		return nil, nil
+	}
+	t, err := h.Svc.Type(req.Value)
+	if err != nil {
+		return nil, err
+	}
+	_, err = h.Slack.UpdateView(ctx, req.View.ID, req.View.Hash, ssRequestModal(h.Svc.Catalog.Types(), t))
+	return nil, err
+}
+
+// submit files the request, or answers with inline errors that keep the
+// person's other input. A form submitted without its fields (the picker
+// changed but its dispatch did not arrive) is updated to the type's fields.
+func (h *SelfService) submit(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	typeID := ssChosenType(req.View)
+	if typeID == "" {
+		return nil, bot.FieldErrors{ssTypeBlock: "Choose what you need."}
+	}
+	t, err := h.Svc.Type(typeID)
+	if err != nil {
+		return nil, bot.FieldErrors{ssTypeBlock: "That type is no longer offered; choose another."}
+	}
+	if req.View.PrivateMetadata != t.ID {
+		v := ssRequestModal(h.Svc.Catalog.Types(), t)
+		return &bot.Reply{ViewUpdate: &v}, nil
+	}
+	r, err := h.Svc.Submit(ctx, req.UserID, t.ID, ssInput(req.View, t))
+	var fe selfservice.FieldErrors
+	if errors.As(err, &fe) {
+		return nil, ssFieldErrors(fe)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &bot.Reply{ViewUpdate: ssSubmittedView(r, h.Command)}, nil
+}
+
+// ssID reads a request id from a button value or an argument.
+func ssID(s string) (int64, error) { return selfservice.ParseRef(s) }
+
+func (h *SelfService) approve(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := ssID(req.Value)
+	if err != nil {
+		return nil, err
+	}
+	out, err := h.Svc.Approve(ctx, id, req.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if out.Transitioned {
+		return bot.Say(fmt.Sprintf(":white_check_mark: You approved %s.", selfservice.Ref(id))), nil
+	}
+	return bot.Say(fmt.Sprintf(":white_check_mark: Your approval of %s is recorded: %d of %d.",
+		selfservice.Ref(id), out.Count, out.Request.ApprovalsRequired)), nil
+}
+
+// rejectClicked checks the approver first (others get an ephemeral
+// refusal, not a modal), then asks for the reason.
+func (h *SelfService) rejectClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := ssID(req.Value)
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.Svc.CanDecide(ctx, id, req.UserID)
+	if err != nil {
+		return nil, err
+	}
+	_, err = h.Slack.OpenView(ctx, req.TriggerID, ssRejectModal(r))
+	return nil, err
+}
+
+// rejectSubmitted rejects with the reason; a refusal (someone decided
+// meanwhile) shows inline in the modal.
+func (h *SelfService) rejectSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := ssID(req.View.PrivateMetadata)
+	if err != nil {
+		return nil, err
+	}
+	var reason string
+	if req.View.State != nil {
+		reason = req.View.State.Values[ssReasonBlock][ssValueAction].Value
+	}
+	_, err = h.Svc.Reject(ctx, id, req.UserID, reason)
+	var fe selfservice.FieldErrors
+	var uf interface{ UserMessage() string }
+	switch {
+	case errors.As(err, &fe):
+		return nil, bot.FieldErrors(fe)
+	case errors.As(err, &uf):
+		return nil, bot.FieldErrors{ssReasonBlock: uf.UserMessage()}
+	}
+	return nil, err
+}
+
+func (h *SelfService) complete(to selfservice.State) bot.Handler {
+	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		id, err := ssID(req.Value)
+		if err != nil {
+			return nil, err
+		}
+		r, err := h.Svc.Complete(ctx, id, req.UserID, to, "marked "+string(to)+" by hand")
+		if err != nil {
+			return nil, err
+		}
+		return bot.Say(fmt.Sprintf("%s %s is marked %s.", ssEmoji[r.State], r.Ref(), r.State.Label())), nil
+	}
+}
+
+func (h *SelfService) cancelCommand(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Args) == 0 {
+		return bot.Say(fmt.Sprintf("Which request? `%s cancel REQ-42`", h.Command)), nil
+	}
+	return h.cancel(ctx, req.UserID, req.Args[0])
+}
+
+func (h *SelfService) cancelClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return h.cancel(ctx, req.UserID, req.Value)
+}
+
+func (h *SelfService) cancel(ctx context.Context, user, raw string) (*bot.Reply, error) {
+	id, err := ssID(raw)
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.Svc.Cancel(ctx, id, user)
+	if err != nil {
+		return nil, err
+	}
+	return bot.Say(fmt.Sprintf(":heavy_minus_sign: %s is cancelled.", r.Ref())), nil
+}
+
+// rate records a "How was this?" answer and replaces the buttons with it.
+func (h *SelfService) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	rawID, rawScore, _ := strings.Cut(req.Value, ":")
+	id, err := ssID(rawID)
+	if err != nil {
+		return nil, err
+	}
+	score, _ := strconv.Atoi(rawScore)
+	if err := h.Svc.Rate(ctx, id, req.UserID, score); err != nil {
+		return nil, err
+	}
+	r, evs, err := h.Svc.Get(ctx, id, req.UserID)
+	if err != nil {
+		return nil, err
+	}
+	done := selfservice.Event{To: selfservice.Done}
+	for _, e := range evs {
+		if e.To == selfservice.Done {
+			done = e
+		}
+	}
+	msg := ssNotifyMessage(r, done, h.Command)
+	msg.ReplaceOriginal = true
+	return &bot.Reply{Message: msg}, nil
+}
+
+// location returns the user's time zone, or the configured one.
+func (h *SelfService) location(ctx context.Context, user string) *time.Location {
+	if u, err := h.Slack.UserInfo(ctx, user); err == nil {
+		return u.Location()
+	}
+	if h.Location != nil {
+		return h.Location
+	}
+	return time.UTC
+}
+
+func (h *SelfService) now() time.Time { return h.Clock.Now().UTC() }
+
+// ssReply is an ephemeral reply with blocks and a text fallback.
+func ssReply(text string, blocks ...slack.Block) *bot.Reply { return bot.SayBlocks(text, blocks...) }

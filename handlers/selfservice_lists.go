@@ -1,0 +1,197 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/selfservice"
+)
+
+const (
+	ssMineLimit  = 15
+	ssQueueLimit = 25 // one block each, within a message's 50
+	ssHomeLimit  = 10
+)
+
+func (h *SelfService) status(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Args) == 0 {
+		return bot.Say(fmt.Sprintf("Which request? `%s status REQ-42` (`%s mine` lists yours).", h.Command, h.Command)), nil
+	}
+	return h.showStatus(ctx, req.UserID, req.Args[0])
+}
+
+func (h *SelfService) statusClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return h.showStatus(ctx, req.UserID, req.Value)
+}
+
+func (h *SelfService) showStatus(ctx context.Context, user, raw string) (*bot.Reply, error) {
+	id, err := ssID(raw)
+	if err != nil {
+		return nil, err
+	}
+	r, evs, err := h.Svc.Get(ctx, id, user)
+	if err != nil {
+		return nil, err
+	}
+	blocks := ssStatusBlocks(r, evs, user, h.location(ctx, user), h.now())
+	return ssReply(fmt.Sprintf("%s (%s): %s", r.Ref(), r.TypeTitle, r.State.Label()), blocks...), nil
+}
+
+func (h *SelfService) mine(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	rs, err := h.Svc.Mine(ctx, req.UserID, ssMineLimit)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return bot.Say(fmt.Sprintf("You have no requests yet. `%s request` asks for something; `%s catalog` lists what you can ask for.", h.Command, h.Command)), nil
+	}
+	now := h.now()
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = "• " + ssLine(r, now)
+	}
+	return ssReply(fmt.Sprintf("Your %d latest requests", len(rs)),
+		ssSection("*Your latest requests*"), ssSection(ssTruncate(strings.Join(lines, "\n"), 2900)),
+		ssContext(fmt.Sprintf("`%s status REQ-42` shows one with its history.", h.Command))), nil
+}
+
+// queue lists open requests oldest first for the people who act on them,
+// marking SLA breaches; each opens its details (with the triage buttons).
+func (h *SelfService) queue(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	rs, err := h.Svc.Queue(ctx, req.UserID, ssQueueLimit)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return bot.Say(":sparkles: The queue is empty: no open requests."), nil
+	}
+	now := h.now()
+	breaches := 0
+	var rows []slack.Block
+	for _, r := range rs {
+		if r.Overdue(now) {
+			breaches++
+		}
+		rows = append(rows, slack.NewSectionBlock(ssMrkdwn(ssLine(r, now)), nil,
+			slack.NewAccessory(ssButton(ssActStatus, fmt.Sprint(r.ID), "Open", ""))))
+	}
+	head := fmt.Sprintf("*Open requests* (%d, oldest first", len(rs))
+	if breaches > 0 {
+		head += fmt.Sprintf(", :alarm_clock: %d past their SLA", breaches)
+	}
+	if len(rs) == ssQueueLimit {
+		head += fmt.Sprintf("; the oldest %d are shown", ssQueueLimit)
+	}
+	head += ")"
+	return ssReply(fmt.Sprintf("%d open requests", len(rs)), append([]slack.Block{ssSection(head)}, rows...)...), nil
+}
+
+// catalog lists the request types with a button that opens each form.
+func (h *SelfService) catalog(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	types := h.Svc.Catalog.Types()
+	if len(types) == 0 {
+		return bot.Say("The self-service catalog is empty: the platform team has not configured any request types yet."), nil
+	}
+	blocks := []slack.Block{ssSection(fmt.Sprintf("*What you can request* — `%s request TYPE` or a button below", h.Command))}
+	for _, t := range types[:min(len(types), 45)] { // 50 blocks per message
+		text := fmt.Sprintf("*%s* (`%s`)", bot.Escape(t.Title), t.ID)
+		if d := strings.TrimSpace(t.Description); d != "" {
+			text += "\n" + bot.Escape(ssTruncate(d, 500))
+		}
+		text += "\n_" + ssPolicyText(t) + "_"
+		if sla := t.SLA(); sla > 0 {
+			text += fmt.Sprintf(" SLA %s.", ssSpan(sla))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(ssMrkdwn(text), nil, slack.NewAccessory(ssButton(ssActNew, t.ID, "Request", ""))))
+	}
+	return ssReply(fmt.Sprintf("%d request types", len(types)), blocks...), nil
+}
+
+// HomeSection is the App Home part: the user's open requests and a button
+// to file a new one.
+func (h *SelfService) HomeSection() HomeSection {
+	return HomeSection{Name: "Requests", Order: 10, Render: h.renderHome}
+}
+
+func (h *SelfService) renderHome(ctx context.Context, user string) ([]slack.Block, error) {
+	rs, err := h.Svc.Mine(ctx, user, 2*ssHomeLimit)
+	if err != nil {
+		return nil, err
+	}
+	now := h.now()
+	var lines []string
+	for _, r := range rs {
+		if r.State.Open() && len(lines) < ssHomeLimit {
+			lines = append(lines, "• "+ssLine(r, now))
+		}
+	}
+	text := "*Your open requests*\n"
+	if len(lines) == 0 {
+		text += "_None._ Ask the platform team for a repository, access, an environment…"
+	} else {
+		text += strings.Join(lines, "\n")
+	}
+	return []slack.Block{
+		slack.NewSectionBlock(ssMrkdwn(ssTruncate(text, 2900)), nil, slack.NewAccessory(ssButton(ssActNew, "", "New request", "primary"))),
+		ssContext(fmt.Sprintf("`%s mine` lists all your requests; `%s catalog` what you can ask for.", h.Command, h.Command)),
+	}, nil
+}
+
+// PostTriage posts a request to the triage channel.
+func (h *SelfService) PostTriage(ctx context.Context, r *selfservice.Request) (string, string, error) {
+	msg, err := h.triageMessage(ctx, r)
+	if err != nil {
+		return "", "", err
+	}
+	ts, err := h.Slack.PostMessage(ctx, h.TriageChannel, msg)
+	return h.TriageChannel, ts, err
+}
+
+// UpdateTriage re-renders a request's triage message; once decided, the
+// buttons disappear and the decision (who, when) shows.
+func (h *SelfService) UpdateTriage(ctx context.Context, r *selfservice.Request) error {
+	msg, err := h.triageMessage(ctx, r)
+	if err != nil {
+		return err
+	}
+	return h.Slack.UpdateMessage(ctx, r.TriageChannel, r.TriageTS, msg)
+}
+
+func (h *SelfService) triageMessage(ctx context.Context, r *selfservice.Request) (bot.Message, error) {
+	approvers, err := h.Svc.Store.Approvers(ctx, r.ID)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	return ssTriageMessage(r, approvers, h.defaultLocation()), nil
+}
+
+// Notify DMs the requester. (The App Home is rendered when opened, so it
+// needs no refresh here.)
+func (h *SelfService) Notify(ctx context.Context, r *selfservice.Request, ev selfservice.Event) error {
+	_, err := h.Slack.PostMessage(ctx, r.Requester, ssNotifyMessage(r, ev, h.Command))
+	return err
+}
+
+// Alert posts a new message to the triage channel.
+func (h *SelfService) Alert(ctx context.Context, r *selfservice.Request, a selfservice.Alert) error {
+	var sla time.Duration
+	if !r.SLADueAt.IsZero() {
+		sla = r.SLADueAt.Sub(r.CreatedAt)
+	}
+	_, err := h.Slack.PostMessage(ctx, h.TriageChannel, ssAlertMessage(r, a, sla, h.defaultLocation()))
+	return err
+}
+
+// defaultLocation is the zone of fallback times in channel messages
+// (Slack shows each reader their own through the date token).
+func (h *SelfService) defaultLocation() *time.Location {
+	if h.Location != nil {
+		return h.Location
+	}
+	return time.UTC
+}

@@ -1,0 +1,347 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/selfservice"
+)
+
+// ssFlat returns a message's text and every text in its blocks.
+func ssFlat(msg bot.Message) string {
+	b, _ := json.Marshal(msg.Blocks)
+	var parts = []string{msg.Text}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if s, ok := x["text"].(string); ok {
+				parts = append(parts, s)
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	var v any
+	json.Unmarshal(b, &v)
+	walk(v)
+	return strings.Join(parts, "\n")
+}
+
+// ssActionIDs lists the action ids of a message's interactive elements.
+func ssActionIDs(msg bot.Message) []string {
+	var ids []string
+	for _, b := range msg.Blocks {
+		if a, ok := b.(*slack.ActionBlock); ok {
+			for _, e := range a.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
+					ids = append(ids, btn.ActionID)
+				}
+			}
+		}
+	}
+	return ids
+}
+
+func ssWant(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+}
+
+func validRepo(name, visibility string) map[string]map[string]slack.BlockAction {
+	return ssValues(map[string]slack.BlockAction{
+		"f_name": ssText(name), "f_visibility": ssOption(visibility), "f_teams": ssOption("web", "api"),
+		"f_minutes": ssText("300"), "f_owner": {SelectedUser: ssAdmin}, "f_channel": {SelectedChannel: "C0DEPLOY1"},
+		"f_until": {SelectedDate: "2026-07-01"}, "f_why": ssText("line one\nline <two>"),
+	})
+}
+
+func TestSelfServiceRequestOpensModal(t *testing.T) {
+	s := newSSTest(t)
+	if reply := s.command(ssDev, "request"); !reply.IsEmpty() {
+		t.Errorf("request replied %+v; want only the modal", reply)
+	}
+	ssGolden(t, "picker", s.slack.opened[0])
+
+	s.command(ssDev, "request NEW-REPO")
+	form := s.slack.opened[1]
+	if form.PrivateMetadata != "new-repo" || form.CallbackID != ssViewRequest {
+		t.Errorf("form metadata %q callback %q", form.PrivateMetadata, form.CallbackID)
+	}
+	ssGolden(t, "form", form)
+
+	reply := s.command(ssDev, "request pony")
+	ssWant(t, reply.Text, `There is no request type "pony"`, "`new-repo`, `db-access`, `dns`")
+	if len(s.slack.opened) != 2 {
+		t.Errorf("an unknown type opened a modal")
+	}
+}
+
+func TestSelfServicePickingATypeUpdatesTheModal(t *testing.T) {
+	s := newSSTest(t)
+	s.serve(&bot.Request{Kind: bot.KindAction, ActionID: ssActPick, Value: "dns", UserID: ssDev,
+		View: &slack.View{ID: "V1", Hash: "h1", CallbackID: ssViewRequest}})
+	if len(s.slack.updated) != 1 || s.slack.updated[0].PrivateMetadata != "dns" {
+		t.Fatalf("views.update calls = %+v; want the dns form", s.slack.updated)
+	}
+	// A picker-only view submitted with a type (no dispatch arrived, as in
+	// some clients) is answered with that type's fields.
+	reply := s.submit(ssDev, ssViewRequest, "", map[string]map[string]slack.BlockAction{
+		ssTypeBlock: {ssActPick: ssOption("new-repo")},
+	})
+	if reply.ViewUpdate == nil || reply.ViewUpdate.PrivateMetadata != "new-repo" {
+		t.Fatalf("reply = %+v; want the new-repo form", reply)
+	}
+	reply = s.submit(ssDev, ssViewRequest, "", nil)
+	if diff := cmp.Diff(map[string]string{ssTypeBlock: "Choose what you need."}, reply.ViewErrors); diff != "" {
+		t.Errorf("no type chosen: errors mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestSelfServiceSubmitValidates(t *testing.T) {
+	s := newSSTest(t)
+	values := validRepo("Bad Name", "private")
+	values["f_minutes"] = map[string]slack.BlockAction{ssValueAction: ssText("99")}
+	reply := s.submit(ssDev, ssViewRequest, "new-repo", values)
+	want := map[string]string{"f_name": "Use lower-case letters, digits and dashes.", "f_minutes": "Enter a number from 100 to 5000."}
+	if diff := cmp.Diff(want, reply.ViewErrors); diff != "" {
+		t.Fatalf("inline errors mismatch (-want +got):\n%s", diff)
+	}
+	if rs, _ := s.h.Svc.Mine(context.Background(), ssDev, 5); len(rs) != 0 {
+		t.Fatalf("an invalid submission filed %d requests", len(rs))
+	}
+	reply = s.submit(ssDev, ssViewRequest, "new-repo", validRepo("billing", "private"))
+	if reply.ViewUpdate == nil {
+		t.Fatalf("valid submission reply = %+v", reply)
+	}
+	ssWant(t, ssFlat(bot.Message{Blocks: reply.ViewUpdate.Blocks.BlockSet}), "*REQ-1* · New repository is filed. It needs no approval.")
+	r, _, _ := s.h.Svc.Get(context.Background(), 1, ssDev)
+	if r.State != selfservice.Approved || r.Team != "web" {
+		t.Errorf("filed request state %s team %q", r.State, r.Team)
+	}
+	got := map[string][]string{}
+	for _, f := range r.Fields {
+		got[f.ID] = f.Values
+	}
+	wantValues := map[string][]string{"name": {"billing"}, "visibility": {"private"}, "teams": {"web", "api"}, "minutes": {"300"},
+		"owner": {ssAdmin}, "channel": {"C0DEPLOY1"}, "until": {"2026-07-01"}, "why": {"line one\nline <two>"}}
+	if diff := cmp.Diff(wantValues, got); diff != "" {
+		t.Errorf("stored values mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestSelfServiceTriageApproval(t *testing.T) {
+	s := newSSTest(t)
+	s.file(ssDev, "new-repo", validRepo("billing", "public"))
+	s.settle()
+	posts := s.slack.take(ssTriage)
+	if len(posts) != 1 {
+		t.Fatalf("%d triage posts, want 1", len(posts))
+	}
+	ssGolden(t, "triage_pending", posts[0])
+	ssWant(t, ssFlat(posts[0]), ":warning: *exception*", "Public :warning: _non-standard_", "line &lt;two&gt;")
+	dms := s.slack.take(ssDev)
+	if len(dms) != 1 {
+		t.Fatalf("%d DMs to the requester, want 1", len(dms))
+	}
+	ssWant(t, ssFlat(dms[0]), "was submitted and is waiting for approval", "`/platform status REQ-1`")
+
+	for _, tc := range []struct{ user, want string }{
+		{ssDBA1, ":no_entry: Only the platform team can decide REQ-1."},
+		{ssDev, ":no_entry: You can't decide your own request REQ-1"},
+	} {
+		if reply := s.click(tc.user, ssActApprove, "1"); !strings.HasPrefix(reply.Text, tc.want) {
+			t.Errorf("approve by %s = %q, want %q", tc.user, reply.Text, tc.want)
+		}
+		if reply := s.click(tc.user, ssActReject, "1"); !strings.HasPrefix(reply.Text, tc.want) || len(s.slack.opened) > 0 {
+			t.Errorf("reject by %s = %q (modals %d), want the refusal and no modal", tc.user, reply.Text, len(s.slack.opened))
+		}
+	}
+	if reply := s.click(ssAdmin, ssActApprove, "1"); reply.Text != ":white_check_mark: You approved REQ-1." {
+		t.Errorf("approve = %q", reply.Text)
+	}
+	if reply := s.click(ssAdmin, ssActApprove, "1"); !strings.Contains(reply.Text, "REQ-1 is already approved (by <@UADMIN0001>)") {
+		t.Errorf("second approve = %q", reply.Text)
+	}
+	s.settle()
+	if len(s.slack.updates) != 1 {
+		t.Fatalf("%d triage updates, want 1", len(s.slack.updates))
+	}
+	up := s.slack.updates[0]
+	ssGolden(t, "triage_approved", up)
+	// No automation: the decision replaces Approve/Reject with Mark done.
+	if diff := cmp.Diff([]string{ssActDone}, ssActionIDs(up)); diff != "" {
+		t.Errorf("buttons of the decided triage message mismatch (-want +got):\n%s", diff)
+	}
+	ssWant(t, ssFlat(up), "Approved by <@UADMIN0001> on <!date^1780297200^")
+	ssWant(t, ssFlat(s.slack.take(ssDev)[0]), "was approved by <@UADMIN0001>")
+}
+
+func TestSelfServiceNofMApprovals(t *testing.T) {
+	s := newSSTest(t)
+	s.file(ssDev, "db-access", nil)
+	if reply := s.click(ssDBA1, ssActApprove, "1"); reply.Text != ":white_check_mark: Your approval of REQ-1 is recorded: 1 of 2." {
+		t.Errorf("first approval = %q", reply.Text)
+	}
+	if reply := s.click(ssDBA1, ssActApprove, "REQ-1"); !strings.Contains(reply.Text, "You have already approved REQ-1") {
+		t.Errorf("double click = %q", reply.Text)
+	}
+	if reply := s.click(ssAdmin, ssActApprove, "1"); !strings.Contains(reply.Text, "Only members of <!subteam^SDBA000001> can decide") {
+		t.Errorf("admin on a group type = %q", reply.Text)
+	}
+	if reply := s.click(ssDBA2, ssActApprove, "1"); reply.Text != ":white_check_mark: You approved REQ-1." {
+		t.Errorf("second approval = %q", reply.Text)
+	}
+}
+
+func TestSelfServiceRejectWithReason(t *testing.T) {
+	s := newSSTest(t)
+	s.file(ssDev, "dns", nil)
+	if reply := s.click(ssAdmin, ssActReject, "1"); !reply.IsEmpty() {
+		t.Fatalf("reject click replied %+v; want the modal", reply)
+	}
+	modal := s.slack.opened[0]
+	if modal.CallbackID != ssViewReject || modal.PrivateMetadata != "1" {
+		t.Fatalf("reject modal = %+v", modal)
+	}
+	reason := func(text string) map[string]map[string]slack.BlockAction {
+		return ssValues(map[string]slack.BlockAction{ssReasonBlock: ssText(text)})
+	}
+	if reply := s.submit(ssAdmin, ssViewReject, "1", reason("  ")); reply.ViewErrors[ssReasonBlock] != "Tell the requester why." {
+		t.Errorf("empty reason: %+v", reply)
+	}
+	if reply := s.submit(ssAdmin, ssViewReject, "1", reason("Use the shared <zone>")); !reply.IsEmpty() {
+		t.Errorf("reject submission replied %+v; want the modal closed", reply)
+	}
+	if reply := s.submit(ssAdmin, ssViewReject, "1", reason("again")); !strings.Contains(reply.ViewErrors[ssReasonBlock], "already rejected") {
+		t.Errorf("rejecting twice: %+v", reply)
+	}
+	s.settle()
+	dms := s.slack.take(ssDev) // submitted, rejected
+	if len(dms) != 2 {
+		t.Fatalf("%d DMs, want 2", len(dms))
+	}
+	ssWant(t, ssFlat(dms[1]), "was rejected by <@UADMIN0001>: Use the shared &lt;zone&gt;.")
+}
+
+func TestSelfServiceManualDoneAndRating(t *testing.T) {
+	s := newSSTest(t)
+	s.file(ssDev, "new-repo", validRepo("billing", "private"))
+	s.settle()
+	post := s.slack.take(ssTriage)
+	if len(post) != 1 || !strings.Contains(ssFlat(post[0]), "Mark done") {
+		t.Fatalf("approved request without automation: triage posts %+v; want one with Mark done", post)
+	}
+	if reply := s.click(ssDev, ssActDone, "1"); !strings.Contains(reply.Text, "Only the platform team can mark REQ-1 done") {
+		t.Errorf("requester marking done = %q", reply.Text)
+	}
+	if reply := s.click(ssAdmin, ssActDone, "1"); reply.Text != ":tada: REQ-1 is marked done." {
+		t.Errorf("mark done = %q", reply.Text)
+	}
+	s.settle()
+	dms := s.slack.take(ssDev)
+	done := dms[len(dms)-1]
+	ssGolden(t, "done_dm", done)
+	ssWant(t, ssFlat(done), "is done: marked done by hand", "How was this?")
+	if reply := s.click(ssAdmin, ssActRate+":5", "1:5"); !strings.Contains(reply.Text, "Only the requester can rate REQ-1") {
+		t.Errorf("rating by someone else = %q", reply.Text)
+	}
+	reply := s.click(ssDev, ssActRate+":4", "1:4")
+	if !reply.ReplaceOriginal {
+		t.Errorf("rating reply does not replace the DM")
+	}
+	ssWant(t, ssFlat(reply.Message), "You rated this 4/5")
+	if strings.Contains(ssFlat(reply.Message), "How was this?") {
+		t.Error("the rating buttons are still there")
+	}
+}
+
+func TestSelfServiceListsAndPermissions(t *testing.T) {
+	s := newSSTest(t)
+	s.file(ssDev, "dns", nil)
+	s.clock.Advance(25 * time.Hour)
+	for _, tc := range []struct {
+		user, text string
+		want       []string
+	}{
+		{ssDev, "mine", []string{"*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval · 1d 1h ago"}},
+		{ssDev, "status REQ-1", []string{"*History*", "submitted by <@UDEV000001>", "Mon 1 Jun 09:00 CEST", "Cancel request"}},
+		{ssAdmin, "status 1", []string{"Approve", "Reject"}},
+		{ssDBA1, "status 1", []string{":no_entry: REQ-1 is someone else's request."}},
+		{ssOther, "queue", []string{":no_entry: The queue is for the platform team and request approvers."}},
+		{ssDBA1, "queue", []string{"The queue is empty"}}, // a DBA sees db-access requests only
+		{ssAdmin, "queue", []string{"*Open requests* (1, oldest first)", "REQ-1"}},
+		{ssDev, "status REQ-x", []string{`"REQ-x" is not a request id`}},
+		{ssDev, "status REQ-9", []string{"There is no request REQ-9."}},
+		{ssDev, "catalog", []string{"*New repository* (`new-repo`)", "A repo with &lt;CI&gt; &amp; more.", "SLA 1d.", "Needs 2 approvals from <!subteam^SDBA000001>"}},
+		{ssOther, "cancel REQ-1", []string{"Only <@UDEV000001> can cancel REQ-1."}},
+		{ssDev, "cancel REQ-1", []string{":heavy_minus_sign: REQ-1 is cancelled."}},
+		{ssAdmin, "queue", []string{"The queue is empty"}},
+	} {
+		ssWant(t, ssFlat(s.command(tc.user, tc.text).Message), tc.want...)
+	}
+}
+
+const ssOther = "UOTHER0001"
+
+func TestSelfServiceHome(t *testing.T) {
+	s := newSSTest(t)
+	blocks, err := s.h.HomeSection().Render(context.Background(), ssDev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssWant(t, ssFlat(bot.Message{Blocks: blocks}), "_None._", "New request")
+	s.file(ssDev, "dns", nil)
+	blocks, _ = s.h.HomeSection().Render(context.Background(), ssDev)
+	ssWant(t, ssFlat(bot.Message{Blocks: blocks}), "*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval")
+}
+
+func TestSelfServicePeopleTeams(t *testing.T) {
+	fs := &ssFakeSlack{}
+	p := &SelfServicePeople{Slack: fs, Teams: []config.Team{
+		{ID: "dba", UserGroup: ssDBAs},
+		{ID: "web", Users: []string{ssDev}},
+	}}
+	for user, want := range map[string]string{ssDev: "web", ssDBA1: "dba", ssOther: ""} {
+		got, err := p.TeamOf(context.Background(), user)
+		if got != want || err != nil {
+			t.Errorf("TeamOf(%s) = %q, %v; want %q (explicit users win over groups)", user, got, err, want)
+		}
+	}
+	if ok, _ := p.IsAdmin(context.Background(), ssAdmin); ok {
+		t.Error("no admins configured, yet IsAdmin is true")
+	}
+}
+
+func TestSelfServiceAlertAndRenderEscapes(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	r := &selfservice.Request{ID: 7, TypeTitle: "A <b> & c", Requester: ssDev, State: selfservice.Failed,
+		Note: "automation failed: 500 <!channel>", CreatedAt: time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC),
+		Fields: []selfservice.FieldValue{{ID: "x", Label: "<@U1>", Kind: config.FieldText, Values: []string{"<!here>"}}}}
+	got := ssFlat(ssAlertMessage(r, selfservice.AlertFailed, 0, berlin))
+	for _, bad := range []string{"<!channel>", "<!here>", "<@U1>", "<b>"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("user text %q reached mrkdwn unescaped:\n%s", bad, got)
+		}
+	}
+	r.State, r.SLADueAt = selfservice.PendingApproval, r.CreatedAt.Add(4*time.Hour)
+	ssWant(t, ssFlat(ssAlertMessage(r, selfservice.AlertOverdue, 4*time.Hour, berlin)),
+		"passed its SLA of 4h (due <!date^1780311600^{date_short_pretty} at {time}|1 Jun 2026 13:00 CEST>) and is still waiting for approval.")
+}

@@ -1,0 +1,120 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// maxBackoff caps the delay between retries of one send.
+const maxBackoff = 10 * time.Minute
+
+// process delivers one claimed send. It runs on a context detached from
+// the dispatcher's, bounded by SendTimeout, so that a shutdown lets the
+// post finish and records its outcome rather than abandoning it half-way.
+func (d *Dispatcher) process(r Record) {
+	ctx, cancel := context.WithTimeout(context.Background(), d.opt.SendTimeout)
+	defer cancel()
+	log := d.opt.Log.With().Int64("send", r.ID).Str("kind", r.Kind).Str("key", r.Key).Logger()
+	defer func() {
+		if v := recover(); v != nil {
+			log.Error().Interface("panic", v).Msg("outbox: send panicked")
+			d.retry(ctx, log, r, fmt.Errorf("panic: %v", v))
+		}
+	}()
+	s, err := decode(r)
+	if err != nil {
+		d.finish(ctx, log, r, Failed, err.Error())
+		return
+	}
+	now := d.opt.Clock.Now()
+	if !s.NotAfter.IsZero() && !now.Before(s.NotAfter) {
+		d.finish(ctx, log, r, Skipped, "expired")
+		return
+	}
+	h := d.hooksFor(r.Kind)
+	if h.Before != nil {
+		ok, reason, err := h.Before(ctx, s)
+		if err != nil {
+			d.retry(ctx, log, r, fmt.Errorf("before hook: %w", err))
+			return
+		}
+		if !ok {
+			d.finish(ctx, log, r, Skipped, reason)
+			return
+		}
+	}
+	ts, err := d.opt.Slack.PostMessage(ctx, r.Channel, s.Message)
+	if err != nil {
+		if isPermanent(err) {
+			d.finish(ctx, log, r, Failed, err.Error())
+		} else {
+			d.retry(ctx, log, r, err)
+		}
+		return
+	}
+	d.markSent(ctx, log, r, ts)
+	d.sends.WithLabelValues(r.Kind, Sent).Inc()
+	if h.Sent != nil {
+		if err := h.Sent(ctx, s, ts); err != nil {
+			log.Warn().Err(err).Msg("outbox: sent hook failed")
+		}
+	}
+}
+
+// markSent records the ts, retrying briefly: a send that Slack accepted
+// but that stays unmarked would be sent again once its lease expires.
+func (d *Dispatcher) markSent(ctx context.Context, log zerolog.Logger, r Record, ts string) {
+	var err error
+retries:
+	for attempt := range 4 {
+		if err = d.opt.Store.MarkSent(ctx, r.ID, ts, d.opt.Clock.Now().UTC()); err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			break retries
+		case <-time.After(time.Duration(100<<attempt) * time.Millisecond):
+		}
+	}
+	log.Error().Err(err).Str("ts", ts).Msg("outbox: posted but could not mark as sent; it may be sent again when its lease expires")
+}
+
+// retry puts the send back for later with exponential backoff, or fails it
+// once its attempts are used up.
+func (d *Dispatcher) retry(ctx context.Context, log zerolog.Logger, r Record, cause error) {
+	if r.Attempts >= d.opt.MaxAttempts {
+		d.finish(ctx, log, r, Failed, fmt.Sprintf("gave up after %d attempts: %v", r.Attempts, cause))
+		return
+	}
+	wait := d.opt.Backoff << min(max(r.Attempts-1, 0), 16)
+	if wait <= 0 || wait > maxBackoff {
+		wait = maxBackoff
+	}
+	log.Warn().Err(cause).Int("attempt", r.Attempts).Dur("retry_in", wait).Msg("outbox: send failed; will retry")
+	d.sends.WithLabelValues(r.Kind, "retried").Inc()
+	if err := d.opt.Store.Retry(ctx, r.ID, r.ClaimToken, d.opt.Clock.Now().UTC().Add(wait), truncate(cause.Error())); err != nil {
+		log.Warn().Err(err).Msg("outbox: could not schedule the retry; it resumes when its lease expires")
+	}
+}
+
+func (d *Dispatcher) finish(ctx context.Context, log zerolog.Logger, r Record, state, reason string) {
+	if state == Failed {
+		log.Error().Str("reason", reason).Msg("outbox: send failed for good")
+	} else {
+		log.Debug().Str("reason", reason).Msg("outbox: send skipped")
+	}
+	d.sends.WithLabelValues(r.Kind, state).Inc()
+	if err := d.opt.Store.Finish(ctx, r.ID, r.ClaimToken, state, truncate(reason), d.opt.Clock.Now().UTC()); err != nil {
+		log.Warn().Err(err).Msg("outbox: could not record the outcome; it is retried when its lease expires")
+	}
+}
+
+func truncate(s string) string {
+	if len(s) > 500 {
+		return s[:497] + "..."
+	}
+	return s
+}

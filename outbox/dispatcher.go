@@ -1,0 +1,291 @@
+package outbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+)
+
+// Poster posts messages; bot.Slack implements it. Its client-side rate
+// limiter and Retry-After handling are what keep a fan-out within Slack's
+// limits: the dispatcher only bounds how many posts wait on it at once.
+type Poster interface {
+	PostMessage(ctx context.Context, channel string, msg bot.Message) (ts string, err error)
+}
+
+// Hooks let the feature that owns a kind of send take part in delivery.
+type Hooks struct {
+	// Before runs right before a send is posted. Returning false skips it
+	// for good (reason is recorded); an error retries it later.
+	Before func(ctx context.Context, s Send) (ok bool, reason string, err error)
+	// Sent runs once the send is recorded as sent, with the message ts
+	// (e.g. to update the message later). Its errors are logged.
+	Sent func(ctx context.Context, s Send, ts string) error
+}
+
+// Options configure a Dispatcher. Zero values get the defaults.
+type Options struct {
+	Store Store
+	Slack Poster
+	Log   zerolog.Logger
+	Clock clockwork.Clock // timestamps and leases; nil: the real clock
+	// Owner names this process in claimed_by; default host:pid:random.
+	Owner string
+	// Workers bounds the posts in flight (default 8); Batch is how many
+	// sends one claim takes (default 50).
+	Workers int
+	Batch   int
+	// Lease is how long a claim lasts before another dispatcher may take
+	// the send over (default 5m). SendTimeout bounds one send, hooks
+	// included (default 1m), and must be well under Lease.
+	Lease       time.Duration
+	SendTimeout time.Duration
+	// Poll is how often the table is checked when nothing woke the
+	// dispatcher: for sends of other replicas, retries and expired leases
+	// (default 2s, real time).
+	Poll time.Duration
+	// MaxAttempts ends a send as failed after this many temporary failures
+	// (default 6); Backoff is the first retry delay, doubled each time up
+	// to 10 minutes (default 15s).
+	MaxAttempts int
+	Backoff     time.Duration
+	Registry    prometheus.Registerer // nil: no metrics
+}
+
+// Dispatcher delivers pending sends.
+type Dispatcher struct {
+	opt   Options
+	sends *prometheus.CounterVec
+	wake  chan struct{}
+
+	mu     sync.Mutex
+	hooks  map[string]Hooks
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// New returns a stopped dispatcher.
+func New(opt Options) (*Dispatcher, error) {
+	if opt.Store == nil || opt.Slack == nil {
+		return nil, errors.New("outbox.New: Store and Slack are required")
+	}
+	if opt.Clock == nil {
+		opt.Clock = clockwork.NewRealClock()
+	}
+	if opt.Owner == "" {
+		host, _ := os.Hostname()
+		opt.Owner = fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomHex(4))
+	}
+	setDefault(&opt.Workers, 8)
+	setDefault(&opt.Batch, 50)
+	setDefault(&opt.MaxAttempts, 6)
+	setDefault(&opt.Lease, 5*time.Minute)
+	setDefault(&opt.SendTimeout, time.Minute)
+	setDefault(&opt.Poll, 2*time.Second)
+	setDefault(&opt.Backoff, 15*time.Second)
+	if opt.SendTimeout >= opt.Lease {
+		return nil, fmt.Errorf("outbox.New: SendTimeout (%s) must be shorter than Lease (%s)", opt.SendTimeout, opt.Lease)
+	}
+	d := &Dispatcher{opt: opt, wake: make(chan struct{}, 1), hooks: map[string]Hooks{}}
+	d.sends = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "platformbot_outbox_sends_total", Help: "Pending sends finished, by kind and outcome (sent, failed, skipped, retried).",
+	}, []string{"kind", "outcome"})
+	if opt.Registry != nil {
+		if err := opt.Registry.Register(d.sends); err != nil {
+			return nil, fmt.Errorf("outbox.New: %w", err)
+		}
+	}
+	return d, nil
+}
+
+func setDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
+// Handle registers the hooks of a kind of send. Call it while wiring.
+func (d *Dispatcher) Handle(kind string, h Hooks) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.hooks[kind] = h
+}
+
+func (d *Dispatcher) hooksFor(kind string) Hooks {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.hooks[kind]
+}
+
+// Enqueue stores sends (keys already known are ignored) and wakes the
+// dispatcher. It returns how many were new.
+func (d *Dispatcher) Enqueue(ctx context.Context, sends ...Send) (int, error) {
+	now := d.opt.Clock.Now().UTC()
+	recs := make([]Record, 0, len(sends))
+	for _, s := range sends {
+		if s.NotBefore.IsZero() {
+			s.NotBefore = now
+		}
+		r, err := encode(s)
+		if err != nil {
+			return 0, err
+		}
+		recs = append(recs, r)
+	}
+	n, err := d.opt.Store.Enqueue(ctx, recs, now)
+	if err != nil {
+		return n, fmt.Errorf("outbox: enqueue: %w", err)
+	}
+	d.Wake()
+	return n, nil
+}
+
+// Wake makes a running dispatcher look for work now.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Start runs the dispatcher in the background until Stop; calling it again
+// while it runs does nothing.
+func (d *Dispatcher) Start() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cancel != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel, d.done = cancel, make(chan struct{})
+	go func(done chan struct{}) {
+		defer close(done)
+		d.Run(ctx)
+	}(d.done)
+}
+
+// Stop stops a dispatcher started with Start and waits for its in-flight
+// sends to finish.
+func (d *Dispatcher) Stop() error {
+	d.mu.Lock()
+	cancel, done := d.cancel, d.done
+	d.cancel, d.done = nil, nil
+	d.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	return nil
+}
+
+// Run delivers sends until ctx is done. Then it claims nothing more,
+// returns the claimed sends no worker has started to pending (so another
+// process takes them at once), and waits for the sends in flight, each
+// bounded by SendTimeout.
+func (d *Dispatcher) Run(ctx context.Context) {
+	jobs := make(chan Record)
+	var workers sync.WaitGroup
+	for range d.opt.Workers {
+		workers.Go(func() {
+			for r := range jobs {
+				d.process(r)
+			}
+		})
+	}
+	defer workers.Wait()
+	defer close(jobs)
+	for ctx.Err() == nil {
+		recs, err := d.opt.Store.Claim(ctx, d.opt.Owner, d.opt.Batch, d.opt.Clock.Now().UTC(), d.opt.Lease)
+		if err != nil && ctx.Err() == nil {
+			d.opt.Log.Warn().Err(err).Msg("outbox: claim failed")
+		}
+		if len(recs) == 0 {
+			d.idle(ctx)
+			continue
+		}
+		for i, r := range recs {
+			select {
+			case jobs <- r:
+			case <-ctx.Done():
+				d.release(recs[i:])
+				return
+			}
+		}
+	}
+}
+
+// Drain delivers every send that is due now and returns when none is left
+// (sends retried later are not waited for). Tests and one-shot tools use it.
+func (d *Dispatcher) Drain(ctx context.Context) error {
+	for ctx.Err() == nil {
+		recs, err := d.opt.Store.Claim(ctx, d.opt.Owner, d.opt.Batch, d.opt.Clock.Now().UTC(), d.opt.Lease)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, d.opt.Workers)
+		for _, r := range recs {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				d.process(r)
+			})
+		}
+		wg.Wait()
+	}
+	return ctx.Err()
+}
+
+func (d *Dispatcher) idle(ctx context.Context) {
+	t := time.NewTimer(d.opt.Poll)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-d.wake:
+	case <-t.C:
+	}
+}
+
+// release hands unstarted claims back; it must work after ctx ended.
+func (d *Dispatcher) release(recs []Record) {
+	if len(recs) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	if err := d.opt.Store.Release(ctx, ids, recs[0].ClaimToken); err != nil {
+		d.opt.Log.Warn().Err(err).Int("sends", len(ids)).Msg("outbox: release failed; the sends resume when their lease expires")
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// isPermanent reports whether Slack refused a post in a way that retrying
+// cannot fix ("ok": false with an error such as channel_not_found).
+func isPermanent(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && !errors.Is(err, bot.ErrUnavailable)
+}

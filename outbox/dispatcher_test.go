@@ -1,0 +1,184 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jonboulle/clockwork"
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/storage"
+	"github.com/platformbot/platformbot/storage/storagetest"
+)
+
+var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// poster is a hand-written Poster: post decides each call's outcome.
+type poster struct {
+	mu    sync.Mutex
+	posts map[string]int // channel → posts that succeeded
+	post  func(channel string, n int) error
+}
+
+func (p *poster) PostMessage(_ context.Context, channel string, msg bot.Message) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.posts == nil {
+		p.posts = map[string]int{}
+	}
+	if p.post != nil {
+		if err := p.post(channel, p.posts[channel]); err != nil {
+			return "", err
+		}
+	}
+	p.posts[channel]++
+	return fmt.Sprintf("ts-%s-%d", channel, p.posts[channel]), nil
+}
+
+func newDispatcher(t *testing.T, db *storage.DB, p outbox.Poster, clock clockwork.Clock) (*outbox.Dispatcher, *storage.OutboxStore) {
+	t.Helper()
+	st := storage.NewOutboxStore(db)
+	d, err := outbox.New(outbox.Options{Store: st, Slack: p, Log: zerolog.Nop(), Clock: clock, Backoff: time.Minute, MaxAttempts: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, st
+}
+
+func send(key, channel string) outbox.Send {
+	return outbox.Send{Kind: "test", Key: key, Channel: channel, Message: bot.Message{
+		Text: "hello", Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*hello*", false, false), nil, nil)},
+	}}
+}
+
+// TestDispatcherOutcomes drives one send to each outcome and checks both
+// the table and the hooks.
+func TestDispatcherOutcomes(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		p := &poster{post: func(channel string, n int) error {
+			switch channel {
+			case "UGONE":
+				return fmt.Errorf("slack chat.postMessage: %w", slack.SlackErrorResponse{Err: "channel_not_found"})
+			case "UFLAKY":
+				if n == 0 && clock.Now().Before(start.Add(time.Minute)) {
+					return fmt.Errorf("slack chat.postMessage: %w after 4 attempts", bot.ErrUnavailable)
+				}
+			case "UDOWN":
+				return fmt.Errorf("slack chat.postMessage: %w", bot.ErrUnavailable)
+			}
+			return nil
+		}}
+		d, st := newDispatcher(t, db, p, clock)
+		var mu sync.Mutex
+		sentTS := map[string]string{}
+		var sawBlocks int
+		d.Handle("test", outbox.Hooks{
+			Before: func(_ context.Context, s outbox.Send) (bool, string, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				sawBlocks += len(s.Message.Blocks)
+				return s.Channel != "UBOT", "a bot", nil
+			},
+			Sent: func(_ context.Context, s outbox.Send, ts string) error {
+				mu.Lock()
+				defer mu.Unlock()
+				sentTS[s.Key] = ts
+				return nil
+			},
+		})
+		expired := send("late", "ULATE")
+		expired.NotAfter = start.Add(-time.Second)
+		sends := []outbox.Send{send("ok", "UOK"), send("bot", "UBOT"), send("gone", "UGONE"), send("flaky", "UFLAKY"), send("down", "UDOWN"), expired}
+		if n, err := d.Enqueue(ctx, append(sends, send("ok", "UOK"))...); err != nil || n != len(sends) {
+			t.Fatalf("Enqueue = %d, %v; want %d new", n, err, len(sends))
+		}
+		for range 4 { // each pass is one attempt of whatever is due
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(10 * time.Minute)
+		}
+		want := map[string]string{"ok": outbox.Sent, "bot": outbox.Skipped, "gone": outbox.Failed, "flaky": outbox.Sent, "down": outbox.Failed, "late": outbox.Skipped}
+		got := map[string]string{}
+		for key := range want {
+			r, err := st.OutboxRecord(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[key] = r.State
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("states mismatch (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(map[string]string{"ok": "ts-UOK-1", "flaky": "ts-UFLAKY-1"}, sentTS); diff != "" {
+			t.Errorf("Sent hook mismatch (-want +got):\n%s", diff)
+		}
+		if down, _ := st.OutboxRecord(ctx, "down"); down.Attempts != 3 {
+			t.Errorf("down made %d attempts, want MaxAttempts = 3", down.Attempts)
+		}
+		if sawBlocks == 0 {
+			t.Error("the Before hook saw no blocks: the message did not round-trip through the table")
+		}
+	})
+}
+
+// TestDispatcherRunWakesOnEnqueueAndStopsGracefully checks the background
+// loop: an enqueue is delivered without waiting for the poll, and Stop
+// returns with nothing left claimed.
+func TestDispatcherRunWakesOnEnqueueAndStopsGracefully(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		p := &poster{}
+		st := storage.NewOutboxStore(db)
+		d, err := outbox.New(outbox.Options{Store: st, Slack: p, Log: zerolog.Nop(), Poll: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Start()
+		d.Start() // idempotent
+		if _, err := d.Enqueue(ctx, send("a", "UA"), send("b", "UB")); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			counts, _ := st.OutboxCounts(ctx, "test")
+			if counts[outbox.Sent] == 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("not delivered after an enqueue woke the dispatcher: %v", counts)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if err := d.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		if counts, _ := st.OutboxCounts(ctx, "test"); counts[outbox.Claimed] != 0 {
+			t.Errorf("claimed after Stop: %v", counts)
+		}
+	})
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	for name, opt := range map[string]outbox.Options{
+		"no store":         {Slack: &poster{}},
+		"no slack":         {Store: &storage.OutboxStore{}},
+		"timeout too long": {Store: &storage.OutboxStore{}, Slack: &poster{}, Lease: time.Minute, SendTimeout: time.Minute},
+	} {
+		if _, err := outbox.New(opt); err == nil {
+			t.Errorf("%s: New succeeded", name)
+		}
+	}
+	if _, err := outbox.New(outbox.Options{Store: &storage.OutboxStore{}, Slack: &poster{}}); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+}

@@ -1,0 +1,216 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/platformbot/platformbot/outbox"
+)
+
+// pendingSend is the live model of the pending_sends table.
+type pendingSend struct {
+	ID         int64 `gorm:"primaryKey"`
+	Kind       string
+	DedupeKey  string
+	Channel    string
+	Payload    string
+	State      string
+	NotBefore  time.Time
+	NotAfter   *time.Time
+	ClaimToken string
+	ClaimedBy  string
+	LeaseUntil *time.Time
+	Attempts   int
+	LastError  string
+	TS         string `gorm:"column:ts"`
+	CreatedAt  time.Time
+	SentAt     *time.Time
+}
+
+// OutboxStore implements outbox.Store.
+type OutboxStore struct{ db *DB }
+
+var _ outbox.Store = (*OutboxStore)(nil)
+
+// NewOutboxStore returns the pending-send store of db.
+func NewOutboxStore(db *DB) *OutboxStore { return &OutboxStore{db: db} }
+
+// enqueueBatch keeps an insert under PostgreSQL's 65535 bind parameters.
+const enqueueBatch = 500
+
+// Enqueue inserts the records whose dedupe keys are new.
+func (s *OutboxStore) Enqueue(ctx context.Context, recs []outbox.Record, now time.Time) (n int, err error) {
+	defer obWrap(&err, "OutboxStore.Enqueue(%d)", len(recs))
+	rows := make([]pendingSend, len(recs))
+	for i, r := range recs {
+		rows[i] = pendingSend{
+			Kind: r.Kind, DedupeKey: r.Key, Channel: r.Channel, Payload: string(r.Payload),
+			State: outbox.Pending, NotBefore: r.NotBefore.UTC(), NotAfter: obTimePtr(r.NotAfter), CreatedAt: now.UTC(),
+		}
+	}
+	for start := 0; start < len(rows); start += enqueueBatch {
+		batch := rows[start:min(start+enqueueBatch, len(rows))]
+		res := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "dedupe_key"}}, DoNothing: true}).Create(&batch)
+		if res.Error != nil {
+			return n, res.Error
+		}
+		n += int(res.RowsAffected)
+	}
+	return n, nil
+}
+
+// claimable is the condition of a record another claim may take.
+const claimable = "((state = ? AND not_before <= ?) OR (state = ? AND lease_until < ?))"
+
+// Claim takes up to limit due records. On PostgreSQL the rows are selected
+// FOR UPDATE SKIP LOCKED, so concurrent claimers skip each other's rows
+// instead of waiting; on SQLite the transaction itself is exclusive. The
+// UPDATE repeats the condition, so a row is only ever claimed once.
+func (s *OutboxStore) Claim(ctx context.Context, owner string, limit int, now time.Time, lease time.Duration) (out []outbox.Record, err error) {
+	defer obWrap(&err, "OutboxStore.Claim(%s)", owner)
+	now = now.UTC()
+	token := obClaimToken()
+	var rows []pendingSend
+	err = s.db.Transact(ctx, func(tx *gorm.DB) error {
+		q := tx.Where(claimable, outbox.Pending, now, outbox.Claimed, now).Order("id").Limit(limit)
+		if s.db.Dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		if err := q.Find(&rows).Error; err != nil || len(rows) == 0 {
+			return err
+		}
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		until := now.Add(lease)
+		res := tx.Model(&pendingSend{}).Where("id IN ?", ids).Where(claimable, outbox.Pending, now, outbox.Claimed, now).
+			Updates(map[string]any{
+				"state": outbox.Claimed, "claim_token": token, "claimed_by": owner,
+				"lease_until": until, "attempts": gorm.Expr("attempts + 1"),
+			})
+		if res.Error != nil {
+			return res.Error
+		}
+		// Read back exactly what this claim took.
+		return tx.Where("claim_token = ?", token).Order("id").Find(&rows).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	out = make([]outbox.Record, len(rows))
+	for i, r := range rows {
+		out[i] = r.record()
+	}
+	return out, nil
+}
+
+// MarkSent records a message as sent, whoever holds its claim.
+func (s *OutboxStore) MarkSent(ctx context.Context, id int64, ts string, now time.Time) (err error) {
+	defer obWrap(&err, "OutboxStore.MarkSent(%d)", id)
+	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("id = ? AND state <> ?", id, outbox.Sent).
+		Updates(map[string]any{"state": outbox.Sent, "ts": ts, "sent_at": now.UTC(), "claim_token": "", "lease_until": nil, "last_error": ""}).Error
+}
+
+// Retry returns a claimed record to pending until notBefore.
+func (s *OutboxStore) Retry(ctx context.Context, id int64, token string, notBefore time.Time, lastErr string) (err error) {
+	defer obWrap(&err, "OutboxStore.Retry(%d)", id)
+	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("id = ? AND state = ? AND claim_token = ?", id, outbox.Claimed, token).
+		Updates(map[string]any{"state": outbox.Pending, "not_before": notBefore.UTC(), "last_error": lastErr, "claim_token": "", "lease_until": nil}).Error
+}
+
+// Finish ends a claimed record as failed or skipped.
+func (s *OutboxStore) Finish(ctx context.Context, id int64, token, state, lastErr string, now time.Time) (err error) {
+	defer obWrap(&err, "OutboxStore.Finish(%d, %s)", id, state)
+	if state != outbox.Failed && state != outbox.Skipped {
+		return fmt.Errorf("state %q is not final", state)
+	}
+	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("id = ? AND state = ? AND claim_token = ?", id, outbox.Claimed, token).
+		Updates(map[string]any{"state": state, "last_error": lastErr, "claim_token": "", "lease_until": nil}).Error
+}
+
+// Release returns unstarted claimed records to pending without counting
+// the attempt.
+func (s *OutboxStore) Release(ctx context.Context, ids []int64, token string) (err error) {
+	defer obWrap(&err, "OutboxStore.Release(%d)", len(ids))
+	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("id IN ? AND state = ? AND claim_token = ?", ids, outbox.Claimed, token).
+		Updates(map[string]any{"state": outbox.Pending, "claim_token": "", "lease_until": nil, "attempts": gorm.Expr("attempts - 1")}).Error
+}
+
+// Purge deletes sent, failed and skipped records created before t.
+func (s *OutboxStore) Purge(ctx context.Context, before time.Time) (n int64, err error) {
+	defer obWrap(&err, "OutboxStore.Purge")
+	res := s.db.WithContext(ctx).Where("state IN ? AND created_at < ?", []string{outbox.Sent, outbox.Failed, outbox.Skipped}, before.UTC()).
+		Delete(&pendingSend{})
+	return res.RowsAffected, res.Error
+}
+
+// OutboxCounts returns how many records of a kind ("" = all) are in each
+// state, for tests, benchmarks and operators.
+func (s *OutboxStore) OutboxCounts(ctx context.Context, kind string) (map[string]int, error) {
+	var rows []struct {
+		State string
+		N     int
+	}
+	q := s.db.WithContext(ctx).Model(&pendingSend{}).Select("state, count(*) AS n").Group("state")
+	if kind != "" {
+		q = q.Where("kind = ?", kind)
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("OutboxStore.OutboxCounts: %w", err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.State] = r.N
+	}
+	return out, nil
+}
+
+// OutboxRecord returns the record with a dedupe key.
+func (s *OutboxStore) OutboxRecord(ctx context.Context, key string) (outbox.Record, error) {
+	var r pendingSend
+	if err := s.db.WithContext(ctx).Where("dedupe_key = ?", key).First(&r).Error; err != nil {
+		return outbox.Record{}, fmt.Errorf("OutboxStore.OutboxRecord(%q): %w", key, err)
+	}
+	return r.record(), nil
+}
+
+func (r pendingSend) record() outbox.Record {
+	rec := outbox.Record{
+		ID: r.ID, Kind: r.Kind, Key: r.DedupeKey, Channel: r.Channel, Payload: []byte(r.Payload),
+		State: r.State, NotBefore: r.NotBefore.UTC(), ClaimToken: r.ClaimToken, Attempts: r.Attempts,
+		LastError: r.LastError, TS: r.TS,
+	}
+	if r.NotAfter != nil {
+		rec.NotAfter = r.NotAfter.UTC()
+	}
+	return rec
+}
+
+func obClaimToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// obTimePtr stores a zero time as NULL.
+func obTimePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// wrap adds the call to an error once, keeping sentinels errors.Is-able.
+func obWrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("storage: "+format+": %w", append(args, *errp)...)
+	}
+}
