@@ -159,10 +159,10 @@ func (b *testBot) WaitAck(envelopeID string) fakeslack.Ack {
 func (b *testBot) Action(user string, action slack.BlockAction, view *slack.View, channel, messageTS string) fakeslack.Ack {
 	b.t.Helper()
 	cb := slack.InteractionCallback{
-		Type:      slack.InteractionTypeBlockActions,
-		User:      slack.User{ID: user},
-		TriggerID: b.Fake.IssueTrigger(),
-		Channel:   slack.Channel{GroupConversation: slack.GroupConversation{Conversation: slack.Conversation{ID: channel}}},
+		Type:           slack.InteractionTypeBlockActions,
+		User:           slack.User{ID: user},
+		TriggerID:      b.Fake.IssueTrigger(),
+		Channel:        slack.Channel{GroupConversation: slack.GroupConversation{Conversation: slack.Conversation{ID: channel}}},
 		ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{&action}},
 	}
 	if view != nil {
