@@ -190,14 +190,12 @@ func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run
 	for i, u := range users {
 		sends[i] = outbox.Send{Kind: kind, Key: pulseKey(kind, run.ID, u), Channel: u, Message: msg, NotAfter: run.ClosesAt}
 	}
-	n.h.Outbox.Start()
 	_, err := n.h.Outbox.Enqueue(ctx, sends...)
 	return err
 }
 
 func (n pulseNotifier) PublishResults(ctx context.Context, res surveys.Results) error {
 	msg := resultsMessage(res, n.h.Location, res.Run.ShareComments)
-	n.h.Outbox.Start()
 	_, err := n.h.Outbox.Enqueue(ctx, outbox.Send{Kind: PulseResultsKind, Key: fmt.Sprintf("%s:%d", PulseResultsKind, res.Run.ID),
 		Channel: res.Run.ResultsChannel, Message: msg})
 	return err

@@ -52,7 +52,9 @@ func (f *pulseFakeSlack) PostMessage(_ context.Context, channel string, msg bot.
 	f.posts[channel] = append(f.posts[channel], msg)
 	return fmt.Sprintf("17000000%02d.000100", len(f.posts[channel])), nil
 }
-func (f *pulseFakeSlack) PostEphemeral(context.Context, string, string, bot.Message) error { return nil }
+func (f *pulseFakeSlack) PostEphemeral(context.Context, string, string, bot.Message) error {
+	return nil
+}
 func (f *pulseFakeSlack) UpdateMessage(_ context.Context, _, _ string, msg bot.Message) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -211,11 +213,14 @@ func typed(text string) map[string]slack.BlockAction {
 // to testdata/pulse_<name>.golden.
 func pulseGolden(t *testing.T, name string, v any) {
 	t.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
-	got := tokenRe.ReplaceAllString(string(b), "<token>") + "\n"
+	got := tokenRe.ReplaceAllString(b.String(), "<token>")
 	path := filepath.Join("testdata", "pulse_"+name+".golden")
 	if *updatePulse {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -234,6 +239,9 @@ func pulseGolden(t *testing.T, name string, v any) {
 
 // flatText is every text of a message, for assertions on content.
 func flatText(msg bot.Message) string {
-	b, _ := json.Marshal(msg.Blocks)
-	return msg.Text + "\n" + string(b)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(msg.Blocks)
+	return msg.Text + "\n" + b.String()
 }

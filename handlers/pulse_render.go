@@ -29,7 +29,7 @@ func pulseMD(s string) *slack.TextBlockObject {
 }
 
 func pulsePlain(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
 }
 
 // pulseDate renders t with Slack's date token, which every reader sees in

@@ -78,7 +78,9 @@ func (f *ssFakeSlack) UpdateView(_ context.Context, _, _ string, v slack.ModalVi
 func (f *ssFakeSlack) PushView(context.Context, string, slack.ModalViewRequest) (bot.View, error) {
 	return bot.View{}, nil
 }
-func (f *ssFakeSlack) PublishHome(context.Context, string, slack.HomeTabViewRequest) error { return nil }
+func (f *ssFakeSlack) PublishHome(context.Context, string, slack.HomeTabViewRequest) error {
+	return nil
+}
 func (f *ssFakeSlack) UserInfo(_ context.Context, id string) (bot.User, error) {
 	return bot.User{ID: id, TZ: "Europe/Berlin"}, nil
 }

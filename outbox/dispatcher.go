@@ -62,6 +62,10 @@ type Options struct {
 	MaxAttempts int
 	Backoff     time.Duration
 	Registry    prometheus.Registerer // nil: no metrics
+	// StartOnEnqueue starts the background loop (Start) on the first
+	// Enqueue, for processes that start it lazily; otherwise call Start,
+	// Run or Drain.
+	StartOnEnqueue bool
 }
 
 // Dispatcher delivers pending sends.
@@ -147,6 +151,9 @@ func (d *Dispatcher) Enqueue(ctx context.Context, sends ...Send) (int, error) {
 	n, err := d.opt.Store.Enqueue(ctx, recs, now)
 	if err != nil {
 		return n, fmt.Errorf("outbox: enqueue: %w", err)
+	}
+	if d.opt.StartOnEnqueue {
+		d.Start()
 	}
 	d.Wake()
 	return n, nil

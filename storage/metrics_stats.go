@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/platformbot/platformbot/metrics"
 )
@@ -13,8 +14,8 @@ import (
 // (idx, lo, hi), so that one statement returns one row per range: the
 // previous window, the current window and each sparkline bucket. The
 // boundaries are computed in Go (local midnights, converted to UTC) and
-// bound, so no SQL date function is needed. On PostgreSQL the planner runs
-// one index range scan per range; SQLite does the same with its indexes.
+// bound, so no SQL date function is needed. Both databases run one index
+// range scan per range (a nested loop over the ranges).
 //
 // Medians: PostgreSQL computes them in the same statement with
 // percentile_cont(0.5), which interpolates, so an even count gives the mean
@@ -27,12 +28,19 @@ import (
 // percentile reports whether medians come from percentile_cont.
 func (s *Metrics) percentile() bool { return s.db.Dialect == Postgres && !s.portableMedians }
 
-// rangesTable returns the derived table of ranges, aliased b.
+// rangesTable returns the derived table of ranges, aliased b. PostgreSQL
+// gets two array parameters unnested in order, which plans in well under a
+// millisecond even for 180 daily ranges; SQLite gets a UNION ALL of
+// single-row SELECTs.
 func (s *Metrics) rangesTable(ranges []metrics.Range) (string, []any) {
-	param := "?"
 	if s.db.Dialect == Postgres {
-		// A bare parameter in a SELECT list has no type in PostgreSQL.
-		param = "CAST(? AS timestamptz)"
+		var lo, hi []string
+		for _, r := range ranges {
+			lo = append(lo, r.From.UTC().Format(time.RFC3339Nano))
+			hi = append(hi, r.To.UTC().Format(time.RFC3339Nano))
+		}
+		return "(SELECT CAST(u.ord - 1 AS integer) AS idx, u.lo, u.hi FROM unnest(CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) WITH ORDINALITY AS u(lo, hi, ord)) b",
+			[]any{"{" + strings.Join(lo, ",") + "}", "{" + strings.Join(hi, ",") + "}"}
 	}
 	var b strings.Builder
 	args := make([]any, 0, 2*len(ranges))
@@ -41,7 +49,7 @@ func (s *Metrics) rangesTable(ranges []metrics.Range) (string, []any) {
 		if i > 0 {
 			b.WriteString(" UNION ALL ")
 		}
-		fmt.Fprintf(&b, "SELECT %d AS idx, %s AS lo, %s AS hi", i, param, param)
+		fmt.Fprintf(&b, "SELECT %d AS idx, ? AS lo, ? AS hi", i)
 		args = append(args, r.From.UTC(), r.To.UTC())
 	}
 	b.WriteString(") b")

@@ -72,9 +72,11 @@ var metricsMigrations = []migration{
 	{version: 402, name: "metrics_activity_digests", up: func(tx *gorm.DB) error {
 		// botActivityDay is one user using the bot on one day (the UTC
 		// instant of that day's midnight in the configured zone).
+		// The primary key serves day ranges (index only); the second index
+		// serves a team's members over a range.
 		type botActivityDay struct {
-			Day    time.Time `gorm:"primaryKey;index:idx_bot_activity_days_day"`
-			UserID string    `gorm:"primaryKey;size:32"`
+			Day    time.Time `gorm:"primaryKey;index:idx_bot_activity_days_user_day,priority:2"`
+			UserID string    `gorm:"primaryKey;size:32;index:idx_bot_activity_days_user_day,priority:1"`
 		}
 		// digestPost claims one occurrence of a scheduled digest, so that it
 		// is posted once whatever the number of replicas.

@@ -23,7 +23,8 @@ const outboxRetention = 30 * 24 * time.Hour
 // The dispatcher starts with the first enqueue or job run (Open starts
 // nothing) and stops when Main closes, letting its in-flight posts finish.
 func (m *Main) wireSurveys(ctx context.Context) error {
-	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(m.DB), Slack: m.Slack, Log: m.Log, Clock: m.Clock, Registry: m.Registry})
+	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(m.DB), Slack: m.Slack, Log: m.Log, Clock: m.Clock,
+		Registry: m.Registry, StartOnEnqueue: true})
 	if err != nil {
 		return err
 	}
