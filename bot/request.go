@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+
 	"github.com/slack-go/slack"
 )
 
@@ -77,6 +79,11 @@ type Reply struct {
 	ViewUpdate *slack.ModalViewRequest // replace the modal
 	ViewPush   *slack.ModalViewRequest // push a new modal
 	ViewClear  bool                    // close all modals
+
+	// After runs once the reply has been acked and sent: slow follow-up
+	// work (DMs to other people, webhook calls) that must not delay the
+	// ack. It gets a fresh deadline; its error is logged.
+	After func(ctx context.Context) error
 }
 
 // Say returns an ephemeral text reply.

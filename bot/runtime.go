@@ -305,11 +305,12 @@ func (rt *Runtime) handle(connCtx context.Context, env envelope) {
 				return
 			}
 		}
-		rt.Serve(ctx, req)
+		rt.after(ctx, req, rt.Serve(ctx, req))
 	default:
 		rt.ack(env, nil) // block actions: Slack ignores ack payloads
 		reply := rt.Serve(ctx, req)
 		rt.followUp(ctx, req, reply)
+		rt.after(ctx, req, reply)
 	}
 }
 
@@ -340,6 +341,25 @@ func (rt *Runtime) serveWithBudget(ctx context.Context, env envelope, req *Reque
 	}
 	if !sent {
 		rt.followUp(ctx, req, reply)
+	}
+	rt.after(ctx, req, reply)
+}
+
+// after runs a reply's After work, supervised: bounded by a deadline, with
+// panics recovered and errors logged.
+func (rt *Runtime) after(ctx context.Context, req *Request, reply *Reply) {
+	if reply == nil || reply.After == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	defer func() {
+		if v := recover(); v != nil {
+			rt.cfg.Log.Error().Interface("panic", v).Str("route", req.Route()).Msg("follow-up work panicked")
+		}
+	}()
+	if err := reply.After(ctx); err != nil {
+		rt.cfg.Log.Error().Err(err).Str("route", req.Route()).Str("user", req.UserID).Msg("follow-up work failed")
 	}
 }
 

@@ -174,6 +174,7 @@ func (c *Config) Type(id string) (RequestType, bool) {
 // Limits that keep a form inside Slack's modal limits (100 blocks, 100
 // options per select, 75-character option texts, 150-character values).
 const (
+	maxTypes       = 100
 	maxFields      = 40
 	maxOptions     = 100
 	maxOptionText  = 75
@@ -184,6 +185,9 @@ const (
 func (c *Config) validateCatalog(v *validator) {
 	if len(c.Catalog) > 0 && c.Slack.TriageChannel == "" {
 		v.add("catalog", "slack.triage_channel is required with a catalog: approvals, manual fulfilment and failures are posted there")
+	}
+	if len(c.Catalog) > maxTypes {
+		v.add("catalog", "at most %d request types fit in the form's picker, got %d", maxTypes, len(c.Catalog))
 	}
 	seen := map[string]bool{}
 	for i, t := range c.Catalog {

@@ -53,6 +53,7 @@ type Console struct {
 
 	mu        sync.Mutex
 	router    *bot.Router
+	after     []func(context.Context) error // follow-ups of replies shown this turn
 	user      string
 	channel   string
 	counters  map[string]int
@@ -126,6 +127,7 @@ func (c *Console) Run(ctx context.Context) error {
 	c.printf("platformbot console — you are %s in %s. Type help for usage.\n", c.opts.UserID, where(c.opts.ChannelID))
 	for {
 		err := c.driveModals(ctx)
+		c.runAfter(ctx)
 		var line string
 		if err == nil {
 			c.printf("> ")
@@ -137,6 +139,7 @@ func (c *Console) Run(ctx context.Context) error {
 			c.mu.Unlock()
 			var quit bool
 			quit, err = c.handle(ctx, strings.TrimSpace(line))
+			c.runAfter(ctx)
 			if quit {
 				return nil
 			}
@@ -337,7 +340,26 @@ func (c *Console) dispatch(ctx context.Context, req *bot.Request) *bot.Reply {
 		c.printf("error: %v\n", err)
 		return nil
 	}
+	if reply != nil && reply.After != nil {
+		c.mu.Lock()
+		c.after = append(c.after, reply.After)
+		c.mu.Unlock()
+	}
 	return reply
+}
+
+// runAfter runs the follow-up work of the replies just shown, as the
+// runtime does once a reply has been acked.
+func (c *Console) runAfter(ctx context.Context) {
+	c.mu.Lock()
+	fns := c.after
+	c.after = nil
+	c.mu.Unlock()
+	for _, fn := range fns {
+		if err := fn(ctx); err != nil {
+			c.printf("error: %v\n", err)
+		}
+	}
 }
 
 // answer shows a handler's reply, which the runtime sends to responseURL.

@@ -105,7 +105,7 @@ func newDemo(in string, out io.Writer) (*console.Console, *demo) {
 	d := &demo{}
 	c := console.New(console.Options{In: strings.NewReader(in), Out: out})
 	sl := c.Slack()
-	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil), bot.Recover())
+	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil, nil), bot.Recover())
 	r.Command("/demo", "try the console").Add(
 		bot.Subcommand{Name: "request", Help: "request access", Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			_, err := sl.OpenView(ctx, req.TriggerID, requestView(req.ChannelID, false))

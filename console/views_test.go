@@ -43,7 +43,7 @@ func TestViewStack(t *testing.T) {
 	c := console.New(console.Options{In: strings.NewReader(script), Out: &out})
 	sl := c.Slack()
 	var got []map[string]slack.BlockAction
-	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil))
+	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil, nil))
 	r.Command("/wiz", "a wizard").Default = func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		teams := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain("Teams"), "teams",
 			option("a", "Alpha"), option("b", "Beta"), option("c", "Gamma"))
