@@ -291,6 +291,8 @@ func (rt *Runtime) handle(connCtx context.Context, env envelope) {
 		return
 	}
 	ctx := context.WithoutCancel(connCtx) // in-flight work finishes on shutdown
+	ctx, runDeferred := WithDeferral(ctx)
+	defer rt.afterAck(ctx, req, runDeferred)
 	switch req.Kind {
 	case KindCommand, KindViewSubmission:
 		rt.serveWithBudget(ctx, env, req)
@@ -343,6 +345,12 @@ func (rt *Runtime) serveWithBudget(ctx context.Context, env envelope, req *Reque
 		rt.followUp(ctx, req, reply)
 	}
 	rt.after(ctx, req, reply)
+}
+
+// afterAck runs the work handlers deferred with Defer, once the envelope
+// has been acked and answered.
+func (rt *Runtime) afterAck(ctx context.Context, req *Request, run func(context.Context) error) {
+	rt.after(ctx, req, &Reply{After: run})
 }
 
 // after runs a reply's After work, supervised: bounded by a deadline, with

@@ -335,15 +335,17 @@ func (c *Console) dispatch(ctx context.Context, req *bot.Request) *bot.Reply {
 		c.printf("error: no router: call SetRouter before Run\n")
 		return nil
 	}
+	ctx, runDeferred := bot.WithDeferral(ctx)
 	reply, err := r.Serve(ctx, req)
+	c.mu.Lock()
+	c.after = append(c.after, runDeferred)
+	if reply != nil && reply.After != nil {
+		c.after = append(c.after, reply.After)
+	}
+	c.mu.Unlock()
 	if err != nil {
 		c.printf("error: %v\n", err)
 		return nil
-	}
-	if reply != nil && reply.After != nil {
-		c.mu.Lock()
-		c.after = append(c.after, reply.After)
-		c.mu.Unlock()
 	}
 	return reply
 }

@@ -23,12 +23,16 @@ type OfficeHoursNotifier struct {
 
 var _ officehours.Notifier = (*OfficeHoursNotifier)(nil)
 
-// dm posts msg to user's DM with the app.
+// dm posts msg to user's DM with the app. Inside a Slack request it is
+// deferred until the request has been acked; in a scheduled job it is sent
+// at once, so the job sees the error and can release its claim.
 func (n *OfficeHoursNotifier) dm(ctx context.Context, user string, msg bot.Message) error {
-	if _, err := n.slack.PostMessage(ctx, user, msg); err != nil {
-		return fmt.Errorf("office hours: DM to %s: %w", user, err)
-	}
-	return nil
+	return bot.Defer(ctx, func(ctx context.Context) error {
+		if _, err := n.slack.PostMessage(ctx, user, msg); err != nil {
+			return fmt.Errorf("office hours: DM to %s: %w", user, err)
+		}
+		return nil
+	})
 }
 
 func ohSection(text string) slack.Block { return slack.NewSectionBlock(ohMrkdwn(text), nil, nil) }
