@@ -86,13 +86,3 @@ func (t *Type) Policy(exception bool) Policy {
 
 // SLA returns the type's SLA (0: none).
 func (t *Type) SLA() time.Duration { return t.RequestType.SLA.D() }
-
-// field returns the config of a field by id.
-func (t *Type) field(id string) (config.Field, bool) {
-	for _, f := range t.Fields {
-		if f.ID == id {
-			return f, true
-		}
-	}
-	return config.Field{}, false
-}

@@ -227,7 +227,11 @@ func (d *Dispatcher) startDue(ctx context.Context) error {
 		default:
 			return nil // all workers busy; each wakes a pass when it ends
 		}
-		hook, lease := d.hookOf(ctx, id)
+		hook, lease, err := d.hookOf(ctx, id)
+		if err != nil {
+			<-d.sem
+			return fmt.Errorf("selfservice: automation of %s: %w", Ref(id), err)
+		}
 		runs, ok, err := store.ClaimAutomation(ctx, id, now, now.Add(lease))
 		if err != nil || !ok {
 			<-d.sem
@@ -248,23 +252,24 @@ func (d *Dispatcher) startDue(ctx context.Context) error {
 	return nil
 }
 
-// hookOf returns the webhook of a request's type and how long a claim on
-// it must last to cover every attempt and backoff.
-func (d *Dispatcher) hookOf(ctx context.Context, id int64) (*Hook, time.Duration) {
+// hookOf returns the webhook of a request's type (nil when the type or
+// its automation was removed from the catalog) and how long a claim on it
+// must last to cover every attempt and backoff.
+func (d *Dispatcher) hookOf(ctx context.Context, id int64) (*Hook, time.Duration, error) {
 	r, err := d.Service.Store.Request(ctx, id)
 	if err != nil {
-		return nil, time.Minute
+		return nil, 0, err
 	}
 	t, ok := d.Service.Catalog.Type(r.Type)
 	if !ok || !t.Automation.Enabled() {
-		return nil, time.Minute
+		return nil, time.Minute, nil
 	}
 	h := HookOf(t.Automation)
 	lease := automationLeaseGap
 	for i := range h.Attempts {
 		lease += h.Timeout + min(time.Minute, h.Backoff<<i)
 	}
-	return &h, lease
+	return &h, lease, nil
 }
 
 // HookOf fills in the defaults of a type's automation.

@@ -59,17 +59,6 @@ var transitions = map[State][]State{
 // CanMove reports whether the lifecycle allows from → to.
 func CanMove(from, to State) bool { return slices.Contains(transitions[from], to) }
 
-// sourcesOf returns the states from which to can be reached.
-func sourcesOf(to State) []State {
-	var from []State
-	for _, s := range []State{Submitted, PendingApproval, Approved, InProgress} {
-		if CanMove(s, to) {
-			from = append(from, s)
-		}
-	}
-	return from
-}
-
 // Request is one self-service request. Its fields, title and minutes are
 // snapshots taken at submission, so that changing the catalog later does
 // not rewrite history or the figures.
@@ -130,16 +119,6 @@ func ParseRef(s string) (int64, error) {
 // Overdue reports whether an open request has passed its SLA at now.
 func (r *Request) Overdue(now time.Time) bool {
 	return r.State.Open() && !r.SLADueAt.IsZero() && !now.Before(r.SLADueAt)
-}
-
-// Field returns the value of a field by id.
-func (r *Request) Field(id string) (FieldValue, bool) {
-	for _, f := range r.Fields {
-		if f.ID == id {
-			return f, true
-		}
-	}
-	return FieldValue{}, false
 }
 
 // EventKind says what an audit event records.

@@ -408,3 +408,42 @@ func TestSelfServiceResumesAfterRestartE2E(t *testing.T) {
 	}
 	b.WaitDMs(ssE2EDev, 2) // the undelivered "approved" notification, then "done"
 }
+
+// TestSelfServiceConsole runs the request flow on `platformbot console`
+// with the built-in example catalog: the form is prompted field by field
+// and filed, and --demo seeds requests that the admin's queue and the
+// requester's list show.
+func TestSelfServiceConsole(t *testing.T) {
+	dbURL := "sqlite:" + t.TempDir() + "/console.db"
+	env := map[string]string{"DATABASE_URL": dbURL, "LOG_LEVEL": "error"}
+	getenv := func(k string) string { return env[k] }
+	run := func(user string, demo bool, lines ...string) string {
+		t.Helper()
+		var out strings.Builder
+		in := strings.NewReader(strings.Join(lines, "\n") + "\n")
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := runConsole(ctx, in, &out, getenv, user, demo); err != nil {
+			t.Fatalf("console: %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	out := run("UCONSOLE", true,
+		"/platform mine",
+		"/platform request db-access",
+		"",           // keep the type
+		"1",          // database: orders
+		"",           // access level: keep read
+		"2026-12-24", // until
+		"short",      // reason: too short (min_length), asked again
+		"debugging order #42",
+		"/platform mine",
+	)
+	ssExpect(t, "console", out,
+		"*REQ-4* · Database access — :hourglass_flowing_sand: waiting for approval", // seeded
+		"*REQ-6* · Database access is filed. It is waiting for approval.",
+		"*REQ-6* · Database access — :hourglass_flowing_sand: waiting for approval · just now",
+	)
+	out = run("UADMIN0001", true, "/platform queue")
+	ssExpect(t, "admin queue", out, "*Open requests* (3, oldest first", "REQ-3", "REQ-4", "REQ-6")
+}

@@ -342,7 +342,16 @@ func startPulseMain(t *testing.T, fake *fakeslack.Server, cfg *config.Config, db
 		t.Fatalf("Main.Open: %v", err)
 	}
 	p := &pulseProcess{m: m, cancel: cancel, done: make(chan error, 1)}
+	opens := fake.ConnectionOpens()
 	go func() { p.done <- m.Run(ctx) }()
+	// The socket opens after the scheduler started: from then on, moving
+	// the fake clock fires jobs.
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	if err := fake.WaitConnectionOpens(wctx, opens+1); err != nil {
+		t.Fatalf("bot did not connect: %v", err)
+	}
+	time.Sleep(50 * time.Millisecond)
 	return p
 }
 
