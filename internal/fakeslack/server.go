@@ -97,7 +97,7 @@ type Server struct {
 	groups    map[string][]string
 	members   map[string][]string
 	views     map[string]*storedView
-	modals    []string // modal view ids in the order they were opened or pushed
+	modals    []string          // modal view ids in the order they were opened or pushed
 	homes     map[string]string // user id -> home view id
 	triggers  map[string]*trigger
 	responses map[string][]json.RawMessage
