@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,8 +18,9 @@ import (
 )
 
 // options shape the generated history. The defaults are the figures the
-// issue asks for; BENCH_DEPLOYMENTS and BENCH_INCIDENTS make a smaller
-// run for a quick look.
+// issue asks for, spread over two years; BENCH_DEPLOYMENTS,
+// BENCH_INCIDENTS and BENCH_DAYS change them (use another BENCH_SCHEMA to
+// keep both data sets).
 type options struct {
 	dbURL       string
 	schema      string
@@ -35,9 +37,9 @@ type options struct {
 
 func benchOptions(b *testing.B) options {
 	o := options{
-		dbURL: os.Getenv("BENCH_DATABASE_URL"), schema: "platformbot_bench",
+		dbURL: os.Getenv("BENCH_DATABASE_URL"), schema: cmp.Or(os.Getenv("BENCH_SCHEMA"), "platformbot_bench"),
 		deployments: envInt("BENCH_DEPLOYMENTS", 1_000_000), incidents: envInt("BENCH_INCIDENTS", 50_000),
-		services: 300, teams: 40, days: 730, batch: 1000, workers: 2,
+		services: 300, teams: 40, days: envInt("BENCH_DAYS", 730), batch: 1000, workers: 2,
 		reload: os.Getenv("BENCH_RELOAD") != "",
 		now:    time.Date(2026, 6, 1, 6, 0, 0, 0, time.UTC),
 	}

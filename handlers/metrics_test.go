@@ -322,4 +322,3 @@ func TestMetricsHomeSection(t *testing.T) {
 		}
 	}
 }
-

@@ -102,8 +102,12 @@ func (h *Pulse) send(ctx context.Context, req *bot.Request) (*bot.Reply, error) 
 		// The run exists; its invitations are retried by the next tick.
 		h.log.Warn().Err(err).Int64("run", run.ID).Msg("pulse: invitations not queued yet")
 	}
-	return bot.Say(fmt.Sprintf(":rocket: Started run #%d of *%s*: DMs are going out to %d people (bots and deactivated accounts are skipped). It closes %s; results then go to %s.",
-		run.ID, bot.Escape(run.Title), run.Audience, pulseDate(run.ClosesAt, h.location(ctx, req.UserID)), resultsWhere(run))), nil
+	people := fmt.Sprintf("%d people", run.Audience)
+	if run.Audience == 1 {
+		people = "1 person"
+	}
+	return bot.Say(fmt.Sprintf(":rocket: Started run #%d of *%s*: DMs are going out to %s (bots and deactivated accounts are skipped). It closes %s; results then go to %s.",
+		run.ID, bot.Escape(run.Title), people, pulseDate(run.ClosesAt, h.location(ctx, req.UserID)), resultsWhere(run))), nil
 }
 
 func resultsWhere(run surveys.Run) string {

@@ -35,16 +35,8 @@ func (d *Dispatcher) process(r Record) {
 		return
 	}
 	h := d.hooksFor(r.Kind)
-	if h.Before != nil {
-		ok, reason, err := h.Before(ctx, s)
-		if err != nil {
-			d.retry(ctx, log, r, fmt.Errorf("before hook: %w", err))
-			return
-		}
-		if !ok {
-			d.finish(ctx, log, r, Skipped, reason)
-			return
-		}
+	if !d.before(ctx, log, r, s, h) {
+		return
 	}
 	ts, err := d.opt.Slack.PostMessage(ctx, r.Channel, s.Message)
 	if err != nil {
@@ -62,6 +54,24 @@ func (d *Dispatcher) process(r Record) {
 			log.Warn().Err(err).Msg("outbox: sent hook failed")
 		}
 	}
+}
+
+// before runs the kind's Before hook and reports whether to post; when
+// not, it has recorded why.
+func (d *Dispatcher) before(ctx context.Context, log zerolog.Logger, r Record, s Send, h Hooks) bool {
+	if h.Before == nil {
+		return true
+	}
+	ok, reason, err := h.Before(ctx, s)
+	switch {
+	case err != nil:
+		d.retry(ctx, log, r, fmt.Errorf("before hook: %w", err))
+		return false
+	case !ok:
+		d.finish(ctx, log, r, Skipped, reason)
+		return false
+	}
+	return true
 }
 
 // markSent records the ts, retrying briefly: a send that Slack accepted

@@ -11,8 +11,8 @@ import (
 )
 
 type botActivityDayRow struct {
-	Day    time.Time `gorm:"primaryKey"`
 	UserID string    `gorm:"primaryKey"`
+	Day    time.Time `gorm:"primaryKey"`
 }
 
 func (botActivityDayRow) TableName() string { return "bot_activity_days" }
@@ -32,74 +32,39 @@ func (s *Metrics) RecordActivity(ctx context.Context, acts []metrics.Activity) (
 }
 
 // ActiveUsers counts distinct users per range, among users (everyone when
-// users is nil). Everyone is counted in SQL; a team's members are few, so
-// their (day, user) rows over all the ranges are read once through the
-// (user_id, day) index and counted here, which beats a distinct count per
-// range.
+// users is nil). Each layer of ranges is one statement: the distinct
+// (range, user) pairs, counted per range.
 func (s *Metrics) ActiveUsers(ctx context.Context, users []string, ranges []metrics.Range) (out []int, err error) {
 	defer metricsWrap(&err, "Metrics.ActiveUsers")
-	if users == nil {
-		return s.activeUsersSQL(ctx, ranges)
-	}
 	out = make([]int, len(ranges))
-	if len(users) == 0 || len(ranges) == 0 {
+	if users != nil && len(users) == 0 {
 		return out, nil
 	}
-	lo, hi := ranges[0].From, ranges[0].To
-	for _, r := range ranges {
-		lo, hi = minTime(lo, r.From), maxTime(hi, r.To)
+	// Users are split into disjoint chunks, so per-chunk counts add up.
+	chunks := [][]string{nil}
+	if users != nil {
+		users = slices.Compact(slices.Sorted(slices.Values(users)))
+		chunks = slices.Collect(slices.Chunk(users, upsertChunk))
 	}
-	seen := make([]map[string]bool, len(ranges))
-	for i := range seen {
-		seen[i] = map[string]bool{}
-	}
-	for chunk := range slices.Chunk(users, upsertChunk) {
-		var rows []botActivityDayRow
-		err := s.db.WithContext(ctx).Where("user_id IN ? AND day >= ? AND day < ?", chunk, lo.UTC(), hi.UTC()).Find(&rows).Error
-		if err != nil {
-			return nil, err
-		}
-		for _, row := range rows {
-			for i, r := range ranges {
-				if r.Contains(row.Day) {
-					seen[i][row.UserID] = true
-				}
+	for _, l := range layers(ranges) {
+		for _, chunk := range chunks {
+			q := layerQuery{l: l, head: "FROM bot_activity_days a WHERE ", col: "a.day"}
+			if chunk != nil {
+				q.head, q.headArgs = "FROM bot_activity_days a WHERE a.user_id IN ? AND ", []any{chunk}
+			}
+			idx, idxArgs := s.bucket(q.col, l)
+			from, args := q.from()
+			sql := "SELECT idx, COUNT(*) AS n FROM (SELECT DISTINCT " + idx + " AS idx, a.user_id " + from + ") x GROUP BY idx"
+			var rows []struct{ Idx, N int }
+			if err := s.db.WithContext(ctx).Raw(sql, concatArgs(idxArgs, args)...).Scan(&rows).Error; err != nil {
+				return nil, err
+			}
+			for _, r := range rows {
+				out[l.first+r.Idx] += r.N
 			}
 		}
 	}
-	for i := range seen {
-		out[i] = len(seen[i])
-	}
 	return out, nil
-}
-
-func (s *Metrics) activeUsersSQL(ctx context.Context, ranges []metrics.Range) ([]int, error) {
-	tbl, args := s.rangesTable(ranges)
-	var rows []struct{ Idx, N int }
-	err := s.db.WithContext(ctx).Raw("SELECT b.idx AS idx, COUNT(DISTINCT a.user_id) AS n FROM "+tbl+
-		" JOIN bot_activity_days a ON a.day >= b.lo AND a.day < b.hi GROUP BY b.idx", args...).Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int, len(ranges))
-	for _, r := range rows {
-		out[r.Idx] = r.N
-	}
-	return out, nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // ActiveUserIDs lists the distinct users of a range.

@@ -10,12 +10,16 @@ import (
 	"github.com/platformbot/platformbot/metrics"
 )
 
-// The report queries join the table to a small derived table of ranges,
-// (idx, lo, hi), so that one statement returns one row per range: the
-// previous window, the current window and each sparkline bucket. The
-// boundaries are computed in Go (local midnights, converted to UTC) and
-// bound, so no SQL date function is needed. Both databases run one index
-// range scan per range (a nested loop over the ranges).
+// The report queries take a list of ranges (the previous window, the
+// current window, the sparkline buckets; or calendar days) and return one
+// result per range. Ranges that follow each other without a gap form a
+// layer: [prev, cur] is one, the buckets another, the days a third. Each
+// layer is one statement with one index range scan over the whole layer,
+// which assigns every row to its range with bound boundaries and groups by
+// it. The boundaries are local midnights computed in Go and bound in UTC,
+// so no SQL date function is needed: PostgreSQL finds the range with
+// width_bucket over a timestamptz array (a binary search), SQLite with a
+// CASE of comparisons.
 //
 // Medians: PostgreSQL computes them in the same statement with
 // percentile_cont(0.5), which interpolates, so an even count gives the mean
@@ -28,32 +32,106 @@ import (
 // percentile reports whether medians come from percentile_cont.
 func (s *Metrics) percentile() bool { return s.db.Dialect == Postgres && !s.portableMedians }
 
-// rangesTable returns the derived table of ranges, aliased b. PostgreSQL
-// gets two array parameters unnested in order, which plans in well under a
-// millisecond even for 180 daily ranges; SQLite gets a UNION ALL of
-// single-row SELECTs.
-func (s *Metrics) rangesTable(ranges []metrics.Range) (string, []any) {
-	if s.db.Dialect == Postgres {
-		var lo, hi []string
-		for _, r := range ranges {
-			lo = append(lo, r.From.UTC().Format(time.RFC3339Nano))
-			hi = append(hi, r.To.UTC().Format(time.RFC3339Nano))
+// layer is a run of adjacent ranges: bounds[0] to bounds[n], split at the
+// bounds in between; first is the index of its first range in the list the
+// caller gave.
+type layer struct {
+	first  int
+	bounds []time.Time
+}
+
+// layers splits ranges into runs of adjacent ranges, in order.
+func layers(ranges []metrics.Range) []layer {
+	var out []layer
+	for i, r := range ranges {
+		if n := len(out); n > 0 {
+			l := &out[n-1]
+			if l.bounds[len(l.bounds)-1].Equal(r.From) {
+				l.bounds = append(l.bounds, r.To.UTC())
+				continue
+			}
 		}
-		return "(SELECT CAST(u.ord - 1 AS integer) AS idx, u.lo, u.hi FROM unnest(CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) WITH ORDINALITY AS u(lo, hi, ord)) b",
-			[]any{"{" + strings.Join(lo, ",") + "}", "{" + strings.Join(hi, ",") + "}"}
+		out = append(out, layer{first: i, bounds: []time.Time{r.From.UTC(), r.To.UTC()}})
+	}
+	return out
+}
+
+// where restricts col to the layer's span.
+func (l layer) where(col string) (string, []any) {
+	return col + " >= ? AND " + col + " < ?", []any{l.bounds[0], l.bounds[len(l.bounds)-1]}
+}
+
+// bucket returns the SQL that numbers col's range within the layer (0 for
+// the first), for rows inside the layer's span.
+func (s *Metrics) bucket(col string, l layer) (string, []any) {
+	n := len(l.bounds) - 1
+	if n == 1 {
+		return "0", nil
+	}
+	if s.db.Dialect == Postgres {
+		parts := make([]string, len(l.bounds))
+		for i, b := range l.bounds {
+			parts[i] = b.Format(time.RFC3339Nano)
+		}
+		return "(width_bucket(" + col + ", CAST(? AS timestamptz[])) - 1)", []any{"{" + strings.Join(parts, ",") + "}"}
 	}
 	var b strings.Builder
-	args := make([]any, 0, 2*len(ranges))
-	b.WriteString("(")
-	for i, r := range ranges {
-		if i > 0 {
-			b.WriteString(" UNION ALL ")
-		}
-		fmt.Fprintf(&b, "SELECT %d AS idx, ? AS lo, ? AS hi", i)
-		args = append(args, r.From.UTC(), r.To.UTC())
+	args := make([]any, 0, n-1)
+	b.WriteString("(CASE")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, " WHEN %s < ? THEN %d", col, i-1)
+		args = append(args, l.bounds[i])
 	}
-	b.WriteString(") b")
+	fmt.Fprintf(&b, " ELSE %d END)", n-1)
 	return b.String(), args
+}
+
+// layerQuery selects a table's rows in one layer: head (FROM … WHERE and
+// the conditions before the range), the range on col, then tail (the
+// scope and other conditions).
+type layerQuery struct {
+	l        layer
+	head     string
+	headArgs []any
+	col      string
+	tail     string
+	tailArgs []any
+}
+
+// from returns the FROM … WHERE over the layer's whole span.
+func (q layerQuery) from() (string, []any) {
+	span, spanArgs := q.l.where(q.col)
+	return q.head + span + q.tail, concatArgs(q.headArgs, spanArgs, q.tailArgs)
+}
+
+func concatArgs(parts ...[]any) []any {
+	var out []any
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// statement returns the layer's SELECT of idx (the range's number in the
+// layer) and cols. Usually that is one scan grouped by range. On
+// PostgreSQL a layer of one or two ranges (the windows, which hold most
+// rows) is instead a UNION ALL of one plain aggregate per range: each is
+// its own index range scan, and its medians sort only their values
+// instead of every row being sorted by range first.
+func (s *Metrics) statement(q layerQuery, cols string) (string, []any) {
+	n := len(q.l.bounds) - 1
+	if s.db.Dialect == Postgres && n <= 2 {
+		var parts []string
+		var args []any
+		for k := range n {
+			parts = append(parts, fmt.Sprintf("SELECT %d AS idx, %s %s%s >= ? AND %s < ?%s", k, cols, q.head, q.col, q.col, q.tail))
+			args = append(args, concatArgs(q.headArgs, []any{q.l.bounds[k], q.l.bounds[k+1]}, q.tailArgs)...)
+		}
+		return strings.Join(parts, " UNION ALL "), args
+	}
+	idx, idxArgs := s.bucket(q.col, q.l)
+	from, args := q.from()
+	return "SELECT " + idx + " AS idx, " + cols + " " + from + " GROUP BY 1", concatArgs(idxArgs, args)
 }
 
 // scopeFilter restricts alias's rows to the scope's team or service.
@@ -67,17 +145,21 @@ func scopeFilter(sc metrics.Scope, alias string) (string, []any) {
 	return "", nil
 }
 
-// productionIn returns the FROM … WHERE of production deployments d that
-// finished in each range b, within the scope.
-func (s *Metrics) productionIn(sc metrics.Scope, ranges []metrics.Range) (string, []any) {
-	tbl, args := s.rangesTable(ranges)
-	scope, sargs := scopeFilter(sc, "d")
-	from := "FROM " + tbl + " JOIN deployments d ON d.finished_at >= b.lo AND d.finished_at < b.hi WHERE d.environment IN ?" + scope
-	return from, append(append(args, s.production), sargs...)
+// productionIn selects the layer's production deployments d that finished
+// in it, within the scope.
+func (s *Metrics) productionIn(sc metrics.Scope, l layer) layerQuery {
+	scope, scopeArgs := scopeFilter(sc, "d")
+	return layerQuery{l: l, head: "FROM deployments d WHERE d.environment IN ? AND ", headArgs: []any{s.production},
+		col: "d.finished_at", tail: scope, tailArgs: scopeArgs}
 }
 
-const deliveryColumns = `b.idx AS idx,
-	COUNT(*) AS deployments,
+// run executes the layer's statement and scans into rows.
+func (s *Metrics) run(ctx context.Context, q layerQuery, cols string, rows any) error {
+	sql, args := s.statement(q, cols)
+	return s.db.WithContext(ctx).Raw(sql, args...).Scan(rows).Error
+}
+
+const deliveryColumns = `COUNT(*) AS deployments,
 	SUM(CASE WHEN d.status = 'success' THEN 1 ELSE 0 END) AS succeeded,
 	SUM(CASE WHEN d.status <> 'success' OR d.incidents > 0 THEN 1 ELSE 0 END) AS failed,
 	SUM(CASE WHEN d.unplanned THEN 1 ELSE 0 END) AS unplanned,
@@ -95,59 +177,65 @@ const (
 // DeliveryStats aggregates production deployments per range.
 func (s *Metrics) DeliveryStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) (out []metrics.DeliveryStats, err error) {
 	defer metricsWrap(&err, "Metrics.DeliveryStats(%+v)", sc)
-	from, args := s.productionIn(sc, ranges)
+	out = make([]metrics.DeliveryStats, len(ranges))
 	cols := deliveryColumns
 	if s.percentile() {
 		cols += ",\n\tpercentile_cont(0.5) WITHIN GROUP (ORDER BY " + leadTimeValue + ") AS lead_time" +
 			",\n\tpercentile_cont(0.5) WITHIN GROUP (ORDER BY " + recoveryValue + ") AS recovery"
 	}
-	var rows []struct {
-		Idx                                                     int
-		Deployments, Succeeded, Failed, Unplanned, NoCommitTime int
-		LeadTimeN, Recovered, Unrecovered                       int
-		LeadTime, Recovery                                      sql.NullFloat64
-	}
-	if err := s.db.WithContext(ctx).Raw("SELECT "+cols+" "+from+" GROUP BY b.idx", args...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	out = make([]metrics.DeliveryStats, len(ranges))
-	for _, r := range rows {
-		out[r.Idx] = metrics.DeliveryStats{
-			Deployments: r.Deployments, Succeeded: r.Succeeded, Failed: r.Failed, Unplanned: r.Unplanned,
-			NoCommitTime: r.NoCommitTime, LeadTimeN: r.LeadTimeN, LeadTime: r.LeadTime.Float64,
-			Recovered: r.Recovered, Recovery: r.Recovery.Float64, Unrecovered: r.Unrecovered,
+	for _, l := range layers(ranges) {
+		q := s.productionIn(sc, l)
+		var rows []struct {
+			Idx                                                     int
+			Deployments, Succeeded, Failed, Unplanned, NoCommitTime int
+			LeadTimeN, Recovered, Unrecovered                       int
+			LeadTime, Recovery                                      sql.NullFloat64
 		}
-	}
-	if s.percentile() {
-		return out, nil
-	}
-	lead, err := s.windowMedians(ctx, leadTimeValue, from, args)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := s.windowMedians(ctx, recoveryValue, from, args)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].LeadTime, out[i].Recovery = lead[i], rec[i]
+		if err := s.run(ctx, q, cols, &rows); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[l.first+r.Idx] = metrics.DeliveryStats{
+				Deployments: r.Deployments, Succeeded: r.Succeeded, Failed: r.Failed, Unplanned: r.Unplanned,
+				NoCommitTime: r.NoCommitTime, LeadTimeN: r.LeadTimeN, LeadTime: r.LeadTime.Float64,
+				Recovered: r.Recovered, Recovery: r.Recovery.Float64, Unrecovered: r.Unrecovered,
+			}
+		}
+		if s.percentile() {
+			continue
+		}
+		lead, err := s.windowMedians(ctx, leadTimeValue, q)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := s.windowMedians(ctx, recoveryValue, q)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range lead {
+			out[l.first+i].LeadTime = v
+		}
+		for i, v := range rec {
+			out[l.first+i].Recovery = v
+		}
 	}
 	return out, nil
 }
 
-// windowMedians returns the median of value per range idx over the rows of
-// from (a FROM … WHERE clause with range alias b), ignoring NULLs, using
-// only window functions that both databases have.
-func (s *Metrics) windowMedians(ctx context.Context, value, from string, args []any) (map[int]float64, error) {
-	q := `SELECT idx, AVG(v) AS median FROM (
+// windowMedians returns the median of value per bucket of q, ignoring
+// NULLs, using only window functions that both databases have.
+func (s *Metrics) windowMedians(ctx context.Context, value string, q layerQuery) (map[int]float64, error) {
+	idx, idxArgs := s.bucket(q.col, q.l)
+	from, args := q.from()
+	sql := `SELECT idx, AVG(v) AS median FROM (
 		SELECT idx, v, ROW_NUMBER() OVER (PARTITION BY idx ORDER BY v) AS rn, COUNT(*) OVER (PARTITION BY idx) AS n
-		FROM (SELECT b.idx AS idx, ` + value + ` AS v ` + from + ` AND (` + value + `) IS NOT NULL) x
+		FROM (SELECT ` + idx + ` AS idx, ` + value + ` AS v ` + from + ` AND (` + value + `) IS NOT NULL) x
 	) r WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY idx`
 	var rows []struct {
 		Idx    int
 		Median float64
 	}
-	if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(sql, concatArgs(idxArgs, args)...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := map[int]float64{}
@@ -160,21 +248,22 @@ func (s *Metrics) windowMedians(ctx context.Context, value, from string, args []
 // DeployCounts counts successful production deployments per range.
 func (s *Metrics) DeployCounts(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) (out []int, err error) {
 	defer metricsWrap(&err, "Metrics.DeployCounts(%+v)", sc)
-	from, args := s.productionIn(sc, ranges)
-	var rows []struct{ Idx, N int }
-	q := "SELECT b.idx AS idx, COUNT(*) AS n " + from + " AND d.status = 'success' GROUP BY b.idx"
-	if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
 	out = make([]int, len(ranges))
-	for _, r := range rows {
-		out[r.Idx] = r.N
+	for _, l := range layers(ranges) {
+		q := s.productionIn(sc, l)
+		q.tail += " AND d.status = 'success'"
+		var rows []struct{ Idx, N int }
+		if err := s.run(ctx, q, "COUNT(*) AS n", &rows); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[l.first+r.Idx] = r.N
+		}
 	}
 	return out, nil
 }
 
-const incidentColumns = `b.idx AS idx,
-	COUNT(*) AS opened,
+const incidentColumns = `COUNT(*) AS opened,
 	COUNT(i.resolved_at) AS resolved,
 	SUM(CASE WHEN i.attribution = 'none' THEN 1 ELSE 0 END) AS unattributed,
 	SUM(CASE WHEN i.attribution = 'excluded' THEN 1 ELSE 0 END) AS not_deployment_caused,
@@ -183,38 +272,38 @@ const incidentColumns = `b.idx AS idx,
 // IncidentStats aggregates incidents opened per range.
 func (s *Metrics) IncidentStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) (out []metrics.IncidentStats, err error) {
 	defer metricsWrap(&err, "Metrics.IncidentStats(%+v)", sc)
-	tbl, args := s.rangesTable(ranges)
-	scope, sargs := scopeFilter(sc, "i")
-	from := "FROM " + tbl + " JOIN incidents i ON i.opened_at >= b.lo AND i.opened_at < b.hi WHERE 1 = 1" + scope
-	args = append(args, sargs...)
+	out = make([]metrics.IncidentStats, len(ranges))
 	cols := incidentColumns
 	if s.percentile() {
 		cols += ",\n\tpercentile_cont(0.5) WITHIN GROUP (ORDER BY " + restoreValue + ") AS restore"
 	}
-	var rows []struct {
-		Idx                                                                    int
-		Opened, Resolved, Unattributed, NotDeploymentCaused, UnknownDeployment int
-		Restore                                                                sql.NullFloat64
-	}
-	if err := s.db.WithContext(ctx).Raw("SELECT "+cols+" "+from+" GROUP BY b.idx", args...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	out = make([]metrics.IncidentStats, len(ranges))
-	for _, r := range rows {
-		out[r.Idx] = metrics.IncidentStats{
-			Opened: r.Opened, Resolved: r.Resolved, Restore: r.Restore.Float64, Unattributed: r.Unattributed,
-			NotDeploymentCaused: r.NotDeploymentCaused, UnknownDeployment: r.UnknownDeployment,
+	for _, l := range layers(ranges) {
+		scope, scopeArgs := scopeFilter(sc, "i")
+		q := layerQuery{l: l, head: "FROM incidents i WHERE ", col: "i.opened_at", tail: scope, tailArgs: scopeArgs}
+		var rows []struct {
+			Idx                                                                    int
+			Opened, Resolved, Unattributed, NotDeploymentCaused, UnknownDeployment int
+			Restore                                                                sql.NullFloat64
 		}
-	}
-	if s.percentile() {
-		return out, nil
-	}
-	med, err := s.windowMedians(ctx, restoreValue, from, args)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].Restore = med[i]
+		if err := s.run(ctx, q, cols, &rows); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[l.first+r.Idx] = metrics.IncidentStats{
+				Opened: r.Opened, Resolved: r.Resolved, Restore: r.Restore.Float64, Unattributed: r.Unattributed,
+				NotDeploymentCaused: r.NotDeploymentCaused, UnknownDeployment: r.UnknownDeployment,
+			}
+		}
+		if s.percentile() {
+			continue
+		}
+		med, err := s.windowMedians(ctx, restoreValue, q)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range med {
+			out[l.first+i].Restore = v
+		}
 	}
 	return out, nil
 }

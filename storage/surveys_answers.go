@@ -123,28 +123,14 @@ func (a pulseAnswer) answer() surveys.Answer {
 func (s *SurveyStore) Tally(ctx context.Context, runID int64) (t surveys.Tally, err error) {
 	defer pulseWrap(&err, "SurveyStore.Tally(%d)", runID)
 	db := s.db.WithContext(ctx)
-	t = surveys.Tally{AskedByTeam: map[string]int{}, ByTeam: map[string]int{}, Counts: map[surveys.Cell]int{}}
-	var groups []struct {
-		Team string
-		N    int
-	}
-	if err := db.Model(&pulseParticipant{}).Select("team, count(*) AS n").
-		Where("run_id = ? AND excluded = ? AND (delivered = ? OR answered = ?)", runID, false, true, true).
-		Group("team").Scan(&groups).Error; err != nil {
+	t = surveys.Tally{Counts: map[surveys.Cell]int{}}
+	if t.AskedByTeam, t.Asked, err = countByTeam(db.Model(&pulseParticipant{}).Select("team, count(*) AS n").
+		Where("run_id = ? AND excluded = ? AND (delivered = ? OR answered = ?)", runID, false, true, true)); err != nil {
 		return t, err
 	}
-	for _, g := range groups {
-		t.AskedByTeam[g.Team] = g.N
-		t.Asked += g.N
-	}
-	groups = nil
-	if err := db.Model(&pulseAnswer{}).Select("team, count(DISTINCT response_id) AS n").
-		Where("run_id = ?", runID).Group("team").Scan(&groups).Error; err != nil {
+	if t.ByTeam, t.Responses, err = countByTeam(db.Model(&pulseAnswer{}).Select("team, count(DISTINCT response_id) AS n").
+		Where("run_id = ?", runID)); err != nil {
 		return t, err
-	}
-	for _, g := range groups {
-		t.ByTeam[g.Team] = g.N
-		t.Responses += g.N
 	}
 	var cells []struct {
 		Team       string
@@ -159,19 +145,43 @@ func (s *SurveyStore) Tally(ctx context.Context, runID int64) (t surveys.Tally, 
 	for _, c := range cells {
 		t.Counts[surveys.Cell{Team: c.Team, Question: c.QuestionID, Value: c.Value}] = c.N
 	}
+	t.Comments, err = comments(db, runID)
+	return t, err
+}
+
+// countByTeam runs a "team, count AS n" query grouped by team.
+func countByTeam(q *gorm.DB) (map[string]int, int, error) {
+	var groups []struct {
+		Team string
+		N    int
+	}
+	if err := q.Group("team").Scan(&groups).Error; err != nil {
+		return nil, 0, err
+	}
+	out, total := map[string]int{}, 0
+	for _, g := range groups {
+		out[g.Team] = g.N
+		total += g.N
+	}
+	return out, total, nil
+}
+
+// comments returns a run's free-text answers in random order.
+func comments(db *gorm.DB, runID int64) ([]surveys.Comment, error) {
 	var texts []pulseAnswer
 	if err := db.Where("run_id = ? AND text IS NOT NULL", runID).Find(&texts).Error; err != nil {
-		return t, err
+		return nil, err
 	}
+	var out []surveys.Comment
 	for _, a := range texts {
 		c := surveys.Comment{QuestionID: a.QuestionID, Text: *a.Text}
 		if a.UserID != nil {
 			c.UserID = *a.UserID
 		}
-		t.Comments = append(t.Comments, c)
+		out = append(out, c)
 	}
-	mrand.Shuffle(len(t.Comments), func(i, j int) { t.Comments[i], t.Comments[j] = t.Comments[j], t.Comments[i] })
-	return t, nil
+	mrand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out, nil
 }
 
 // scrubAnswers rewrites an anonymous run's answers when it closes: it

@@ -371,4 +371,3 @@ func (p *pulseProcess) stop(t *testing.T) {
 	p.m.Close()
 	p.cancel = nil
 }
-
