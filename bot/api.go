@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -52,6 +53,7 @@ type API struct {
 	limits      *limiters
 	users       *userCache
 	backoffBase time.Duration // first 5xx/network backoff; tests shorten it
+	dms         sync.Map      // user id → the D… id of the app's DM with them
 }
 
 var _ Slack = (*API)(nil)
@@ -108,12 +110,39 @@ func (a *API) Client() *slack.Client { return a.client }
 // PostMessage posts msg to channel. A user id as channel posts into the
 // app's DM with that user, which saves a (Tier 3) conversations.open.
 func (a *API) PostMessage(ctx context.Context, channel string, msg Message) (string, error) {
-	var ts string
+	var ts, posted string
 	err := a.call(ctx, "chat.postMessage", channel, func(ctx context.Context) (err error) {
-		_, ts, err = a.client.PostMessageContext(ctx, channel, msgOptions(msg, false)...)
+		posted, ts, err = a.client.PostMessageContext(ctx, channel, msgOptions(msg, false)...)
 		return err
 	})
+	if err == nil && isUserID(channel) && posted != "" {
+		a.dms.Store(channel, posted)
+	}
 	return ts, err
+}
+
+// isUserID reports whether id names a user rather than a conversation.
+func isUserID(id string) bool { return strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W") }
+
+// dmChannel returns the D… id of the app's DM with user: chat.postMessage
+// accepts a user id, but chat.update needs the conversation id.
+func (a *API) dmChannel(ctx context.Context, user string) (string, error) {
+	if ch, ok := a.dms.Load(user); ok {
+		return ch.(string), nil
+	}
+	var id string
+	err := a.call(ctx, "conversations.open", "", func(ctx context.Context) error {
+		ch, _, _, err := a.client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+		if err == nil {
+			id = ch.ID
+		}
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	a.dms.Store(user, id)
+	return id, nil
 }
 
 // PostEphemeral shows msg to user only, in channel.
@@ -127,6 +156,13 @@ func (a *API) PostEphemeral(ctx context.Context, channel, user string, msg Messa
 // UpdateMessage replaces the message at ts with msg, blocks included: a
 // text-only msg clears the old blocks rather than leaving them stale.
 func (a *API) UpdateMessage(ctx context.Context, channel, ts string, msg Message) error {
+	if isUserID(channel) {
+		dm, err := a.dmChannel(ctx, channel)
+		if err != nil {
+			return err
+		}
+		channel = dm
+	}
 	return a.call(ctx, "chat.update", "", func(ctx context.Context) error {
 		_, _, _, err := a.client.UpdateMessageContext(ctx, channel, ts, msgOptions(msg, true)...)
 		return err

@@ -178,3 +178,33 @@ func TestReadyAfterConnecting(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestUpdateDMByUserID: chat.postMessage accepts a user id, chat.update
+// needs the DM's D… id; the API resolves it.
+func TestUpdateDMByUserID(t *testing.T) {
+	srv := fakeslack.New()
+	defer srv.Close()
+	api := bot.NewAPI(bot.APIConfig{BotToken: fakeslack.BotToken, APIURL: srv.APIURL(), Log: zerolog.Nop()})
+	ctx := waitCtx(t)
+	for _, fresh := range []bool{false, true} {
+		a := api
+		ts, err := a.PostMessage(ctx, "UDEV000001", bot.Text("How does the platform feel?"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fresh { // a new process that did not post the DM itself
+			a = bot.NewAPI(bot.APIConfig{BotToken: fakeslack.BotToken, APIURL: srv.APIURL(), Log: zerolog.Nop()})
+		}
+		if err := a.UpdateMessage(ctx, "UDEV000001", ts, bot.Text("Thanks!")); err != nil {
+			t.Fatalf("fresh=%v: %v", fresh, err)
+		}
+		calls := srv.Calls("chat.update")
+		if ch := calls[len(calls)-1].Form.Get("channel"); !strings.HasPrefix(ch, "D") {
+			t.Errorf("fresh=%v: chat.update channel = %q, want the D… id", fresh, ch)
+		}
+	}
+	msgs := srv.Messages("UDEV000001")
+	if len(msgs) != 2 || msgs[0].Text != "Thanks!" || msgs[1].Text != "Thanks!" {
+		t.Fatalf("messages = %+v", msgs)
+	}
+}
