@@ -46,8 +46,12 @@ type Main struct {
 	// is acked without the reply (tests shorten it).
 	AckBudget time.Duration
 
-	api     *bot.API // the Web API client, when Slack is the real thing
-	closers []func() error
+	api *bot.API // the Web API client, when Slack is the real thing
+	// background loops run on every replica (unlike scheduled jobs, which
+	// run once across replicas), e.g. the outbox dispatcher; Run and the
+	// console start them.
+	background []func()
+	closers    []func() error
 }
 
 // loadConfig reads PLATFORMBOT_CONFIG, else ./platformbot.yaml, else the
@@ -143,10 +147,18 @@ func (m *Main) Run(ctx context.Context) error {
 		Dedup: storage.NewEventDedup(m.DB), AckBudget: m.AckBudget,
 	})
 	m.HTTP.AddCheck("slack", m.Runtime.Ready)
-	m.Scheduler.Start()
+	m.startBackground()
 	err := m.Runtime.Run(ctx)
 	m.shutdown()
 	return err
+}
+
+// startBackground starts the scheduler and the per-replica loops.
+func (m *Main) startBackground() {
+	m.Scheduler.Start()
+	for _, start := range m.background {
+		start()
+	}
 }
 
 // shutdown stops the scheduler and the HTTP server, in that order, after the

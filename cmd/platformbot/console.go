@@ -60,7 +60,7 @@ func runConsole(ctx context.Context, in io.Reader, out io.Writer, getenv func(st
 			}
 		}
 	}
-	m.Scheduler.Start()
+	m.startBackground()
 	defer m.Scheduler.Shutdown()
 	return c.Run(ctx)
 }

@@ -20,8 +20,9 @@ const outboxRetention = 30 * 24 * time.Hour
 // wireSurveys registers /pulse, the survey DMs' buttons and form, the App
 // Home section, one start job per scheduled survey and the tick that
 // reminds and closes; and the outbox dispatcher that delivers their DMs.
-// The dispatcher starts with the first enqueue or job run (Open starts
-// nothing) and stops when Main closes, letting its in-flight posts finish.
+// The dispatcher runs on every replica (any of them may finish another's
+// fan-out): Run starts it, and it stops when Main closes, letting its
+// in-flight posts finish.
 func (m *Main) wireSurveys(ctx context.Context) error {
 	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(m.DB), Slack: m.Slack, Log: m.Log, Clock: m.Clock,
 		Registry: m.Registry, StartOnEnqueue: true})
@@ -29,6 +30,7 @@ func (m *Main) wireSurveys(ctx context.Context) error {
 		return err
 	}
 	m.closers = append(m.closers, d.Stop)
+	m.background = append(m.background, d.Start)
 	pulse := handlers.NewPulse(m.Slack, m.Log)
 	pulse.Location, pulse.Outbox, pulse.Refresh = m.Config.Location(), d, m.Home.Publish
 	svc := surveys.New(surveys.Config{
