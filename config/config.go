@@ -172,4 +172,5 @@ func (c *Config) validate(v *validator) {
 	c.validateSurveys(v)
 	c.Digests.validate(v, "digests")
 	c.Ingest.validate(v, "ingest")
+	c.validateTeamRefs(v)
 }

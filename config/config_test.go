@@ -100,3 +100,10 @@ func TestDurationDays(t *testing.T) {
 		t.Errorf("2d = %vh, want 48h", got)
 	}
 }
+
+func TestUnknownTeamReferencesHaveLines(t *testing.T) {
+	_, err := Parse("f.yaml", []byte("teams:\n  - id: payments\ndigests:\n  posts:\n    - id: weekly\n      channel: C0DIGEST01\n      schedule: \"0 9 * * MON\"\n      team: paymnets\n"))
+	if err == nil || !strings.Contains(err.Error(), `f.yaml:8: digests.posts[0].team: unknown team "paymnets"`) {
+		t.Fatalf("error = %v", err)
+	}
+}

@@ -190,17 +190,3 @@ func (p *DigestPost) SectionList() []string {
 	return out
 }
 
-// CheckDigestTeams reports digests whose team is not a configured team.
-// Parse cannot check this inside Digests.validate (it does not see the
-// teams), so wiring calls it.
-func (c *Config) CheckDigestTeams() error {
-	for i, p := range c.Digests.Posts {
-		if p.Team == "" {
-			continue
-		}
-		if _, ok := c.Team(p.Team); !ok {
-			return fmt.Errorf("config: digests.posts[%d].team: unknown team %q (teams are declared under teams:)", i, p.Team)
-		}
-	}
-	return nil
-}

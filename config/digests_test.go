@@ -71,12 +71,6 @@ func TestDigestsParse(t *testing.T) {
 	if pay.Location(time.UTC).String() != "America/New_York" || pay.WindowOr(0) != 90*24*time.Hour {
 		t.Errorf("payments-monthly: %s %s", pay.Location(time.UTC), pay.WindowOr(0))
 	}
-	if err := cfg.CheckDigestTeams(); err != nil {
-		t.Error(err)
-	}
-	if err := cfg.CheckServiceTeams(); err != nil {
-		t.Error(err)
-	}
 	if s, ok := cfg.Ingest.ServiceForRepo("ACME/Checkout"); !ok || s.ID != "checkout" {
 		t.Errorf("ServiceForRepo = %+v, %v", s, ok)
 	}
@@ -170,14 +164,10 @@ func TestDigestsProblems(t *testing.T) {
 }
 
 func TestDigestTeamsMustExist(t *testing.T) {
-	cfg, err := Parse("d.yaml", []byte("digests:\n  posts:\n    - id: a\n      channel: C0AAAAAAA\n      schedule: '@daily'\n      team: ghosts\ningest:\n  services:\n    - id: x\n      team: ghosts\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.CheckDigestTeams(); err == nil || !strings.Contains(err.Error(), `digests.posts[0].team: unknown team "ghosts"`) {
-		t.Errorf("CheckDigestTeams() = %v", err)
-	}
-	if err := cfg.CheckServiceTeams(); err == nil || !strings.Contains(err.Error(), `ingest.services[0].team: unknown team "ghosts"`) {
-		t.Errorf("CheckServiceTeams() = %v", err)
+	_, err := Parse("d.yaml", []byte("digests:\n  posts:\n    - id: a\n      channel: C0AAAAAAA\n      schedule: '@daily'\n      team: ghosts\ningest:\n  services:\n    - id: x\n      team: ghosts\n"))
+	for _, want := range []string{`d.yaml:6: digests.posts[0].team: unknown team "ghosts"`, `d.yaml:10: ingest.services[0].team: unknown team "ghosts"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v, want %q", err, want)
+		}
 	}
 }

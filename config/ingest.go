@@ -125,19 +125,6 @@ func (in *Ingest) ServiceForPagerDuty(id string) (ServiceOwner, bool) {
 	return ServiceOwner{}, false
 }
 
-// CheckServiceTeams reports services whose team is not a configured team;
-// wiring calls it because Ingest.validate does not see the teams.
-func (c *Config) CheckServiceTeams() error {
-	for i, s := range c.Ingest.Services {
-		if s.Team == "" {
-			continue
-		}
-		if _, ok := c.Team(s.Team); !ok {
-			return fmt.Errorf("config: ingest.services[%d].team: unknown team %q (teams are declared under teams:)", i, s.Team)
-		}
-	}
-	return nil
-}
 
 func env(name string) string {
 	if name == "" {

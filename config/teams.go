@@ -43,3 +43,18 @@ func (c *Config) Team(id string) (Team, bool) {
 	}
 	return Team{}, false
 }
+
+// validateTeamRefs checks that digests and services name declared teams;
+// it runs after the sections themselves, which cannot see teams:.
+func (c *Config) validateTeamRefs(v *validator) {
+	for i, p := range c.Digests.Posts {
+		if _, ok := c.Team(p.Team); p.Team != "" && !ok {
+			v.add(fmt.Sprintf("digests.posts[%d].team", i), "unknown team %q (teams are declared under teams:)", p.Team)
+		}
+	}
+	for i, s := range c.Ingest.Services {
+		if _, ok := c.Team(s.Team); s.Team != "" && !ok {
+			v.add(fmt.Sprintf("ingest.services[%d].team", i), "unknown team %q (teams are declared under teams:)", s.Team)
+		}
+	}
+}

@@ -116,7 +116,7 @@ func runFanout(b *testing.B, users, perMinute, burst, clientPerMinute int) fanou
 	go func() { d.Run(runCtx); close(done) }()
 	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
-	msgs, err := fake.WaitMessages(waitCtx, "", users)
+	_, err = fake.WaitMessages(waitCtx, "", users)
 	elapsed := time.Since(start)
 	b.StopTimer()
 	stop()
@@ -125,7 +125,7 @@ func runFanout(b *testing.B, users, perMinute, burst, clientPerMinute int) fanou
 		b.Fatalf("fan-out incomplete: %v (%d of %d)", err, len(fake.Messages("")), users)
 	}
 	time.Sleep(100 * time.Millisecond)
-	msgs = fake.Messages("")
+	msgs := fake.Messages("")
 	seen := map[string]bool{}
 	dups := 0
 	for _, m := range msgs {

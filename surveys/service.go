@@ -39,7 +39,6 @@ type Service struct {
 
 	mu          sync.Mutex
 	teamOf      map[string]string // user → team id
-	teamSizes   map[string]int
 	teamFetched time.Time
 }
 

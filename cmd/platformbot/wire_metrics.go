@@ -18,12 +18,6 @@ import (
 // activity middleware, the digest jobs and the ingest API.
 func (m *Main) wireMetrics(ctx context.Context) error {
 	cfg := m.Config
-	if err := cfg.CheckDigestTeams(); err != nil {
-		return err
-	}
-	if err := cfg.CheckServiceTeams(); err != nil {
-		return err
-	}
 	th, ok := metrics.ThresholdsFor(cfg.Digests.ReportYear())
 	if !ok {
 		return fmt.Errorf("config: digests.dora_report_year: no thresholds for %d", cfg.Digests.ReportYear())
