@@ -39,9 +39,9 @@ func Example() {
 	// platformbot console — you are UCONSOLE in #CCONSOLE. Type help for usage.
 	// > /hello
 	// ── reply (only visible to you) ──
-	// Hello, <@UCONSOLE>!  [1] Wave back
+	// Hello, @UCONSOLE!  [1] Wave back
 	// > 1
 	// ── message to @UCONSOLE (DM) ──
-	// <@UCONSOLE> waved 👋
+	// @UCONSOLE waved 👋
 	// >
 }

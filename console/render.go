@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/platformbot/platformbot/bot"
@@ -60,8 +61,36 @@ type renderer struct {
 }
 
 func (r *renderer) line(s string) {
-	r.b.WriteString(s)
+	r.b.WriteString(readable(s))
 	r.b.WriteByte('\n')
+}
+
+// mrkdwnToken matches Slack's angle-bracket tokens: dates, mentions,
+// channels and links.
+var mrkdwnToken = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
+
+// readable shows mrkdwn tokens the way Slack would: a date as its fallback
+// text, <@U1> as @U1, a link as its label, and escaped characters plain.
+func readable(s string) string {
+	s = mrkdwnToken.ReplaceAllStringFunc(s, func(tok string) string {
+		m := mrkdwnToken.FindStringSubmatch(tok)
+		target, label := m[1], m[2]
+		switch {
+		case strings.HasPrefix(target, "!date^") && label != "":
+			return label
+		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"):
+			if label != "" {
+				return target[:1] + label
+			}
+			return target
+		case strings.HasPrefix(target, "!"):
+			return "@" + strings.TrimPrefix(target, "!")
+		case label != "":
+			return label + " (" + target + ")"
+		}
+		return target
+	})
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }
 
 func (r *renderer) message(msg bot.Message) {
