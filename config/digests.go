@@ -189,4 +189,3 @@ func (p *DigestPost) SectionList() []string {
 	}
 	return out
 }
-

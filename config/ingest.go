@@ -125,7 +125,6 @@ func (in *Ingest) ServiceForPagerDuty(id string) (ServiceOwner, bool) {
 	return ServiceOwner{}, false
 }
 
-
 func env(name string) string {
 	if name == "" {
 		return ""
