@@ -35,8 +35,10 @@ type APIConfig struct {
 	// MaxRetries bounds the retries after a 429, 5xx or network error: 0
 	// means the default of 3, a negative value means no retries.
 	MaxRetries int
-	// Limits override per-method client-side rate limits (per minute) for
-	// tests and benchmarks; see defaultLimits and PerChannelLimitKey.
+	// Limits override per-method client-side rate limits (per minute):
+	// the workspace's budget from the configuration, or tests' and
+	// benchmarks' values; see defaultLimits and PerChannelLimitKey. With
+	// several replicas each process gets a share (ShareLimits).
 	Limits map[string]Limit
 }
 
@@ -106,6 +108,13 @@ func NewAPI(cfg APIConfig) *API {
 // builds its socketmode client on it. Calls made through it directly bypass
 // the rate limiting and retries of API.
 func (a *API) Client() *slack.Client { return a.client }
+
+// ShareLimits divides the workspace-wide rate limits (every per-method
+// limit, the configured ones included) among replicas processes, because
+// Slack's limits are per workspace however many replicas call it. The
+// replica heartbeat calls it as replicas come and go; it reports whether
+// the share changed. Per-channel chat.postMessage limits are not divided.
+func (a *API) ShareLimits(replicas int) bool { return a.limits.share(replicas) }
 
 // PostMessage posts msg to channel. A user id as channel posts into the
 // app's DM with that user, which saves a (Tier 3) conversations.open.

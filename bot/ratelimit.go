@@ -21,6 +21,13 @@ type Limit struct {
 // chat.postMessage limit; Limits["chat.postMessage"] is the workspace-wide one.
 const PerChannelLimitKey = "chat.postMessage/channel"
 
+// DefaultLimit returns the built-in client-side limit of method, if any,
+// so that a configured budget can keep its default burst.
+func DefaultLimit(method string) (Limit, bool) {
+	l, ok := defaultLimits[method]
+	return l, ok
+}
+
 // defaultLimits follow Slack's published tiers (SLACK.md): going over them
 // gets HTTP 429s, so we queue locally instead. The tiers are minimums
 // ("20+/min"), so these are safe without being tuned per workspace. Bursts
@@ -58,6 +65,8 @@ type limiters struct {
 
 	mu        sync.Mutex
 	methods   map[string]*rate.Limiter
+	budgets   map[string]Limit // the workspace-wide limits before sharing
+	replicas  int              // how many processes share the budgets
 	channel   Limit // template for per-channel chat.postMessage limiters
 	channels  map[string]*rate.Limiter
 	lastSweep time.Time
@@ -68,6 +77,8 @@ func newLimiters(overrides map[string]Limit, now func() time.Time) *limiters {
 	l := &limiters{
 		now:      now,
 		methods:  map[string]*rate.Limiter{},
+		budgets:  map[string]Limit{},
+		replicas: 1,
 		channels: map[string]*rate.Limiter{},
 		blocked:  map[string]time.Time{},
 	}
@@ -85,6 +96,7 @@ func newLimiters(overrides map[string]Limit, now func() time.Time) *limiters {
 		}
 		if lim.PerMinute > 0 {
 			l.methods[method] = newLimiter(lim)
+			l.budgets[method] = lim
 		}
 	}
 	l.lastSweep = now()
@@ -94,6 +106,37 @@ func newLimiters(overrides map[string]Limit, now func() time.Time) *limiters {
 func newLimiter(l Limit) *rate.Limiter {
 	burst := max(l.Burst, 1)
 	return rate.NewLimiter(rate.Limit(l.PerMinute/60), burst)
+}
+
+// share sizes every workspace-wide limiter to its budget divided by
+// replicas (at least 1), because Slack counts a method's calls per
+// workspace, not per connection: n processes each spending the whole
+// budget would get 429s. Bursts are divided too, so that the replicas'
+// bursts together stay within the budget's (unless there are more replicas
+// than the burst: each keeps a burst of 1). Per-channel limits
+// are not divided: a channel or DM is written by the process that posts
+// to it. It reports whether the share changed.
+func (l *limiters) share(replicas int) bool {
+	replicas = max(replicas, 1)
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if replicas == l.replicas {
+		return false
+	}
+	l.replicas = replicas
+	for method, lim := range l.methods {
+		b := l.budgets[method]
+		lim.SetLimitAt(now, rate.Limit(b.PerMinute/60/float64(replicas)))
+		lim.SetBurstAt(now, shareBurst(b.Burst, replicas))
+	}
+	return true
+}
+
+// shareBurst is one replica's part of a burst, rounded down so that the
+// parts do not add up to more than the whole, but at least 1.
+func shareBurst(burst, replicas int) int {
+	return max(1, max(burst, 1)/max(replicas, 1))
 }
 
 // block makes every caller of method wait until d from now, because Slack

@@ -209,3 +209,95 @@ func TestUserCacheTTL(t *testing.T) {
 		t.Fatalf("error was cached: %v", err)
 	}
 }
+
+// TestLimitersShareDividesWorkspaceBudget: with n replicas each process
+// gets 1/n of a method's rate and burst, and the per-channel limit stays
+// whole.
+func TestLimitersShareDividesWorkspaceBudget(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		replicas int
+		burst    int
+		spacing  time.Duration
+	}{
+		{"one replica", 1, 20, 100 * time.Millisecond},
+		{"zero counts as one", 0, 20, 100 * time.Millisecond},
+		{"two replicas", 2, 10, 200 * time.Millisecond},
+		{"three replicas", 3, 6, 300 * time.Millisecond},
+		{"more replicas than burst", 40, 1, 4 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newFakeClock()
+			l := newLimiters(nil, clk.now)
+			l.share(tc.replicas)
+			burst := 0
+			var d time.Duration
+			for i := 0; d == 0; i++ {
+				d, _ = l.reserve("chat.postMessage", fmt.Sprintf("C%d", i), clk.now())
+				if d == 0 {
+					burst++
+				}
+			}
+			if burst != tc.burst || d != tc.spacing {
+				t.Errorf("burst %d then a wait of %s, want %d then %s", burst, d, tc.burst, tc.spacing)
+			}
+			clk.advance(time.Hour)
+			for i := range 3 { // per channel: still 3 at once, then 1/s
+				if d, _ := l.reserve("chat.postMessage", "CSAME", clk.now()); i < min(3, tc.burst) && d != 0 {
+					t.Errorf("post %d to one channel delayed %s", i, d)
+				}
+			}
+		})
+	}
+}
+
+// TestLimitersShareStaysWithinBudget: whatever the number of replicas, what
+// they may send together in a minute is at most the budget plus its burst.
+func TestLimitersShareStaysWithinBudget(t *testing.T) {
+	const perMinute, burst = 600, 20
+	for n := 1; n <= 7; n++ {
+		clk := newFakeClock()
+		total := 0
+		for range n {
+			l := newLimiters(map[string]Limit{"chat.postMessage": {PerMinute: perMinute, Burst: burst}}, clk.now)
+			l.share(n)
+			for i := 0; ; i++ {
+				d, _ := l.reserve("chat.postMessage", fmt.Sprintf("C%d", i), clk.now())
+				if d > time.Minute {
+					break
+				}
+				total++
+			}
+		}
+		if total > perMinute+burst || total < perMinute*9/10 {
+			t.Errorf("%d replicas may send %d in a minute, want between %d and %d", n, total, perMinute*9/10, perMinute+burst)
+		}
+	}
+}
+
+// TestLimitersShareChanges: share reports changes and restores the whole
+// budget when the other replicas are gone.
+func TestLimitersShareChanges(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiters(map[string]Limit{"m": {PerMinute: 60, Burst: 1}}, clk.now)
+	steps := []struct {
+		replicas int
+		changed  bool
+		spacing  time.Duration
+	}{
+		{1, false, time.Second},
+		{3, true, 3 * time.Second},
+		{3, false, 3 * time.Second},
+		{1, true, time.Second},
+	}
+	for _, s := range steps {
+		if got := l.share(s.replicas); got != s.changed {
+			t.Errorf("share(%d) = %v, want %v", s.replicas, got, s.changed)
+		}
+		clk.advance(time.Hour) // refill
+		l.reserve("m", "", clk.now())
+		if d, _ := l.reserve("m", "", clk.now()); d != s.spacing {
+			t.Errorf("after share(%d): second call waits %s, want %s", s.replicas, d, s.spacing)
+		}
+	}
+}

@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +38,11 @@ type Config struct {
 type Slack struct {
 	Commands      Commands `yaml:"commands"`
 	TriageChannel string   `yaml:"triage_channel"` // channel id for approvals and SLA nudges
+	// RateLimits are the workspace's Web API budgets in calls per minute,
+	// by method (e.g. chat.postMessage: 600), replacing the built-in
+	// defaults of Slack's tiers; "chat.postMessage/channel" is the
+	// per-channel limit. Replicas divide each budget between them.
+	RateLimits map[string]float64 `yaml:"rate_limits"`
 }
 
 // Commands are the slash command names as configured in the Slack app.
@@ -55,7 +63,25 @@ type Scheduler struct {
 	// CatchUpGrace is how late a missed occurrence may still run after a
 	// restart; older ones are skipped.
 	CatchUpGrace Duration `yaml:"catch_up_grace"`
+	// SendLease is how long a replica holds a pending send (a survey DM,
+	// a reminder) it has claimed: if the replica dies, another one takes
+	// the send over when the lease expires. Shorter means a quicker
+	// take-over; each post must finish within half of it. Default 5m.
+	SendLease Duration `yaml:"send_lease"`
 }
+
+// Bounds of scheduler.send_lease: below the minimum, a slow Slack would
+// make claims expire while their posts are still on the way (and be sent
+// twice); above the maximum a dead replica's sends would wait for hours.
+const (
+	MinSendLease = 2 * time.Second
+	MaxSendLease = 24 * time.Hour
+)
+
+// Bounds of slack.rate_limits values, in calls per minute.
+const maxRateLimit = 1_000_000
+
+var rateLimitKeyRe = regexp.MustCompile(`^[a-z][a-zA-Z]*(\.[a-zA-Z]+)+(/channel)?$`)
 
 // Location returns the configured default time zone.
 func (c *Config) Location() *time.Location {
@@ -142,7 +168,7 @@ func Defaults() *Config {
 	return &Config{
 		Slack:     Slack{Commands: Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse"}},
 		Timezone:  "UTC",
-		Scheduler: Scheduler{CatchUpGrace: Duration(time.Hour)},
+		Scheduler: Scheduler{CatchUpGrace: Duration(time.Hour), SendLease: Duration(5 * time.Minute)},
 	}
 }
 
@@ -163,9 +189,8 @@ func (c *Config) validate(v *validator) {
 		v.userID(fmt.Sprintf("admins.users[%d]", i), u)
 	}
 	v.userGroupID("admins.usergroup", c.Admins.UserGroup, false)
-	if c.Scheduler.CatchUpGrace < 0 {
-		v.add("scheduler.catch_up_grace", "must not be negative")
-	}
+	c.Scheduler.validate(v, "scheduler")
+	c.Slack.validateRateLimits(v, "slack.rate_limits")
 	c.validateTeams(v)
 	c.validateCatalog(v)
 	c.OfficeHours.validate(v, "office_hours")
@@ -173,4 +198,25 @@ func (c *Config) validate(v *validator) {
 	c.Digests.validate(v, "digests")
 	c.Ingest.validate(v, "ingest")
 	c.validateTeamRefs(v)
+}
+
+func (s *Scheduler) validate(v *validator, path string) {
+	if s.CatchUpGrace < 0 {
+		v.add(path+".catch_up_grace", "must not be negative")
+	}
+	if d := s.SendLease.D(); d < MinSendLease || d > MaxSendLease {
+		v.add(path+".send_lease", "%s is out of range: use %s to %s (default 5m)", d, MinSendLease, MaxSendLease)
+	}
+}
+
+func (s *Slack) validateRateLimits(v *validator, path string) {
+	for _, m := range slices.Sorted(maps.Keys(s.RateLimits)) {
+		p := path + "." + m
+		if !rateLimitKeyRe.MatchString(m) {
+			v.add(p, "%q is not a Slack Web API method (like chat.postMessage or users.info)", m)
+		}
+		if n := s.RateLimits[m]; n <= 0 || n > maxRateLimit {
+			v.add(p, "%v calls per minute is out of range: use more than 0 and at most %d", n, maxRateLimit)
+		}
+	}
 }

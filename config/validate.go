@@ -88,6 +88,12 @@ func (v *validator) cron(path, expr string, required bool) {
 		}
 		return
 	}
+	// The zone comes from the timezone keys; a TZ= prefix would also make
+	// robfig/cron v3.0.1 panic when no space follows it ("TZ=").
+	if strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=") {
+		v.add(path, "bad cron expression %q: set the time zone with the timezone key, not TZ= in the expression", expr)
+		return
+	}
 	if _, err := cronParser.Parse(expr); err != nil {
 		v.add(path, "bad cron expression %q: %v", expr, err)
 	}

@@ -114,28 +114,45 @@ func items(body []byte) (raw []json.RawMessage, prefix func(i int) string, err e
 	if len(raw) == 0 || len(raw) > maxBatch {
 		return nil, nil, fmt.Errorf("an array must have 1 to %d items, got %d", maxBatch, len(raw))
 	}
+	for i, item := range raw {
+		if item[0] != '{' {
+			return nil, nil, &metrics.FieldError{Field: fmt.Sprintf("[%d]", i), Msg: "must be a JSON object"}
+		}
+	}
 	return raw, func(i int) string { return fmt.Sprintf("[%d].", i) }, nil
 }
 
 var unknownFieldRe = regexp.MustCompile(`^json: unknown field "(.+)"$`)
 
-// decodeStrict decodes one object, refusing unknown fields, and turns
-// decoding errors into field errors.
+// decodeStrict decodes one object, refusing unknown fields and anything
+// after the object, and turns decoding errors into field errors.
 func decodeStrict(raw json.RawMessage, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil {
-		return nil
+	if err := dec.Decode(v); err != nil {
+		if m := unknownFieldRe.FindStringSubmatch(err.Error()); m != nil {
+			return &metrics.FieldError{Field: m[1], Msg: "is not a known field"}
+		}
+		return decodeError(err, "the body is not a JSON object or an array of objects")
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("the body is not valid JSON: something follows the object; send one object or an array of objects")
+	}
+	return nil
+}
+
+// decodeError explains a JSON decoding error: a value of the wrong type
+// names its field; anything else is prefixed with what the body should be.
+func decodeError(err error, what string) error {
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return &metrics.FieldError{Field: te.Field, Msg: fmt.Sprintf("must be a JSON %s", jsonKind(te.Type.Kind().String()))}
+	if errors.As(err, &te) {
+		if te.Field != "" {
+			return &metrics.FieldError{Field: te.Field, Msg: fmt.Sprintf("must be a JSON %s", jsonKind(te.Type.Kind().String()))}
+		}
+		kind, _, _ := strings.Cut(te.Value, " ") // "number 1e400"
+		return fmt.Errorf("%s: it is a JSON %s", what, kind)
 	}
-	if m := unknownFieldRe.FindStringSubmatch(err.Error()); m != nil {
-		return &metrics.FieldError{Field: m[1], Msg: "is not a known field"}
-	}
-	return fmt.Errorf("the body is not valid JSON: %v", jsonMsg(err))
+	return fmt.Errorf("%s: %v", what, jsonMsg(err))
 }
 
 func jsonKind(k string) string {

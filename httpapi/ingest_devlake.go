@@ -76,7 +76,7 @@ func (in *Ingest) devLakeDeployments(w http.ResponseWriter, r *http.Request) {
 	}
 	var j devLakeDeployment
 	if err := json.Unmarshal(body, &j); err != nil {
-		badRequest(w, fmt.Errorf("the body is not a DevLake deployment: %v", jsonMsg(err)))
+		badRequest(w, decodeError(err, "the body is not a DevLake deployment"))
 		return
 	}
 	deps, err := in.fromDevLake(r, j)
@@ -185,7 +185,7 @@ func (in *Ingest) devLakeIssues(w http.ResponseWriter, r *http.Request) {
 	}
 	var j devLakeIssue
 	if err := json.Unmarshal(body, &j); err != nil {
-		badRequest(w, fmt.Errorf("the body is not a DevLake issue: %v", jsonMsg(err)))
+		badRequest(w, decodeError(err, "the body is not a DevLake issue"))
 		return
 	}
 	if !strings.EqualFold(j.Type, "INCIDENT") {

@@ -121,7 +121,7 @@ func validGitHubSignature(secret string, body []byte, header string) bool {
 func (in *Ingest) githubDeployment(body []byte) (b metrics.Batch, skip string, err error) {
 	var ev githubDeploymentStatus
 	if err := json.Unmarshal(body, &ev); err != nil {
-		return b, "", fmt.Errorf("the body is not a deployment_status event: %v", jsonMsg(err))
+		return b, "", decodeError(err, "the body is not a deployment_status event")
 	}
 	var status string
 	switch ev.DeploymentStatus.State {
@@ -185,7 +185,7 @@ func unplanned(payload json.RawMessage) bool {
 func githubCommits(body []byte) (metrics.Batch, error) {
 	var ev githubPush
 	if err := json.Unmarshal(body, &ev); err != nil {
-		return metrics.Batch{}, fmt.Errorf("the body is not a push event: %v", jsonMsg(err))
+		return metrics.Batch{}, decodeError(err, "the body is not a push event")
 	}
 	var b metrics.Batch
 	add := func(field, id, ts string) error {

@@ -90,7 +90,7 @@ func validPagerDutySignature(secret string, body []byte, header string) bool {
 func (in *Ingest) pagerDutyIncident(body []byte) (inc metrics.Incident, skip string, err error) {
 	var p pagerDutyEvent
 	if err := json.Unmarshal(body, &p); err != nil {
-		return inc, "", fmt.Errorf("the body is not a PagerDuty v3 event: %v", jsonMsg(err))
+		return inc, "", decodeError(err, "the body is not a PagerDuty v3 event")
 	}
 	ev := p.Event
 	switch ev.EventType {
@@ -104,7 +104,7 @@ func (in *Ingest) pagerDutyIncident(body []byte) (inc metrics.Incident, skip str
 		service, team = o.ID, o.Team
 	}
 	inc = metrics.Incident{ID: "pagerduty:" + data.ID, Source: "pagerduty", Service: service, Team: team, Title: data.Title}
-	if data.ID == "" {
+	if strings.TrimSpace(data.ID) == "" {
 		return inc, "", &metrics.FieldError{Field: "event.data.id", Msg: "is required"}
 	}
 	occurred, err := parseTime("event.occurred_at", ev.OccurredAt)

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -18,6 +19,10 @@ const occurrenceLookback = 6 * time.Hour
 // loc. A run that starts late still maps to the same occurrence, so that
 // replicas (or a retry) can claim it once.
 func Occurrence(spec string, loc *time.Location, now time.Time) (time.Time, error) {
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		// The zone is loc; robfig/cron v3.0.1 also panics on "TZ=" alone.
+		return time.Time{}, fmt.Errorf("metrics.Occurrence(%q): no TZ= prefix; the zone is passed separately", spec)
+	}
 	sched, err := cronParser.Parse(spec)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("metrics.Occurrence(%q): %w", spec, err)

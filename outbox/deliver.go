@@ -38,6 +38,14 @@ func (d *Dispatcher) process(r Record) {
 	if !d.before(ctx, log, r, s, h) {
 		return
 	}
+	if !d.leaseHolds(r) {
+		// Queued behind a slow batch (a rate-limited Slack): posting now
+		// could outlast the lease, and another replica that took the
+		// send over would post it too. Hand it back instead.
+		log.Debug().Time("lease_until", r.LeaseUntil).Msg("outbox: lease ends too soon to post; handing the send back")
+		d.release([]Record{r})
+		return
+	}
 	ts, err := d.opt.Slack.PostMessage(ctx, r.Channel, s.Message)
 	if err != nil {
 		if isPermanent(err) {
@@ -54,6 +62,13 @@ func (d *Dispatcher) process(r Record) {
 			log.Warn().Err(err).Msg("outbox: sent hook failed")
 		}
 	}
+}
+
+// leaseHolds reports whether r's claim outlasts any post started now: the
+// post is bounded by SendTimeout from the start of process, which is
+// earlier than now.
+func (d *Dispatcher) leaseHolds(r Record) bool {
+	return r.LeaseUntil.IsZero() || !d.opt.Clock.Now().Add(d.opt.SendTimeout).After(r.LeaseUntil)
 }
 
 // before runs the kind's Before hook and reports whether to post; when

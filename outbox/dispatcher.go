@@ -214,7 +214,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	defer workers.Wait()
 	defer close(jobs)
 	for ctx.Err() == nil {
-		recs, err := d.opt.Store.Claim(ctx, d.opt.Owner, d.opt.Batch, d.opt.Clock.Now().UTC(), d.opt.Lease)
+		recs, err := d.claim(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.opt.Log.Warn().Err(err).Msg("outbox: claim failed")
 		}
@@ -237,7 +237,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // (sends retried later are not waited for). Tests and one-shot tools use it.
 func (d *Dispatcher) Drain(ctx context.Context) error {
 	for ctx.Err() == nil {
-		recs, err := d.opt.Store.Claim(ctx, d.opt.Owner, d.opt.Batch, d.opt.Clock.Now().UTC(), d.opt.Lease)
+		recs, err := d.claim(ctx)
 		if err != nil {
 			return err
 		}
@@ -256,6 +256,16 @@ func (d *Dispatcher) Drain(ctx context.Context) error {
 		wg.Wait()
 	}
 	return ctx.Err()
+}
+
+// claim takes a batch of due sends, noting when each lease ends.
+func (d *Dispatcher) claim(ctx context.Context) ([]Record, error) {
+	now := d.opt.Clock.Now().UTC()
+	recs, err := d.opt.Store.Claim(ctx, d.opt.Owner, d.opt.Batch, now, d.opt.Lease)
+	for i := range recs {
+		recs[i].LeaseUntil = now.Add(d.opt.Lease)
+	}
+	return recs, err
 }
 
 func (d *Dispatcher) idle(ctx context.Context) {

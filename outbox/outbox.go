@@ -65,6 +65,9 @@ type Record struct {
 	NotBefore  time.Time
 	NotAfter   time.Time // zero: none
 	ClaimToken string
+	// LeaseUntil is when the claim expires and another dispatcher may take
+	// the send over (set by the dispatcher that claimed it; zero if none).
+	LeaseUntil time.Time
 	Attempts   int
 	LastError  string
 	TS         string

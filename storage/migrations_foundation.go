@@ -27,4 +27,16 @@ var foundationMigrations = []migration{
 		}
 		return tx.Migrator().CreateTable(&jobRun{})
 	}},
+	{version: 3, name: "replicas", up: func(tx *gorm.DB) error {
+		// replica is one running process's heartbeat: replicas count the
+		// rows seen recently to share Slack's workspace-wide rate limits.
+		type replica struct {
+			ID        string    `gorm:"primaryKey;size:200"`
+			Host      string    `gorm:"size:200;not null"`
+			PID       int       `gorm:"column:pid;not null"`
+			StartedAt time.Time `gorm:"not null"`
+			SeenAt    time.Time `gorm:"not null;index"`
+		}
+		return tx.Migrator().CreateTable(&replica{})
+	}},
 }

@@ -2,6 +2,7 @@ package fakeslack
 
 import (
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -16,9 +17,16 @@ type limits struct {
 	fails   map[string]*failure
 	errs    map[string]string
 	limited map[string]int // 429s sent
+	random  map[string]*randomFailure
 }
 
 type failure struct{ n, status, retryAfter int }
+
+// randomFailure answers a fraction of a method's calls with status.
+type randomFailure struct {
+	fraction           float64
+	status, retryAfter int
+}
 
 // bucket is a token bucket refilled continuously at rate tokens per second.
 type bucket struct {
@@ -50,9 +58,11 @@ func (l *limits) init() {
 	l.fails = make(map[string]*failure)
 	l.errs = make(map[string]string)
 	l.limited = make(map[string]int)
+	l.random = make(map[string]*randomFailure)
 }
 
-// check applies, in order, FailNext, the rate limit and SetError.
+// check applies, in order, FailNext, FailRandomly, the rate limit and
+// SetError.
 func (l *limits) check(method string, now time.Time) verdict {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -61,6 +71,12 @@ func (l *limits) check(method string, now time.Time) verdict {
 		if f.n <= 0 {
 			delete(l.fails, method)
 		}
+		if f.status == http.StatusTooManyRequests {
+			l.limited[method]++
+		}
+		return verdict{status: f.status, retryAfter: f.retryAfter}
+	}
+	if f := l.random[method]; f != nil && rand.Float64() < f.fraction {
 		if f.status == http.StatusTooManyRequests {
 			l.limited[method]++
 		}
@@ -103,6 +119,21 @@ func (s *Server) FailNext(method string, n int, status int, retryAfter int) {
 		return
 	}
 	s.limits.fails[method] = &failure{n: n, status: status, retryAfter: retryAfter}
+}
+
+// FailRandomly makes each call to method answer HTTP status with probability
+// fraction, independently of the others, until cleared with a fraction <= 0:
+// a steady background of faults (e.g. 5% of chat.postMessage answered 429)
+// rather than FailNext's burst. retryAfter works as in FailNext; injected
+// 429s count in RateLimited.
+func (s *Server) FailRandomly(method string, fraction float64, status int, retryAfter int) {
+	s.limits.mu.Lock()
+	defer s.limits.mu.Unlock()
+	if fraction <= 0 {
+		delete(s.limits.random, method)
+		return
+	}
+	s.limits.random[method] = &randomFailure{fraction: fraction, status: status, retryAfter: retryAfter}
 }
 
 // SetError makes every call to method answer {"ok":false,"error":slackErr}

@@ -30,6 +30,12 @@ type conn struct {
 	out  chan []byte
 	done chan struct{}
 	once sync.Once
+
+	// mu orders queueing against the disconnect frame: once a disconnect is
+	// queued (draining), no envelope may follow it, since the client stops
+	// reading there and the envelope would be lost without an error.
+	mu       sync.Mutex
+	draining bool
 }
 
 var errConnGone = errors.New("fakeslack: socket closed")
@@ -49,8 +55,30 @@ func (c *conn) closeGracefully() {
 	c.kill()
 }
 
-// send queues one text frame, blocking while the queue is full.
+// send queues one text frame, blocking while the queue is full. A socket
+// that was sent a disconnect takes no more frames (errConnGone).
 func (c *conn) send(b []byte, serverDone <-chan struct{}) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.draining {
+		return errConnGone
+	}
+	return c.queue(b, serverDone)
+}
+
+// sendLast queues a final frame (a disconnect) after which send refuses
+// envelopes, so none can slip in behind it.
+func (c *conn) sendLast(b []byte, serverDone <-chan struct{}) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.draining {
+		return errConnGone
+	}
+	c.draining = true
+	return c.queue(b, serverDone)
+}
+
+func (c *conn) queue(b []byte, serverDone <-chan struct{}) error {
 	select {
 	case c.out <- b:
 		return nil
@@ -236,7 +264,7 @@ func (s *Server) Disconnect(reason string) {
 		"debug_info": map[string]string{"host": "fake"},
 	})
 	for _, c := range s.detachAll() {
-		_ = c.send(frame, s.done)
+		_ = c.sendLast(frame, s.done)
 	}
 }
 
