@@ -67,7 +67,7 @@ type limiters struct {
 	methods   map[string]*rate.Limiter
 	budgets   map[string]Limit // the workspace-wide limits before sharing
 	replicas  int              // how many processes share the budgets
-	channel   Limit // template for per-channel chat.postMessage limiters
+	channel   Limit            // template for per-channel chat.postMessage limiters
 	channels  map[string]*rate.Limiter
 	lastSweep time.Time
 	blocked   map[string]time.Time
@@ -141,13 +141,20 @@ func shareBurst(burst, replicas int) int {
 
 // block makes every caller of method wait until d from now, because Slack
 // said so (Retry-After): letting other callers through would only collect
-// more 429s and prolong the penalty. A block is only ever extended.
+// more 429s and prolong the penalty. A block is only ever extended. The
+// method's limiter is also emptied as of the end of the block, so that
+// calls resume at the sustained rate rather than with a burst of the
+// tokens saved up meanwhile, into a limit that has only just reset.
 func (l *limiters) block(method string, d time.Duration) {
 	until := l.now().Add(d)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if until.After(l.blocked[method]) {
-		l.blocked[method] = until
+	if !until.After(l.blocked[method]) {
+		return
+	}
+	l.blocked[method] = until
+	if lim := l.methods[method]; lim != nil {
+		lim.ReserveN(until, lim.Burst())
 	}
 }
 
@@ -244,7 +251,11 @@ func (l *limiters) wait(ctx context.Context, method, channel string) error {
 			cancel()
 			return fmt.Errorf("client-side rate limit needs %s: %w: %w", d.Round(time.Millisecond), ErrUnavailable, err)
 		}
-		return nil
+		if l.blockedFor(method, l.now()) <= 0 {
+			return nil
+		}
+		// Slack answered another caller with a Retry-After while this
+		// one waited for its turn: honour it too, then queue again.
 	}
 }
 

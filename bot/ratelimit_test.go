@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // fakeClock is a settable clock for the limiters and the user cache.
@@ -299,5 +301,49 @@ func TestLimitersShareChanges(t *testing.T) {
 		if d, _ := l.reserve("m", "", clk.now()); d != s.spacing {
 			t.Errorf("after share(%d): second call waits %s, want %s", s.replicas, d, s.spacing)
 		}
+	}
+}
+
+// TestLimitersResumeAfterBlockWithoutBurst: once a Retry-After block ends,
+// calls resume at the sustained rate; the tokens that accrued during the
+// block are not spent in a burst into a limit that has only just reset.
+func TestLimitersResumeAfterBlockWithoutBurst(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiters(nil, clk.now) // chat.postMessage: 600/min, burst 20
+	l.block("chat.postMessage", time.Second)
+	clk.advance(time.Second)
+	var got []time.Duration
+	for i := range 3 {
+		d, _ := l.reserve("chat.postMessage", fmt.Sprintf("C%d", i), clk.now())
+		got = append(got, d)
+	}
+	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("delays after the block mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestLimitersWaitHonoursABlockSetWhileQueued: a caller already waiting
+// for its turn when another caller's 429 sets a Retry-After block does not
+// go out before the block ends.
+func TestLimitersWaitHonoursABlockSetWhileQueued(t *testing.T) {
+	l := newLimiters(map[string]Limit{"m": {PerMinute: 600, Burst: 1}}, time.Now)
+	ctx := context.Background()
+	if err := l.wait(ctx, "m", ""); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan time.Duration)
+	go func() {
+		if err := l.wait(ctx, "m", ""); err != nil { // queued for ~100 ms
+			t.Error(err)
+		}
+		done <- l.blockedFor("m", time.Now())
+	}()
+	for l.methods["m"].TokensAt(time.Now()) > -0.5 { // until it has its turn
+		time.Sleep(time.Millisecond)
+	}
+	l.block("m", 300*time.Millisecond) // while the call above waits for it
+	if left := <-done; left > 0 {
+		t.Errorf("the queued call went out %s before the Retry-After block ended", left)
 	}
 }

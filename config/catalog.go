@@ -192,19 +192,8 @@ func (c *Config) validateCatalog(v *validator) {
 	seen := map[string]bool{}
 	for i, t := range c.Catalog {
 		p := fmt.Sprintf("catalog[%d]", i)
-		switch {
-		case !slugRe.MatchString(t.ID):
-			v.add(p+".id", "%q is not a valid id (lower-case letters, digits, - and _)", t.ID)
-		case seen[t.ID]:
-			v.add(p+".id", "duplicate request type id %q", t.ID)
-		}
-		seen[t.ID] = true
-		switch {
-		case strings.TrimSpace(t.Title) == "":
-			v.add(p+".title", "a title is required")
-		case len([]rune(t.Title)) > maxTitle:
-			v.add(p+".title", "must be at most %d characters", maxTitle)
-		}
+		v.slugID(p+".id", seen, t.ID, "id", "request type id")
+		v.title(p+".title", t.Title)
 		if t.ManualMinutes < 0 {
 			v.add(p+".manual_minutes", "must not be negative")
 		}
@@ -224,13 +213,7 @@ func validateFields(v *validator, p string, fields []Field) {
 	seen := map[string]bool{}
 	for j, f := range fields {
 		fp := fmt.Sprintf("%s.fields[%d]", p, j)
-		switch {
-		case !slugRe.MatchString(f.ID):
-			v.add(fp+".id", "%q is not a valid field id (lower-case letters, digits, - and _)", f.ID)
-		case seen[f.ID]:
-			v.add(fp+".id", "duplicate field id %q", f.ID)
-		}
-		seen[f.ID] = true
+		v.slugID(fp+".id", seen, f.ID, "field id", "field id")
 		if strings.TrimSpace(f.Label) == "" {
 			v.add(fp+".label", "a label is required")
 		}
@@ -377,20 +360,13 @@ func (a Automation) validate(v *validator, p string) {
 	if u, err := url.Parse(a.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		v.add(p+".url", "%q is not an http(s) URL", a.URL)
 	}
-	switch {
-	case a.SecretEnv == "":
+	if a.SecretEnv == "" {
 		v.add(p+".secret_env", "name the environment variable that holds the webhook signing secret")
-	case !envNameRe.MatchString(a.SecretEnv):
-		v.add(p+".secret_env", "%q is not an environment variable name (like PLATFORMBOT_REPO_SECRET)", a.SecretEnv)
-	case a.Secret() == "":
-		v.add(p+".secret_env", "environment variable %s is not set (it holds the webhook signing secret)", a.SecretEnv)
+	} else if v.envName(p+".secret_env", a.SecretEnv, "PLATFORMBOT_REPO_SECRET") {
+		v.envSet(p+".secret_env", a.SecretEnv, "the webhook signing secret")
 	}
-	if a.CallbackTokenEnv != "" {
-		if !envNameRe.MatchString(a.CallbackTokenEnv) {
-			v.add(p+".callback_token_env", "%q is not an environment variable name", a.CallbackTokenEnv)
-		} else if env(a.CallbackTokenEnv) == "" {
-			v.add(p+".callback_token_env", "environment variable %s is not set (it holds the status callback token)", a.CallbackTokenEnv)
-		}
+	if a.CallbackTokenEnv != "" && v.envName(p+".callback_token_env", a.CallbackTokenEnv, "") {
+		v.envSet(p+".callback_token_env", a.CallbackTokenEnv, "the status callback token")
 	}
 	if a.Timeout < 0 || a.Timeout.D() > time.Minute {
 		v.add(p+".timeout", "must be between 0 (default 10s) and 1m")

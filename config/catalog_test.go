@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,10 +53,7 @@ catalog:
 
 func TestCatalogParses(t *testing.T) {
 	t.Setenv("TEST_REPO_SECRET", "s3cret")
-	cfg, err := Parse("c.yaml", []byte(validCatalog))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustParse(t, validCatalog)
 	rt, ok := cfg.Type("new-repo")
 	if !ok {
 		t.Fatal("Type(new-repo) not found")
@@ -80,11 +76,7 @@ func TestCatalogParses(t *testing.T) {
 }
 
 func TestCatalogProblems(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		yaml string
-		want []string // "line: message fragment"
-	}{
+	testProblems(t, []problemCase{
 		{
 			name: "catalog without a triage channel",
 			yaml: "catalog:\n  - id: db\n    title: DB\n",
@@ -150,23 +142,5 @@ func TestCatalogProblems(t *testing.T) {
 			yaml: "catalog:\n  - id: New Repo\n    title: X\n    automation:\n      url: ftp://x\n      secret_env: lower\n",
 			want: []string{`2: catalog[0].id: "New Repo" is not a valid id`, `5: catalog[0].automation.url: "ftp://x" is not an http(s) URL`, `6: catalog[0].automation.secret_env: "lower" is not an environment variable name`},
 		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("f.yaml", []byte(tc.yaml))
-			probs, ok := err.(*Problems)
-			if !ok {
-				t.Fatalf("Parse error = %v (%T), want *Problems", err, err)
-			}
-			var got []string
-			for _, p := range probs.List {
-				got = append(got, p.String("f.yaml"))
-			}
-			joined := strings.Join(got, "\n")
-			for _, w := range tc.want {
-				if !strings.Contains(joined, w) {
-					t.Errorf("missing %q in:\n%s", w, joined)
-				}
-			}
-		})
-	}
+	})
 }

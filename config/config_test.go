@@ -9,6 +9,60 @@ import (
 	"github.com/platformbot/platformbot"
 )
 
+// problemCase is a file that must not validate: every entry of want (most
+// often "line: path: message fragment") is found in its problems.
+type problemCase struct {
+	name string
+	yaml string
+	want []string
+}
+
+func testProblems(t *testing.T, cases []problemCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { wantProblems(t, tc.yaml, tc.want...) })
+	}
+}
+
+// mustParse parses yaml as f.yaml and fails the test if it is invalid.
+func mustParse(t *testing.T, yaml string) *Config {
+	t.Helper()
+	cfg, err := Parse("f.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// problems parses yaml as f.yaml, which must be rejected, and returns its
+// problems as "f.yaml:line: path: message".
+func problems(t *testing.T, yaml string) []string {
+	t.Helper()
+	_, err := Parse("f.yaml", []byte(yaml))
+	probs, ok := err.(*Problems)
+	if !ok {
+		t.Fatalf("Parse error = %v (%T), want *Problems", err, err)
+	}
+	var got []string
+	for _, p := range probs.List {
+		got = append(got, p.String("f.yaml"))
+	}
+	return got
+}
+
+// wantProblems parses yaml as f.yaml and fails unless it is rejected with
+// problems that, rendered one a line as "f.yaml:line: path: message",
+// contain every entry of want.
+func wantProblems(t *testing.T, yaml string, want ...string) {
+	t.Helper()
+	joined := strings.Join(problems(t, yaml), "\n")
+	for _, w := range want {
+		if !strings.Contains(joined, w) {
+			t.Errorf("missing %q in:\n%s", w, joined)
+		}
+	}
+}
+
 func TestExampleConfigIsValid(t *testing.T) {
 	if _, err := Parse("platformbot.example.yaml", platformbot.ExampleConfig); err != nil {
 		t.Fatalf("the shipped example must validate:\n%v", err)
@@ -16,11 +70,7 @@ func TestExampleConfigIsValid(t *testing.T) {
 }
 
 func TestProblemsHaveLines(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		yaml string
-		want []string // "line: message fragment"
-	}{
+	testProblems(t, []problemCase{
 		{
 			name: "unknown key and wrong type together",
 			yaml: "slack:\n  triage_chanel: C123\nadmins:\n  users: U123\n",
@@ -56,32 +106,11 @@ func TestProblemsHaveLines(t *testing.T) {
 			yaml: "slack: [\n",
 			want: []string{"did not find expected node content"},
 		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("f.yaml", []byte(tc.yaml))
-			probs, ok := err.(*Problems)
-			if !ok {
-				t.Fatalf("Parse error = %v (%T), want *Problems", err, err)
-			}
-			var got []string
-			for _, p := range probs.List {
-				got = append(got, p.String("f.yaml"))
-			}
-			joined := strings.Join(got, "\n")
-			for _, w := range tc.want {
-				if !strings.Contains(joined, w) {
-					t.Errorf("missing %q in:\n%s", w, joined)
-				}
-			}
-		})
-	}
+	})
 }
 
 func TestDefaults(t *testing.T) {
-	cfg, err := Parse("empty.yaml", []byte("{}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustParse(t, "{}\n")
 	want := Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse"}
 	if diff := cmp.Diff(want, cfg.Slack.Commands); diff != "" {
 		t.Errorf("commands mismatch (-want +got):\n%s", diff)
@@ -92,18 +121,13 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestDurationDays(t *testing.T) {
-	cfg, err := Parse("d.yaml", []byte("scheduler:\n  catch_up_grace: 2d\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustParse(t, "scheduler:\n  catch_up_grace: 2d\n")
 	if got := cfg.Scheduler.CatchUpGrace.D().Hours(); got != 48 {
 		t.Errorf("2d = %vh, want 48h", got)
 	}
 }
 
 func TestUnknownTeamReferencesHaveLines(t *testing.T) {
-	_, err := Parse("f.yaml", []byte("teams:\n  - id: payments\ndigests:\n  posts:\n    - id: weekly\n      channel: C0DIGEST01\n      schedule: \"0 9 * * MON\"\n      team: paymnets\n"))
-	if err == nil || !strings.Contains(err.Error(), `f.yaml:8: digests.posts[0].team: unknown team "paymnets"`) {
-		t.Fatalf("error = %v", err)
-	}
+	wantProblems(t, "teams:\n  - id: payments\ndigests:\n  posts:\n    - id: weekly\n      channel: C0DIGEST01\n      schedule: \"0 9 * * MON\"\n      team: paymnets\n",
+		`f.yaml:8: digests.posts[0].team: unknown team "paymnets"`)
 }

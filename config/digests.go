@@ -75,12 +75,7 @@ func (d *Digests) validate(v *validator, path string) {
 	seen := map[string]bool{}
 	for i, p := range d.Posts {
 		pp := fmt.Sprintf("%s.posts[%d]", path, i)
-		if !slugRe.MatchString(p.ID) {
-			v.add(pp+".id", "%q is not a valid id (lower-case letters, digits, - and _)", p.ID)
-		} else if seen[p.ID] {
-			v.add(pp+".id", "duplicate digest id %q", p.ID)
-		}
-		seen[p.ID] = true
+		v.slugID(pp+".id", seen, p.ID, "id", "digest id")
 		p.validate(v, pp)
 	}
 }
@@ -95,9 +90,7 @@ func (p *DigestPost) validate(v *validator, path string) {
 	if p.Team != "" && p.Service != "" {
 		v.add(path+".service", "set team or service, not both")
 	}
-	if p.Team != "" && !slugRe.MatchString(p.Team) {
-		v.add(path+".team", "%q is not a team id", p.Team)
-	}
+	v.teamID(path+".team", p.Team)
 	for i, s := range p.Sections {
 		if !slices.Contains(DigestSections, s) {
 			v.add(fmt.Sprintf("%s.sections[%d]", path, i), "unknown section %q; sections are %s", s, strings.Join(DigestSections, ", "))

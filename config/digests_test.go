@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -40,10 +39,7 @@ ingest:
 `
 
 func TestDigestsParse(t *testing.T) {
-	cfg, err := Parse("d.yaml", []byte(validDigests))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustParse(t, validDigests)
 	d := cfg.Digests
 	if got, want := d.Attribution(), 12*time.Hour; got != want {
 		t.Errorf("Attribution() = %s, want %s", got, want)
@@ -83,10 +79,7 @@ func TestDigestsParse(t *testing.T) {
 }
 
 func TestDigestsDefaults(t *testing.T) {
-	cfg, err := Parse("d.yaml", []byte("digests: {}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustParse(t, "digests: {}\n")
 	d := cfg.Digests
 	if d.Attribution() != 24*time.Hour || d.ReportYear() != 2023 || d.Window() != 30*24*time.Hour {
 		t.Errorf("defaults: attribution %s, year %d, window %s", d.Attribution(), d.ReportYear(), d.Window())
@@ -100,11 +93,7 @@ func TestDigestsDefaults(t *testing.T) {
 }
 
 func TestDigestsProblems(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		yaml string
-		want []string
-	}{
+	testProblems(t, []problemCase{
 		{
 			name: "settings",
 			yaml: "digests:\n  attribution_window: 60d\n  dora_report_year: 2019\n  default_window: 14d\n  production_environments: ['']\n",
@@ -142,32 +131,10 @@ func TestDigestsProblems(t *testing.T) {
 				`8: ingest.services[2].id: duplicate service "x"`,
 			},
 		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("f.yaml", []byte(tc.yaml))
-			probs, ok := err.(*Problems)
-			if !ok {
-				t.Fatalf("Parse error = %v, want *Problems", err)
-			}
-			var got []string
-			for _, p := range probs.List {
-				got = append(got, p.String("f.yaml"))
-			}
-			joined := strings.Join(got, "\n")
-			for _, w := range tc.want {
-				if !strings.Contains(joined, w) {
-					t.Errorf("missing %q in:\n%s", w, joined)
-				}
-			}
-		})
-	}
+	})
 }
 
 func TestDigestTeamsMustExist(t *testing.T) {
-	_, err := Parse("d.yaml", []byte("digests:\n  posts:\n    - id: a\n      channel: C0AAAAAAA\n      schedule: '@daily'\n      team: ghosts\ningest:\n  services:\n    - id: x\n      team: ghosts\n"))
-	for _, want := range []string{`d.yaml:6: digests.posts[0].team: unknown team "ghosts"`, `d.yaml:10: ingest.services[0].team: unknown team "ghosts"`} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("error = %v, want %q", err, want)
-		}
-	}
+	wantProblems(t, "digests:\n  posts:\n    - id: a\n      channel: C0AAAAAAA\n      schedule: '@daily'\n      team: ghosts\ningest:\n  services:\n    - id: x\n      team: ghosts\n",
+		`f.yaml:6: digests.posts[0].team: unknown team "ghosts"`, `f.yaml:10: ingest.services[0].team: unknown team "ghosts"`)
 }

@@ -40,8 +40,8 @@ var (
 
 func (in *Ingest) validate(v *validator, path string) {
 	for key, name := range map[string]string{"token_env": in.TokenEnv, "github_secret_env": in.GitHubSecretEnv, "pagerduty_secret_env": in.PagerDutySecretEnv} {
-		if name != "" && !envNameRe.MatchString(name) {
-			v.add(path+"."+key, "%q is not an environment variable name (like PLATFORMBOT_INGEST_TOKEN)", name)
+		if name != "" {
+			v.envName(path+"."+key, name, "PLATFORMBOT_INGEST_TOKEN")
 		}
 	}
 	if in.MaxBodyBytes < 0 {
@@ -52,13 +52,10 @@ func (in *Ingest) validate(v *validator, path string) {
 		p := fmt.Sprintf("%s.services[%d]", path, i)
 		if !serviceNameRe.MatchString(s.ID) {
 			v.add(p+".id", "%q is not a service name (letters, digits, . _ / -; at most 128)", s.ID)
-		} else if seen[s.ID] {
-			v.add(p+".id", "duplicate service %q", s.ID)
+		} else {
+			v.unique(p+".id", seen, s.ID, "service")
 		}
-		seen[s.ID] = true
-		if s.Team != "" && !slugRe.MatchString(s.Team) {
-			v.add(p+".team", "%q is not a team id", s.Team)
-		}
+		v.teamID(p+".team", s.Team)
 		for j, r := range s.GitHubRepos {
 			if !repoNameRe.MatchString(r) {
 				v.add(fmt.Sprintf("%s.github_repos[%d]", p, j), "%q is not a repository (owner/name)", r)

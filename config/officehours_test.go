@@ -9,7 +9,7 @@ import (
 )
 
 func TestOfficeHoursDefaultsAndParsing(t *testing.T) {
-	cfg, err := Parse("oh.yaml", []byte(`
+	cfg := mustParse(t, `
 timezone: Europe/Berlin
 office_hours:
   hosts:
@@ -17,10 +17,7 @@ office_hours:
       windows:
         - {days: [Tue, thursday], start: "14:00", end: "16:00"}
       blackout_dates: ["2026-12-24..2027-01-01", "2026-08-03"]
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	oh := cfg.OfficeHours
 	got := []time.Duration{oh.SlotLength.D(), oh.Horizon.D(), oh.ReminderBefore.D(), oh.MinNotice.D(), oh.FeedbackAfter.D()}
 	want := []time.Duration{30 * time.Minute, 14 * 24 * time.Hour, 15 * time.Minute, 0, 0}
@@ -116,19 +113,11 @@ func TestOfficeHoursProblems(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("oh.yaml", []byte(tc.yaml))
-			probs, ok := err.(*Problems)
-			if !ok {
-				t.Fatalf("Parse error = %v, want *Problems", err)
-			}
-			var got []string
-			for _, p := range probs.List {
-				got = append(got, p.String("oh.yaml"))
-			}
+			got := problems(t, tc.yaml)
 			for _, w := range tc.want {
 				found := false
 				for _, g := range got {
-					if strings.Contains(g, "oh.yaml:"+w) {
+					if strings.Contains(g, "f.yaml:"+w) {
 						found = true
 					}
 				}

@@ -146,19 +146,8 @@ func (c *Config) validateSurveys(v *validator) {
 	for i := range c.Surveys {
 		s := &c.Surveys[i]
 		p := fmt.Sprintf("surveys[%d]", i)
-		switch {
-		case !slugRe.MatchString(s.ID):
-			v.add(p+".id", "%q is not a valid id (lower-case letters, digits, - and _)", s.ID)
-		case seen[s.ID]:
-			v.add(p+".id", "duplicate survey id %q", s.ID)
-		}
-		seen[s.ID] = true
-		switch {
-		case strings.TrimSpace(s.Title) == "":
-			v.add(p+".title", "a title is required")
-		case len([]rune(s.Title)) > maxTitle:
-			v.add(p+".title", "must be at most %d characters", maxTitle)
-		}
+		v.slugID(p+".id", seen, s.ID, "id", "survey id")
+		v.title(p+".title", s.Title)
 		s.applyDefaults()
 		s.validateSettings(v, p)
 		s.Schedule.validate(v, p+".schedule")
@@ -246,13 +235,7 @@ func validateQuestions(v *validator, p string, qs []SurveyQuestion) {
 	seen := map[string]bool{}
 	for j, q := range qs {
 		qp := fmt.Sprintf("%s[%d]", p, j)
-		switch {
-		case !slugRe.MatchString(q.ID):
-			v.add(qp+".id", "%q is not a valid question id (lower-case letters, digits, - and _)", q.ID)
-		case seen[q.ID]:
-			v.add(qp+".id", "duplicate question id %q", q.ID)
-		}
-		seen[q.ID] = true
+		v.slugID(qp+".id", seen, q.ID, "question id", "question id")
 		switch t := strings.TrimSpace(q.Text); {
 		case t == "":
 			v.add(qp+".text", "the question text is required")
@@ -291,12 +274,10 @@ func (q SurveyQuestion) validateKind(v *validator, qp string) {
 	seen := map[string]bool{}
 	for k, o := range q.Options {
 		op := fmt.Sprintf("%s.options[%d]", qp, k)
-		switch {
-		case strings.TrimSpace(o) == "" || len([]rune(o)) > maxOptionText:
+		if strings.TrimSpace(o) == "" || len([]rune(o)) > maxOptionText {
 			v.add(op, "an option must be 1 to %d characters", maxOptionText)
-		case seen[o]:
-			v.add(op, "duplicate option %q", o)
+		} else {
+			v.unique(op, seen, o, "option")
 		}
-		seen[o] = true
 	}
 }

@@ -38,10 +38,7 @@ surveys:
 `
 
 func TestSurveyDefaults(t *testing.T) {
-	cfg, err := Parse("f.yaml", []byte(validSurvey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustParse(t, validSurvey)
 	s, ok := cfg.Survey("devex")
 	if !ok {
 		t.Fatal("survey devex not found")
@@ -77,28 +74,18 @@ func TestSurveyDefaults(t *testing.T) {
 }
 
 func TestSurveyReminderDefaultFitsShortWindow(t *testing.T) {
-	cfg, err := Parse("f.yaml", []byte(strings.Replace(validSurvey, "    share_comments: true", "    share_comments: true\n    window: 12h", 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustParse(t, strings.Replace(validSurvey, "    share_comments: true", "    share_comments: true\n    window: 12h", 1))
 	if got := cfg.Surveys[0].ReminderAfter(); got != 6*time.Hour {
 		t.Errorf("reminder = %s, want half of a 12h window", got)
 	}
-	off, err := Parse("f.yaml", []byte(strings.Replace(validSurvey, "    share_comments: true", "    share_comments: true\n    reminder: 0s\n    anonymous: false", 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	off := mustParse(t, strings.Replace(validSurvey, "    share_comments: true", "    share_comments: true\n    reminder: 0s\n    anonymous: false", 1))
 	if got := off.Surveys[0]; got.ReminderAfter() != 0 || got.IsAnonymous() {
 		t.Errorf("reminder %s anonymous %v, want 0 and false", got.ReminderAfter(), got.IsAnonymous())
 	}
 }
 
 func TestSurveyProblems(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		yaml string
-		want []string
-	}{
+	testProblems(t, []problemCase{
 		{
 			name: "missing everything",
 			yaml: "surveys:\n  - id: Dev Ex\n",
@@ -185,23 +172,5 @@ func TestSurveyProblems(t *testing.T) {
 				`surveys[1].schedule.cron: every_weeks and timezone need a cron schedule`,
 			},
 		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("f.yaml", []byte(tc.yaml))
-			probs, ok := err.(*Problems)
-			if !ok {
-				t.Fatalf("Parse error = %v (%T), want *Problems", err, err)
-			}
-			var got []string
-			for _, p := range probs.List {
-				got = append(got, p.String("f.yaml"))
-			}
-			joined := strings.Join(got, "\n")
-			for _, w := range tc.want {
-				if !strings.Contains(joined, w) {
-					t.Errorf("missing %q in:\n%s", w, joined)
-				}
-			}
-		})
-	}
+	})
 }

@@ -21,12 +21,7 @@ func (c *Config) validateTeams(v *validator) {
 	seen := map[string]bool{}
 	for i, t := range c.Teams {
 		p := fmt.Sprintf("teams[%d]", i)
-		if !slugRe.MatchString(t.ID) {
-			v.add(p+".id", "%q is not a valid id (lower-case letters, digits, - and _)", t.ID)
-		} else if seen[t.ID] {
-			v.add(p+".id", "duplicate team id %q", t.ID)
-		}
-		seen[t.ID] = true
+		v.slugID(p+".id", seen, t.ID, "id", "team id")
 		v.userGroupID(p+".usergroup", t.UserGroup, false)
 		for j, u := range t.Users {
 			v.userID(fmt.Sprintf("%s.users[%d]", p, j), u)

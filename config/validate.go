@@ -77,6 +77,66 @@ func (v *validator) userGroupID(path, id string, required bool) {
 	}
 }
 
+// slugID checks the id of one entry of a list at path: a slug (noun names
+// it in the message: "id", "field id") that no earlier entry has (kind names
+// it: "duplicate team id"). seen holds the ids of the entries so far.
+func (v *validator) slugID(path string, seen map[string]bool, id, noun, kind string) {
+	if !slugRe.MatchString(id) {
+		v.add(path, "%q is not a valid %s (lower-case letters, digits, - and _)", id, noun)
+		return
+	}
+	v.unique(path, seen, id, kind)
+}
+
+// unique reports id at path when seen holds it already ("duplicate <kind>"),
+// and adds it to seen.
+func (v *validator) unique(path string, seen map[string]bool, id, kind string) {
+	if seen[id] {
+		v.add(path, "duplicate %s %q", kind, id)
+	}
+	seen[id] = true
+}
+
+// title checks a required title that fits Slack's titles.
+func (v *validator) title(path, title string) {
+	switch {
+	case strings.TrimSpace(title) == "":
+		v.add(path, "a title is required")
+	case len([]rune(title)) > maxTitle:
+		v.add(path, "must be at most %d characters", maxTitle)
+	}
+}
+
+// teamID checks an optional reference to a team (whether the team is
+// declared is checked by validateTeamRefs).
+func (v *validator) teamID(path, team string) {
+	if team != "" && !slugRe.MatchString(team) {
+		v.add(path, "%q is not a team id", team)
+	}
+}
+
+// envName reports name at path unless it is an environment variable name;
+// like is an example name for the message ("" for none).
+func (v *validator) envName(path, name, like string) bool {
+	if envNameRe.MatchString(name) {
+		return true
+	}
+	if like == "" {
+		v.add(path, "%q is not an environment variable name", name)
+	} else {
+		v.add(path, "%q is not an environment variable name (like %s)", name, like)
+	}
+	return false
+}
+
+// envSet reports name at path when the environment variable is not set;
+// holds says what it holds ("the webhook signing secret").
+func (v *validator) envSet(path, name, holds string) {
+	if env(name) == "" {
+		v.add(path, "environment variable %s is not set (it holds %s)", name, holds)
+	}
+}
+
 // cronParser accepts standard five-field expressions and descriptors such
 // as @daily, the same dialect gocron's CronJob(expr, false) uses.
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)

@@ -51,7 +51,7 @@ func mxScopeTitle(r *metrics.Report) string {
 
 // mxFallback is the notification text: the headline figures in one line.
 func mxFallback(r *metrics.Report, title string) string {
-	parts := []string{title + ", " + r.Period.Label()}
+	parts := []string{bot.Escape(title) + ", " + r.Period.Label()} // a service name may come from any ingest sender
 	if d := r.Delivery; d != nil {
 		parts = append(parts,
 			"deployments "+mxOr(d.Frequency, func(v float64) string { return mxRate(v) + "/day" }),

@@ -1,30 +1,20 @@
-package handlers_test
+package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
-	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
-	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
-
-var updateMetrics = flag.Bool("update-metrics", false, "rewrite testdata/metrics_*.golden with the actual output")
 
 // mxNow is Monday 15 January 2024, 10:00 UTC: the 7-day window is 8–14
 // January and the previous one 1–7 January.
@@ -38,32 +28,10 @@ func mxAt(s string) time.Time {
 	return t
 }
 
-// mxSlack is a bot.Slack that records posts; other methods are not used.
-type mxSlack struct {
-	bot.Slack
-	mu    sync.Mutex
-	posts []bot.Message
-	fail  error
-}
-
-func (s *mxSlack) PostMessage(_ context.Context, channel string, msg bot.Message) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.fail != nil {
-		return "", s.fail
-	}
-	s.posts = append(s.posts, msg)
-	return "1705312800.000100", nil
-}
-
-func (s *mxSlack) UserGroupMembers(context.Context, string) ([]string, error) {
-	return []string{"UGROUP0001"}, nil
-}
-
 type mxTest struct {
-	h      *handlers.Metrics
+	h      *Metrics
 	router *bot.Router
-	slack  *mxSlack
+	slack  *fakeSlack
 	store  *storage.Metrics
 	now    time.Time
 }
@@ -91,12 +59,14 @@ func newMxTest(t *testing.T, db *storage.DB) *mxTest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := &mxTest{slack: &mxSlack{}, now: mxNow}
+	fs := newFakeSlack()
+	fs.groups["S0PAYMENTS"] = []string{"UGROUP0001"}
+	x := &mxTest{slack: fs, now: mxNow}
 	now := func() time.Time { return x.now }
 	x.store = storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: now})
-	teams := handlers.NewMetricsTeams(cfg.Teams, x.slack, now)
+	teams := NewMetricsTeams(cfg.Teams, x.slack, now)
 	th, _ := metrics.ThresholdsFor(2023)
-	x.h = &handlers.Metrics{
+	x.h = &Metrics{
 		Service: &metrics.Service{Store: x.store, Directory: teams, Thresholds: th, Now: now},
 		Claims:  x.store, Teams: teams, Slack: x.slack, Digests: cfg.Digests, Location: time.UTC, Now: now, Log: zerolog.Nop(),
 	}
@@ -139,58 +109,6 @@ func (x *mxTest) command(t *testing.T, text string) (*bot.Reply, error) {
 	return x.router.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/platform", Text: text, UserID: "UPAY000001"})
 }
 
-// blocksText flattens blocks to their mrkdwn text, for assertions.
-func blocksText(t *testing.T, blocks []slack.Block) string {
-	t.Helper()
-	raw, err := json.Marshal(blocks)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var generic any
-	_ = json.Unmarshal(raw, &generic)
-	var b strings.Builder
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, c := range x {
-				if s, ok := c.(string); ok && k == "text" {
-					b.WriteString(s + "\n")
-				} else {
-					walk(c)
-				}
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
-		}
-	}
-	walk(generic)
-	return b.String()
-}
-
-func mxGolden(t *testing.T, name string, blocks []slack.Block) {
-	t.Helper()
-	got, err := json.MarshalIndent(blocks, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", "metrics_"+name+".golden")
-	if *updateMetrics {
-		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update-metrics to create it)", err)
-	}
-	if diff := cmp.Diff(strings.TrimSpace(string(want)), strings.TrimSpace(string(got))); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
 func TestMetricsCommandFigures(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		x := newMxTest(t, db)
@@ -201,7 +119,7 @@ func TestMetricsCommandFigures(t *testing.T) {
 		if reply.InChannel {
 			t.Error("the on-demand digest must be ephemeral")
 		}
-		text := blocksText(t, reply.Blocks)
+		text := blocksText(reply.Blocks)
 		// Hand-computed: 3 successful of 4 production deployments in 7 days
 		// (0.4/day, high; previous 1 in 7 → +200%), deployed on 3 days. Lead
 		// times 2h and 4h → 3h (previous 6h → −50%). c4 failed and c2 caused
@@ -229,7 +147,7 @@ func TestMetricsCommandFigures(t *testing.T) {
 		if strings.Contains(text, "0 a day") || strings.Contains(reply.Text, "NaN") {
 			t.Errorf("a fake zero or NaN:\n%s", text)
 		}
-		mxGolden(t, "team_digest", reply.Blocks)
+		golden(t, "metrics_team_digest", reply.Blocks)
 	})
 }
 
@@ -258,7 +176,7 @@ func TestMetricsCommandArguments(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", tc.text, err)
 		}
-		if got := blocksText(t, reply.Blocks); !strings.Contains(got, tc.want) {
+		if got := blocksText(reply.Blocks); !strings.Contains(got, tc.want) {
 			t.Errorf("%q: reply lacks %q:\n%s", tc.text, tc.want, got)
 		}
 	}
@@ -270,32 +188,33 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 		post, _ := x.h.Digests.Post("weekly")
 		ctx := context.Background()
 
-		x.slack.fail = errors.New("slack is down")
+		x.slack.failing("PostMessage", errors.New("slack is down"))
 		if err := x.h.RunDigest(ctx, post); err == nil {
 			t.Fatal("a failed post must be an error")
 		}
-		x.slack.fail = nil
+		x.slack.failing("PostMessage", nil)
 		x.now = mxNow.Add(3 * time.Minute) // a retry, or another replica, a little later
 		for range 2 {
 			if err := x.h.RunDigest(ctx, post); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if len(x.slack.posts) != 1 {
-			t.Fatalf("%d posts for one occurrence, want 1 (the failed claim is released, then claimed once)", len(x.slack.posts))
+		posts := x.slack.posted(post.Channel)
+		if len(posts) != 1 {
+			t.Fatalf("%d posts for one occurrence, want 1 (the failed claim is released, then claimed once)", len(posts))
 		}
 		// Reported for the occurrence (Monday 10:00), as /platform metrics payments 7d.
-		if got := blocksText(t, x.slack.posts[0].Blocks); !strings.Contains(got, "*0.4 a day*") || !strings.Contains(got, "8–14 Jan 2024") {
+		if got := blocksText(posts[0].Blocks); !strings.Contains(got, "*0.4 a day*") || !strings.Contains(got, "8–14 Jan 2024") {
 			t.Errorf("digest:\n%s", got)
 		}
-		if !strings.Contains(x.slack.posts[0].Text, "Payments & Billing, last 7 days") {
-			t.Errorf("fallback text = %q", x.slack.posts[0].Text)
+		if !strings.Contains(posts[0].Text, "Payments &amp; Billing, last 7 days") { // mrkdwn: & is escaped
+			t.Errorf("fallback text = %q", posts[0].Text)
 		}
 		x.now = mxNow.AddDate(0, 0, 7)
 		if err := x.h.RunDigest(ctx, post); err != nil {
 			t.Fatal(err)
 		}
-		if len(x.slack.posts) != 2 {
+		if len(x.slack.posted(post.Channel)) != 2 {
 			t.Errorf("the next week's occurrence did not post")
 		}
 	})
@@ -313,12 +232,12 @@ func TestMetricsHomeSection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := blocksText(t, blocks)
+		text := blocksText(blocks)
 		if !strings.Contains(text, tc.want) || !strings.Contains(text, "*Lead time*\n3h 0m · _Elite_") {
 			t.Errorf("%s: home section:\n%s", tc.user, text)
 		}
 		if tc.user == "UPAY000001" {
-			mxGolden(t, "home", blocks)
+			golden(t, "metrics_home", blocks)
 		}
 	}
 }

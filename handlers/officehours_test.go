@@ -8,13 +8,83 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jonboulle/clockwork"
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/storage"
+	"github.com/platformbot/platformbot/storage/storagetest"
 )
+
+const (
+	ohBerlinHost = "UHOSTBER01" // Tue and Thu 14:00–15:00 Berlin
+	ohNYHost     = "UHOSTNYC01" // Mon 10:00–11:00 New York
+	ohDevBerlin  = "UDEVBER001"
+	ohDevNY      = "UDEVNYC001"
+	ohDevTokyo   = "UDEVTYO001"
+)
+
+// ohSlack is a fake Slack that knows the office-hours people's time zones
+// and the payments user group.
+func ohSlack() *fakeSlack {
+	fs := newFakeSlack()
+	fs.zones = map[string]string{
+		ohBerlinHost: "Europe/Berlin", ohNYHost: "America/New_York",
+		ohDevBerlin: "Europe/Berlin", ohDevNY: "America/New_York", ohDevTokyo: "Asia/Tokyo",
+	}
+	fs.groups["SPAYMENTS"] = []string{ohDevNY}
+	return fs
+}
+
+// ohTest is the office-hours handlers over a real (SQLite) store, a fake
+// clock at Monday 2026-06-01 09:00 Berlin and a fake Slack.
+type ohTest struct {
+	*routerDriver
+	slack *fakeSlack
+	clock *clockwork.FakeClock
+	svc   *officehours.Service
+	h     *OfficeHours
+}
+
+func newOHTest(t *testing.T) *ohTest {
+	t.Helper()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	newYork, _ := time.LoadLocation("America/New_York")
+	sched := &officehours.Schedule{SlotLength: 30 * time.Minute, Horizon: 14 * 24 * time.Hour, MinNotice: time.Hour, Hosts: []officehours.HostSchedule{
+		{User: ohBerlinHost, Location: berlin, Windows: []officehours.Window{{Day: time.Tuesday, Start: 14 * 60, End: 15 * 60}, {Day: time.Thursday, Start: 14 * 60, End: 15 * 60}}},
+		{User: ohNYHost, Location: newYork, Windows: []officehours.Window{{Day: time.Monday, Start: 10 * 60, End: 11 * 60}}},
+	}}
+	fs := ohSlack()
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 6, 1, 9, 0, 0, 0, berlin))
+	h := NewOfficeHours(fs, zerolog.Nop())
+	rules := officehours.Rules{MaxPerWeek: 1, WeekZone: berlin, TopicRequired: true, ReminderBefore: 15 * time.Minute}
+	h.Service = &officehours.Service{
+		Schedule: sched, Rules: rules, Clock: clock, Notifier: h.Notifier(rules.ReminderBefore),
+		Store: storage.NewOfficeHoursStore(storagetest.SQLite(t), sched),
+	}
+	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil, nil))
+	h.Register(r, "/officehours")
+	return &ohTest{routerDriver: &routerDriver{t: t, router: r, slash: "/officehours"}, slack: fs, clock: clock, svc: h.Service, h: h}
+}
+
+// book books a slot through the service, as the form would.
+func (o *ohTest) book(user, host string, start time.Time, topic string) {
+	o.t.Helper()
+	if _, err := o.svc.Book(context.Background(), officehours.BookRequest{User: user, Host: host, Start: start, Topic: topic}); err != nil {
+		o.t.Fatal(err)
+	}
+}
+
+// ohBookValues is the state of a submitted booking form.
+func ohBookValues(key, topic string) map[string]map[string]slack.BlockAction {
+	return map[string]map[string]slack.BlockAction{
+		"slot":  {"slot": {SelectedOption: slack.OptionBlockObject{Value: key}}},
+		"topic": {"topic": {Value: topic}},
+	}
+}
 
 // Slots at Monday 2026-06-01 09:00 Berlin with one hour notice.
 var (
@@ -24,15 +94,6 @@ var (
 
 func ohKey(host string, start time.Time) string {
 	return officehours.Slot{Host: host, Start: start}.Key()
-}
-
-func wantContains(t *testing.T, got string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(got, w) {
-			t.Errorf("missing %q in:\n%s", w, got)
-		}
-	}
 }
 
 func TestOfficeHoursListInViewerZone(t *testing.T) {
@@ -48,9 +109,9 @@ func TestOfficeHoursListInViewerZone(t *testing.T) {
 		t.Run(tc.viewer, func(t *testing.T) {
 			o := newOHTest(t)
 			reply := o.command(tc.viewer, "list")
-			wantContains(t, ohText(reply.Message), tc.want...)
+			wantContains(t, msgText(reply.Message), tc.want...)
 			if tc.golden != "" {
-				ohGolden(t, tc.golden, reply.Blocks)
+				golden(t, "officehours_"+tc.golden, reply.Blocks)
 			}
 		})
 	}
@@ -63,7 +124,7 @@ func TestOfficeHoursBookThroughTheForm(t *testing.T) {
 		t.Fatalf("Book click replied %+v; want only the modal", reply)
 	}
 	form := o.slack.lastView(t)
-	ohGolden(t, "book_form_new_york", form)
+	golden(t, "officehours_book_form_new_york", form)
 	sel := form.Blocks.BlockSet[0].(*slack.InputBlock).Element.(*slack.SelectBlockElement)
 	if sel.InitialOption == nil || sel.InitialOption.Value != key || sel.InitialOption.Text.Text != "Tue 2 Jun, 08:00–08:30 with Real UHOSTBER01" {
 		t.Fatalf("preselected option = %+v, want the clicked slot at 08:00 New York", sel.InitialOption)
@@ -73,16 +134,16 @@ func TestOfficeHoursBookThroughTheForm(t *testing.T) {
 	if reply.ViewUpdate == nil {
 		t.Fatalf("submission reply = %+v, want the confirmation view", reply)
 	}
-	wantContains(t, ohText(bot.Message{Blocks: reply.ViewUpdate.Blocks.BlockSet}), "You're booked with <@UHOSTBER01> on *Tue 2 Jun, 08:00–08:30* (America/New_York)")
+	wantContains(t, blocksText(reply.ViewUpdate.Blocks.BlockSet), "You're booked with <@UHOSTBER01> on *Tue 2 Jun, 08:00–08:30* (America/New_York)")
 
-	booker, host := o.slack.takeDMs(ohDevNY), o.slack.takeDMs(ohBerlinHost)
+	booker, host := o.slack.take(ohDevNY), o.slack.take(ohBerlinHost)
 	if len(booker) != 1 || len(host) != 1 {
 		t.Fatalf("DMs: booker %d, host %d; want 1 each", len(booker), len(host))
 	}
-	wantContains(t, ohText(booker[0]), "You're booked: office hours with <@UHOSTBER01> on *Tue 2 Jun, 08:00–08:30* (America/New_York)",
+	wantContains(t, msgText(booker[0]), "You're booked: office hours with <@UHOSTBER01> on *Tue 2 Jun, 08:00–08:30* (America/New_York)",
 		"Flaky &lt;!channel&gt; tests &amp; retries", "remind you 15 minutes before")
-	wantContains(t, ohText(host[0]), "<@UDEVNYC001> booked your office hours on *Tue 2 Jun, 14:00–14:30* (Europe/Berlin)")
-	if strings.Contains(ohText(host[0]), "<!channel>") {
+	wantContains(t, msgText(host[0]), "<@UDEVNYC001> booked your office hours on *Tue 2 Jun, 14:00–14:30* (Europe/Berlin)")
+	if strings.Contains(msgText(host[0]), "<!channel>") {
 		t.Error("the topic was not escaped: it would notify the whole channel")
 	}
 }
@@ -90,14 +151,12 @@ func TestOfficeHoursBookThroughTheForm(t *testing.T) {
 func TestOfficeHoursSlotJustTaken(t *testing.T) {
 	o := newOHTest(t)
 	key := ohKey(ohBerlinHost, ohTue1200Z)
-	if _, err := o.svc.Book(context.Background(), officehours.BookRequest{User: ohDevTokyo, Host: ohBerlinHost, Start: ohTue1200Z, Topic: "first"}); err != nil {
-		t.Fatal(err)
-	}
+	o.book(ohDevTokyo, ohBerlinHost, ohTue1200Z, "first")
 	reply := o.submit(ohDevBerlin, ohViewBook, "", ohBookValues(key, "my topic"))
 	if reply.ViewUpdate == nil {
 		t.Fatalf("reply = %+v, want the form again with fresh slots", reply)
 	}
-	got := ohText(bot.Message{Blocks: reply.ViewUpdate.Blocks.BlockSet})
+	got := blocksText(reply.ViewUpdate.Blocks.BlockSet)
 	wantContains(t, got, "Sorry, that slot was just taken by someone else. Here are the next free slots:")
 	for _, b := range reply.ViewUpdate.Blocks.BlockSet {
 		in, ok := b.(*slack.InputBlock)
@@ -120,13 +179,13 @@ func TestOfficeHoursSlotJustTaken(t *testing.T) {
 			}
 		}
 	}
-	if dms := o.slack.takeDMs(ohDevBerlin); len(dms) != 0 {
+	if dms := o.slack.take(ohDevBerlin); len(dms) != 0 {
 		t.Errorf("the loser got DMs: %v", dms)
 	}
 
 	// A Book button for the taken slot opens the form without it, saying so.
 	o.click(ohDevBerlin, ohActBook, key)
-	wantContains(t, ohText(bot.Message{Blocks: o.slack.lastView(t).Blocks.BlockSet}), "just taken")
+	wantContains(t, blocksText(o.slack.lastView(t).Blocks.BlockSet), "just taken")
 }
 
 func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
@@ -144,12 +203,8 @@ func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
 			setup: func(o *ohTest) { o.clock.Advance(6*time.Hour + 30*time.Minute) },
 			want:  map[string]string{"slot": "That slot starts too soon: slots must be booked at least 1h ahead."}},
 		{name: "weekly limit", key: ohKey(ohBerlinHost, ohTue1200Z), topic: "x",
-			setup: func(o *ohTest) {
-				if _, err := o.svc.Book(context.Background(), officehours.BookRequest{User: ohDevBerlin, Host: ohNYHost, Start: ohMon1400Z, Topic: "t"}); err != nil {
-					panic(err)
-				}
-			},
-			want: map[string]string{"slot": "You already have 1 office-hours booking(s) in the week of Mon 1 Jun, the most one person can hold. Cancel one with `/officehours mine` to book another."}},
+			setup: func(o *ohTest) { o.book(ohDevBerlin, ohNYHost, ohMon1400Z, "t") },
+			want:  map[string]string{"slot": "You already have 1 office-hours booking(s) in the week of Mon 1 Jun, the most one person can hold. Cancel one with `/officehours mine` to book another."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newOHTest(t)
@@ -166,13 +221,10 @@ func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
 
 func TestOfficeHoursMineAndCancel(t *testing.T) {
 	o := newOHTest(t)
-	ctx := context.Background()
-	if _, err := o.svc.Book(ctx, officehours.BookRequest{User: ohDevBerlin, Host: ohNYHost, Start: ohMon1400Z, Topic: "IAM"}); err != nil {
-		t.Fatal(err)
-	}
-	o.slack.takeDMs(ohNYHost)
+	o.book(ohDevBerlin, ohNYHost, ohMon1400Z, "IAM")
+	o.slack.take(ohNYHost)
 	mine := o.command(ohDevBerlin, "mine")
-	ohGolden(t, "mine_berlin", mine.Blocks)
+	golden(t, "officehours_mine_berlin", mine.Blocks)
 
 	for _, tc := range []struct {
 		user, text, want string
@@ -188,11 +240,11 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 	}
 	got := o.click(ohDevBerlin, ohActCancel, "1").Text
 	wantContains(t, got, "Cancelled booking `#1` on Mon 1 Jun, 16:00–16:30. I've told <@UHOSTNYC01>.")
-	dms := o.slack.takeDMs(ohNYHost)
+	dms := o.slack.take(ohNYHost)
 	if len(dms) != 1 {
 		t.Fatalf("host got %d DMs, want 1", len(dms))
 	}
-	wantContains(t, ohText(dms[0]), "<@UDEVBER001> cancelled your office hours on *Mon 1 Jun, 10:00–10:30* (America/New_York). The slot is free again.")
+	wantContains(t, msgText(dms[0]), "<@UDEVBER001> cancelled your office hours on *Mon 1 Jun, 10:00–10:30* (America/New_York). The slot is free again.")
 	if got := o.command(ohDevBerlin, "cancel #1").Text; got != officehours.ErrAlreadyCancelled.Msg {
 		t.Errorf("second cancel = %q", got)
 	}
@@ -203,15 +255,12 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 
 func TestOfficeHoursHostDay(t *testing.T) {
 	o := newOHTest(t)
-	ctx := context.Background()
 	o.clock.Advance(24 * time.Hour) // Tuesday 09:00 Berlin
-	if _, err := o.svc.Book(ctx, officehours.BookRequest{User: ohDevNY, Host: ohBerlinHost, Start: ohTue1200Z, Topic: "Kafka quotas"}); err != nil {
-		t.Fatal(err)
-	}
+	o.book(ohDevNY, ohBerlinHost, ohTue1200Z, "Kafka quotas")
 	day := o.command(ohBerlinHost, "")
-	ohGolden(t, "host_day", day.Blocks)
-	wantContains(t, ohText(day.Message), "*Tue 2 Jun, 14:00–14:30* — <@UDEVNYC001> booked your office hours", "*Still free*", "14:30–15:00, your slot")
-	if strings.Contains(ohText(day.Message), "No-show") {
+	golden(t, "officehours_host_day", day.Blocks)
+	wantContains(t, msgText(day.Message), "*Tue 2 Jun, 14:00–14:30* — <@UDEVNYC001> booked your office hours", "*Still free*", "14:30–15:00, your slot")
+	if strings.Contains(msgText(day.Message), "No-show") {
 		t.Error("No-show offered before the session started")
 	}
 	if got := o.command(ohDevNY, "today").Text; !strings.Contains(got, "You don't host office hours") {
@@ -231,7 +280,7 @@ func TestOfficeHoursHostDay(t *testing.T) {
 	// Once the session started the host can mark a no-show.
 	o.clock.Advance(5*time.Hour + 5*time.Minute) // 14:05 Berlin
 	day = o.command(ohBerlinHost, "")
-	wantContains(t, ohText(day.Message), "No-show")
+	wantContains(t, msgText(day.Message), "No-show")
 	wantContains(t, o.click(ohBerlinHost, ohActNoShow, "1").Text, "Marked <@UDEVNYC001> as a no-show")
 	if got := o.click(ohDevNY, ohActNoShow, "1").Text; got != officehours.ErrNotHost.Msg {
 		t.Errorf("booker marking no-show = %q", got)
@@ -241,27 +290,25 @@ func TestOfficeHoursHostDay(t *testing.T) {
 func TestOfficeHoursRemindersAndFeedback(t *testing.T) {
 	o := newOHTest(t)
 	ctx := context.Background()
-	if _, err := o.svc.Book(ctx, officehours.BookRequest{User: ohDevTokyo, Host: ohBerlinHost, Start: ohTue1200Z, Topic: "Terraform drift"}); err != nil {
-		t.Fatal(err)
-	}
-	o.slack.takeDMs(ohDevTokyo)
-	o.slack.takeDMs(ohBerlinHost)
+	o.book(ohDevTokyo, ohBerlinHost, ohTue1200Z, "Terraform drift")
+	o.slack.take(ohDevTokyo)
+	o.slack.take(ohBerlinHost)
 	o.clock.Advance(ohTue1200Z.Add(-15 * time.Minute).Sub(o.clock.Now()))
 	if err := o.svc.RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	wantContains(t, ohText(o.slack.takeDMs(ohDevTokyo)[0]), "Reminder: office hours with <@UHOSTBER01> at *Tue 2 Jun, 21:00–21:30* (Asia/Tokyo)", "I can't make it")
-	wantContains(t, ohText(o.slack.takeDMs(ohBerlinHost)[0]), "Reminder: office hours with <@UDEVTYO001> at *Tue 2 Jun, 14:00–14:30* (Europe/Berlin)")
+	wantContains(t, msgText(o.slack.take(ohDevTokyo)[0]), "Reminder: office hours with <@UHOSTBER01> at *Tue 2 Jun, 21:00–21:30* (Asia/Tokyo)", "I can't make it")
+	wantContains(t, msgText(o.slack.take(ohBerlinHost)[0]), "Reminder: office hours with <@UDEVTYO001> at *Tue 2 Jun, 14:00–14:30* (Europe/Berlin)")
 
 	o.clock.Advance(45 * time.Minute) // the session ended 0 minutes ago
 	if err := o.svc.RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ask := o.slack.takeDMs(ohDevTokyo)
+	ask := o.slack.take(ohDevTokyo)
 	if len(ask) != 1 {
 		t.Fatalf("feedback DMs = %d, want 1", len(ask))
 	}
-	ohGolden(t, "feedback_dm", ask[0].Blocks)
+	golden(t, "officehours_feedback_dm", ask[0].Blocks)
 
 	reply := o.click(ohDevTokyo, ohActRate+"4", "1")
 	if !reply.ReplaceOriginal || !strings.Contains(reply.Text, "*4/5*") {
@@ -283,14 +330,12 @@ func TestOfficeHoursRemindersAndFeedback(t *testing.T) {
 
 func TestOfficeHoursHomeSection(t *testing.T) {
 	o := newOHTest(t)
-	if _, err := o.svc.Book(context.Background(), officehours.BookRequest{User: ohDevBerlin, Host: ohNYHost, Start: ohMon1400Z, Topic: "IAM"}); err != nil {
-		t.Fatal(err)
-	}
+	o.book(ohDevBerlin, ohNYHost, ohMon1400Z, "IAM")
 	blocks, err := o.h.HomeSection(context.Background(), ohDevBerlin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ohGolden(t, "home_berlin", blocks)
+	golden(t, "officehours_home_berlin", blocks)
 
 	o.svc.Schedule.Hosts = nil
 	if blocks, err := o.h.HomeSection(context.Background(), ohDevBerlin); err != nil || blocks != nil {
@@ -303,9 +348,9 @@ func TestOfficeHoursHomeSection(t *testing.T) {
 
 func TestOfficeHoursSlackDown(t *testing.T) {
 	o := newOHTest(t)
-	o.slack.fail["UserInfo"] = errors.New("users.info: 500")
-	wantContains(t, ohText(o.command(ohDevBerlin, "list").Message), "(UTC)", "14:00–14:30 with <@UHOSTNYC01>")
-	o.slack.fail["PostMessage"] = errors.New("chat.postMessage: 500")
+	o.slack.failing("UserInfo", errors.New("users.info: 500"))
+	wantContains(t, msgText(o.command(ohDevBerlin, "list").Message), "(UTC)", "14:00–14:30 with <@UHOSTNYC01>")
+	o.slack.failing("PostMessage", errors.New("chat.postMessage: 500"))
 	reply := o.submit(ohDevBerlin, ohViewBook, "", ohBookValues(ohKey(ohBerlinHost, ohTue1200Z), "x"))
 	if reply.ViewUpdate == nil || reply.ViewUpdate.Title.Text != "Booked" {
 		t.Errorf("a failed DM must not undo the booking: reply %+v", reply)
@@ -314,7 +359,7 @@ func TestOfficeHoursSlackDown(t *testing.T) {
 
 func TestOfficeHoursTeamOf(t *testing.T) {
 	teams := []config.Team{{ID: "platform", Users: []string{ohDevBerlin}}, {ID: "payments", UserGroup: "SPAYMENTS"}}
-	teamOf := OfficeHoursTeamOf(teams, newOHFakeSlack(), zerolog.Nop())
+	teamOf := OfficeHoursTeamOf(teams, ohSlack(), zerolog.Nop())
 	for user, want := range map[string]string{ohDevBerlin: "platform", ohDevNY: "payments", ohDevTokyo: ""} {
 		if got := teamOf(context.Background(), user); got != want {
 			t.Errorf("team of %s = %q, want %q", user, got, want)

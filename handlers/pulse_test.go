@@ -9,14 +9,128 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jonboulle/clockwork"
+	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/storage"
+	"github.com/platformbot/platformbot/storage/storagetest"
 	"github.com/platformbot/platformbot/surveys"
 )
 
+// pulseStart is Monday 2026-03-02 09:00 Berlin.
+var pulseStart = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+
+// pulseTest is the survey handlers over a real SQLite store and outbox, a
+// fake clock and a fake Slack.
+type pulseTest struct {
+	*routerDriver
+	slack *fakeSlack
+	clock *clockwork.FakeClock
+	h     *Pulse
+	out   *outbox.Dispatcher
+	db    *storage.DB
+}
+
+func pulseSurvey() surveys.Survey {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	return surveys.Survey{
+		ID: "devex", Title: "Developer experience", Intro: "Two minutes, four questions.",
+		Cron: "0 10 * * MON", Location: berlin, EveryWeeks: 1,
+		Audience:  surveys.Audience{Users: []string{"U1"}, UserGroups: []string{"SDEVS"}, Channels: []string{"CENG"}},
+		Anonymous: true, MinGroupSize: 2, Window: 72 * time.Hour, Reminder: 24 * time.Hour, ResultsChannel: "CRESULTS",
+		Questions: []surveys.Question{
+			{ID: "sat", Kind: surveys.Scale, Text: "How satisfied are you with the platform?", Labels: []string{"Very poor", "Poor", "OK", "Good", "Great"}},
+			{ID: "nps", Kind: surveys.NPS, Text: "How likely are you to recommend it?"},
+			{ID: "slow", Kind: surveys.Choice, Text: "What slows you down?", Options: []string{"CI", "Reviews <&>"}, Optional: true},
+			{ID: "why", Kind: surveys.Text, Text: "Anything else?"},
+		},
+	}
+}
+
+func newPulseTest(t *testing.T) *pulseTest {
+	t.Helper()
+	db := storagetest.SQLite(t)
+	fs := newFakeSlack()
+	fs.zone = "Europe/Berlin"
+	fs.bots["UBOT"] = true
+	fs.groups["SDEVS"] = []string{"U1", "U2", "UBOT"}
+	fs.channels["CENG"] = []string{"U2", "U3"}
+	clock := clockwork.NewFakeClockAt(pulseStart)
+	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Slack: fs, Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = out.Stop() })
+	h := NewPulse(fs, zerolog.Nop())
+	h.Outbox = out
+	h.Service = surveys.New(surveys.Config{
+		Surveys: []surveys.Survey{pulseSurvey()}, Store: storage.NewSurveyStore(db), Dir: h.Directory(), Notifier: h.Notifier(), Clock: clock,
+	})
+	r := bot.NewRouter(&bot.Admins{Users: []string{"UADMIN"}}, bot.Errors(zerolog.Nop(), nil, nil))
+	h.Register(r, "/pulse")
+	d := &routerDriver{t: t, router: r, slash: "/pulse", after: h.after.Wait}
+	return &pulseTest{routerDriver: d, slack: fs, clock: clock, h: h, out: out, db: db}
+}
+
+// click presses a button in user's DM (channel D…), which gives it a
+// response_url like Slack does.
+func (p *pulseTest) click(user, actionID, value string) *bot.Reply {
+	return p.serve(&bot.Request{Kind: bot.KindAction, ActionID: actionID, Value: value, UserID: user, TriggerID: "T1",
+		ChannelID: "D" + user, ResponseURL: "https://hooks.example/" + user,
+		Interaction: &slack.InteractionCallback{Container: slack.Container{Type: "message", MessageTs: "1700000001.000100"}}})
+}
+
+// submit submits the opened modal view with the state values.
+func (p *pulseTest) submit(user string, view slack.ModalViewRequest, values map[string]map[string]slack.BlockAction) *bot.Reply {
+	return p.routerDriver.submit(user, view.CallbackID, view.PrivateMetadata, values)
+}
+
+// deliver runs the outbox until nothing is due.
+func (p *pulseTest) deliver() {
+	p.t.Helper()
+	if err := p.out.Drain(context.Background()); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// pick is the state of one answered input.
+func pick(value string) map[string]slack.BlockAction {
+	return map[string]slack.BlockAction{pulseInput: {SelectedOption: slack.OptionBlockObject{Value: value}}}
+}
+
+func typed(text string) map[string]slack.BlockAction {
+	return map[string]slack.BlockAction{pulseInput: {Value: text}}
+}
+
 // tokenRe finds response tokens (128 random bits in hex).
 var tokenRe = regexp.MustCompile(`[0-9a-f]{32}`)
+
+// pulseGolden compares v with testdata/pulse_<name>.golden, where it is
+// indented JSON without HTML escaping and with response tokens masked.
+func pulseGolden(t *testing.T, name string, v any) {
+	t.Helper()
+	goldenText(t, "pulse_"+name, tokenRe.ReplaceAllString(pulseJSON(v, "  "), "<token>"))
+}
+
+// flatText is every text of a message, for assertions on content.
+func flatText(msg bot.Message) string {
+	return msg.Text + "\n" + pulseJSON(msg.Blocks, "")
+}
+
+// pulseJSON encodes v without HTML escaping, indented by indent.
+func pulseJSON(v any, indent string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		panic(err)
+	}
+	return b.String()
+}
 
 func TestPulseSendDMsTheAudienceOnce(t *testing.T) {
 	p := newPulseTest(t)
@@ -29,11 +143,11 @@ func TestPulseSendDMsTheAudienceOnce(t *testing.T) {
 	}
 	p.deliver()
 	for user, want := range map[string]int{"U1": 1, "U2": 1, "U3": 1, "UBOT": 0} {
-		if got := len(p.slack.dms(user)); got != want {
+		if got := len(p.slack.posted(user)); got != want {
 			t.Errorf("%s got %d DMs, want %d", user, got, want)
 		}
 	}
-	pulseGolden(t, "invitation", p.slack.dms("U1")[0])
+	pulseGolden(t, "invitation", p.slack.posted("U1")[0])
 	if reply := p.command("UADMIN", "send devex"); !strings.Contains(reply.Text, "already has a run open") {
 		t.Errorf("second /pulse send = %q, want a refusal while the run is open", reply.Text)
 	}
@@ -133,11 +247,11 @@ func TestPulseReminderResultsAndHome(t *testing.T) {
 	tick(t, p)
 	p.deliver()
 	for user, want := range map[string]int{"U1": 1, "U2": 1, "U3": 2} {
-		if got := len(p.slack.dms(user)); got != want {
+		if got := len(p.slack.posted(user)); got != want {
 			t.Errorf("%s has %d DMs after the reminder, want %d", user, got, want)
 		}
 	}
-	if got := p.slack.dms("U3")[1].Text; !strings.Contains(got, "Reminder") {
+	if got := p.slack.posted("U3")[1].Text; !strings.Contains(got, "Reminder") {
 		t.Errorf("reminder text = %q", got)
 	}
 
@@ -145,7 +259,7 @@ func TestPulseReminderResultsAndHome(t *testing.T) {
 	tick(t, p)
 	tick(t, p)
 	p.deliver()
-	posted := p.slack.dms("CRESULTS")
+	posted := p.slack.posted("CRESULTS")
 	if len(posted) != 1 {
 		t.Fatalf("%d results posts, want 1", len(posted))
 	}

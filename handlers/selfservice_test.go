@@ -2,43 +2,133 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jonboulle/clockwork"
+	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/selfservice"
+	"github.com/platformbot/platformbot/storage"
+	"github.com/platformbot/platformbot/storage/storagetest"
 )
 
-// ssFlat returns a message's text and every text in its blocks.
-func ssFlat(msg bot.Message) string {
-	b, _ := json.Marshal(msg.Blocks)
-	var parts = []string{msg.Text}
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if s, ok := x["text"].(string); ok {
-				parts = append(parts, s)
-			}
-			for _, c := range x {
-				walk(c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
-		}
+const (
+	ssDev    = "UDEV000001"
+	ssAdmin  = "UADMIN0001"
+	ssDBA1   = "UDBA000001"
+	ssDBA2   = "UDBA000002"
+	ssDBAs   = "SDBA000001"
+	ssTriage = "CTRIAGE001"
+)
+
+// ssSlack is a fake Slack where everyone is in Berlin and ssDBAs has two
+// DBAs and a developer.
+func ssSlack() *fakeSlack {
+	fs := newFakeSlack()
+	fs.zone = "Europe/Berlin"
+	fs.groups[ssDBAs] = []string{ssDBA1, ssDBA2, ssDev}
+	return fs
+}
+
+func ssPtr(x float64) *float64 { return &x }
+
+// ssTestCatalog: new-repo (no approval, public is an exception), db-access
+// (two DBAs), dns (admins).
+var ssTestCatalog = []config.RequestType{
+	{ID: "new-repo", Title: "New repository", Description: "A repo with <CI> & more.", ManualMinutes: 30, SLA: config.Duration(24 * time.Hour),
+		Fields: []config.Field{
+			{ID: "name", Label: "Name", Type: config.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
+			{ID: "visibility", Label: "Visibility", Type: config.FieldSelect, Required: true, Default: config.StringList{"private"},
+				Options: []config.Option{{Value: "private", Label: "Private"}, {Value: "public", Label: "Public"}}, Standard: []string{"private"}},
+			{ID: "teams", Label: "Teams", Type: config.FieldMultiSelect, Max: ssPtr(2), Options: []config.Option{{Value: "web"}, {Value: "api"}}},
+			{ID: "minutes", Label: "CI minutes", Type: config.FieldNumber, Min: ssPtr(100), Max: ssPtr(5000)},
+			{ID: "owner", Label: "Owner", Type: config.FieldUser},
+			{ID: "channel", Label: "Channel", Type: config.FieldChannel},
+			{ID: "until", Label: "Until", Type: config.FieldDate},
+			{ID: "why", Label: "Why", Type: config.FieldTextarea, Hint: "Tell us more."},
+		}},
+	{ID: "db-access", Title: "Database access", Approval: config.Approval{Policy: config.ApprovalUserGroup, UserGroup: ssDBAs, Required: 2}},
+	{ID: "dns", Title: "DNS record", Approval: config.Approval{Policy: config.ApprovalAdmins}},
+}
+
+// ssTest is the self-service handlers over a real SQLite store, a fake
+// clock and a fake Slack; the dispatcher is driven by hand (settle).
+type ssTest struct {
+	*routerDriver
+	slack *fakeSlack
+	clock *clockwork.FakeClock
+	h     *SelfService
+	d     *selfservice.Dispatcher
+}
+
+func newSSTest(t *testing.T) *ssTest {
+	t.Helper()
+	catalog, err := selfservice.NewCatalog(ssTestCatalog)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var v any
-	json.Unmarshal(b, &v)
-	walk(v)
-	return strings.Join(parts, "\n")
+	fs := ssSlack()
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC))
+	admins := &bot.Admins{Users: []string{ssAdmin}}
+	people := &SelfServicePeople{Admins: admins, Slack: fs, Teams: []config.Team{{ID: "web", Users: []string{ssDev}}}, Now: clock.Now}
+	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(storagetest.SQLite(t)), Catalog: catalog, People: people, Clock: clock}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	h := &SelfService{Svc: svc, Slack: fs, Command: "/platform", TriageChannel: ssTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
+	r := bot.NewRouter(admins, bot.Errors(zerolog.Nop(), nil, nil))
+	r.Command("/platform", "requests")
+	h.Register(r)
+	d := &selfservice.Dispatcher{Service: svc, Messenger: h, Webhooks: &selfservice.Webhooks{}, Log: zerolog.Nop()}
+	return &ssTest{routerDriver: &routerDriver{t: t, router: r, slash: "/platform"}, slack: fs, clock: clock, h: h, d: d}
+}
+
+// settle delivers notifications and runs due automations.
+func (s *ssTest) settle() {
+	s.t.Helper()
+	for range 2 {
+		if err := s.d.Pass(context.Background()); err != nil {
+			s.t.Fatal(err)
+		}
+		s.d.Wait()
+	}
+}
+
+// file submits a valid new-repo request (public: an exception when
+// exception is set) and returns its id.
+func (s *ssTest) file(user, typ string, values map[string]map[string]slack.BlockAction) int64 {
+	s.t.Helper()
+	reply := s.submit(user, ssViewRequest, typ, values)
+	if reply == nil || reply.ViewUpdate == nil || len(reply.ViewErrors) > 0 {
+		s.t.Fatalf("submission reply = %+v", reply)
+	}
+	rs, _ := s.h.Svc.Mine(context.Background(), user, 1)
+	return rs[0].ID
+}
+
+func ssText(v string) slack.BlockAction { return slack.BlockAction{Value: v} }
+func ssOption(v ...string) slack.BlockAction {
+	if len(v) == 1 {
+		return slack.BlockAction{SelectedOption: slack.OptionBlockObject{Value: v[0]}}
+	}
+	a := slack.BlockAction{}
+	for _, x := range v {
+		a.SelectedOptions = append(a.SelectedOptions, slack.OptionBlockObject{Value: x})
+	}
+	return a
+}
+
+// ssValues builds modal state: block id → the "v" action's value.
+func ssValues(kv map[string]slack.BlockAction) map[string]map[string]slack.BlockAction {
+	out := map[string]map[string]slack.BlockAction{}
+	for k, v := range kv {
+		out[k] = map[string]slack.BlockAction{ssValueAction: v}
+	}
+	return out
 }
 
 // ssActionIDs lists the action ids of a message's interactive elements.
@@ -56,15 +146,6 @@ func ssActionIDs(msg bot.Message) []string {
 	return ids
 }
 
-func ssWant(t *testing.T, got string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(got, w) {
-			t.Errorf("missing %q in:\n%s", w, got)
-		}
-	}
-}
-
 func validRepo(name, visibility string) map[string]map[string]slack.BlockAction {
 	return ssValues(map[string]slack.BlockAction{
 		"f_name": ssText(name), "f_visibility": ssOption(visibility), "f_teams": ssOption("web", "api"),
@@ -78,17 +159,17 @@ func TestSelfServiceRequestOpensModal(t *testing.T) {
 	if reply := s.command(ssDev, "request"); !reply.IsEmpty() {
 		t.Errorf("request replied %+v; want only the modal", reply)
 	}
-	ssGolden(t, "picker", s.slack.opened[0])
+	golden(t, "selfservice_picker", s.slack.opened[0])
 
 	s.command(ssDev, "request NEW-REPO")
 	form := s.slack.opened[1]
 	if form.PrivateMetadata != "new-repo" || form.CallbackID != ssViewRequest {
 		t.Errorf("form metadata %q callback %q", form.PrivateMetadata, form.CallbackID)
 	}
-	ssGolden(t, "form", form)
+	golden(t, "selfservice_form", form)
 
 	reply := s.command(ssDev, "request pony")
-	ssWant(t, reply.Text, `There is no request type "pony"`, "`new-repo`, `db-access`, `dns`")
+	wantContains(t, reply.Text, `There is no request type "pony"`, "`new-repo`, `db-access`, `dns`")
 	if len(s.slack.opened) != 2 {
 		t.Errorf("an unknown type opened a modal")
 	}
@@ -131,7 +212,7 @@ func TestSelfServiceSubmitValidates(t *testing.T) {
 	if reply.ViewUpdate == nil {
 		t.Fatalf("valid submission reply = %+v", reply)
 	}
-	ssWant(t, ssFlat(bot.Message{Blocks: reply.ViewUpdate.Blocks.BlockSet}), "*REQ-1* · New repository is filed. It needs no approval.")
+	wantContains(t, blocksText(reply.ViewUpdate.Blocks.BlockSet), "*REQ-1* · New repository is filed. It needs no approval.")
 	r, _, _ := s.h.Svc.Get(context.Background(), 1, ssDev)
 	if r.State != selfservice.Approved || r.Team != "web" {
 		t.Errorf("filed request state %s team %q", r.State, r.Team)
@@ -155,13 +236,13 @@ func TestSelfServiceTriageApproval(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("%d triage posts, want 1", len(posts))
 	}
-	ssGolden(t, "triage_pending", posts[0])
-	ssWant(t, ssFlat(posts[0]), ":warning: *exception*", "Public :warning: _non-standard_", "line &lt;two&gt;")
+	golden(t, "selfservice_triage_pending", posts[0])
+	wantContains(t, msgText(posts[0]), ":warning: *exception*", "Public :warning: _non-standard_", "line &lt;two&gt;")
 	dms := s.slack.take(ssDev)
 	if len(dms) != 1 {
 		t.Fatalf("%d DMs to the requester, want 1", len(dms))
 	}
-	ssWant(t, ssFlat(dms[0]), "was submitted and is waiting for approval", "`/platform status REQ-1`")
+	wantContains(t, msgText(dms[0]), "was submitted and is waiting for approval", "`/platform status REQ-1`")
 
 	for _, tc := range []struct{ user, want string }{
 		{ssDBA1, ":no_entry: Only the platform team can decide REQ-1."},
@@ -185,13 +266,13 @@ func TestSelfServiceTriageApproval(t *testing.T) {
 		t.Fatalf("%d triage updates, want 1", len(s.slack.updates))
 	}
 	up := s.slack.updates[0]
-	ssGolden(t, "triage_approved", up)
+	golden(t, "selfservice_triage_approved", up)
 	// No automation: the decision replaces Approve/Reject with Mark done.
 	if diff := cmp.Diff([]string{ssActDone}, ssActionIDs(up)); diff != "" {
 		t.Errorf("buttons of the decided triage message mismatch (-want +got):\n%s", diff)
 	}
-	ssWant(t, ssFlat(up), "Approved by <@UADMIN0001> on <!date^1780297200^")
-	ssWant(t, ssFlat(s.slack.take(ssDev)[0]), "was approved by <@UADMIN0001>")
+	wantContains(t, msgText(up), "Approved by <@UADMIN0001> on <!date^1780297200^")
+	wantContains(t, msgText(s.slack.take(ssDev)[0]), "was approved by <@UADMIN0001>")
 }
 
 func TestSelfServiceNofMApprovals(t *testing.T) {
@@ -238,7 +319,7 @@ func TestSelfServiceRejectWithReason(t *testing.T) {
 	if len(dms) != 2 {
 		t.Fatalf("%d DMs, want 2", len(dms))
 	}
-	ssWant(t, ssFlat(dms[1]), "was rejected by <@UADMIN0001>: Use the shared &lt;zone&gt;.")
+	wantContains(t, msgText(dms[1]), "was rejected by <@UADMIN0001>: Use the shared &lt;zone&gt;.")
 }
 
 func TestSelfServiceManualDoneAndRating(t *testing.T) {
@@ -246,7 +327,7 @@ func TestSelfServiceManualDoneAndRating(t *testing.T) {
 	s.file(ssDev, "new-repo", validRepo("billing", "private"))
 	s.settle()
 	post := s.slack.take(ssTriage)
-	if len(post) != 1 || !strings.Contains(ssFlat(post[0]), "Mark done") {
+	if len(post) != 1 || !strings.Contains(msgText(post[0]), "Mark done") {
 		t.Fatalf("approved request without automation: triage posts %+v; want one with Mark done", post)
 	}
 	if reply := s.click(ssDev, ssActDone, "1"); !strings.Contains(reply.Text, "Only the platform team can mark REQ-1 done") {
@@ -258,8 +339,8 @@ func TestSelfServiceManualDoneAndRating(t *testing.T) {
 	s.settle()
 	dms := s.slack.take(ssDev)
 	done := dms[len(dms)-1]
-	ssGolden(t, "done_dm", done)
-	ssWant(t, ssFlat(done), "is done: marked done by hand", "How was this?")
+	golden(t, "selfservice_done_dm", done)
+	wantContains(t, msgText(done), "is done: marked done by hand", "How was this?")
 	if reply := s.click(ssAdmin, ssActRate+":5", "1:5"); !strings.Contains(reply.Text, "Only the requester can rate REQ-1") {
 		t.Errorf("rating by someone else = %q", reply.Text)
 	}
@@ -267,8 +348,8 @@ func TestSelfServiceManualDoneAndRating(t *testing.T) {
 	if !reply.ReplaceOriginal {
 		t.Errorf("rating reply does not replace the DM")
 	}
-	ssWant(t, ssFlat(reply.Message), "You rated this 4/5")
-	if strings.Contains(ssFlat(reply.Message), "How was this?") {
+	wantContains(t, msgText(reply.Message), "You rated this 4/5")
+	if strings.Contains(msgText(reply.Message), "How was this?") {
 		t.Error("the rating buttons are still there")
 	}
 }
@@ -295,7 +376,7 @@ func TestSelfServiceListsAndPermissions(t *testing.T) {
 		{ssDev, "cancel REQ-1", []string{":heavy_minus_sign: REQ-1 is cancelled."}},
 		{ssAdmin, "queue", []string{"The queue is empty"}},
 	} {
-		ssWant(t, ssFlat(s.command(tc.user, tc.text).Message), tc.want...)
+		wantContains(t, msgText(s.command(tc.user, tc.text).Message), tc.want...)
 	}
 }
 
@@ -307,14 +388,14 @@ func TestSelfServiceHome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ssWant(t, ssFlat(bot.Message{Blocks: blocks}), "_None._", "New request")
+	wantContains(t, blocksText(blocks), "_None._", "New request")
 	s.file(ssDev, "dns", nil)
 	blocks, _ = s.h.HomeSection().Render(context.Background(), ssDev)
-	ssWant(t, ssFlat(bot.Message{Blocks: blocks}), "*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval")
+	wantContains(t, blocksText(blocks), "*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval")
 }
 
 func TestSelfServicePeopleTeams(t *testing.T) {
-	fs := &ssFakeSlack{}
+	fs := ssSlack()
 	p := &SelfServicePeople{Slack: fs, Teams: []config.Team{
 		{ID: "dba", UserGroup: ssDBAs},
 		{ID: "web", Users: []string{ssDev}},
@@ -335,13 +416,13 @@ func TestSelfServiceAlertAndRenderEscapes(t *testing.T) {
 	r := &selfservice.Request{ID: 7, TypeTitle: "A <b> & c", Requester: ssDev, State: selfservice.Failed,
 		Note: "automation failed: 500 <!channel>", CreatedAt: time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC),
 		Fields: []selfservice.FieldValue{{ID: "x", Label: "<@U1>", Kind: config.FieldText, Values: []string{"<!here>"}}}}
-	got := ssFlat(ssAlertMessage(r, selfservice.AlertFailed, 0, berlin))
+	got := msgText(ssAlertMessage(r, selfservice.AlertFailed, 0, berlin))
 	for _, bad := range []string{"<!channel>", "<!here>", "<@U1>", "<b>"} {
 		if strings.Contains(got, bad) {
 			t.Errorf("user text %q reached mrkdwn unescaped:\n%s", bad, got)
 		}
 	}
 	r.State, r.SLADueAt = selfservice.PendingApproval, r.CreatedAt.Add(4*time.Hour)
-	ssWant(t, ssFlat(ssAlertMessage(r, selfservice.AlertOverdue, 4*time.Hour, berlin)),
+	wantContains(t, msgText(ssAlertMessage(r, selfservice.AlertOverdue, 4*time.Hour, berlin)),
 		"passed its SLA of 4h (due <!date^1780311600^{date_short_pretty} at {time}|1 Jun 2026 13:00 CEST>) and is still waiting for approval.")
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,7 +123,7 @@ func items(body []byte) (raw []json.RawMessage, prefix func(i int) string, err e
 	return raw, func(i int) string { return fmt.Sprintf("[%d].", i) }, nil
 }
 
-var unknownFieldRe = regexp.MustCompile(`^json: unknown field "(.+)"$`)
+var unknownFieldRe = regexp.MustCompile(`^json: unknown field (".*")$`)
 
 // decodeStrict decodes one object, refusing unknown fields and anything
 // after the object, and turns decoding errors into field errors.
@@ -131,7 +132,11 @@ func decodeStrict(raw json.RawMessage, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		if m := unknownFieldRe.FindStringSubmatch(err.Error()); m != nil {
-			return &metrics.FieldError{Field: m[1], Msg: "is not a known field"}
+			field, uerr := strconv.Unquote(m[1]) // the key as sent; "" stays visible quoted
+			if uerr != nil || field == "" {
+				field = m[1]
+			}
+			return &metrics.FieldError{Field: field, Msg: "is not a known field"}
 		}
 		return decodeError(err, "the body is not a JSON object or an array of objects")
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -54,6 +55,13 @@ func (e *StateError) UserMessage() string {
 
 func forbidden(format string, args ...any) error {
 	return &Error{Msg: ":no_entry: " + fmt.Sprintf(format, args...), err: ErrForbidden}
+}
+
+// quoteInput quotes what a person typed for an error message, which the
+// bot shows as mrkdwn: &, < and > are escaped so that "<!channel>" or a
+// link in the input is shown, never sent as a mention or a link.
+func quoteInput(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(strconv.Quote(s))
 }
 
 func notFound(id int64) error {

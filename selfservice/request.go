@@ -111,7 +111,7 @@ func ParseRef(s string) (int64, error) {
 	}
 	id, err := strconv.ParseInt(t, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &Error{Msg: fmt.Sprintf("%q is not a request id; they look like REQ-42.", s)}
+		return 0, &Error{Msg: fmt.Sprintf("%s is not a request id; they look like REQ-42.", quoteInput(s))}
 	}
 	return id, nil
 }

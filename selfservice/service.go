@@ -61,7 +61,7 @@ func (s *Service) Type(id string) (*Type, error) {
 	if len(ids) == 0 {
 		return nil, &Error{Msg: "The self-service catalog is empty: the platform team has not configured any request types yet."}
 	}
-	return nil, &Error{Msg: fmt.Sprintf("There is no request type %q. Valid types: %s.", id, strings.Join(ids, ", "))}
+	return nil, &Error{Msg: fmt.Sprintf("There is no request type %s. Valid types: %s.", quoteInput(id), strings.Join(ids, ", "))}
 }
 
 // Submit validates a form and files the request. It returns FieldErrors

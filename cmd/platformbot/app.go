@@ -99,7 +99,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Slack == nil {
 		m.api = bot.NewAPI(bot.APIConfig{
 			BotToken: m.Env.BotToken, AppToken: m.Env.AppToken, APIURL: m.Env.APIURL,
-			Log: m.Log, Metrics: m.Metrics,
+			Log: m.Log, Metrics: m.Metrics, Limits: apiLimits(m.Config.Slack.RateLimits),
 		})
 		m.Slack = m.api
 	}
@@ -125,7 +125,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics} {
 		if err := wire(ctx); err != nil {
 			return err
 		}

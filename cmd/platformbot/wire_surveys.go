@@ -24,8 +24,9 @@ const outboxRetention = 30 * 24 * time.Hour
 // fan-out): Run starts it, and it stops when Main closes, letting its
 // in-flight posts finish.
 func (m *Main) wireSurveys(ctx context.Context) error {
+	lease := m.Config.Scheduler.SendLease.D()
 	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(m.DB), Slack: m.Slack, Log: m.Log, Clock: m.Clock,
-		Registry: m.Registry, StartOnEnqueue: true})
+		Registry: m.Registry, StartOnEnqueue: true, Lease: lease, SendTimeout: min(time.Minute, lease/2)})
 	if err != nil {
 		return err
 	}

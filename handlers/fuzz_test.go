@@ -1,0 +1,509 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/metrics"
+	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/selfservice"
+	"github.com/platformbot/platformbot/storage"
+	"github.com/platformbot/platformbot/storage/storagetest"
+	"github.com/platformbot/platformbot/surveys"
+)
+
+// The fuzz targets in this file drive the four features through one
+// router, as Main wires them, over SQLite and a recording fake Slack:
+// arbitrary slash-command text, button values and modal values. Whatever
+// arrives, nothing may panic, every request gets an answer, and no mrkdwn
+// the bot sends — replies, DMs, channel posts, modals, App Home — may
+// carry a mention or a link that the input injected.
+
+// Fixture ids of the fuzz targets (kept apart from the other tests'
+// fixtures so that the files do not depend on each other).
+const (
+	fzDev     = "UFZDEV0001"
+	fzDevNY   = "UFZDEV0002"
+	fzAdmin   = "UFZADM0001"
+	fzDBA1    = "UFZDBA0001"
+	fzDBA2    = "UFZDBA0002"
+	fzDBAs    = "SFZDBA0001"
+	fzTriage  = "CFZTRIAGE1"
+	fzHostBer = "UFZHOST001"
+	fzHostNY  = "UFZHOST002"
+	fzPulse1  = "UFZPULSE01"
+	fzPulse2  = "UFZPULSE02"
+	fzDevs    = "SFZDEVS001"
+	fzEng     = "CFZENG0001"
+	fzResults = "CFZRESULT1"
+)
+
+// fuzzIDs are the Slack ids of the fixtures: mentions of them are the
+// bot's own. Any other <@…>, <#…>, <!…> or <http…> in mrkdwn came from
+// input.
+var fuzzIDs = map[string]bool{
+	fzDev: true, fzDevNY: true, fzAdmin: true, fzDBA1: true, fzDBA2: true, fzDBAs: true, fzTriage: true,
+	fzHostBer: true, fzHostNY: true, fzPulse1: true, fzPulse2: true, fzDevs: true, fzEng: true, fzResults: true,
+}
+
+var fuzzUsers = []string{fzDev, fzAdmin, fzDBA1, fzHostBer, fzDevNY, fzPulse1, "UNOBODY01"}
+
+func fzPtr(x float64) *float64 { return &x }
+
+// fuzzCatalog has a type without approval whose form has every field
+// kind, one approved by a user group and one by the admins.
+var fuzzCatalog = []config.RequestType{
+	{ID: "new-repo", Title: "New repository", Description: "A repo with <CI> & more.", ManualMinutes: 30, SLA: config.Duration(24 * time.Hour),
+		Fields: []config.Field{
+			{ID: "name", Label: "Name", Type: config.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
+			{ID: "visibility", Label: "Visibility", Type: config.FieldSelect, Required: true, Default: config.StringList{"private"},
+				Options: []config.Option{{Value: "private", Label: "Private"}, {Value: "public", Label: "Public"}}, Standard: []string{"private"}},
+			{ID: "teams", Label: "Teams", Type: config.FieldMultiSelect, Max: fzPtr(2), Options: []config.Option{{Value: "web"}, {Value: "api"}}},
+			{ID: "minutes", Label: "CI minutes", Type: config.FieldNumber, Min: fzPtr(100), Max: fzPtr(5000)},
+			{ID: "owner", Label: "Owner", Type: config.FieldUser},
+			{ID: "channel", Label: "Channel", Type: config.FieldChannel},
+			{ID: "until", Label: "Until", Type: config.FieldDate},
+			{ID: "why", Label: "Why", Type: config.FieldTextarea, Hint: "Tell us more."},
+		}},
+	{ID: "db-access", Title: "Database access", Approval: config.Approval{Policy: config.ApprovalUserGroup, UserGroup: fzDBAs, Required: 2}},
+	{ID: "dns", Title: "DNS record", Approval: config.Approval{Policy: config.ApprovalAdmins}},
+}
+
+// fuzzSurvey asks one question of each kind.
+func fuzzSurvey() surveys.Survey {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	return surveys.Survey{
+		ID: "devex", Title: "Developer experience", Intro: "Two minutes, four questions.",
+		Cron: "0 10 * * MON", Location: berlin, EveryWeeks: 1,
+		Audience:  surveys.Audience{Users: []string{fzPulse1}, UserGroups: []string{fzDevs}, Channels: []string{fzEng}},
+		Anonymous: true, MinGroupSize: 2, Window: 72 * time.Hour, Reminder: 24 * time.Hour, ResultsChannel: fzResults,
+		Questions: []surveys.Question{
+			{ID: "sat", Kind: surveys.Scale, Text: "How satisfied are you with the platform?", Labels: []string{"Very poor", "Poor", "OK", "Good", "Great"}},
+			{ID: "nps", Kind: surveys.NPS, Text: "How likely are you to recommend it?"},
+			{ID: "slow", Kind: surveys.Choice, Text: "What slows you down?", Options: []string{"CI", "Reviews <&>"}, Optional: true},
+			{ID: "why", Kind: surveys.Text, Text: "Anything else?"},
+		},
+	}
+}
+
+// mrkdwnToken matches what Slack turns into a mention, a channel link, a
+// date or a link; the bot writes only ids and dates.
+var mrkdwnToken = regexp.MustCompile(`^<(@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+|!subteam\^[A-Z0-9]+|!date\^-?\d+\^[^|<>]*\|[^<>]*)>`)
+
+// checkMrkdwn fails when s has a '<' that does not start one of the
+// bot's own tokens.
+func checkMrkdwn(t *testing.T, where, s string) {
+	t.Helper()
+	for i := strings.IndexByte(s, '<'); i >= 0; i = fuzzNextLT(s, i) {
+		m := mrkdwnToken.FindStringSubmatch(s[i:])
+		ok := m != nil
+		if ok && (m[1][0] == '@' || m[1][0] == '#') {
+			ok = fuzzIDs[m[1][1:]]
+		}
+		if ok && strings.HasPrefix(m[1], "!subteam^") {
+			ok = fuzzIDs[strings.TrimPrefix(m[1], "!subteam^")]
+		}
+		if !ok {
+			t.Fatalf("%s: unescaped %q in mrkdwn:\n%s", where, s[i:min(len(s), i+40)], s)
+		}
+	}
+}
+
+func fuzzNextLT(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '<')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}
+
+// mrkdwnOf returns every text Slack reads as mrkdwn in v (a message's
+// blocks, a modal, a home tab): the text of each mrkdwn text object.
+func mrkdwnOf(v any) []string {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	var tree any
+	_ = json.Unmarshal(raw, &tree)
+	var out []string
+	var walk func(any)
+	walk = func(n any) {
+		switch x := n.(type) {
+		case map[string]any:
+			if x["type"] == "mrkdwn" {
+				if s, ok := x["text"].(string); ok {
+					out = append(out, s)
+				}
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(tree)
+	return out
+}
+
+// checkMessage checks a message's notification text and its blocks.
+func checkMessage(t *testing.T, where string, m bot.Message) {
+	t.Helper()
+	checkMrkdwn(t, where+" text", m.Text)
+	for _, s := range mrkdwnOf(m.Blocks) {
+		checkMrkdwn(t, where+" blocks", s)
+	}
+}
+
+// fuzzSlack is a bot.Slack that records everything the bot sends.
+type fuzzSlack struct {
+	mu    sync.Mutex
+	sent  []string // "where: mrkdwn" of every message, modal and home tab
+	msgs  []bot.Message
+	views []slack.ModalViewRequest
+	n     int
+}
+
+func (f *fuzzSlack) message(where string, m bot.Message) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.msgs = append(f.msgs, m)
+	f.sent = append(f.sent, where)
+}
+
+func (f *fuzzSlack) view(v slack.ModalViewRequest) bot.View {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n++
+	f.views = append(f.views, v)
+	return bot.View{ID: fmt.Sprintf("V%d", f.n), Hash: "h"}
+}
+
+func (f *fuzzSlack) PostMessage(_ context.Context, channel string, m bot.Message) (string, error) {
+	f.message("post to "+channel, m)
+	return "1700000000.000100", nil
+}
+func (f *fuzzSlack) PostEphemeral(_ context.Context, channel, _ string, m bot.Message) error {
+	f.message("ephemeral in "+channel, m)
+	return nil
+}
+func (f *fuzzSlack) UpdateMessage(_ context.Context, channel, _ string, m bot.Message) error {
+	f.message("update in "+channel, m)
+	return nil
+}
+func (f *fuzzSlack) Respond(_ context.Context, _ string, m bot.Message) error {
+	f.message("response_url", m)
+	return nil
+}
+func (f *fuzzSlack) OpenView(_ context.Context, _ string, v slack.ModalViewRequest) (bot.View, error) {
+	return f.view(v), nil
+}
+func (f *fuzzSlack) UpdateView(_ context.Context, _, _ string, v slack.ModalViewRequest) (bot.View, error) {
+	return f.view(v), nil
+}
+func (f *fuzzSlack) PushView(_ context.Context, _ string, v slack.ModalViewRequest) (bot.View, error) {
+	return f.view(v), nil
+}
+func (f *fuzzSlack) PublishHome(_ context.Context, _ string, v slack.HomeTabViewRequest) error {
+	f.message("home", bot.Message{Blocks: v.Blocks.BlockSet})
+	return nil
+}
+func (f *fuzzSlack) UserInfo(_ context.Context, id string) (bot.User, error) {
+	tz := map[string]string{fzHostBer: "Europe/Berlin", fzDevNY: "America/New_York", fzDev: "Asia/Tokyo"}[id]
+	return bot.User{ID: id, Name: strings.ToLower(id), RealName: "Person " + id, TZ: tz}, nil
+}
+func (f *fuzzSlack) UserGroupMembers(_ context.Context, id string) ([]string, error) {
+	return map[string][]string{fzDBAs: {fzDBA1, fzDBA2}, fzDevs: {fzPulse1, fzPulse2}}[id], nil
+}
+func (f *fuzzSlack) ChannelMembers(_ context.Context, id string) ([]string, error) {
+	return map[string][]string{fzEng: {fzPulse2, fzDevNY}}[id], nil
+}
+
+// take returns and forgets what was sent since the last call.
+func (f *fuzzSlack) take() ([]string, []bot.Message, []slack.ModalViewRequest) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, m, v := f.sent, f.msgs, f.views
+	f.sent, f.msgs, f.views = nil, nil, nil
+	return s, m, v
+}
+
+// fuzzApp is the four features on one router.
+type fuzzApp struct {
+	router *bot.Router
+	slack  *fuzzSlack
+	clock  *clockwork.FakeClock
+	pulse  *Pulse
+	logs   *fuzzLog
+}
+
+type fuzzLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *fuzzLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *fuzzLog) take() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.buf.String()
+	l.buf.Reset()
+	return s
+}
+
+// newFuzzApp wires self-service, office hours, pulse surveys and metrics
+// on one SQLite database, with a request, a booking and an open survey
+// run to act on, and services with hostile names in the metrics store.
+func newFuzzApp(tb testing.TB) *fuzzApp {
+	tb.Helper()
+	db := storagetest.SQLite(tb)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	fs := &fuzzSlack{}
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC))
+	logs := &fuzzLog{}
+	admins := &bot.Admins{Users: []string{fzAdmin}}
+	r := bot.NewRouter(admins, bot.Errors(zerolog.New(logs), nil, nil))
+	app := &fuzzApp{router: r, slack: fs, clock: clock, logs: logs}
+
+	catalog, err := selfservice.NewCatalog(fuzzCatalog)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	people := &SelfServicePeople{Admins: admins, Slack: fs, Teams: []config.Team{{ID: "web", Users: []string{fzDev}}}, Now: clock.Now}
+	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(db), Catalog: catalog, People: people, Clock: clock}
+	ss := &SelfService{Svc: svc, Slack: fs, Command: "/platform", TriageChannel: fzTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
+	r.Command("/platform", "requests")
+	ss.Register(r)
+
+	app.wireMetrics(tb, db)
+	app.wireOfficeHours(db, berlin)
+	app.wirePulse(tb, db)
+	app.seed(tb, svc)
+	return app
+}
+
+func (a *fuzzApp) wireMetrics(tb testing.TB, db *storage.DB) {
+	store := storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: a.clock.Now})
+	teams := NewMetricsTeams([]config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.slack, a.clock.Now)
+	th, _ := metrics.ThresholdsFor(2023)
+	h := &Metrics{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
+		Claims: store, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
+	h.Register(a.router, "/platform")
+	// Service names come from ingest senders, who may write anything.
+	var b metrics.Batch
+	for i, svc := range []string{"checkout", "<!channel>", "a&b", "<https://evil|x>", "<@U123>"} {
+		fin := a.clock.Now().Add(-time.Duration(i+1) * time.Hour)
+		b.Deployments = append(b.Deployments, metrics.Deployment{ID: fmt.Sprintf("d%d", i), Source: "api", Service: svc, Team: "payments",
+			Environment: "production", Status: metrics.StatusSuccess, StartedAt: fin.Add(-time.Minute), FinishedAt: fin})
+	}
+	if _, err := store.Ingest(context.Background(), b); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
+	newYork, _ := time.LoadLocation("America/New_York")
+	sched := &officehours.Schedule{SlotLength: 30 * time.Minute, Horizon: 14 * 24 * time.Hour, MinNotice: time.Hour, Hosts: []officehours.HostSchedule{
+		{User: fzHostBer, Location: berlin, Windows: []officehours.Window{{Day: time.Tuesday, Start: 14 * 60, End: 15 * 60}}},
+		{User: fzHostNY, Location: newYork, Windows: []officehours.Window{{Day: time.Monday, Start: 10 * 60, End: 11 * 60}}},
+	}}
+	h := NewOfficeHours(a.slack, zerolog.Nop())
+	rules := officehours.Rules{MaxPerWeek: 3, WeekZone: berlin, TopicRequired: true, ReminderBefore: 15 * time.Minute}
+	h.Service = &officehours.Service{Schedule: sched, Rules: rules, Clock: a.clock, Notifier: h.Notifier(rules.ReminderBefore),
+		Store: storage.NewOfficeHoursStore(db, sched)}
+	h.Register(a.router, "/officehours")
+}
+
+func (a *fuzzApp) wirePulse(tb testing.TB, db *storage.DB) {
+	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Slack: a.slack, Log: zerolog.Nop(), Clock: a.clock, Poll: time.Hour})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = out.Stop() })
+	h := NewPulse(a.slack, zerolog.Nop())
+	h.Outbox = out
+	h.Service = surveys.New(surveys.Config{Surveys: []surveys.Survey{fuzzSurvey()}, Store: storage.NewSurveyStore(db),
+		Dir: h.Directory(), Notifier: h.Notifier(), Clock: a.clock})
+	h.Register(a.router, "/pulse")
+	a.pulse = h
+}
+
+// seed files a request (REQ-1, pending), books a slot and opens a survey
+// run, so that ids typed or clicked can hit something.
+func (a *fuzzApp) seed(tb testing.TB, svc *selfservice.Service) {
+	ctx := context.Background()
+	if _, err := svc.Submit(ctx, fzDev, "dns", selfservice.Input{}); err != nil {
+		tb.Fatal(err)
+	}
+	a.serve(tb, &bot.Request{Kind: bot.KindCommand, Command: "/pulse", Text: "send devex", UserID: fzAdmin})
+	a.slack.take()
+	a.logs.take()
+}
+
+// serve runs a request with its after-ack work, as the runtime does.
+func (a *fuzzApp) serve(tb testing.TB, req *bot.Request) *bot.Reply {
+	tb.Helper()
+	ctx := context.Background()
+	reply, err := a.router.Serve(ctx, req)
+	if err != nil {
+		tb.Fatalf("Serve %s: %v", req.Route(), err)
+	}
+	if reply != nil && reply.After != nil {
+		_ = reply.After(ctx)
+	}
+	a.pulse.after.Wait()
+	return reply
+}
+
+// check fails on injected mrkdwn in the reply or in anything sent while
+// serving, and returns the request's log.
+func (a *fuzzApp) check(t *testing.T, what string, reply *bot.Reply) string {
+	t.Helper()
+	if reply != nil {
+		checkMessage(t, what+" reply", reply.Message)
+		for _, v := range []*slack.ModalViewRequest{reply.ViewUpdate, reply.ViewPush} {
+			if v != nil {
+				for _, s := range mrkdwnOf(v) {
+					checkMrkdwn(t, what+" view", s)
+				}
+			}
+		}
+	}
+	where, msgs, views := a.slack.take()
+	for i, m := range msgs {
+		checkMessage(t, what+": "+where[i], m)
+	}
+	for _, v := range views {
+		for _, s := range mrkdwnOf(v) {
+			checkMrkdwn(t, what+" modal", s)
+		}
+	}
+	return a.logs.take()
+}
+
+var fuzzCommands = []string{"/platform", "/officehours", "/pulse"}
+
+// FuzzCommands sends arbitrary text after each command, as any user:
+// every request gets an answer (an error becomes a message for the
+// person, never "something went wrong"), and no reply or message carries
+// an injected mention or link.
+func FuzzCommands(f *testing.F) {
+	for i, s := range []string{"", "help", "request", "request dns", "request <!channel>", "status REQ-1", "status <!here>", "status #1",
+		"status REQ-99999999999999999999", "cancel REQ-1", "cancel <@U123>", "mine", "queue", "catalog", "metrics", "metrics 30d",
+		"metrics <!channel>", "metrics a&b 7d", "metrics <https://evil|x>", "metrics 8d", "metrics checkout payments",
+		"list", "book", "cancel 1", "cancel #<!channel>", "today", "send devex", "send <!channel>", "results devex", "results <@U123>", "send"} {
+		for c := range fuzzCommands {
+			f.Add(uint8(c), uint8(i), s)
+		}
+	}
+	app := newFuzzApp(f)
+	f.Fuzz(func(t *testing.T, cmd, user uint8, text string) {
+		req := &bot.Request{Kind: bot.KindCommand, Command: fuzzCommands[int(cmd)%len(fuzzCommands)], Text: text,
+			UserID: fuzzUsers[int(user)%len(fuzzUsers)], ChannelID: "CTEST00001", TriggerID: "T1"}
+		reply := app.serve(t, req)
+		if reply.IsEmpty() && len(app.slack.views) == 0 {
+			t.Fatalf("%s %q: no answer and no modal", req.Command, text)
+		}
+		log := app.check(t, req.Command+" "+text, reply)
+		if strings.Contains(log, `"outcome":"error"`) {
+			t.Fatalf("%s %q by %s failed inside: %s", req.Command, text, req.UserID, log)
+		}
+	})
+}
+
+var fuzzActions = []string{"ss:new", "ss:pick", "ss:approve", "ss:reject", "ss:done", "ss:fail", "ss:cancel", "ss:status", "ss:rate:3",
+	"oh:book", "oh:block", "oh:cancel", "oh:noshow", "oh:rate:4", "oh:comment", "pulse:tap:0", "pulse:form", "pulse:change"}
+
+// FuzzActions clicks every button with arbitrary values (stale, forged or
+// cut off): nothing panics, and no answer or message carries injected
+// mrkdwn.
+func FuzzActions(f *testing.F) {
+	for i, v := range []string{"", "1", "REQ-1", "1:5", "1:0", "<!channel>", "dns", "<@U123>", fzHostBer + ".1780401600", fzHostBer + ".x",
+		"1:sat:4", "1:sat:99", "1:tok", "-1", "9223372036854775807"} {
+		for a := range fuzzActions {
+			f.Add(uint8(a), uint8(i), v)
+		}
+	}
+	app := newFuzzApp(f)
+	f.Fuzz(func(t *testing.T, action, user uint8, value string) {
+		id := fuzzActions[int(action)%len(fuzzActions)]
+		u := fuzzUsers[int(user)%len(fuzzUsers)]
+		req := &bot.Request{Kind: bot.KindAction, ActionID: id, Value: value, UserID: u, TriggerID: "T1",
+			ChannelID: "D" + u, ResponseURL: "https://hooks.example/" + u,
+			Interaction: &slack.InteractionCallback{Container: slack.Container{Type: "message", MessageTs: "1700000001.000100"}}}
+		reply := app.serve(t, req)
+		app.check(t, id+" "+value, reply)
+	})
+}
+
+// FuzzViewSubmissions submits the feature's modals with arbitrary values:
+// the request form's fields, a rejection reason, a booking's slot and
+// topic, a feedback comment. Refusals are inline errors on the form's own
+// blocks; nothing panics or carries injected mrkdwn, including the
+// triage post and DMs that a successful submission sends.
+func FuzzViewSubmissions(f *testing.F) {
+	for i, s := range []string{"billing", "<!channel>", "a <https://evil|x> b", "<@U123> & co", "", " ", strings.Repeat("x", 600)} {
+		for k := range 4 {
+			f.Add(uint8(k), uint8(i), "new-repo", s, "250")
+			f.Add(uint8(k), uint8(i), "1", s, "2026-06-01")
+			f.Add(uint8(k), uint8(i), fzHostBer+".1780401600", s, "")
+		}
+	}
+	app := newFuzzApp(f)
+	f.Fuzz(func(t *testing.T, kind, user uint8, meta, text, other string) {
+		u := fuzzUsers[int(user)%len(fuzzUsers)]
+		var callback string
+		values := map[string]map[string]slack.BlockAction{}
+		switch kind % 4 {
+		case 0: // the request form of new-repo, or of the type in meta
+			callback = ssViewRequest
+			for id, v := range map[string]string{"name": text, "why": text, "minutes": other, "until": other, "owner": other, "channel": other} {
+				values[ssFieldBlock(id)] = map[string]slack.BlockAction{ssValueAction: {Value: v}}
+			}
+			values[ssFieldBlock("visibility")] = map[string]slack.BlockAction{ssValueAction: {SelectedOption: slack.OptionBlockObject{Value: other}}}
+		case 1: // a rejection reason for the request in meta
+			callback = ssViewReject
+			values[ssReasonBlock] = map[string]slack.BlockAction{ssValueAction: {Value: text}}
+		case 2: // a booking
+			callback = ohViewBook
+			values["slot"] = map[string]slack.BlockAction{"slot": {SelectedOption: slack.OptionBlockObject{Value: meta}}}
+			values["topic"] = map[string]slack.BlockAction{"topic": {Value: text}}
+		default: // a feedback comment on the booking in meta
+			callback = ohViewComment
+			values["comment"] = map[string]slack.BlockAction{"comment": {Value: text}}
+		}
+		req := &bot.Request{Kind: bot.KindViewSubmission, CallbackID: callback, UserID: u,
+			View: &slack.View{ID: "V1", CallbackID: callback, PrivateMetadata: meta, State: &slack.ViewState{Values: values}}}
+		reply := app.serve(t, req)
+		app.check(t, callback+" "+text, reply)
+		if reply != nil {
+			for block := range reply.ViewErrors {
+				if _, ok := values[block]; !ok && block != ssTypeBlock {
+					t.Fatalf("%s: error on %q, which is not a block of the form: %v", callback, block, reply.ViewErrors)
+				}
+			}
+		}
+	})
+}

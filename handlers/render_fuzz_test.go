@@ -1,0 +1,170 @@
+package handlers
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/metrics"
+	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/selfservice"
+	"github.com/platformbot/platformbot/surveys"
+)
+
+// The render fuzz targets put arbitrary user text — request fields,
+// reasons and notes, office-hours topics, survey comments, service names
+// from ingest — into every message, modal and home section the features
+// render, and check that none of it comes out as a mention, a channel
+// link, a date or a link (checkMrkdwn).
+
+// hostileSeeds are the classic injections.
+var hostileSeeds = []string{"<!channel>", "<!here|here>", "<@U0ADMIN01>", "<#C0GENERAL|general>", "<!subteam^S123>",
+	"<https://evil.example|click me>", "<mailto:a@b.c>", "&lt;!channel&gt;", "a < b > c & d", "<!date^1^{date}|x>", "*bold* `code`\n> quote"}
+
+var fuzzRenderNow = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// FuzzSelfServiceRender renders a request whose answers, title, option
+// label, note and history notes are fuzzed, in every state and message:
+// the triage post, the requester's DMs, the SLA and failure alerts, the
+// status view with its history, list lines and the modals.
+func FuzzSelfServiceRender(f *testing.F) {
+	for _, s := range hostileSeeds {
+		f.Add(s, s+"\nline two", s, s)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	f.Fuzz(func(t *testing.T, text, textarea, label, note string) {
+		r := &selfservice.Request{ID: 42, Type: "new-repo", TypeTitle: label, Requester: fzDev, NeedsApproval: true, ApprovalsRequired: 2,
+			Exception: true, HasAutomation: true, Note: note, CreatedAt: fuzzRenderNow.Add(-30 * time.Hour), SLADueAt: fuzzRenderNow.Add(-time.Hour),
+			DecidedBy: fzAdmin, DecidedAt: fuzzRenderNow.Add(-2 * time.Hour), DoneAt: fuzzRenderNow, Rating: 4,
+			Fields: []selfservice.FieldValue{
+				{ID: "name", Label: label, Kind: config.FieldText, Values: []string{text}},
+				{ID: "why", Label: "Why", Kind: config.FieldTextarea, Values: []string{textarea}},
+				{ID: "vis", Label: "Visibility", Kind: config.FieldSelect, Values: []string{text}, Texts: []string{label}, Exception: true},
+				{ID: "teams", Label: "Teams", Kind: config.FieldMultiSelect, Values: []string{text, note}, Texts: []string{label, text}},
+				{ID: "owner", Label: "Owner", Kind: config.FieldUser, Values: []string{fzDBA1}},
+				{ID: "ch", Label: "Channel", Kind: config.FieldChannel, Values: []string{fzTriage}},
+				{ID: "until", Label: "Until", Kind: config.FieldDate},
+			}}
+		var evs []selfservice.Event
+		for _, st := range []selfservice.State{selfservice.Submitted, selfservice.PendingApproval, selfservice.Approved,
+			selfservice.InProgress, selfservice.Done, selfservice.Rejected, selfservice.Failed, selfservice.Cancelled} {
+			r.State = st
+			ev := selfservice.Event{Kind: selfservice.EventTransition, At: fuzzRenderNow, Actor: fzAdmin, From: selfservice.Submitted, To: st, Note: note}
+			evs = append(evs, ev)
+			checkMessage(t, "triage "+string(st), ssTriageMessage(r, []string{fzDBA1}, berlin))
+			checkMessage(t, "notify "+string(st), ssNotifyMessage(r, ev, "/platform"))
+			checkMessage(t, "failure alert", ssAlertMessage(r, selfservice.AlertFailed, time.Hour, berlin))
+			checkMessage(t, "SLA alert", ssAlertMessage(r, selfservice.AlertOverdue, 26*time.Hour, berlin))
+			checkMrkdwn(t, "list line", ssLine(r, fuzzRenderNow))
+		}
+		evs = append(evs, selfservice.Event{Kind: selfservice.EventApproval, At: fuzzRenderNow, Actor: fzDBA1, Note: note},
+			selfservice.Event{Kind: selfservice.EventTransition, At: fuzzRenderNow, Actor: selfservice.ActorAutomation, To: selfservice.Failed, Note: text})
+		for _, viewer := range []string{fzDev, fzAdmin} {
+			checkMessage(t, "status", bot.Message{Blocks: ssStatusBlocks(r, evs, viewer, berlin, fuzzRenderNow)})
+		}
+		for _, v := range []any{ssSubmittedView(r, "/platform"), ssRejectModal(r)} {
+			for _, s := range mrkdwnOf(v) {
+				checkMrkdwn(t, "modal", s)
+			}
+		}
+	})
+}
+
+// FuzzOfficeHoursRender renders bookings with a fuzzed topic: the lists,
+// the host's agenda, the booking form, and the DMs (confirmation, reminder,
+// cancellation, feedback question) sent through the notifier.
+func FuzzOfficeHoursRender(f *testing.F) {
+	for _, s := range hostileSeeds {
+		f.Add(s)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	f.Fuzz(func(t *testing.T, topic string) {
+		start := fuzzRenderNow.Add(26 * time.Hour)
+		b := officehours.Booking{ID: 7, Kind: officehours.KindBooking, Booker: fzDev, Topic: topic, CreatedAt: fuzzRenderNow,
+			Slot: officehours.Slot{Host: fzHostBer, Start: start, End: start.Add(30 * time.Minute)}}
+		block := b
+		block.Kind, block.Booker, block.ID = officehours.KindBlock, fzHostBer, 8
+		for _, viewer := range []string{fzDev, fzHostBer} {
+			checkMrkdwn(t, "booking line", ohBookingLine(b, viewer, berlin))
+			checkMessage(t, "mine", ohMineReply([]officehours.Booking{b, block}, viewer, berlin, start.Add(time.Minute)).Message)
+		}
+		checkMessage(t, "agenda", ohAgendaReply([]officehours.Booking{b}, []officehours.Slot{b.Slot}, fzHostBer, berlin, fuzzRenderNow).Message)
+		form := ohBookForm{Slots: []officehours.Slot{b.Slot}, Names: map[string]string{fzHostBer: topic}, Topic: topic, TopicRequired: true, Loc: berlin}
+		for _, s := range mrkdwnOf(form.view()) {
+			checkMrkdwn(t, "booking form", s)
+		}
+		fs := &fuzzSlack{}
+		n := NewOfficeHours(fs, zerolog.Nop()).Notifier(15 * time.Minute)
+		ctx := context.Background()
+		b.CancelledBy = fzDev
+		for _, err := range []error{n.Booked(ctx, b), n.Remind(ctx, b, officehours.Booker), n.Remind(ctx, b, officehours.Host),
+			n.Cancelled(ctx, b), n.AskFeedback(ctx, b)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		where, msgs, _ := fs.take()
+		for i, m := range msgs {
+			checkMessage(t, where[i], m)
+		}
+	})
+}
+
+// FuzzPulseRender renders a survey whose free-text answer and comments
+// are fuzzed: the thank-you that replaces the DM, the results (with the
+// comments shared, attributed or not), and the invitation.
+func FuzzPulseRender(f *testing.F) {
+	for _, s := range hostileSeeds {
+		f.Add(s, s)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	f.Fuzz(func(t *testing.T, answer, comment string) {
+		sv := fuzzSurvey()
+		run := surveys.Run{ID: 3, SurveyID: sv.ID, State: surveys.Open, StartedAt: fuzzRenderNow, ClosesAt: fuzzRenderNow.Add(72 * time.Hour), Audience: 5,
+			Snapshot: surveys.Snapshot{Title: sv.Title, Intro: sv.Intro, Questions: sv.Questions, Anonymous: true, MinGroupSize: 2, ResultsChannel: fzResults, ShareComments: true}}
+		rc := surveys.Receipt{Run: run, Token: "tok", Answers: []surveys.Answer{{QuestionID: "sat", Value: 4}, {QuestionID: "slow", Value: 1}, {QuestionID: "why", Text: answer}},
+			Remaining: []surveys.Question{sv.Questions[1]}}
+		checkMessage(t, "thank you", thankYou(rc, berlin))
+		checkMessage(t, "invitation", invitation(run, berlin, false))
+		checkMessage(t, "reminder", invitation(run, berlin, true))
+		res := surveys.Results{Run: run, Asked: 5, Responses: 3, Rate: 0.6, Questions: []surveys.QuestionResult{
+			{Question: sv.Questions[0], N: 3, Counts: []int{0, 0, 1, 1, 1}, Mean: 4},
+			{Question: sv.Questions[2], N: 3, Counts: []int{2, 1}},
+			{Question: sv.Questions[3], N: 2, Comments: []surveys.Comment{{QuestionID: "why", Text: comment}, {QuestionID: "why", Text: answer, UserID: fzPulse1}}},
+		}}
+		for _, shared := range []bool{true, false} {
+			checkMessage(t, "results", resultsMessage(res, berlin, shared))
+		}
+		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true})) {
+			checkMrkdwn(t, "answer form", s)
+		}
+	})
+}
+
+// FuzzMetricsRender renders a report scoped to a service with a fuzzed
+// name (services are named by whoever sends deployments) and a survey and
+// team with fuzzed names: the digest's blocks and notification text.
+func FuzzMetricsRender(f *testing.F) {
+	for _, s := range hostileSeeds {
+		f.Add(s, s)
+	}
+	th, _ := metrics.ThresholdsFor(2023)
+	f.Fuzz(func(t *testing.T, service, name string) {
+		p, err := metrics.NewPeriod(fuzzRenderNow, 7, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fig := metrics.Figure{Has: true, Value: 3, PrevHas: true, Prev: 2}
+		for _, scope := range []metrics.Scope{{Service: service}, {Team: "payments"}, {}} {
+			r := &metrics.Report{Scope: scope, ScopeName: service, Period: p, Thresholds: th, Unavailable: map[string]error{},
+				Satisfaction: &metrics.Satisfaction{Mean: fig, Latest: metrics.SatisfactionFigures{Survey: name, HasData: true, Mean: 3}},
+				Adoption:     &metrics.Adoption{Users: fig, ByTeam: []metrics.TeamCount{{Team: metrics.Team{ID: "payments", Name: name}, Users: 3}}}}
+			text, blocks := mxDigest(r)
+			checkMessage(t, "digest", bot.Message{Text: text, Blocks: blocks})
+		}
+	})
+}
