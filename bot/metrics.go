@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"sync"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -12,6 +14,38 @@ type Metrics struct {
 	HandlerErrors *prometheus.CounterVec   // by route
 	HandlerTime   *prometheus.HistogramVec // by kind
 	SlackCalls    *prometheus.CounterVec   // Web API calls by method and status
+
+	// The children of the vectors above that every envelope touches,
+	// looked up once: WithLabelValues hashes its labels on each call.
+	envelopes   sync.Map // envelopeKey → prometheus.Counter
+	handlerTime sync.Map // kind → prometheus.Observer
+}
+
+type envelopeKey struct{ typ, outcome string }
+
+// envelope counts one envelope of typ with outcome.
+func (m *Metrics) envelope(typ, outcome string) {
+	if m == nil {
+		return
+	}
+	k := envelopeKey{typ, outcome}
+	c, ok := m.envelopes.Load(k)
+	if !ok {
+		c, _ = m.envelopes.LoadOrStore(k, m.Envelopes.WithLabelValues(typ, outcome))
+	}
+	c.(prometheus.Counter).Inc()
+}
+
+// handlerSeconds records how long a handler of kind ran.
+func (m *Metrics) handlerSeconds(kind Kind, seconds float64) {
+	if m == nil {
+		return
+	}
+	o, ok := m.handlerTime.Load(kind)
+	if !ok {
+		o, _ = m.handlerTime.LoadOrStore(kind, m.HandlerTime.WithLabelValues(string(kind)))
+	}
+	o.(prometheus.Observer).Observe(seconds)
 }
 
 // NewMetrics creates the collectors and registers them with reg.

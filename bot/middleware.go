@@ -57,9 +57,7 @@ func Errors(log zerolog.Logger, m *Metrics, unavailable func(error) bool) Middle
 				}
 				ev = ev.Err(err)
 			}
-			if m != nil {
-				m.HandlerTime.WithLabelValues(string(req.Kind)).Observe(elapsed.Seconds())
-			}
+			m.handlerSeconds(req.Kind, elapsed.Seconds())
 			if ev.Enabled() {
 				ev.Str("envelope_id", req.EnvelopeID).Str("type", string(req.Kind)).
 					Str("team", req.TeamID).Str("user", req.UserID).Str("route", req.Route()).

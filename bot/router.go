@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // Handler handles one request. It returns the reply to show (nil for none)
@@ -27,6 +28,12 @@ type Router struct {
 	events     map[string]Handler
 	chain      []Middleware
 	auth       Authorizer
+
+	// Built on first use and dropped by every change to the routes, so
+	// that serving neither wraps the middleware nor renders help again for
+	// each request.
+	served atomic.Pointer[Handler]
+	help   atomic.Pointer[string]
 }
 
 type prefixRoute struct {
@@ -49,11 +56,15 @@ func NewRouter(auth Authorizer, chain ...Middleware) *Router {
 
 // Use appends middleware to the chain (innermost last). Call it while
 // wiring, before the router serves.
-func (r *Router) Use(mw ...Middleware) { r.chain = append(r.chain, mw...) }
+func (r *Router) Use(mw ...Middleware) {
+	r.chain = append(r.chain, mw...)
+	r.served.Store(nil)
+}
 
 // Command returns the command table for a slash command, creating it on
 // first use so that several features can add subcommands to one command.
 func (r *Router) Command(name, summary string) *Command {
+	r.help.Store(nil)
 	if c, ok := r.commands[name]; ok {
 		if summary != "" {
 			c.Summary = summary
@@ -84,10 +95,14 @@ func (r *Router) Event(eventType string, h Handler) { r.events[eventType] = h }
 
 // Serve runs the request through the middleware chain to its route.
 func (r *Router) Serve(ctx context.Context, req *Request) (*Reply, error) {
+	if h := r.served.Load(); h != nil {
+		return (*h)(ctx, req)
+	}
 	h := Handler(r.route)
 	for i := len(r.chain) - 1; i >= 0; i-- {
 		h = r.chain[i](h)
 	}
+	r.served.Store(&h)
 	return h(ctx, req)
 }
 
@@ -122,15 +137,22 @@ func (r *Router) route(ctx context.Context, req *Request) (*Reply, error) {
 	return nil, fmt.Errorf("bot: no route for %s %q", req.Kind, req.Route())
 }
 
-// Help renders the help of every registered command.
+// Help renders the help of every registered command. The text is kept
+// until a command or subcommand is added; set a Command's fields while
+// wiring, before the router serves.
 func (r *Router) Help() string {
+	if h := r.help.Load(); h != nil {
+		return *h
+	}
 	var b strings.Builder
 	b.WriteString("*platformbot* — the platform team's front door in Slack.\n")
 	for _, name := range r.cmdOrder {
 		b.WriteString("\n")
 		b.WriteString(r.commands[name].Help())
 	}
-	return b.String()
+	h := b.String()
+	r.help.Store(&h)
+	return h
 }
 
 // Commands returns the registered slash command names in registration order.
@@ -160,6 +182,9 @@ type Subcommand struct {
 // Add appends subcommands to the table.
 func (c *Command) Add(subs ...Subcommand) *Command {
 	c.subs = append(c.subs, subs...)
+	if c.router != nil {
+		c.router.help.Store(nil)
+	}
 	return c
 }
 

@@ -2,10 +2,10 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,9 +16,10 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// maxAckBytes keeps ack payloads under Slack's 20 KB limit; larger replies
-// go through response_url.
-const maxAckBytes = 19 * 1024
+// writeBufferSize keeps every ack in one websocket frame: Slack drops
+// responses split into continuation frames, and slack-go's own dialer uses
+// the same size (above Slack's 20 KB response limit).
+const writeBufferSize = 32 * 1024
 
 // RuntimeConfig configures the Socket Mode runtime.
 type RuntimeConfig struct {
@@ -31,6 +32,12 @@ type RuntimeConfig struct {
 	Metrics *Metrics
 	Workers int // concurrent handlers; default 64
 	Queue   int // envelopes waiting for a worker; default 1024
+	// FollowUps bounds the work running after handlers have returned:
+	// replies through response_url, Reply.After and Defer'd work such as
+	// DMs. It runs off the workers, so a slow or rate-limited Web API
+	// (429 with Retry-After) never holds up acks; when FollowUps are in
+	// flight, workers wait for one to end. Default 1024.
+	FollowUps int
 	// AckBudget is how long a slash command or view submission may take
 	// before it is acked without its reply (which then follows through
 	// response_url). Default 2 s, inside Slack's 3 s.
@@ -62,6 +69,9 @@ type Runtime struct {
 	queue    chan envelope
 	draining bool
 
+	followUps chan struct{} // semaphore of FollowUps slots
+	following sync.WaitGroup
+
 	connected atomic.Bool
 	lastFrame atomic.Int64 // unix nanos of the last byte read from the socket
 	restarts  atomic.Int64
@@ -70,6 +80,10 @@ type Runtime struct {
 type envelope struct {
 	evt      socketmode.Event
 	received time.Time
+	// early: acked when queued, because nothing can ride in its ack
+	// (accepts_response_payload is false: block actions, events, closed
+	// modals), so its ack waits for no worker.
+	early bool
 }
 
 // NewRuntime returns a runtime; Run connects.
@@ -79,6 +93,9 @@ func NewRuntime(cfg RuntimeConfig) *Runtime {
 	}
 	if cfg.Queue <= 0 {
 		cfg.Queue = 1024
+	}
+	if cfg.FollowUps <= 0 {
+		cfg.FollowUps = 1024
 	}
 	if cfg.AckBudget <= 0 {
 		cfg.AckBudget = 2 * time.Second
@@ -95,9 +112,11 @@ func NewRuntime(cfg RuntimeConfig) *Runtime {
 	if cfg.Dedup == nil {
 		cfg.Dedup = newMemoryDedup(10000)
 	}
-	rt := &Runtime{cfg: cfg, queue: make(chan envelope, cfg.Queue)}
+	rt := &Runtime{cfg: cfg, queue: make(chan envelope, cfg.Queue), followUps: make(chan struct{}, cfg.FollowUps)}
 	dialer := &websocket.Dialer{
+		Proxy:            http.ProxyFromEnvironment, // as slack-go's own dialer
 		HandshakeTimeout: 10 * time.Second,
+		WriteBufferSize:  writeBufferSize,
 		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			c, err := (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, network, addr)
 			if err != nil {
@@ -154,7 +173,7 @@ func (rt *Runtime) Run(ctx context.Context) error {
 	close(rt.queue)
 	rt.mu.Unlock()
 	done := make(chan struct{})
-	go func() { workers.Wait(); close(done) }()
+	go func() { workers.Wait(); rt.following.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(rt.cfg.ShutdownTimeout):
@@ -246,25 +265,49 @@ func (rt *Runtime) onEvent(evt socketmode.Event) {
 		log.Warn().Interface("error", evt.Data).Msg("socket mode connection error")
 	case socketmode.EventTypeInvalidAuth:
 		log.Error().Msg("Slack rejected the app token (invalid_auth)")
-	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+	case socketmode.EventTypeErrorWriteFailed:
+		rt.resend(evt)
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage:
 		log.Warn().Str("type", string(evt.Type)).Msg("socket mode error")
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 		rt.enqueue(envelope{evt: evt, received: time.Now()})
 	}
 }
 
-func (rt *Runtime) enqueue(env envelope) {
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	if !rt.draining {
-		select {
-		case rt.queue <- env:
-			return
-		default:
-		}
+// resend queues again an ack whose write failed because its socket was
+// closing (a disconnect or a dropped connection): slack-go reports it and
+// drops it, but the envelope was received, and its ack goes out on the
+// next socket instead of being lost. It waits in a goroutine, since the
+// next socket may take a while.
+func (rt *Runtime) resend(evt socketmode.Event) {
+	wf, ok := evt.Data.(*socketmode.ErrorWriteFailed)
+	if !ok || wf.Response == nil {
+		return
 	}
-	// Busy or shutting down. Events are left unacked so Slack redelivers
-	// them (to another replica); people get an honest answer at once.
+	res := *wf.Response
+	rt.cfg.Log.Warn().Err(wf.Cause).Str("envelope_id", res.EnvelopeID).Msg("socket mode write failed; sending the ack again on the next connection")
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := rt.client.SendCtx(ctx, res); err != nil {
+			rt.cfg.Log.Warn().Err(err).Str("envelope_id", res.EnvelopeID).Msg("ack failed")
+		}
+	}()
+}
+
+// enqueue hands an envelope to the workers. One whose ack can carry
+// nothing is acked as soon as it is queued, so that a backlog of handlers
+// does not delay it; one that cannot be queued (busy, shutting down) is
+// answered at once, except events, which are left unacked so that Slack
+// redelivers them (to another replica).
+func (rt *Runtime) enqueue(env envelope) {
+	env.early = env.evt.Request != nil && !env.evt.Request.AcceptsResponsePayload
+	if rt.tryQueue(env) {
+		if env.early {
+			rt.sendAck(env, nil)
+		}
+		return
+	}
 	typ := string(env.evt.Type)
 	if env.evt.Type == socketmode.EventTypeEventsAPI || env.evt.Request == nil {
 		rt.count(typ, "deferred")
@@ -274,8 +317,22 @@ func (rt *Runtime) enqueue(env envelope) {
 	if env.evt.Type == socketmode.EventTypeSlashCommand {
 		payload = messagePayload(Message{Text: ":hourglass: platformbot is busy or restarting. Please try again in a moment."})
 	}
-	rt.ack(env, payload)
+	rt.sendAck(env, payload)
 	rt.count(typ, "busy")
+}
+
+func (rt *Runtime) tryQueue(env envelope) bool {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if rt.draining {
+		return false
+	}
+	select {
+	case rt.queue <- env:
+		return true
+	default:
+		return false
+	}
 }
 
 // handle serves one envelope: ack first (or with the reply when it is ready
@@ -292,10 +349,11 @@ func (rt *Runtime) handle(connCtx context.Context, env envelope) {
 	}
 	ctx := context.WithoutCancel(connCtx) // in-flight work finishes on shutdown
 	ctx, runDeferred := WithDeferral(ctx)
-	defer rt.afterAck(ctx, req, runDeferred)
+	var reply *Reply
+	sent := false // the reply rode in the ack
 	switch req.Kind {
 	case KindCommand, KindViewSubmission:
-		rt.serveWithBudget(ctx, env, req)
+		reply, sent = rt.serveWithBudget(ctx, env, req)
 	case KindEvent:
 		rt.ack(env, nil)
 		if req.EventID != "" {
@@ -307,50 +365,65 @@ func (rt *Runtime) handle(connCtx context.Context, env envelope) {
 				return
 			}
 		}
-		rt.after(ctx, req, rt.Serve(ctx, req))
+		reply, sent = rt.Serve(ctx, req), true // events have nobody to answer
 	default:
 		rt.ack(env, nil) // block actions: Slack ignores ack payloads
-		reply := rt.Serve(ctx, req)
-		rt.followUp(ctx, req, reply)
-		rt.after(ctx, req, reply)
+		reply = rt.Serve(ctx, req)
 	}
+	if (sent || !hasReply(reply)) && (reply == nil || reply.After == nil) && !hasDeferred(ctx) {
+		return // nothing more to do: most envelopes
+	}
+	rt.followUps <- struct{}{} // a free follow-up slot, or wait for one
+	rt.following.Go(func() {
+		defer func() { <-rt.followUps }()
+		if !sent {
+			rt.followUp(ctx, req, reply)
+		}
+		rt.after(ctx, req, reply)
+		rt.after(ctx, req, &Reply{After: runDeferred})
+	})
+}
+
+// hasReply reports whether a reply has anything for followUp to deliver.
+func hasReply(reply *Reply) bool {
+	return reply != nil && (reply.Text != "" || len(reply.Blocks) > 0 || reply.ViewErrors != nil)
+}
+
+// hasDeferred reports whether the request's handlers called Defer.
+func hasDeferred(ctx context.Context) bool {
+	d, ok := ctx.Value(deferKey{}).(*deferred)
+	if !ok {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.fns) > 0
 }
 
 // serveWithBudget runs the handler while a timer guarantees the ack: if the
-// handler answers in time its reply rides in the ack; otherwise the envelope
-// is acked empty at the deadline and the reply follows.
-func (rt *Runtime) serveWithBudget(ctx context.Context, env envelope, req *Request) {
+// handler answers in time its reply rides in the ack (sent); otherwise, or
+// when Slack would not take it (over 20 KB), the envelope is acked empty
+// and the caller follows up with the reply.
+func (rt *Runtime) serveWithBudget(ctx context.Context, env envelope, req *Request) (reply *Reply, sent bool) {
 	var once sync.Once
 	late := false
 	timer := time.AfterFunc(rt.cfg.AckBudget, func() {
 		once.Do(func() { late = true; rt.ack(env, nil) })
 	})
-	reply := rt.Serve(ctx, req)
+	reply = rt.Serve(ctx, req)
 	timer.Stop()
-	sent := false
 	once.Do(func() {
-		payload := ackPayload(req, reply)
-		if payload != nil {
-			if b, err := json.Marshal(payload); err != nil || len(b) > maxAckBytes {
-				payload = nil
-			}
+		if payload := ackPayload(req, reply); payload != nil && !env.early {
+			sent = rt.ackPayload(env, payload)
 		}
-		rt.ack(env, payload)
-		sent = payload != nil
+		if !sent {
+			rt.ack(env, nil)
+		}
 	})
 	if late {
 		rt.count(string(req.Kind), "late")
 	}
-	if !sent {
-		rt.followUp(ctx, req, reply)
-	}
-	rt.after(ctx, req, reply)
-}
-
-// afterAck runs the work handlers deferred with Defer, once the envelope
-// has been acked and answered.
-func (rt *Runtime) afterAck(ctx context.Context, req *Request, run func(context.Context) error) {
-	rt.after(ctx, req, &Reply{After: run})
+	return reply, sent
 }
 
 // after runs a reply's After work, supervised: bounded by a deadline, with
@@ -410,27 +483,44 @@ func (rt *Runtime) followUp(ctx context.Context, req *Request, reply *Reply) {
 	}
 }
 
+// ack acks an envelope that was not acked when it was queued.
 func (rt *Runtime) ack(env envelope, payload any) {
-	if env.evt.Request == nil {
-		return
+	if !env.early {
+		rt.sendAck(env, payload)
 	}
-	// AckCtx with a deadline: slack-go's Ack waits forever when its shared
-	// ack queue is full while no socket is up.
+}
+
+// ackPayload acks with a reply and reports whether it went out: slack-go
+// refuses payloads Slack would drop (20 KB and over) without sending
+// anything, and then the caller acks empty and follows up.
+func (rt *Runtime) ackPayload(env envelope, payload any) bool {
+	err := rt.sendAck(env, payload)
+	return err == nil || errors.Is(err, context.DeadlineExceeded)
+}
+
+// sendAck queues the ack on slack-go's response sender. Its deadline
+// matters: slack-go's AckCtx waits as long as its shared queue is full,
+// which it stays while no socket is up. A failure is logged and returned.
+func (rt *Runtime) sendAck(env envelope, payload any) error {
+	if env.evt.Request == nil {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := rt.client.AckCtx(ctx, env.evt.Request.EnvelopeID, payload); err != nil {
-		rt.cfg.Log.Warn().Err(err).Str("envelope_id", env.evt.Request.EnvelopeID).Msg("ack failed")
-		return
+		if payload == nil || errors.Is(err, context.DeadlineExceeded) {
+			rt.cfg.Log.Warn().Err(err).Str("envelope_id", env.evt.Request.EnvelopeID).Msg("ack failed")
+		}
+		return err
 	}
 	if rt.cfg.Metrics != nil {
 		rt.cfg.Metrics.AckLatency.Observe(time.Since(env.received).Seconds())
 	}
+	return nil
 }
 
 func (rt *Runtime) count(typ, outcome string) {
-	if rt.cfg.Metrics != nil {
-		rt.cfg.Metrics.Envelopes.WithLabelValues(typ, outcome).Inc()
-	}
+	rt.cfg.Metrics.envelope(typ, outcome)
 }
 
 // watchedConn records when bytes last arrived, including Slack's pings,

@@ -140,7 +140,7 @@ func TestCatalogProblems(t *testing.T) {
 		{
 			name: "bad id and bad url",
 			yaml: "catalog:\n  - id: New Repo\n    title: X\n    automation:\n      url: ftp://x\n      secret_env: lower\n",
-			want: []string{`2: catalog[0].id: "New Repo" is not a valid id`, `5: catalog[0].automation.url: "ftp://x" is not an http(s) URL`, `6: catalog[0].automation.secret_env: "lower" is not an environment variable name`},
+			want: []string{`2: catalog[0].id: "New Repo" is not a valid id`, `5: catalog[0].automation.url: "ftp://x" is not an http(s) URL`, `6: catalog[0].automation.secret_env: is not an environment variable name`},
 		},
 	})
 }

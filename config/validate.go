@@ -116,16 +116,18 @@ func (v *validator) teamID(path, team string) {
 }
 
 // envName reports name at path unless it is an environment variable name;
-// like is an example name for the message ("" for none).
+// like is an example name for the message ("" for none). The message does
+// not repeat the value: it is often the secret itself, pasted by mistake,
+// and problems end up in terminals and logs.
 func (v *validator) envName(path, name, like string) bool {
 	if envNameRe.MatchString(name) {
 		return true
 	}
-	if like == "" {
-		v.add(path, "%q is not an environment variable name", name)
-	} else {
-		v.add(path, "%q is not an environment variable name (like %s)", name, like)
+	msg := "is not an environment variable name"
+	if like != "" {
+		msg += " (like " + like + ")"
 	}
+	v.add(path, "%s: name the variable that holds the secret here, not the secret itself", msg)
 	return false
 }
 

@@ -11,31 +11,40 @@ import (
 // maxBackoff caps the delay between retries of one send.
 const maxBackoff = 10 * time.Minute
 
+// recordTimeout is how long recording a send's outcome may take beyond
+// SendTimeout.
+const recordTimeout = 10 * time.Second
+
 // process delivers one claimed send. It runs on a context detached from
 // the dispatcher's, bounded by SendTimeout, so that a shutdown lets the
 // post finish and records its outcome rather than abandoning it half-way.
+// The outcome is recorded on a context of its own (rec): a post that
+// used up SendTimeout waiting for its turn must still be marked sent, or
+// it would be sent again once its lease expires.
 func (d *Dispatcher) process(r Record) {
 	ctx, cancel := context.WithTimeout(context.Background(), d.opt.SendTimeout)
 	defer cancel()
+	rec, recCancel := context.WithTimeout(context.Background(), d.opt.SendTimeout+recordTimeout)
+	defer recCancel()
 	log := d.opt.Log.With().Int64("send", r.ID).Str("kind", r.Kind).Str("key", r.Key).Logger()
 	defer func() {
 		if v := recover(); v != nil {
 			log.Error().Interface("panic", v).Msg("outbox: send panicked")
-			d.retry(ctx, log, r, fmt.Errorf("panic: %v", v))
+			d.retry(rec, log, r, fmt.Errorf("panic: %v", v))
 		}
 	}()
 	s, err := decode(r)
 	if err != nil {
-		d.finish(ctx, log, r, Failed, err.Error())
+		d.finish(rec, log, r, Failed, err.Error())
 		return
 	}
 	now := d.opt.Clock.Now()
 	if !s.NotAfter.IsZero() && !now.Before(s.NotAfter) {
-		d.finish(ctx, log, r, Skipped, "expired")
+		d.finish(rec, log, r, Skipped, "expired")
 		return
 	}
 	h := d.hooksFor(r.Kind)
-	if !d.before(ctx, log, r, s, h) {
+	if !d.before(ctx, rec, log, r, s, h) {
 		return
 	}
 	if !d.leaseHolds(r) {
@@ -49,16 +58,16 @@ func (d *Dispatcher) process(r Record) {
 	ts, err := d.opt.Slack.PostMessage(ctx, r.Channel, s.Message)
 	if err != nil {
 		if isPermanent(err) {
-			d.finish(ctx, log, r, Failed, err.Error())
+			d.finish(rec, log, r, Failed, err.Error())
 		} else {
-			d.retry(ctx, log, r, err)
+			d.retry(rec, log, r, err)
 		}
 		return
 	}
-	d.markSent(ctx, log, r, ts)
+	d.markSent(rec, log, r, ts)
 	d.sends.WithLabelValues(r.Kind, Sent).Inc()
 	if h.Sent != nil {
-		if err := h.Sent(ctx, s, ts); err != nil {
+		if err := h.Sent(rec, s, ts); err != nil {
 			log.Warn().Err(err).Msg("outbox: sent hook failed")
 		}
 	}
@@ -71,19 +80,19 @@ func (d *Dispatcher) leaseHolds(r Record) bool {
 	return r.LeaseUntil.IsZero() || !d.opt.Clock.Now().Add(d.opt.SendTimeout).After(r.LeaseUntil)
 }
 
-// before runs the kind's Before hook and reports whether to post; when
-// not, it has recorded why.
-func (d *Dispatcher) before(ctx context.Context, log zerolog.Logger, r Record, s Send, h Hooks) bool {
+// before runs the kind's Before hook on ctx and reports whether to post;
+// when not, it has recorded why on rec.
+func (d *Dispatcher) before(ctx, rec context.Context, log zerolog.Logger, r Record, s Send, h Hooks) bool {
 	if h.Before == nil {
 		return true
 	}
 	ok, reason, err := h.Before(ctx, s)
 	switch {
 	case err != nil:
-		d.retry(ctx, log, r, fmt.Errorf("before hook: %w", err))
+		d.retry(rec, log, r, fmt.Errorf("before hook: %w", err))
 		return false
 	case !ok:
-		d.finish(ctx, log, r, Skipped, reason)
+		d.finish(rec, log, r, Skipped, reason)
 		return false
 	}
 	return true

@@ -9,6 +9,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/rs/zerolog"
 
+	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
@@ -79,4 +80,42 @@ func TestDispatcherHandsBackSendsWhoseLeaseEndsTooSoon(t *testing.T) {
 			})
 		})
 	}
+}
+
+// slowPoster's post succeeds just as its context ends, like a post that
+// waited its whole SendTimeout for its turn.
+type slowPoster struct{ posts atomic.Int32 }
+
+func (p *slowPoster) PostMessage(ctx context.Context, _ string, _ bot.Message) (string, error) {
+	<-ctx.Done()
+	p.posts.Add(1)
+	return "1.000001", nil
+}
+
+// TestDispatcherMarksASlowPostSent: a post that used up the whole
+// SendTimeout is still recorded as sent (on a context of its own), so it
+// is not posted again when its lease expires.
+func TestDispatcherMarksASlowPostSent(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		st := storage.NewOutboxStore(db)
+		p := &slowPoster{}
+		d, err := outbox.New(outbox.Options{Store: st, Slack: p, Log: zerolog.Nop(), Lease: time.Second, SendTimeout: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Enqueue(ctx, send("slow", "U1")); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r, err := st.OutboxRecord(ctx, "slow")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.State != outbox.Sent || r.TS != "1.000001" || p.posts.Load() != 1 {
+			t.Errorf("state %s, ts %q after %d posts; want sent, 1.000001, 1", r.State, r.TS, p.posts.Load())
+		}
+	})
 }

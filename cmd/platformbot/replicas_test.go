@@ -520,6 +520,10 @@ func TestFanoutSurvivesSIGTERM(t *testing.T) {
 		envelopes = append(envelopes, id)
 	}
 	pid := c.replicas[0].cmd.Process.Pid
+	mine := fmt.Sprintf("%%:%d:%%", pid) // outbox owners are host:pid:random
+	if n := c.pgCount("SELECT count(*) FROM pending_sends WHERE claimed_by LIKE ?", mine); n == 0 {
+		t.Fatalf("no send was ever claimed by %q: the owner pattern is wrong", mine)
+	}
 	termAt := time.Now()
 	if err := c.Term(0); err != nil {
 		t.Fatalf("SIGTERM: %v (want exit status 0)", err)
@@ -527,7 +531,7 @@ func TestFanoutSurvivesSIGTERM(t *testing.T) {
 	if took := time.Since(termAt); took > 15*time.Second {
 		t.Errorf("exit took %s after SIGTERM, want within the 10 s envelope drain plus one send", took)
 	}
-	if n := c.pgCount("SELECT count(*) FROM pending_sends WHERE state = 'claimed' AND claimed_by LIKE ?", fmt.Sprintf("%%:%d:%%", pid)); n != 0 {
+	if n := c.pgCount("SELECT count(*) FROM pending_sends WHERE state = 'claimed' AND claimed_by LIKE ?", mine); n != 0 {
 		t.Errorf("%d sends still claimed by the stopped replica: they wait for their lease instead of being handed back", n)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	benchBuildOnce sync.Once
+	benchBin       string
+	benchBuildErr  error
+)
+
+// benchEnv reads a positive integer knob from the environment.
+func benchEnv(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// BenchmarkFanoutReplicas sends a survey to FANOUT_BENCH_USERS (default
+// 10,000) people through 1 and through 3 platformbot processes (built
+// without the race detector) sharing one PostgreSQL, against the fake
+// Slack allowing FANOUT_BENCH_RATE chat.postMessage a minute (default
+// 6,000, burst 20; 429 with Retry-After above it). The replicas' budget
+// (slack.rate_limits) is FANOUT_BENCH_CLIENT_RATE (default 97 % of the
+// fake's), which they divide between them through the replicas table.
+//
+// It reports the fraction of the allowed rate achieved from the first DM
+// to the last (the allowed sends in that time, the fake's burst included),
+// sends/s, the seconds from `/pulse send` to the last DM, the 429s and the
+// duplicate DMs (must be 0). Needs TEST_DATABASE_URL:
+//
+//	TEST_DATABASE_URL=… go test ./cmd/platformbot -run '^$' -bench FanoutReplicas -benchtime 1x -timeout 30m
+func BenchmarkFanoutReplicas(b *testing.B) {
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		b.Skip("set TEST_DATABASE_URL: replicas share PostgreSQL")
+	}
+	benchBuildOnce.Do(func() { benchBin, benchBuildErr = build() })
+	if benchBuildErr != nil {
+		b.Fatal(benchBuildErr)
+	}
+	users := benchEnv("FANOUT_BENCH_USERS", 10000)
+	perMinute := benchEnv("FANOUT_BENCH_RATE", 6000)
+	client := benchEnv("FANOUT_BENCH_CLIENT_RATE", perMinute*97/100)
+	for _, replicas := range []int{1, 3} {
+		b.Run(strconv.Itoa(replicas)+"-replicas", func(b *testing.B) {
+			for range b.N {
+				r := runReplicaFanout(b, replicas, users, perMinute, client)
+				b.ReportMetric(r.fraction, "fraction_of_allowed")
+				b.ReportMetric(r.perSecond, "sends/s")
+				b.ReportMetric(float64(perMinute)/60, "allowed/s")
+				b.ReportMetric(r.total.Seconds(), "s_total")
+				b.ReportMetric(float64(r.limited), "429s")
+				b.ReportMetric(float64(r.duplicates), "duplicates")
+			}
+		})
+	}
+}
+
+type replicaFanout struct {
+	fraction, perSecond float64
+	total               time.Duration
+	limited, duplicates int
+}
+
+func runReplicaFanout(b *testing.B, replicas, users, perMinute, client int) replicaFanout {
+	b.StopTimer()
+	c := newCluster(b, fanoutConfig(client, ""))
+	c.Bin = benchBin
+	c.Fake.SetRateLimit("chat.postMessage", perMinute, fanoutBurst)
+	audience := addAudience(c.Fake, users)
+	c.Start(replicas)
+	c.WaitShare(replicas)
+	b.StartTimer()
+	start := time.Now()
+	c.SendSurvey()
+	counts := c.WaitDMs(audience, users, 30*time.Minute)
+	total := time.Since(start)
+	b.StopTimer()
+	time.Sleep(2 * time.Second) // any straggling repeat
+	counts = dms(c.Fake, audience)
+	var first, last time.Time
+	for _, call := range c.Fake.Calls("chat.postMessage") {
+		if call.Status != 200 || call.Error != "" {
+			continue
+		}
+		if first.IsZero() {
+			first = call.At
+		}
+		last = call.At
+	}
+	elapsed := last.Sub(first).Seconds()
+	return replicaFanout{
+		fraction:   float64(users) / (float64(fanoutBurst) + float64(perMinute)/60*elapsed),
+		perSecond:  float64(users) / elapsed,
+		total:      total,
+		limited:    c.Fake.RateLimited("chat.postMessage"),
+		duplicates: duplicates(counts),
+	}
+}
