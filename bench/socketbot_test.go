@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -104,7 +105,9 @@ func sockRunBenchBot(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
-	metrics := bot.NewMetrics(prometheus.NewRegistry())
+	reg := prometheus.NewRegistry()
+	metrics := bot.NewMetrics(reg)
+	defer sockLogOutcomes(log, reg)
 	api := bot.NewAPI(bot.APIConfig{
 		BotToken: os.Getenv("SLACK_BOT_TOKEN"), AppToken: os.Getenv("SLACK_APP_TOKEN"), APIURL: os.Getenv("SLACK_API_URL"),
 		Log: log, Metrics: metrics,
@@ -144,3 +147,26 @@ func sockClick(db *storage.DB, api bot.Slack) bot.Handler {
 }
 
 func sockClickText(click string) string { return "Click " + click + " recorded." }
+
+// sockLogOutcomes logs the envelope counters and Slack call counters when
+// the bot stops, for the harness's report (busy answers, late acks, 429s).
+func sockLogOutcomes(log zerolog.Logger, reg *prometheus.Registry) {
+	families, err := reg.Gather()
+	if err != nil {
+		return
+	}
+	ev := log.Info()
+	for _, f := range families {
+		if f.GetName() != "platformbot_envelopes_total" && f.GetName() != "platformbot_slack_api_calls_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			key := ""
+			for _, l := range m.GetLabel() {
+				key += l.GetValue() + "/"
+			}
+			ev = ev.Float64(strings.TrimSuffix(key, "/"), m.GetCounter().GetValue())
+		}
+	}
+	ev.Msg("bench outcomes")
+}

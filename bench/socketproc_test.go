@@ -217,6 +217,11 @@ func sockStartBots(t *testing.T, c sockConfig, kind sockKind, n int, fake *fakes
 // stop ends the process with SIGTERM (so profiles are written), then
 // SIGKILL after 15 s.
 func (p *sockProc) stop(t *testing.T) {
+	select {
+	case <-p.exited:
+		return
+	default:
+	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.exited:

@@ -538,6 +538,26 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// closeGrace is how long a closed socket still takes writes.
+const closeGrace = 2 * time.Second
+
+// Close stops reading at once but keeps the socket open for writes a
+// little longer. When Slack asks for a reconnect (refresh_requested,
+// warning), slack-go cancels the connection and closes the socket while
+// its response sender may still be taking one more ack off the queue it
+// shares with the next connection; written to a closed socket, that ack
+// would be dropped (its ErrorWriteFailed event is itself dropped half the
+// time, once the connection is cancelled). Slack keeps reading a socket it
+// asked to be replaced until the client closes it, so the ack arrives.
+func (c *watchedConn) Close() error {
+	cr, ok := c.Conn.(interface{ CloseRead() error })
+	if !ok || cr.CloseRead() != nil {
+		return c.Conn.Close()
+	}
+	time.AfterFunc(closeGrace, func() { _ = c.Conn.Close() })
+	return nil
+}
+
 // debugLog sends slack-go's own logging to zerolog at debug level.
 type debugLog struct{ l zerolog.Logger }
 

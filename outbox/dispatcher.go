@@ -44,9 +44,9 @@ type Options struct {
 	// Owner names this process in claimed_by; default host:pid:random.
 	Owner string
 	// Workers bounds the posts in flight (default 8); Batch is how many
-	// sends one claim of Drain takes (default 50). Run claims at most
-	// Workers at a time: a claimed send's lease runs while it waits, and
-	// behind a rate-limited Slack a big batch would wait long.
+	// sends one claim takes (default 50). A claimed send that waited so
+	// long behind a rate-limited Slack that its post could outlast the
+	// lease is handed back rather than posted (see leaseHolds).
 	Workers int
 	Batch   int
 	// Lease is how long a claim lasts before another dispatcher may take
@@ -216,7 +216,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	defer workers.Wait()
 	defer close(jobs)
 	for ctx.Err() == nil {
-		recs, err := d.claim(ctx, min(d.opt.Batch, d.opt.Workers))
+		recs, err := d.claim(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.opt.Log.Warn().Err(err).Msg("outbox: claim failed")
 		}
@@ -239,7 +239,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // (sends retried later are not waited for). Tests and one-shot tools use it.
 func (d *Dispatcher) Drain(ctx context.Context) error {
 	for ctx.Err() == nil {
-		recs, err := d.claim(ctx, d.opt.Batch)
+		recs, err := d.claim(ctx)
 		if err != nil {
 			return err
 		}
@@ -260,10 +260,10 @@ func (d *Dispatcher) Drain(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// claim takes up to limit due sends, noting when each lease ends.
-func (d *Dispatcher) claim(ctx context.Context, limit int) ([]Record, error) {
+// claim takes a batch of due sends, noting when each lease ends.
+func (d *Dispatcher) claim(ctx context.Context) ([]Record, error) {
 	now := d.opt.Clock.Now().UTC()
-	recs, err := d.opt.Store.Claim(ctx, d.opt.Owner, limit, now, d.opt.Lease)
+	recs, err := d.opt.Store.Claim(ctx, d.opt.Owner, d.opt.Batch, now, d.opt.Lease)
 	for i := range recs {
 		recs[i].LeaseUntil = now.Add(d.opt.Lease)
 	}

@@ -79,11 +79,11 @@ func runReplicaFanout(b *testing.B, replicas, users, perMinute, client int) repl
 	b.StartTimer()
 	start := time.Now()
 	c.SendSurvey()
-	counts := c.WaitDMs(audience, users, 30*time.Minute)
+	c.WaitDMs(audience, users, 30*time.Minute)
 	total := time.Since(start)
 	b.StopTimer()
 	time.Sleep(2 * time.Second) // any straggling repeat
-	counts = dms(c.Fake, audience)
+	counts := dms(c.Fake, audience)
 	var first, last time.Time
 	for _, call := range c.Fake.Calls("chat.postMessage") {
 		if call.Status != 200 || call.Error != "" {
