@@ -71,10 +71,19 @@ type Runtime struct {
 
 	followUps chan struct{} // semaphore of FollowUps slots
 	following sync.WaitGroup
+	acks      chan pendingAck // acks sent by ackLoop, not by the drain
+
+	connMu   sync.Mutex
+	nextConn chan struct{} // closed when the next connection is up
 
 	connected atomic.Bool
 	lastFrame atomic.Int64 // unix nanos of the last byte read from the socket
 	restarts  atomic.Int64
+}
+
+type pendingAck struct {
+	env     envelope
+	payload any
 }
 
 type envelope struct {
@@ -112,7 +121,10 @@ func NewRuntime(cfg RuntimeConfig) *Runtime {
 	if cfg.Dedup == nil {
 		cfg.Dedup = newMemoryDedup(10000)
 	}
-	rt := &Runtime{cfg: cfg, queue: make(chan envelope, cfg.Queue), followUps: make(chan struct{}, cfg.FollowUps)}
+	rt := &Runtime{
+		cfg: cfg, queue: make(chan envelope, cfg.Queue), followUps: make(chan struct{}, cfg.FollowUps),
+		acks: make(chan pendingAck, cfg.Queue), nextConn: make(chan struct{}),
+	}
 	dialer := &websocket.Dialer{
 		Proxy:            http.ProxyFromEnvironment, // as slack-go's own dialer
 		HandshakeTimeout: 10 * time.Second,
@@ -162,6 +174,7 @@ func (rt *Runtime) Run(ctx context.Context) error {
 	}
 	drained := make(chan struct{})
 	go func() { rt.drain(connCtx); close(drained) }()
+	go rt.ackLoop(connCtx)
 
 	var err error
 	select {
@@ -257,6 +270,12 @@ func (rt *Runtime) onEvent(evt socketmode.Event) {
 		rt.connected.Store(false)
 		log.Info().Msg("connecting to Slack")
 	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
+		if evt.Type == socketmode.EventTypeConnected {
+			rt.connMu.Lock()
+			close(rt.nextConn)
+			rt.nextConn = make(chan struct{})
+			rt.connMu.Unlock()
+		}
 		if !rt.connected.Swap(true) {
 			log.Info().Msg("connected to Slack over Socket Mode")
 		}
@@ -274,37 +293,49 @@ func (rt *Runtime) onEvent(evt socketmode.Event) {
 	}
 }
 
-// resend queues again an ack whose write failed because its socket was
-// closing (a disconnect or a dropped connection): slack-go reports it and
-// drops it, but the envelope was received, and its ack goes out on the
-// next socket instead of being lost. It waits in a goroutine, since the
-// next socket may take a while.
+// resend queues again an ack whose write failed because its socket died
+// (dropped by the network or by Slack): slack-go reports it and drops it,
+// but the envelope was received, so its ack goes out on the next socket.
+// It waits for that socket: queued at once, the ack could be taken by the
+// dying socket's sender again, and fail again.
 func (rt *Runtime) resend(evt socketmode.Event) {
 	wf, ok := evt.Data.(*socketmode.ErrorWriteFailed)
 	if !ok || wf.Response == nil {
 		return
 	}
 	res := *wf.Response
+	rt.connMu.Lock()
+	next := rt.nextConn // events arrive in order: this is the socket after the failed one
+	rt.connMu.Unlock()
 	rt.cfg.Log.Warn().Err(wf.Cause).Str("envelope_id", res.EnvelopeID).Msg("socket mode write failed; sending the ack again on the next connection")
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := rt.client.SendCtx(ctx, res); err != nil {
+		err := ctx.Err()
+		select {
+		case <-next:
+			err = rt.client.SendCtx(ctx, res)
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		if err != nil {
 			rt.cfg.Log.Warn().Err(err).Str("envelope_id", res.EnvelopeID).Msg("ack failed")
 		}
 	}()
 }
 
 // enqueue hands an envelope to the workers. One whose ack can carry
-// nothing is acked as soon as it is queued, so that a backlog of handlers
-// does not delay it; one that cannot be queued (busy, shutting down) is
-// answered at once, except events, which are left unacked so that Slack
-// redelivers them (to another replica).
+// nothing is acked (by ackLoop) as soon as it is queued, so that a backlog
+// of handlers does not delay it; one that cannot be queued (busy, shutting
+// down) is answered at once, except events, which are left unacked so that
+// Slack redelivers them (to another replica). The drain never waits on an
+// ack while ackLoop has room.
 func (rt *Runtime) enqueue(env envelope) {
-	env.early = env.evt.Request != nil && !env.evt.Request.AcceptsResponsePayload
+	// Only this goroutine sends on rt.acks: a slot free now is free below.
+	env.early = env.evt.Request != nil && !env.evt.Request.AcceptsResponsePayload && len(rt.acks) < cap(rt.acks)
 	if rt.tryQueue(env) {
 		if env.early {
-			rt.sendAck(env, nil)
+			rt.acks <- pendingAck{env: env}
 		}
 		return
 	}
@@ -317,8 +348,24 @@ func (rt *Runtime) enqueue(env envelope) {
 	if env.evt.Type == socketmode.EventTypeSlashCommand {
 		payload = messagePayload(Message{Text: ":hourglass: platformbot is busy or restarting. Please try again in a moment."})
 	}
-	rt.sendAck(env, payload)
+	if len(rt.acks) < cap(rt.acks) {
+		rt.acks <- pendingAck{env: env, payload: payload}
+	} else {
+		_ = rt.sendAck(env, payload)
+	}
 	rt.count(typ, "busy")
+}
+
+// ackLoop sends the acks the drain hands over, in order.
+func (rt *Runtime) ackLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case a := <-rt.acks:
+			_ = rt.sendAck(a.env, a.payload)
+		}
+	}
 }
 
 func (rt *Runtime) tryQueue(env envelope) bool {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -39,9 +38,6 @@ func (l *lockedBuffer) String() string {
 func startRuntime(t *testing.T, srv *fakeslack.Server, router *bot.Router, tune func(*bot.RuntimeConfig)) (*bot.Runtime, func() error) {
 	t.Helper()
 	log := zerolog.New(&lockedBuffer{})
-	if os.Getenv("DEBUG_RT") != "" {
-		log = zerolog.New(os.Stderr)
-	}
 	api := bot.NewAPI(bot.APIConfig{BotToken: fakeslack.BotToken, AppToken: fakeslack.AppToken, APIURL: srv.APIURL(), Log: log})
 	cfg := bot.RuntimeConfig{API: api.Client(), Router: router, Slack: api, Log: log}
 	if tune != nil {

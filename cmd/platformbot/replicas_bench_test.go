@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,6 +31,8 @@ func benchEnv(name string, def int) int {
 // 6,000, burst 20; 429 with Retry-After above it). The replicas' budget
 // (slack.rate_limits) is FANOUT_BENCH_CLIENT_RATE (default 97 % of the
 // fake's), which they divide between them through the replicas table.
+// FANOUT_BENCH_REPLICAS lists the replica counts (default "1,3"). Giving
+// N replicas N times the budget shows what they would do without sharing.
 //
 // It reports the fraction of the allowed rate achieved from the first DM
 // to the last (the allowed sends in that time, the fake's burst included),
@@ -47,7 +51,11 @@ func BenchmarkFanoutReplicas(b *testing.B) {
 	users := benchEnv("FANOUT_BENCH_USERS", 10000)
 	perMinute := benchEnv("FANOUT_BENCH_RATE", 6000)
 	client := benchEnv("FANOUT_BENCH_CLIENT_RATE", perMinute*97/100)
-	for _, replicas := range []int{1, 3} {
+	for _, f := range strings.Split(cmp.Or(os.Getenv("FANOUT_BENCH_REPLICAS"), "1,3"), ",") {
+		replicas, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || replicas < 1 {
+			b.Fatalf("FANOUT_BENCH_REPLICAS: %q is not a list of replica counts", os.Getenv("FANOUT_BENCH_REPLICAS"))
+		}
 		b.Run(strconv.Itoa(replicas)+"-replicas", func(b *testing.B) {
 			for range b.N {
 				r := runReplicaFanout(b, replicas, users, perMinute, client)
