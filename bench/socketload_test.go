@@ -34,7 +34,7 @@ const (
 // replicas: at saturation (closed loop) and at steady rates (open loop).
 func TestSocketHelp(t *testing.T) {
 	c := sockNeed(t)
-	tbl := &sockTable{header: []string{"bot", "replicas", "load", "envelopes/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "missing", "RSS MiB"}}
+	tbl := &sockTable{header: []string{"bot", "replicas", "load", "envelopes/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "missing", "RSS MiB", "CPU during the run"}}
 	for _, kind := range sockKinds(t, sockBare, sockPlatformbot) {
 		for _, n := range sockReplicas(t) {
 			t.Run(fmt.Sprintf("%s-%d", kind, n), func(t *testing.T) { sockHelpRun(t, c, kind, n, tbl) })
@@ -52,7 +52,7 @@ func sockHelpRun(t *testing.T, c sockConfig, kind sockKind, replicas int, tbl *s
 	}
 	procs := sockStartBots(t, c, kind, replicas, fake, dbURL)
 	time.Sleep(3 * time.Second) // settle: connections, migrations, first GC
-	tbl.add(kind, replicas, "at rest", "", "", "", "", "", "", sockMemory(procs))
+	tbl.add(kind, replicas, "at rest", "", "", "", "", "", "", sockMemory(procs), "")
 
 	ctx := context.Background()
 	if _, err := fake.Blast(ctx, 5000, sockInflight, helpCmd); err != nil {
@@ -60,15 +60,17 @@ func sockHelpRun(t *testing.T, c sockConfig, kind sockKind, replicas int, tbl *s
 	}
 	fake.ResetAcks()
 	n := int(sockSaturation * c.seconds.Seconds())
+	b0, s0 := sockSchedAll(procs)
 	start := time.Now()
 	lat, err := fake.Blast(ctx, n, sockInflight, helpCmd)
 	took := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
 	}
+	b1, s1 := sockSchedAll(procs)
 	slices.Sort(lat)
 	tbl.add(kind, replicas, fmt.Sprintf("saturation, %d in flight", sockInflight), fmt.Sprintf("%.0f", float64(len(lat))/took.Seconds()),
-		sockPct(lat, .5), sockPct(lat, .99), sockPct(lat, .999), sockPct(lat, 1), n-len(lat), sockMemory(procs))
+		sockPct(lat, .5), sockPct(lat, .99), sockPct(lat, .999), sockPct(lat, 1), n-len(lat), sockMemory(procs), sockCPUReport(b0, s0, b1, s1, took))
 
 	help, err := fakeslack.PrepareSlashCommand(helpCmd)
 	if err != nil {
@@ -77,18 +79,20 @@ func sockHelpRun(t *testing.T, c sockConfig, kind sockKind, replicas int, tbl *s
 	for _, rate := range c.rates {
 		fake.ResetAcks()
 		time.Sleep(time.Second)
+		b0, s0 := sockSchedAll(procs)
 		sent, took, err := sockOpenLoop(ctx, fake, rate, c.seconds, func(int) (fakeslack.Prepared, error) { return help, nil })
 		if err != nil {
 			t.Fatal(err)
 		}
+		b1, s1 := sockSchedAll(procs)
 		r := sockCollectAcks(fake, sent, 30*time.Second)
 		tbl.add(kind, replicas, fmt.Sprintf("steady %.0f/s", rate), fmt.Sprintf("%.0f", float64(len(sent))/took.Seconds()),
-			sockPct(r.lat, .5), sockPct(r.lat, .99), sockPct(r.lat, .999), sockPct(r.lat, 1), r.missing, sockMemory(procs))
+			sockPct(r.lat, .5), sockPct(r.lat, .99), sockPct(r.lat, .999), sockPct(r.lat, 1), r.missing, sockMemory(procs), sockCPUReport(b0, s0, b1, s1, took))
 		if r.duplicate > 0 {
 			t.Errorf("%d envelopes acked more than once", r.duplicate)
 		}
 	}
-	tbl.add(kind, replicas, "peak RSS (VmHWM) of one process", "", "", "", "", "", "", sockPeakMemory(procs))
+	tbl.add(kind, replicas, "peak RSS (VmHWM) of one process", "", "", "", "", "", "", sockPeakMemory(procs), "")
 }
 
 // TestSocketClicks measures button clicks that write to PostgreSQL and DM
@@ -115,7 +119,7 @@ func sockClicks(t *testing.T, faults bool) {
 	if faults {
 		what = "refresh_requested every 5 s, 5% of chat.postMessage answered 429"
 	}
-	fmt.Printf("\nclicks at %.0f/s for %s, %s:\n\n%s\n", sockClickRate, c.clickSeconds, what, tbl)
+	fmt.Printf("\nclicks at %.0f/s for %s, %s:\n\n%s\n", sockClickRate, c.clickRun, what, tbl)
 }
 
 func sockClickRun(t *testing.T, c sockConfig, replicas int, faults bool, tbl *sockTable) {
@@ -150,8 +154,11 @@ func sockClickRun(t *testing.T, c sockConfig, replicas int, faults bool, tbl *so
 	opens0 := fake.ConnectionOpens()
 	var peak float64
 	stopSampling := sockSampleMemory(procs, &peak)
-	clicks := sockClickLoad(t, fake, "run", sockClickRate, c.clickSeconds)
+	b0, s0 := sockSchedAll(procs)
+	start := time.Now()
+	clicks := sockClickLoad(t, fake, "run", sockClickRate, c.clickRun)
 	sendEnd := time.Now()
+	b1, s1 := sockSchedAll(procs)
 	stopFaults()
 	r := sockCollectAcks(fake, clicks.sent, time.Minute)
 	lost, dup, postLat, lastPost := sockCheckDMs(fake, clicks, 10*time.Minute)
@@ -170,6 +177,7 @@ func sockClickRun(t *testing.T, c sockConfig, replicas int, faults bool, tbl *so
 	row("last DM after the last click, s", fmt.Sprintf("%.1f", lastPost.Sub(sendEnd).Seconds()))
 	row("chat.postMessage calls / 429s", fmt.Sprintf("%d / %d", len(calls), sockCount(calls, func(c fakeslack.Call) bool { return c.Status == http.StatusTooManyRequests })))
 	row("reconnects", fake.ConnectionOpens()-opens0)
+	row("CPU while clicking", sockCPUReport(b0, s0, b1, s1, sendEnd.Sub(start)))
 	row("RSS under load, MiB (peak of the sum)", peak)
 	row("RSS after, MiB (sum)", sockMemory(procs))
 	row("bot log: follow-up work failed", sockLogCount(procs, "follow-up work failed"))

@@ -27,7 +27,7 @@ import (
 type sockConfig struct {
 	loadCPUs, botCPUs string        // taskset lists
 	seconds           time.Duration // length of each steady-rate run
-	clickSeconds      time.Duration
+	clickRun          time.Duration
 	rates             []float64 // steady /platform help rates
 	profileDir        string    // CPU profiles of the bench bot processes
 }
@@ -46,11 +46,11 @@ func sockNeed(t *testing.T) sockConfig {
 	}
 	t.Setenv("TEST_DATABASE_URL", db) // storagetest makes a schema per run there
 	c := sockConfig{
-		loadCPUs:     sockEnv("BENCH_SOCKET_LOAD_CPUS", "0"),
-		botCPUs:      sockEnv("BENCH_SOCKET_BOT_CPUS", "1"),
-		seconds:      sockEnvSeconds(t, "BENCH_SOCKET_SECONDS", 10),
-		clickSeconds: sockEnvSeconds(t, "BENCH_SOCKET_CLICK_SECONDS", 30),
-		profileDir:   os.Getenv("BENCH_SOCKET_PROFILE"),
+		loadCPUs:   sockEnv("BENCH_SOCKET_LOAD_CPUS", "0"),
+		botCPUs:    sockEnv("BENCH_SOCKET_BOT_CPUS", "1"),
+		seconds:    sockEnvSeconds(t, "BENCH_SOCKET_SECONDS", 10),
+		clickRun:   sockEnvSeconds(t, "BENCH_SOCKET_CLICK_SECONDS", 30),
+		profileDir: os.Getenv("BENCH_SOCKET_PROFILE"),
 	}
 	for _, f := range strings.Split(sockEnv("BENCH_SOCKET_RATES", "5000,10000,15000,20000"), ",") {
 		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
@@ -310,4 +310,49 @@ func sockTail(s string, n int) string {
 func sockDB(t *testing.T) string {
 	t.Helper()
 	return storagetest.PostgresURL(t)
+}
+
+// sockSched is CPU time and run-queue wait (time runnable but not running:
+// other processes had the core) summed over a process's threads, from
+// /proc/PID/task/*/schedstat. Threads that exited are not counted, so it
+// is read before and after a run and subtracted.
+type sockSched struct{ cpu, wait time.Duration }
+
+func sockSchedOf(pid int) sockSched {
+	var s sockSched
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	for _, path := range tasks {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b))
+		if len(f) < 2 {
+			continue
+		}
+		cpu, _ := strconv.ParseInt(f[0], 10, 64)
+		wait, _ := strconv.ParseInt(f[1], 10, 64)
+		s.cpu += time.Duration(cpu)
+		s.wait += time.Duration(wait)
+	}
+	return s
+}
+
+// sockSchedAll sums sockSchedOf over the bot processes and this process.
+func sockSchedAll(procs []*sockProc) (bots, self sockSched) {
+	for _, p := range procs {
+		s := sockSchedOf(p.cmd.Process.Pid)
+		bots.cpu += s.cpu
+		bots.wait += s.wait
+	}
+	return bots, sockSchedOf(os.Getpid())
+}
+
+// sockCPUReport says how much CPU the bots and the generator used during a
+// run of length d, and how long they waited for a core that something else
+// had (other processes on the machine: then the figures are not clean).
+func sockCPUReport(b0, s0, b1, s1 sockSched, d time.Duration) string {
+	pct := func(x time.Duration) float64 { return 100 * x.Seconds() / d.Seconds() }
+	return fmt.Sprintf("bots %.0f%% CPU, %.0f%% waiting; generator %.0f%% CPU, %.0f%% waiting",
+		pct(b1.cpu-b0.cpu), pct(b1.wait-b0.wait), pct(s1.cpu-s0.cpu), pct(s1.wait-s0.wait))
 }

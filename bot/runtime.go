@@ -311,7 +311,7 @@ func (rt *Runtime) resend(evt socketmode.Event) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		err := ctx.Err()
+		var err error
 		select {
 		case <-next:
 			err = rt.client.SendCtx(ctx, res)
@@ -450,13 +450,17 @@ func hasDeferred(ctx context.Context) bool {
 // serveWithBudget runs the handler while a timer guarantees the ack: if the
 // handler answers in time its reply rides in the ack (sent); otherwise, or
 // when Slack would not take it (over 20 KB), the envelope is acked empty
-// and the caller follows up with the reply.
+// and the caller follows up with the reply. The budget counts from
+// receipt, as Slack's 3 s do: time spent waiting for a worker is used up.
 func (rt *Runtime) serveWithBudget(ctx context.Context, env envelope, req *Request) (reply *Reply, sent bool) {
 	var once sync.Once
 	late := false
-	timer := time.AfterFunc(rt.cfg.AckBudget, func() {
-		once.Do(func() { late = true; rt.ack(env, nil) })
-	})
+	lateAck := func() { late = true; rt.ack(env, nil) }
+	left := rt.cfg.AckBudget - time.Since(env.received)
+	if left <= 0 {
+		once.Do(lateAck)
+	}
+	timer := time.AfterFunc(max(left, 0), func() { once.Do(lateAck) })
 	reply = rt.Serve(ctx, req)
 	timer.Stop()
 	once.Do(func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -244,5 +245,45 @@ func sendWhenConnected(t *testing.T, srv *fakeslack.Server, p fakeslack.Prepared
 		if err := srv.WaitConnections(waitCtx(t), 1); err != nil {
 			return "", err
 		}
+	}
+}
+
+// TestAckBudgetCountsQueueTime: Slack's 3 s run from delivery, so a
+// command that waited for a worker longer than the budget is acked empty
+// as soon as a worker takes it, and its reply follows through response_url.
+func TestAckBudgetCountsQueueTime(t *testing.T) {
+	srv := fakeslack.New()
+	defer srv.Close()
+	release := make(chan struct{})
+	r := bot.NewRouter(nil)
+	r.Command("/platform", "").Add(
+		bot.Subcommand{Name: "slow", Run: gate(release, "slow")},
+		bot.Subcommand{Name: "fast", Run: func(context.Context, *bot.Request) (*bot.Reply, error) { return bot.Say("fast"), nil }},
+	)
+	r.Action("t:", func(context.Context, *bot.Request) (*bot.Reply, error) { return nil, nil })
+	const budget = 100 * time.Millisecond
+	startRuntime(t, srv, r, func(c *bot.RuntimeConfig) { c.Workers, c.AckBudget = 1, budget })
+	slow, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
+	fast, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "fast", UserID: "U1", ChannelID: "C1"})
+	// A click is acked when queued, after the fast command (same socket,
+	// in order): once its ack is in, the fast command waits in the queue.
+	if _, err := srv.WaitAck(waitCtx(t), click(t, srv, "x")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(budget + 50*time.Millisecond) // the fast command's budget is used up
+	if ack, err := srv.WaitAck(waitCtx(t), slow); err != nil || ackText(ack) != "" {
+		t.Fatalf("slow command: ack %s, %v; want an empty ack once its budget ran out", ack.Payload, err)
+	}
+	close(release)
+	ack, err := srv.WaitAck(waitCtx(t), fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := ackText(ack); text != "" {
+		t.Errorf("ack of a command that waited past its budget = %q, want empty", text)
+	}
+	resp, err := srv.WaitResponses(waitCtx(t), fast, 1)
+	if err != nil || !strings.Contains(string(resp[0]), "fast") {
+		t.Fatalf("response_url posts = %s, %v; want the reply", resp, err)
 	}
 }
