@@ -38,25 +38,34 @@ type incidentJSON struct {
 // deployments handles POST /api/v1/deployments: one object, or an array to
 // back-fill history.
 func (in *Ingest) deployments(w http.ResponseWriter, r *http.Request) {
+	if ds, ok := decodeItems(in, w, r, in.apiDeployment); ok {
+		in.store(w, r, metrics.Batch{Deployments: ds}, http.StatusOK)
+	}
+}
+
+// decodeItems reads a body holding one object or an array of them and
+// converts each item; on the first bad item it answers 400 naming the
+// item's field (e.g. "[3].status") and reports false.
+func decodeItems[T any](in *Ingest, w http.ResponseWriter, r *http.Request, convert func(json.RawMessage) (T, error)) ([]T, bool) {
 	body, ok := in.readBody(w, r)
 	if !ok {
-		return
+		return nil, false
 	}
 	raw, prefix, err := items(body)
 	if err != nil {
 		badRequest(w, err)
-		return
+		return nil, false
 	}
-	batch := metrics.Batch{Deployments: make([]metrics.Deployment, 0, len(raw))}
+	out := make([]T, 0, len(raw))
 	for i, item := range raw {
-		d, err := in.apiDeployment(item)
+		v, err := convert(item)
 		if err != nil {
 			badRequest(w, prefixed(err, prefix(i)))
-			return
+			return nil, false
 		}
-		batch.Deployments = append(batch.Deployments, d)
+		out = append(out, v)
 	}
-	in.store(w, r, batch, http.StatusOK)
+	return out, true
 }
 
 func (in *Ingest) apiDeployment(raw json.RawMessage) (metrics.Deployment, error) {
@@ -97,25 +106,9 @@ func (in *Ingest) apiDeployment(raw json.RawMessage) (metrics.Deployment, error)
 // incidents handles POST /api/v1/incidents: one object or an array. The
 // same id again updates the incident, e.g. to resolve it.
 func (in *Ingest) incidents(w http.ResponseWriter, r *http.Request) {
-	body, ok := in.readBody(w, r)
-	if !ok {
-		return
+	if incs, ok := decodeItems(in, w, r, in.apiIncident); ok {
+		in.store(w, r, metrics.Batch{Incidents: incs}, http.StatusOK)
 	}
-	raw, prefix, err := items(body)
-	if err != nil {
-		badRequest(w, err)
-		return
-	}
-	batch := metrics.Batch{Incidents: make([]metrics.Incident, 0, len(raw))}
-	for i, item := range raw {
-		inc, err := in.apiIncident(item)
-		if err != nil {
-			badRequest(w, prefixed(err, prefix(i)))
-			return
-		}
-		batch.Incidents = append(batch.Incidents, inc)
-	}
-	in.store(w, r, batch, http.StatusOK)
 }
 
 func (in *Ingest) apiIncident(raw json.RawMessage) (metrics.Incident, error) {
