@@ -394,7 +394,7 @@ func (a *API) call(ctx context.Context, method, channel string, fn func(context.
 		if err := a.limits.wait(ctx, method, channel); err != nil {
 			return fmt.Errorf("slack %s: %w", method, err)
 		}
-		err := fn(ctx)
+		err := request(ctx, fn)
 		status, retryAfter := classify(err)
 		if status != statusOK && ctx.Err() != nil {
 			// The caller gave up (the error wraps ctx's): not Slack's
@@ -426,6 +426,28 @@ func (a *API) call(ctx context.Context, method, channel string, fn func(context.
 			return fmt.Errorf("slack %s: %w after %d attempts (%w): %w", method, ErrUnavailable, attempt+1, serr, err)
 		}
 	}
+}
+
+// requestTimeout bounds one request once it is on its way to Slack.
+const requestTimeout = 30 * time.Second
+
+// request runs fn, one request, on a context that ctx's deadline does not
+// cut short. ctx's deadline is a budget for getting a turn (limiters,
+// Retry-After, retries); a request already sent may be acted on by Slack
+// whatever becomes of it, and a caller that saw it fail would repeat it —
+// a post, say, that was already made (a survey DM sent twice). So the
+// request finishes, bounded by requestTimeout; only an explicit cancel of
+// ctx (the caller no longer wants the answer) abandons it.
+func request(ctx context.Context, fn func(context.Context) error) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			cancel()
+		}
+	})
+	defer stop()
+	return fn(rctx)
 }
 
 // backoff returns the wait before retry attempt+1: exponential, capped,

@@ -577,3 +577,31 @@ func TestAPITimeoutRetriedButCallerCancelNot(t *testing.T) {
 		t.Errorf("error calls = %v, want 1", got)
 	}
 }
+
+// TestAPIDeadlineDoesNotCutOffARequest: a caller's deadline that passes
+// while its post is on the wire does not abandon it (Slack may already have
+// posted it; the caller would post it again): the post's outcome is
+// returned. The deadline still bounds waiting for a turn.
+func TestAPIDeadlineDoesNotCutOffARequest(t *testing.T) {
+	var n atomic.Int32
+	api, _ := newTestAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		time.Sleep(150 * time.Millisecond)
+		writeJSON(w, postOK)
+	}, func(c *APIConfig) { c.Limits = map[string]Limit{"chat.postMessage": {PerMinute: 60, Burst: 1}} })
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	ts, err := api.PostMessage(ctx, "C1", Text("hi"))
+	if err != nil || ts != "1700000000.000100" {
+		t.Fatalf("PostMessage = %q, %v; want the post's ts", ts, err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	// The next turn is a second away: past the deadline, so no request.
+	if _, err := api.PostMessage(ctx, "C2", Text("hi")); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("%d requests, want 1", got)
+	}
+}

@@ -231,19 +231,14 @@ func (l *limiters) channelLimiter(channel string, now time.Time) *rate.Limiter {
 
 // wait blocks until a call to method may be made: first until any
 // Retry-After block has passed, then until the client-side limiters allow
-// it. If the wait would leave the call less than callHeadroom before ctx's
-// deadline it fails at once instead of holding the caller (and a token)
-// for nothing; the error wraps both ErrUnavailable (so users are asked to
-// retry) and context.DeadlineExceeded.
+// it. If the wait would outlast ctx's deadline it fails at once instead of
+// holding the caller (and a token) for nothing; the error wraps both
+// ErrUnavailable (so users are asked to retry) and context.DeadlineExceeded.
 func (l *limiters) wait(ctx context.Context, method, channel string) error {
 	for {
 		now := l.now()
 		if d := l.blockedFor(method, now); d > 0 {
-			err := fits(ctx, now, d+callHeadroom)
-			if err == nil {
-				err = sleepCtx(ctx, now, d)
-			}
-			if err != nil {
+			if err := sleepCtx(ctx, now, d); err != nil {
 				return fmt.Errorf("rate-limited by Slack for another %s: %w: %w", d.Round(time.Millisecond), ErrUnavailable, err)
 			}
 			continue // the block may have been extended meanwhile
@@ -252,11 +247,7 @@ func (l *limiters) wait(ctx context.Context, method, channel string) error {
 		if d <= 0 {
 			return nil
 		}
-		err := fits(ctx, now, d+callHeadroom)
-		if err == nil {
-			err = sleepCtx(ctx, now, d)
-		}
-		if err != nil {
+		if err := sleepCtx(ctx, now, d); err != nil {
 			cancel()
 			return fmt.Errorf("client-side rate limit needs %s: %w: %w", d.Round(time.Millisecond), ErrUnavailable, err)
 		}
@@ -271,28 +262,14 @@ func (l *limiters) wait(ctx context.Context, method, channel string) error {
 // errWaitPastDeadline is returned when a wait is known to outlast ctx.
 var errWaitPastDeadline = fmt.Errorf("wait would exceed the deadline: %w", context.DeadlineExceeded)
 
-// callHeadroom is the time a call must have left before its context's
-// deadline once it has waited for its turn. A request cut off by the
-// deadline may well have reached Slack; its caller, seeing an error, would
-// post again (a duplicate DM). Failing before sending is safe to retry.
-const callHeadroom = 500 * time.Millisecond
-
-// fits returns errWaitPastDeadline if ctx is known to end within d of now.
-func fits(ctx context.Context, now time.Time, d time.Duration) error {
+// sleepCtx sleeps for d unless ctx ends first or is known to end before d
+// has passed (then it returns at once rather than sleeping in vain).
+func sleepCtx(ctx context.Context, now time.Time, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if dl, ok := ctx.Deadline(); ok && now.Add(d).After(dl) {
 		return errWaitPastDeadline
-	}
-	return nil
-}
-
-// sleepCtx sleeps for d unless ctx ends first or is known to end before d
-// has passed (then it returns at once rather than sleeping in vain).
-func sleepCtx(ctx context.Context, now time.Time, d time.Duration) error {
-	if err := fits(ctx, now, d); err != nil {
-		return err
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

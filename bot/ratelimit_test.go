@@ -347,33 +347,3 @@ func TestLimitersWaitHonoursABlockSetWhileQueued(t *testing.T) {
 		t.Errorf("the queued call went out %s before the Retry-After block ended", left)
 	}
 }
-
-// TestLimitersWaitLeavesHeadroom: a call whose turn comes too close to its
-// deadline is not started (it would be cut off, maybe after Slack took
-// it); one with time to spare waits for its turn.
-func TestLimitersWaitLeavesHeadroom(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		deadline time.Duration
-		wantErr  bool
-	}{
-		{"turn in 100ms, deadline in 400ms", 400 * time.Millisecond, true},
-		{"turn in 100ms, deadline in 2s", 2 * time.Second, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			l := newLimiters(map[string]Limit{"m": {PerMinute: 600, Burst: 1}}, time.Now)
-			ctx, cancel := context.WithTimeout(context.Background(), tc.deadline)
-			defer cancel()
-			if err := l.wait(ctx, "m", ""); err != nil {
-				t.Fatal(err)
-			}
-			err := l.wait(ctx, "m", "")
-			if got := errors.Is(err, context.DeadlineExceeded) && errors.Is(err, ErrUnavailable); got != tc.wantErr {
-				t.Fatalf("err = %v, want failure %v", err, tc.wantErr)
-			}
-			if tc.wantErr && ctx.Err() != nil {
-				t.Fatal("wait slept until the deadline instead of failing fast")
-			}
-		})
-	}
-}

@@ -73,9 +73,11 @@ func (d *Dispatcher) process(r Record) {
 	}
 }
 
-// leaseHolds reports whether r's claim outlasts any post started now: the
-// post is bounded by SendTimeout from the start of process, which is
-// earlier than now.
+// leaseHolds reports whether r's claim outlasts a post started now: the
+// wait for the post's turn is bounded by SendTimeout from the start of
+// process, which is earlier than now, and the request that follows takes
+// well under a second unless Slack is in trouble (bot.API lets a request
+// already sent finish rather than cut it off, which would repeat it).
 func (d *Dispatcher) leaseHolds(r Record) bool {
 	return r.LeaseUntil.IsZero() || !d.opt.Clock.Now().Add(d.opt.SendTimeout).After(r.LeaseUntil)
 }
