@@ -4,22 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )
-
-// writeBufferSize keeps every ack in one websocket frame: Slack drops
-// responses split into continuation frames, and slack-go's own dialer uses
-// the same size (above Slack's 20 KB response limit).
-const writeBufferSize = 32 * 1024
 
 // RuntimeConfig configures the Socket Mode runtime.
 type RuntimeConfig struct {
@@ -59,8 +51,13 @@ type EventDeduper interface {
 
 // Runtime connects to Slack over Socket Mode and serves envelopes through a
 // Router. It drains slack-go's event channel at once (a stalled reader
-// misses Slack's pings), hands envelopes to a bounded worker pool, acks
-// within the budget, reconnects, and shuts down gracefully.
+// misses Slack's pings) and hands envelopes to a bounded worker pool. Acks
+// that can carry nothing (clicks, events) are sent as soon as the envelope
+// is queued; commands and view submissions are acked with their reply
+// when the handler answers within the budget, else empty. Work after the
+// handler (response_url replies, Reply.After, Defer) runs in a bounded
+// pool of its own, so Web API calls never delay acks. It reconnects, keeps
+// acks across reconnects, and shuts down gracefully.
 type Runtime struct {
 	cfg    RuntimeConfig
 	client *socketmode.Client
@@ -79,6 +76,8 @@ type Runtime struct {
 	connected atomic.Bool
 	lastFrame atomic.Int64 // unix nanos of the last byte read from the socket
 	restarts  atomic.Int64
+	busy      atomic.Int64 // envelopes refused since the last busy warning
+	busyLog   atomic.Int64 // unix nanos of the last busy warning
 }
 
 type pendingAck struct {
@@ -125,20 +124,8 @@ func NewRuntime(cfg RuntimeConfig) *Runtime {
 		cfg: cfg, queue: make(chan envelope, cfg.Queue), followUps: make(chan struct{}, cfg.FollowUps),
 		acks: make(chan pendingAck, cfg.Queue), nextConn: make(chan struct{}),
 	}
-	dialer := &websocket.Dialer{
-		Proxy:            http.ProxyFromEnvironment, // as slack-go's own dialer
-		HandshakeTimeout: 10 * time.Second,
-		WriteBufferSize:  writeBufferSize,
-		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			return &watchedConn{Conn: c, last: &rt.lastFrame}, nil
-		},
-	}
 	rt.client = socketmode.New(cfg.API,
-		socketmode.OptionDialer(dialer),
+		socketmode.OptionDialer(rt.dialer()),
 		socketmode.OptionPingInterval(cfg.PingInterval),
 		socketmode.OptionLog(debugLog{cfg.Log}),
 	)
@@ -354,6 +341,21 @@ func (rt *Runtime) enqueue(env envelope) {
 		_ = rt.sendAck(env, payload)
 	}
 	rt.count(typ, "busy")
+	rt.warnBusy()
+}
+
+// warnBusy logs refused envelopes at most once a second, with their count:
+// a refused click or event is lost work, which operators must see even
+// when they do not watch platformbot_envelopes_total{outcome="busy"}.
+func (rt *Runtime) warnBusy() {
+	rt.busy.Add(1)
+	now, last := time.Now().UnixNano(), rt.busyLog.Load()
+	if now-last < int64(time.Second) || !rt.busyLog.CompareAndSwap(last, now) {
+		return
+	}
+	n := rt.busy.Swap(0)
+	rt.cfg.Log.Warn().Int64("refused", n).Int("workers", rt.cfg.Workers).Int("queue", rt.cfg.Queue).
+		Int("follow_ups", rt.cfg.FollowUps).Msg("busy: envelopes refused because the queue is full")
 }
 
 // ackLoop sends the acks the drain hands over, in order.
@@ -572,41 +574,6 @@ func (rt *Runtime) sendAck(env envelope, payload any) error {
 
 func (rt *Runtime) count(typ, outcome string) {
 	rt.cfg.Metrics.envelope(typ, outcome)
-}
-
-// watchedConn records when bytes last arrived, including Slack's pings,
-// which the silence watchdog and /readyz read.
-type watchedConn struct {
-	net.Conn
-	last *atomic.Int64
-}
-
-func (c *watchedConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if n > 0 {
-		c.last.Store(time.Now().UnixNano())
-	}
-	return n, err
-}
-
-// closeGrace is how long a closed socket still takes writes.
-const closeGrace = 2 * time.Second
-
-// Close stops reading at once but keeps the socket open for writes a
-// little longer. When Slack asks for a reconnect (refresh_requested,
-// warning), slack-go cancels the connection and closes the socket while
-// its response sender may still be taking one more ack off the queue it
-// shares with the next connection; written to a closed socket, that ack
-// would be dropped (its ErrorWriteFailed event is itself dropped half the
-// time, once the connection is cancelled). Slack keeps reading a socket it
-// asked to be replaced until the client closes it, so the ack arrives.
-func (c *watchedConn) Close() error {
-	cr, ok := c.Conn.(interface{ CloseRead() error })
-	if !ok || cr.CloseRead() != nil {
-		return c.Conn.Close()
-	}
-	time.AfterFunc(closeGrace, func() { _ = c.Conn.Close() })
-	return nil
 }
 
 // debugLog sends slack-go's own logging to zerolog at debug level.
