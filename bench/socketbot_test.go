@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
 )
 
@@ -118,17 +120,53 @@ func sockRunBenchBot(ctx context.Context) error {
 		Log: log, Metrics: metrics, Timeout: 30 * time.Second, Unavailable: storage.IsUnavailable,
 	})...)
 	handlers.RegisterCommands(router, config.Defaults().Slack.Commands)
-	router.Action(sockClickAction, sockClick(db, api))
+	dm, stop, err := sockDMer(db, api, log, reg)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	router.Action(sockClickAction, sockClick(db, dm))
+	followUps, _ := strconv.Atoi(os.Getenv("BENCH_SOCKET_FOLLOWUPS")) // 0: the default
 	rt := bot.NewRuntime(bot.RuntimeConfig{
 		API: api.Client(), Router: router, Slack: api, Log: log, Metrics: metrics,
-		Dedup: storage.NewEventDedup(db),
+		Dedup: storage.NewEventDedup(db), FollowUps: followUps,
 	})
 	return rt.Run(ctx)
 }
 
+// sockDM sends a click's DM, or arranges for it to be sent.
+type sockDM func(ctx context.Context, user, click string) error
+
+// sockDMer returns how the click route DMs, by BENCH_SOCKET_CLICK_MODE:
+// "direct" (the default) posts through bot.API once the click is acked
+// (bot.Defer), as the features' buttons do; "outbox" enqueues the DM in
+// the outbox (pending_sends, keyed by click) for the dispatcher, which
+// retries until Slack takes it, with BENCH_SOCKET_OUTBOX_WORKERS posts in
+// flight (default 8, as in production).
+func sockDMer(db *storage.DB, api bot.Slack, log zerolog.Logger, reg prometheus.Registerer) (sockDM, func(), error) {
+	if os.Getenv("BENCH_SOCKET_CLICK_MODE") != "outbox" {
+		return func(ctx context.Context, user, click string) error {
+			return bot.Defer(ctx, func(ctx context.Context) error {
+				_, err := api.PostMessage(ctx, user, bot.Message{Text: sockClickText(click)})
+				return err
+			})
+		}, func() {}, nil
+	}
+	workers, _ := strconv.Atoi(os.Getenv("BENCH_SOCKET_OUTBOX_WORKERS"))
+	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Slack: api, Log: log, Registry: reg, Workers: workers})
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Start()
+	return func(ctx context.Context, user, click string) error {
+		_, err := d.Enqueue(ctx, outbox.Send{Kind: "bench", Key: "bench:" + click, Channel: user, Message: bot.Message{Text: sockClickText(click)}})
+		return err
+	}, func() { _ = d.Stop() }, nil
+}
+
 // sockClick records a click once (the click id is unique, so a redelivered
-// or double click changes nothing) and DMs the clicker after the ack.
-func sockClick(db *storage.DB, api bot.Slack) bot.Handler {
+// or double click changes nothing) and DMs the clicker.
+func sockClick(db *storage.DB, dm sockDM) bot.Handler {
 	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		res := db.WithContext(ctx).Exec(
 			"INSERT INTO socketbench_clicks (click_id, user_id, clicked_at) VALUES (?, ?, ?) ON CONFLICT (click_id) DO NOTHING",
@@ -139,11 +177,7 @@ func sockClick(db *storage.DB, api bot.Slack) bot.Handler {
 		if res.RowsAffected == 0 {
 			return nil, nil // already recorded, and its DM sent
 		}
-		user, click := req.UserID, req.Value
-		return nil, bot.Defer(ctx, func(ctx context.Context) error {
-			_, err := api.PostMessage(ctx, user, bot.Message{Text: sockClickText(click)})
-			return err
-		})
+		return nil, dm(ctx, req.UserID, req.Value)
 	}
 }
 
@@ -172,7 +206,7 @@ func sockLogOutcomes(log zerolog.Logger, reg *prometheus.Registry) {
 	}
 	ev := log.Info()
 	for _, f := range families {
-		if f.GetName() != "platformbot_envelopes_total" && f.GetName() != "platformbot_slack_api_calls_total" {
+		if f.GetName() != "platformbot_envelopes_total" && f.GetName() != "platformbot_slack_api_calls_total" && f.GetName() != "platformbot_outbox_sends_total" {
 			continue
 		}
 		for _, m := range f.GetMetric() {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -35,7 +36,7 @@ const (
 func TestSocketHelp(t *testing.T) {
 	c := sockNeed(t)
 	tbl := &sockTable{header: []string{"bot", "replicas", "load", "envelopes/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "missing", "RSS MiB", "CPU during the run"}}
-	for _, kind := range sockKinds(t, sockBare, sockPlatformbot) {
+	for _, kind := range sockKinds(t, sockBare, sockBenchBot, sockPlatformbot) {
 		for _, n := range sockReplicas(t) {
 			t.Run(fmt.Sprintf("%s-%d", kind, n), func(t *testing.T) { sockHelpRun(t, c, kind, n, tbl) })
 		}
@@ -57,6 +58,9 @@ func sockHelpRun(t *testing.T, c sockConfig, kind sockKind, replicas int, tbl *s
 	ctx := context.Background()
 	if _, err := fake.Blast(ctx, 5000, sockInflight, helpCmd); err != nil {
 		t.Fatal(err)
+	}
+	if acks := fake.Acks(); len(acks) > 0 {
+		t.Logf("%s: the /platform help ack carries %d bytes of payload", kind, len(acks[0].Payload))
 	}
 	fake.ResetAcks()
 	n := int(sockSaturation * c.seconds.Seconds())
@@ -119,7 +123,13 @@ func sockClicks(t *testing.T, faults bool) {
 	if faults {
 		what = "refresh_requested every 5 s, 5% of chat.postMessage answered 429"
 	}
-	fmt.Printf("\nclicks at %.0f/s for %s, %s:\n\n%s\n", sockClickRate, c.clickRun, what, tbl)
+	how := "DM " + sockEnv("BENCH_SOCKET_CLICK_MODE", "direct")
+	for _, knob := range []string{"BENCH_SOCKET_FOLLOWUPS", "BENCH_SOCKET_OUTBOX_WORKERS", "BENCH_SOCKET_DEFAULT_TRANSPORT"} {
+		if v := os.Getenv(knob); v != "" {
+			how += ", " + knob + "=" + v
+		}
+	}
+	fmt.Printf("\nclicks at %.0f/s for %s (%s), %s:\n\n%s\n", sockClickRate, c.clickRun, how, what, tbl)
 }
 
 func sockClickRun(t *testing.T, c sockConfig, replicas int, faults bool, tbl *sockTable) {
@@ -182,9 +192,24 @@ func sockClickRun(t *testing.T, c sockConfig, replicas int, faults bool, tbl *so
 	row("RSS after, MiB (sum)", sockMemory(procs))
 	row("bot log: follow-up work failed", sockLogCount(procs, "follow-up work failed"))
 	row("bot log: ack failed", sockLogCount(procs, `"ack failed"`))
+	outcomes := map[string]float64{}
 	for _, p := range procs {
 		p.stop(t) // logs its outcome counters
-		t.Logf("%s: %s", p.name, sockLastLine(p.logs.String(), "bench outcomes"))
+		line := sockLastLine(p.logs.String(), "bench outcomes")
+		t.Logf("%s: %s", p.name, line)
+		var m map[string]any
+		_ = json.Unmarshal([]byte(line), &m)
+		for k, v := range m {
+			if f, ok := v.(float64); ok {
+				outcomes[k] += f
+			}
+		}
+	}
+	row("clicks refused as busy (queue full)", int(outcomes["busy/interactive"]))
+	for _, p := range procs {
+		for _, line := range sockLines(p.logs.String(), "follow-up work failed", 3) {
+			t.Logf("%s: %s", p.name, line)
+		}
 	}
 
 	if r.missing > 0 || r.duplicate > 0 {
@@ -318,6 +343,17 @@ func sockCount[T any](xs []T, f func(T) bool) int {
 		}
 	}
 	return n
+}
+
+// sockLines returns up to n lines of logs that contain needle.
+func sockLines(logs, needle string, n int) []string {
+	var out []string
+	for _, l := range strings.Split(logs, "\n") {
+		if strings.Contains(l, needle) && len(out) < n {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // sockLastLine returns the last line of logs that contains needle.

@@ -52,7 +52,7 @@ func sockNeed(t *testing.T) sockConfig {
 		clickRun:   sockEnvSeconds(t, "BENCH_SOCKET_CLICK_SECONDS", 30),
 		profileDir: os.Getenv("BENCH_SOCKET_PROFILE"),
 	}
-	for _, f := range strings.Split(sockEnv("BENCH_SOCKET_RATES", "5000,10000,15000,20000"), ",") {
+	for _, f := range strings.Split(sockEnv("BENCH_SOCKET_RATES", "2000,5000,10000,15000,20000"), ",") {
 		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 		if err != nil || r <= 0 {
 			t.Fatalf("BENCH_SOCKET_RATES: %q is not a rate", f)
