@@ -158,8 +158,11 @@ func sockClickRun(t *testing.T, c sockConfig, replicas int, faults bool, tbl *so
 
 	stopFaults := func() {}
 	if faults {
+		// The faults last as long as the clicks; what they held back
+		// must then be delivered.
 		fake.FailRandomly("chat.postMessage", 0.05, http.StatusTooManyRequests, 1)
-		stopFaults = sockDisconnectEvery(fake, 5*time.Second)
+		stopDisconnects := sockDisconnectEvery(fake, 5*time.Second)
+		stopFaults = func() { stopDisconnects(); fake.FailRandomly("chat.postMessage", 0, 0, 0) }
 	}
 	opens0 := fake.ConnectionOpens()
 	var peak float64
@@ -173,7 +176,6 @@ func sockClickRun(t *testing.T, c sockConfig, replicas int, faults bool, tbl *so
 	r := sockCollectAcks(fake, clicks.sent, time.Minute)
 	lost, dup, postLat, lastPost := sockCheckDMs(fake, clicks, 10*time.Minute)
 	stopSampling()
-	fake.FailRandomly("chat.postMessage", 0, 0, 0)
 
 	var rows int64
 	db.Gorm.Raw("SELECT count(*) FROM socketbench_clicks WHERE click_id LIKE 'run-%'").Scan(&rows)

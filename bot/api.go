@@ -408,6 +408,8 @@ func (a *API) call(ctx context.Context, method, channel string, fn func(context.
 			return nil
 		case status == statusError:
 			return fmt.Errorf("slack %s: %w", method, err)
+		case attempt >= a.maxRetries && status == status429:
+			return fmt.Errorf("slack %s: %w after %d attempts: %w", method, ErrRateLimited, attempt+1, err)
 		case attempt >= a.maxRetries:
 			return fmt.Errorf("slack %s: %w after %d attempts: %w", method, ErrUnavailable, attempt+1, err)
 		}

@@ -131,8 +131,8 @@ func TestAPIRateLimitStormIsUnavailable(t *testing.T) {
 			w.WriteHeader(http.StatusTooManyRequests)
 		}, func(c *APIConfig) { c.MaxRetries = 1 })
 		_, err := api.PostMessage(context.Background(), "C1", Text("hi"))
-		if !errors.Is(err, ErrUnavailable) {
-			t.Fatalf("err = %v, want ErrUnavailable", err)
+		if !errors.Is(err, ErrRateLimited) || !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("err = %v, want ErrRateLimited (and so ErrUnavailable)", err)
 		}
 		checkNoToken(t, err)
 		if n.Load() != 2 {
@@ -150,8 +150,8 @@ func TestAPIRateLimitStormIsUnavailable(t *testing.T) {
 			w.WriteHeader(http.StatusTooManyRequests)
 		}, nil)
 		err := api.PostEphemeral(context.Background(), "C1", "U1", Text("hi"))
-		if !errors.Is(err, ErrUnavailable) {
-			t.Fatalf("err = %v, want ErrUnavailable", err)
+		if !errors.Is(err, ErrRateLimited) {
+			t.Fatalf("err = %v, want ErrRateLimited", err)
 		}
 		if n.Load() != 4 {
 			t.Errorf("server saw %d requests, want 1 + MaxRetries (3)", n.Load())
@@ -169,8 +169,8 @@ func TestAPIRateLimitStormIsUnavailable(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		_, err := api.UserInfo(ctx, "U1")
-		if !errors.Is(err, ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want ErrUnavailable and DeadlineExceeded", err)
+		if !errors.Is(err, ErrRateLimited) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want ErrRateLimited and DeadlineExceeded", err)
 		}
 		if time.Since(start) > 5*time.Second {
 			t.Errorf("waited %s for a wait known to outlast the deadline", time.Since(start))
@@ -208,8 +208,8 @@ func TestAPINetworkErrorRetriedThenUnavailable(t *testing.T) {
 	api := NewAPI(APIConfig{BotToken: testToken, APIURL: srv.URL + "/api/", MaxRetries: 2, Metrics: NewMetrics(prometheus.NewRegistry())})
 	api.backoffBase = time.Millisecond
 	_, err := api.PostMessage(context.Background(), "C1", Text("hi"))
-	if !errors.Is(err, ErrUnavailable) {
-		t.Fatalf("err = %v, want ErrUnavailable", err)
+	if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrRateLimited) {
+		t.Fatalf("err = %v, want ErrUnavailable but not ErrRateLimited", err)
 	}
 	checkNoToken(t, err)
 	if got := calls(api, "chat.postMessage", status5xx); got != 3 {

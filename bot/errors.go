@@ -42,6 +42,12 @@ func (e FieldErrors) Error() string {
 // database, Slack); the user is asked to retry rather than shown a ref.
 var ErrUnavailable = errors.New("temporarily unavailable")
 
+// ErrRateLimited marks a call that Slack's rate limits kept from being
+// made or that Slack answered 429 until the retries ran out. It wraps
+// ErrUnavailable; background senders wait their turn again instead of
+// counting it as a failure.
+var ErrRateLimited = fmt.Errorf("rate limited: %w", ErrUnavailable)
+
 // temporary is implemented by errors of dependencies that may recover.
 type temporary interface{ Temporary() bool }
 

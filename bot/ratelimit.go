@@ -233,13 +233,13 @@ func (l *limiters) channelLimiter(channel string, now time.Time) *rate.Limiter {
 // Retry-After block has passed, then until the client-side limiters allow
 // it. If the wait would outlast ctx's deadline it fails at once instead of
 // holding the caller (and a token) for nothing; the error wraps both
-// ErrUnavailable (so users are asked to retry) and context.DeadlineExceeded.
+// ErrRateLimited (so users are asked to retry) and context.DeadlineExceeded.
 func (l *limiters) wait(ctx context.Context, method, channel string) error {
 	for {
 		now := l.now()
 		if d := l.blockedFor(method, now); d > 0 {
 			if err := sleepCtx(ctx, now, d); err != nil {
-				return fmt.Errorf("rate-limited by Slack for another %s: %w: %w", d.Round(time.Millisecond), ErrUnavailable, err)
+				return fmt.Errorf("blocked by Slack for another %s: %w: %w", d.Round(time.Millisecond), ErrRateLimited, err)
 			}
 			continue // the block may have been extended meanwhile
 		}
@@ -249,7 +249,7 @@ func (l *limiters) wait(ctx context.Context, method, channel string) error {
 		}
 		if err := sleepCtx(ctx, now, d); err != nil {
 			cancel()
-			return fmt.Errorf("client-side rate limit needs %s: %w: %w", d.Round(time.Millisecond), ErrUnavailable, err)
+			return fmt.Errorf("client-side limit needs %s: %w: %w", d.Round(time.Millisecond), ErrRateLimited, err)
 		}
 		if l.blockedFor(method, l.now()) <= 0 {
 			return nil

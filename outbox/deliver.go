@@ -2,10 +2,14 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/platformbot/platformbot/bot"
 )
 
 // maxBackoff caps the delay between retries of one send.
@@ -57,9 +61,12 @@ func (d *Dispatcher) process(r Record) {
 	}
 	ts, err := d.opt.Slack.PostMessage(ctx, r.Channel, s.Message)
 	if err != nil {
-		if isPermanent(err) {
+		switch {
+		case isPermanent(err):
 			d.finish(rec, log, r, Failed, err.Error())
-		} else {
+		case errors.Is(err, bot.ErrRateLimited):
+			d.postpone(rec, log, r, err)
+		default:
 			d.retry(rec, log, r, err)
 		}
 		return
@@ -133,6 +140,24 @@ func (d *Dispatcher) retry(ctx context.Context, log zerolog.Logger, r Record, ca
 	d.sends.WithLabelValues(r.Kind, "retried").Inc()
 	if err := d.opt.Store.Retry(ctx, r.ID, r.ClaimToken, d.opt.Clock.Now().UTC().Add(wait), truncate(cause.Error())); err != nil {
 		log.Warn().Err(err).Msg("outbox: could not schedule the retry; it resumes when its lease expires")
+	}
+}
+
+// rateLimitedDelay is how long a send that Slack's rate limits held back
+// waits before it is claimed again (plus up to as much jitter, so that
+// the sends held back together are not claimed together).
+const rateLimitedDelay = time.Second
+
+// postpone puts a send that Slack's rate limits held back in line again
+// soon, without counting the attempt: in a 429 storm every send is held
+// back, and none may run out of attempts for it (it would be lost). The
+// wait for a turn, not this delay, is what honours Slack's Retry-After.
+func (d *Dispatcher) postpone(ctx context.Context, log zerolog.Logger, r Record, cause error) {
+	wait := rateLimitedDelay + rand.N(rateLimitedDelay)
+	log.Debug().Err(cause).Dur("retry_in", wait).Msg("outbox: rate limited; will retry")
+	d.sends.WithLabelValues(r.Kind, "rate_limited").Inc()
+	if err := d.opt.Store.Postpone(ctx, r.ID, r.ClaimToken, d.opt.Clock.Now().UTC().Add(wait), truncate(cause.Error())); err != nil {
+		log.Warn().Err(err).Msg("outbox: could not postpone the send; it resumes when its lease expires")
 	}
 }
 

@@ -182,3 +182,43 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		t.Errorf("defaults: %v", err)
 	}
 }
+
+// TestDispatcherRateLimitedIsNotAFailure: a send that Slack's rate limits
+// hold back more often than MaxAttempts is retried soon, without using up
+// its attempts, and goes out once Slack lets it; a real failure still
+// counts.
+func TestDispatcherRateLimitedIsNotAFailure(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		limited := 0
+		p := &poster{post: func(channel string, n int) error {
+			if limited < 6 { // twice MaxAttempts
+				limited++
+				return fmt.Errorf("slack chat.postMessage: %w after 4 attempts", bot.ErrRateLimited)
+			}
+			return nil
+		}}
+		d, st := newDispatcher(t, db, p, clock)
+		if _, err := d.Enqueue(ctx, send("storm", "USTORM")); err != nil {
+			t.Fatal(err)
+		}
+		for range 7 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			r, _ := st.OutboxRecord(ctx, "storm")
+			if r.State == outbox.Pending && !r.NotBefore.After(clock.Now()) {
+				t.Fatalf("a rate-limited send is due again at once (%s): a tight loop", r.NotBefore)
+			}
+			clock.Advance(3 * time.Second) // under the minute of a failure's Backoff
+		}
+		r, err := st.OutboxRecord(ctx, "storm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.State != outbox.Sent || r.Attempts != 1 || limited != 6 {
+			t.Errorf("after 6 rate-limited tries: %s with %d attempts counted (%d tries); want sent, 1", r.State, r.Attempts, limited)
+		}
+	})
+}

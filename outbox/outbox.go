@@ -88,6 +88,10 @@ type Store interface {
 	MarkSent(ctx context.Context, id int64, ts string, now time.Time) error
 	// Retry puts a claimed record back to pending until notBefore.
 	Retry(ctx context.Context, id int64, token string, notBefore time.Time, lastErr string) error
+	// Postpone puts a claimed record back to pending until notBefore
+	// without counting the attempt: Slack was rate limiting, which says
+	// nothing about this send.
+	Postpone(ctx context.Context, id int64, token string, notBefore time.Time, lastErr string) error
 	// Finish ends a claimed record as Failed or Skipped.
 	Finish(ctx context.Context, id int64, token, state, lastErr string, now time.Time) error
 	// Release returns unstarted claimed records to pending at once,

@@ -125,6 +125,14 @@ func (s *OutboxStore) Retry(ctx context.Context, id int64, token string, notBefo
 		Updates(map[string]any{"state": outbox.Pending, "not_before": notBefore.UTC(), "last_error": lastErr, "claim_token": "", "lease_until": nil}).Error
 }
 
+// Postpone is Retry without counting the attempt.
+func (s *OutboxStore) Postpone(ctx context.Context, id int64, token string, notBefore time.Time, lastErr string) (err error) {
+	defer obWrap(&err, "OutboxStore.Postpone(%d)", id)
+	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("id = ? AND state = ? AND claim_token = ?", id, outbox.Claimed, token).
+		Updates(map[string]any{"state": outbox.Pending, "not_before": notBefore.UTC(), "last_error": lastErr, "claim_token": "",
+			"lease_until": nil, "attempts": gorm.Expr("attempts - 1")}).Error
+}
+
 // Finish ends a claimed record as failed or skipped.
 func (s *OutboxStore) Finish(ctx context.Context, id int64, token, state, lastErr string, now time.Time) (err error) {
 	defer obWrap(&err, "OutboxStore.Finish(%d, %s)", id, state)

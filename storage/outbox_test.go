@@ -196,3 +196,35 @@ func TestOutboxConcurrentClaimsAreDisjoint(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxPostponeKeepsAttempts: a send postponed because Slack was rate
+// limiting is due again at notBefore with its attempt not counted.
+func TestOutboxPostponeKeepsAttempts(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		st := storage.NewOutboxStore(db)
+		if _, err := st.Enqueue(ctx, obRecords("a"), obT0); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			now := obT0.Add(time.Duration(i) * time.Minute)
+			got, err := st.Claim(ctx, "one", 10, now, time.Minute)
+			if err != nil || len(got) != 1 {
+				t.Fatalf("claim %d = %v, %v; want a", i, obKeys(got), err)
+			}
+			if got[0].Attempts != 1 {
+				t.Fatalf("claim %d counts %d attempts, want 1: postponing counted them", i, got[0].Attempts)
+			}
+			if err := st.Postpone(ctx, got[0].ID, got[0].ClaimToken, now.Add(2*time.Second), "rate limited"); err != nil {
+				t.Fatal(err)
+			}
+			if early, _ := st.Claim(ctx, "one", 10, now.Add(time.Second), time.Minute); len(early) != 0 {
+				t.Fatal("a postponed send was claimed before its notBefore")
+			}
+		}
+		r, _ := st.OutboxRecord(ctx, "a")
+		if r.State != outbox.Pending || r.LastError != "rate limited" {
+			t.Errorf("a = %s %q, want pending with the last error", r.State, r.LastError)
+		}
+	})
+}
