@@ -313,10 +313,11 @@ func (rt *Runtime) resend(evt socketmode.Event) {
 
 // enqueue hands an envelope to the workers. One whose ack can carry
 // nothing is acked (by ackLoop) as soon as it is queued, so that a backlog
-// of handlers does not delay it; one that cannot be queued (busy, shutting
-// down) is answered at once, except events, which are left unacked so that
-// Slack redelivers them (to another replica). The drain never waits on an
-// ack while ackLoop has room.
+// of handlers does not delay it. One that cannot be queued (busy, shutting
+// down) is not acked, so that Slack redelivers it (events, to another
+// replica) or tells the user it failed (clicks, modal submissions); slash
+// commands are answered "busy" at once. The drain never waits on an ack
+// while ackLoop has room.
 func (rt *Runtime) enqueue(env envelope) {
 	// Only this goroutine sends on rt.acks: a slot free now is free below.
 	env.early = env.evt.Request != nil && !env.evt.Request.AcceptsResponsePayload && len(rt.acks) < cap(rt.acks)
@@ -327,14 +328,19 @@ func (rt *Runtime) enqueue(env envelope) {
 		return
 	}
 	typ := string(env.evt.Type)
-	if env.evt.Type == socketmode.EventTypeEventsAPI || env.evt.Request == nil {
+	switch {
+	case env.evt.Type == socketmode.EventTypeEventsAPI || env.evt.Request == nil:
 		rt.count(typ, "deferred")
 		return
+	case env.evt.Type != socketmode.EventTypeSlashCommand:
+		// A click or a modal submission acked and dropped would look done
+		// to the user (and a closed modal loses its input); unacked,
+		// Slack tells them it did not work, and they can try again.
+		rt.count(typ, "busy")
+		rt.warnBusy()
+		return
 	}
-	var payload any
-	if env.evt.Type == socketmode.EventTypeSlashCommand {
-		payload = messagePayload(Message{Text: ":hourglass: platformbot is busy or restarting. Please try again in a moment."})
-	}
+	payload := messagePayload(Message{Text: ":hourglass: platformbot is busy or restarting. Please try again in a moment."})
 	if len(rt.acks) < cap(rt.acks) {
 		rt.acks <- pendingAck{env: env, payload: payload}
 	} else {

@@ -208,3 +208,38 @@ func TestUpdateDMByUserID(t *testing.T) {
 		t.Fatalf("messages = %+v", msgs)
 	}
 }
+
+// TestBusyLeavesClicksUnacked: a click that finds the queue full is not
+// acked (Slack then shows the user it failed) rather than acked and
+// dropped, which would look done.
+func TestBusyLeavesClicksUnacked(t *testing.T) {
+	srv := fakeslack.New()
+	defer srv.Close()
+	release := make(chan struct{})
+	defer close(release)
+	r := bot.NewRouter(nil)
+	r.Command("/platform", "").Add(bot.Subcommand{Name: "slow", Run: gate(release, "slow")})
+	r.Action("ok", func(context.Context, *bot.Request) (*bot.Reply, error) { return nil, nil })
+	startRuntime(t, srv, r, func(c *bot.RuntimeConfig) { c.Workers, c.Queue, c.AckBudget = 1, 1, time.Minute })
+	for range 2 { // one runs, one waits in the queue
+		_, _ = srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
+	}
+	p, err := fakeslack.PrepareInteraction(slack.InteractionCallback{
+		Type: slack.InteractionTypeBlockActions, Team: slack.Team{ID: fakeslack.TeamID}, User: slack.User{ID: "U1"},
+		ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{{ActionID: "ok", Value: "1"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	click, err := srv.SendPrepared(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
+	if _, err := srv.WaitAck(waitCtx(t), probe); err != nil { // the busy answer after the click's turn
+		t.Fatal(err)
+	}
+	if n := srv.AckCount(click); n != 0 {
+		t.Fatalf("the refused click was acked %d times, want 0", n)
+	}
+}
