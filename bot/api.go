@@ -65,6 +65,7 @@ const (
 	backoffCap        = 10 * time.Second
 	userCacheTTL      = 5 * time.Minute
 	respondMethod     = "response_url" // metrics label for Respond
+	idleSlackConns    = 128            // kept-alive connections to Slack's API
 )
 
 // NewAPI returns an API for the bot token in cfg.
@@ -72,8 +73,13 @@ func NewAPI(cfg APIConfig) *API {
 	hc := cfg.HTTPClient
 	if hc == nil {
 		// slack-go's default client has no timeout: a stuck connection
-		// would hold a handler (and its rate-limit token) forever.
-		hc = &http.Client{Timeout: 30 * time.Second}
+		// would hold a handler (and its rate-limit token) forever. The
+		// default transport keeps 2 idle connections per host: with more
+		// calls in flight (a fan-out, a burst of clicks) nearly every call
+		// would open a new TLS connection to Slack.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns, tr.MaxIdleConnsPerHost = idleSlackConns, idleSlackConns
+		hc = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(hc)}
 	if u := cfg.APIURL; u != "" {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -603,5 +604,50 @@ func TestAPIDeadlineDoesNotCutOffARequest(t *testing.T) {
 	}
 	if got := n.Load(); got != 1 {
 		t.Errorf("%d requests, want 1", got)
+	}
+}
+
+// TestAPIKeepsConnectionsToSlack: calls in flight together reuse their
+// connections afterwards; the default transport keeps only two idle per
+// host, and every call beyond would open a new (TLS) connection.
+func TestAPIKeepsConnectionsToSlack(t *testing.T) {
+	var opened atomic.Int32
+	gate := make(chan struct{})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-gate
+		writeJSON(w, postOK)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	api := NewAPI(APIConfig{
+		BotToken: testToken, APIURL: srv.URL + "/api/", Metrics: NewMetrics(prometheus.NewRegistry()),
+		Limits: map[string]Limit{"chat.postMessage": {PerMinute: 60_000, Burst: 100}, "chat.postMessage/channel": {PerMinute: 60_000, Burst: 100}},
+	})
+	const inFlight = 20
+	for round := range 3 {
+		var wg sync.WaitGroup
+		for i := range inFlight {
+			wg.Go(func() {
+				if _, err := api.PostMessage(context.Background(), fmt.Sprintf("C%d", i), Text("hi")); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		time.Sleep(100 * time.Millisecond) // all on the wire
+		for range inFlight {
+			gate <- struct{}{}
+		}
+		wg.Wait()
+		if round == 0 {
+			opened.Store(0)
+		}
+	}
+	if n := opened.Load(); n > 2 {
+		t.Errorf("%d new connections for two more rounds of %d calls, want them reused", n, inFlight)
 	}
 }
