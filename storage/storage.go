@@ -102,7 +102,11 @@ func (db *DB) configurePool(opt Options) {
 		opt.MaxOpenConns = 20
 	}
 	if opt.MaxIdleConns == 0 {
-		opt.MaxIdleConns = opt.MaxOpenConns / 2
+		// All of them: with fewer, a burst of more concurrent queries
+		// than idle slots closes connections after each query and opens
+		// new ones for the next (a PostgreSQL backend each), which made
+		// click handling under load ten times slower (bench/README.md).
+		opt.MaxIdleConns = opt.MaxOpenConns
 	}
 	if opt.ConnMaxLifetime == 0 {
 		opt.ConnMaxLifetime = 30 * time.Minute

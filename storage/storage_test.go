@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/platformbot/platformbot/storage"
@@ -62,5 +63,31 @@ func TestParseURL(t *testing.T) {
 		if (err != nil) != tc.wantErr || d != tc.dialect {
 			t.Errorf("ParseURL(%q) = %q, %v; want %q, err=%v", tc.in, d, err, tc.dialect, tc.wantErr)
 		}
+	}
+}
+
+// TestPoolKeepsItsConnections: a burst of concurrent queries leaves every
+// connection it opened idle for the next one, rather than closing those
+// beyond an idle limit (a new PostgreSQL backend for each later query).
+func TestPoolKeepsItsConnections(t *testing.T) {
+	url := storagetest.PostgresURL(t)
+	db, err := storage.Open(context.Background(), url, storage.Options{MaxOpenConns: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for range 3 {
+		var wg sync.WaitGroup
+		for range 12 {
+			wg.Go(func() {
+				if err := db.Gorm.Exec("SELECT pg_sleep(0.05)").Error; err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if s := db.SQL().Stats(); s.MaxIdleClosed > 0 || s.OpenConnections != 12 {
+		t.Errorf("after three bursts of 12: %d connections closed for want of idle slots, %d open; want 0 and 12", s.MaxIdleClosed, s.OpenConnections)
 	}
 }
