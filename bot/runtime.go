@@ -76,8 +76,9 @@ type Runtime struct {
 	connected atomic.Bool
 	lastFrame atomic.Int64 // unix nanos of the last byte read from the socket
 	restarts  atomic.Int64
-	busy      atomic.Int64 // envelopes refused since the last busy warning
-	busyLog   atomic.Int64 // unix nanos of the last busy warning
+	sock      atomic.Pointer[lingeringConn] // the latest connection dialled
+	busy      atomic.Int64                  // envelopes refused since the last busy warning
+	busyLog   atomic.Int64                  // unix nanos of the last busy warning
 }
 
 type pendingAck struct {
@@ -207,6 +208,9 @@ func (rt *Runtime) supervise(ctx context.Context, fatal chan<- error) {
 				if silent := time.Since(time.Unix(0, rt.lastFrame.Load())); silent > rt.cfg.SilenceTimeout {
 					rt.cfg.Log.Warn().Dur("silent_for", silent).Msg("socket mode connection went silent; reconnecting")
 					rt.connected.Store(false)
+					if c := rt.sock.Load(); c != nil {
+						c.abort()
+					}
 					cancel()
 					<-errc
 					break wait

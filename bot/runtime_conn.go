@@ -43,7 +43,7 @@ func (rt *Runtime) dialer() *websocket.Dialer {
 			if err != nil {
 				return nil, err
 			}
-			return &lingeringConn{Conn: c}, nil
+			return rt.track(&lingeringConn{Conn: c}), nil
 		},
 		NetDialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, _, err := net.SplitHostPort(addr)
@@ -59,7 +59,7 @@ func (rt *Runtime) dialer() *websocket.Dialer {
 				_ = c.Close()
 				return nil, err
 			}
-			return &lingeringConn{Conn: tc}, nil
+			return rt.track(&lingeringConn{Conn: tc}), nil
 		},
 	}
 	if proxied() {
@@ -109,6 +109,20 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 type lingeringConn struct {
 	net.Conn
 	closed atomic.Bool
+}
+
+// abort closes the connection at once, lingering or not: one the silence
+// watchdog gave up on may be dead, and if it is not, Slack must see it
+// closed so that it sends new envelopes to the next one.
+func (c *lingeringConn) abort() {
+	c.closed.Store(true)
+	_ = c.Conn.Close()
+}
+
+// track records c as the current Socket Mode connection.
+func (rt *Runtime) track(c *lingeringConn) *lingeringConn {
+	rt.sock.Store(c)
+	return c
 }
 
 func (c *lingeringConn) Close() error {
