@@ -28,9 +28,10 @@ type Request struct {
 	ChannelID  string
 
 	// Slash commands.
-	Command string   // e.g. "/platform"
-	Text    string   // everything after the command
-	Args    []string // the words after the subcommand, set by the command table
+	Command    string   // e.g. "/platform"
+	Text       string   // everything after the command
+	Subcommand string   // the matched subcommand's name in the table (for logs: no user text)
+	Args       []string // the words after the subcommand, set by the command table
 
 	TriggerID   string // valid once, for 3 s: open modals before slow work
 	ResponseURL string
@@ -56,6 +57,9 @@ type Request struct {
 func (r *Request) Route() string {
 	switch r.Kind {
 	case KindCommand:
+		if r.Subcommand != "" {
+			return r.Command + " " + r.Subcommand
+		}
 		return r.Command
 	case KindAction:
 		return r.ActionID

@@ -220,6 +220,7 @@ func (c *Command) serve(ctx context.Context, req *Request) (*Reply, error) {
 	if !ok {
 		return Say(fmt.Sprintf("I don't know `%s %s`.\n\n%s", c.Name, Escape(words[0]), c.router.Help())), nil
 	}
+	req.Subcommand = sub.Name
 	if sub.Admin {
 		if err := requireAdmin(ctx, c.router.auth, req.UserID); err != nil {
 			return nil, err
