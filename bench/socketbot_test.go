@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -113,7 +112,7 @@ func sockRunBenchBot(ctx context.Context) error {
 	defer sockLogOutcomes(log, reg)
 	api := bot.NewAPI(bot.APIConfig{
 		BotToken: os.Getenv("SLACK_BOT_TOKEN"), AppToken: os.Getenv("SLACK_APP_TOKEN"), APIURL: os.Getenv("SLACK_API_URL"),
-		Log: log, Metrics: metrics, HTTPClient: sockHTTPClient(),
+		Log: log, Metrics: metrics,
 		Limits: map[string]bot.Limit{"chat.postMessage": {}, bot.PerChannelLimitKey: {}},
 	})
 	router := bot.NewRouter(nil, bot.Chain(bot.ChainConfig{
@@ -127,9 +126,10 @@ func sockRunBenchBot(ctx context.Context) error {
 	defer stop()
 	router.Action(sockClickAction, sockClick(db, dm))
 	followUps, _ := strconv.Atoi(os.Getenv("BENCH_SOCKET_FOLLOWUPS")) // 0: the default
+	workers, _ := strconv.Atoi(os.Getenv("BENCH_SOCKET_WORKERS"))
 	rt := bot.NewRuntime(bot.RuntimeConfig{
 		API: api.Client(), Router: router, Slack: api, Log: log, Metrics: metrics,
-		Dedup: storage.NewEventDedup(db), FollowUps: followUps,
+		Dedup: storage.NewEventDedup(db), FollowUps: followUps, Workers: workers,
 	})
 	return rt.Run(ctx)
 }
@@ -179,20 +179,6 @@ func sockClick(db *storage.DB, dm sockDM) bot.Handler {
 		}
 		return nil, dm(ctx, req.UserID, req.Value)
 	}
-}
-
-// sockHTTPClient keeps up to 256 idle connections to Slack, where the
-// default transport keeps 2 per host and so opens (and leaves in
-// TIME_WAIT) a new connection for nearly every DM once more than two are
-// in flight. BENCH_SOCKET_DEFAULT_TRANSPORT=1 measures with the default
-// (nil: bot.NewAPI's own client).
-func sockHTTPClient() *http.Client {
-	if os.Getenv("BENCH_SOCKET_DEFAULT_TRANSPORT") == "1" {
-		return nil
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
-	return &http.Client{Timeout: 30 * time.Second, Transport: tr}
 }
 
 func sockClickText(click string) string { return "Click " + click + " recorded." }

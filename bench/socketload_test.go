@@ -124,7 +124,7 @@ func sockClicks(t *testing.T, faults bool) {
 		what = "refresh_requested every 5 s, 5% of chat.postMessage answered 429"
 	}
 	how := "DM " + sockEnv("BENCH_SOCKET_CLICK_MODE", "direct")
-	for _, knob := range []string{"BENCH_SOCKET_FOLLOWUPS", "BENCH_SOCKET_OUTBOX_WORKERS", "BENCH_SOCKET_DEFAULT_TRANSPORT"} {
+	for _, knob := range []string{"BENCH_SOCKET_WORKERS", "BENCH_SOCKET_FOLLOWUPS", "BENCH_SOCKET_OUTBOX_WORKERS", "BENCH_SOCKET_BOT_GOMAXPROCS"} {
 		if v := os.Getenv(knob); v != "" {
 			how += ", " + knob + "=" + v
 		}

@@ -139,6 +139,9 @@ func sockPlatformbotBinary(t *testing.T) string {
 	return sockBinPath
 }
 
+// sockImageGOGC is the Dockerfile's GOGC: the bots run as the image does.
+const sockImageGOGC = "400"
+
 // sockKind is what runs in a bot process.
 type sockKind string
 
@@ -165,7 +168,10 @@ func sockStartBots(t *testing.T, c sockConfig, kind sockKind, n int, fake *fakes
 		env := append(os.Environ(),
 			"SLACK_APP_TOKEN="+fakeslack.AppToken, "SLACK_BOT_TOKEN="+fakeslack.BotToken,
 			"SLACK_API_URL="+fake.APIURL(), "DATABASE_URL="+dbURL, "LOG_LEVEL=info",
-			"HTTP_ADDR=127.0.0.1:0", "GOMAXPROCS=", // let the runtime size itself to the affinity mask
+			"HTTP_ADDR=127.0.0.1:0",
+			// Empty: the runtime sizes itself to the affinity mask.
+			"GOMAXPROCS="+os.Getenv("BENCH_SOCKET_BOT_GOMAXPROCS"),
+			"GOGC="+sockEnv("BENCH_SOCKET_BOT_GOGC", sockImageGOGC),
 		)
 		var args []string
 		switch kind {
