@@ -494,10 +494,20 @@ func (s *secBot) slackInvalidAuth(t *testing.T) {
 	if text := AckText(s.Command(secDev, "/platform request preview")); !strings.Contains(text, "Something went wrong (ref") {
 		t.Errorf("views.open failing with invalid_auth: ack %q, want the something-went-wrong reply", text)
 	}
+	// The survey's one member must be a person for the DM to be tried.
+	s.Fake.AddUser(slack.User{ID: secDev, Name: "dev", RealName: "Dev Eloper"})
 	s.Command(secAdmin, "/pulse send devex")
-	for deadline := time.Now().Add(10 * time.Second); strings.Count(s.Logs.String(), "invalid_auth") < 2; time.Sleep(10 * time.Millisecond) {
+	logged := func() bool {
+		views, dm := false, false
+		for _, l := range strings.Split(s.Logs.String(), "\n") {
+			views = views || strings.Contains(l, "slack views.open: invalid_auth")
+			dm = dm || (strings.Contains(l, `"kind":"pulse"`) && strings.Contains(l, "invalid_auth"))
+		}
+		return views && dm
+	}
+	for deadline := time.Now().Add(10 * time.Second); !logged(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the invalid_auth errors were not logged:\n%s", s.Logs)
+			t.Fatalf("the invalid_auth errors of views.open and of the survey DM were not logged:\n%s", s.Logs)
 		}
 	}
 }
