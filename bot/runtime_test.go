@@ -106,14 +106,26 @@ func TestShutdownFinishesInFlightWork(t *testing.T) {
 	}
 }
 
-func TestBusyAnswersAtOnce(t *testing.T) {
+// busyBot starts a runtime with one worker and one queue slot, whose
+// `/platform slow` holds its worker until the test ends, plus what add
+// registers.
+func busyBot(t *testing.T, add func(*bot.Router)) *fakeslack.Server {
+	t.Helper()
 	srv := fakeslack.New()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	release := make(chan struct{})
-	defer close(release)
 	r := bot.NewRouter(nil)
 	r.Command("/platform", "").Add(bot.Subcommand{Name: "slow", Run: gate(release, "slow")})
+	if add != nil {
+		add(r)
+	}
 	startRuntime(t, srv, r, func(c *bot.RuntimeConfig) { c.Workers, c.Queue, c.AckBudget = 1, 1, time.Minute })
+	t.Cleanup(func() { close(release) }) // before the runtime's stop, which waits for the handler
+	return srv
+}
+
+func TestBusyAnswersAtOnce(t *testing.T) {
+	srv := busyBot(t, nil)
 	var ids []string
 	for range 3 {
 		id, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
@@ -213,14 +225,9 @@ func TestUpdateDMByUserID(t *testing.T) {
 // acked (Slack then shows the user it failed) rather than acked and
 // dropped, which would look done.
 func TestBusyLeavesClicksUnacked(t *testing.T) {
-	srv := fakeslack.New()
-	defer srv.Close()
-	release := make(chan struct{})
-	defer close(release)
-	r := bot.NewRouter(nil)
-	r.Command("/platform", "").Add(bot.Subcommand{Name: "slow", Run: gate(release, "slow")})
-	r.Action("ok", func(context.Context, *bot.Request) (*bot.Reply, error) { return nil, nil })
-	startRuntime(t, srv, r, func(c *bot.RuntimeConfig) { c.Workers, c.Queue, c.AckBudget = 1, 1, time.Minute })
+	srv := busyBot(t, func(r *bot.Router) {
+		r.Action("ok", func(context.Context, *bot.Request) (*bot.Reply, error) { return nil, nil })
+	})
 	for range 2 { // one runs, one waits in the queue
 		_, _ = srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
 	}

@@ -121,16 +121,24 @@ func (s *OutboxStore) MarkSent(ctx context.Context, id int64, ts string, now tim
 // Retry returns a claimed record to pending until notBefore.
 func (s *OutboxStore) Retry(ctx context.Context, id int64, token string, notBefore time.Time, lastErr string) (err error) {
 	defer obWrap(&err, "OutboxStore.Retry(%d)", id)
+	return s.putBack(ctx, id, token, notBefore, lastErr, true)
+}
+
+// putBack returns a claimed record to pending until notBefore; the
+// attempt its claim counted stands only if counted.
+func (s *OutboxStore) putBack(ctx context.Context, id int64, token string, notBefore time.Time, lastErr string, counted bool) error {
+	set := map[string]any{"state": outbox.Pending, "not_before": notBefore.UTC(), "last_error": lastErr, "claim_token": "", "lease_until": nil}
+	if !counted {
+		set["attempts"] = gorm.Expr("attempts - 1")
+	}
 	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("id = ? AND state = ? AND claim_token = ?", id, outbox.Claimed, token).
-		Updates(map[string]any{"state": outbox.Pending, "not_before": notBefore.UTC(), "last_error": lastErr, "claim_token": "", "lease_until": nil}).Error
+		Updates(set).Error
 }
 
 // Postpone is Retry without counting the attempt.
 func (s *OutboxStore) Postpone(ctx context.Context, id int64, token string, notBefore time.Time, lastErr string) (err error) {
 	defer obWrap(&err, "OutboxStore.Postpone(%d)", id)
-	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("id = ? AND state = ? AND claim_token = ?", id, outbox.Claimed, token).
-		Updates(map[string]any{"state": outbox.Pending, "not_before": notBefore.UTC(), "last_error": lastErr, "claim_token": "",
-			"lease_until": nil, "attempts": gorm.Expr("attempts - 1")}).Error
+	return s.putBack(ctx, id, token, notBefore, lastErr, false)
 }
 
 // Finish ends a claimed record as failed or skipped.
