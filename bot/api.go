@@ -302,12 +302,47 @@ func (a *API) UserInfo(ctx context.Context, userID string) (User, error) {
 		if err != nil {
 			return User{}, err
 		}
-		return User{
-			ID: u.ID, Name: u.Name, RealName: u.RealName,
-			TZ: u.TZ, TZOffset: u.TZOffset,
-			IsBot: u.IsBot, Deleted: u.Deleted, IsAdmin: u.IsAdmin,
-		}, nil
+		return userFrom(u), nil
 	})
+}
+
+func userFrom(u *slack.User) User {
+	return User{
+		ID: u.ID, Name: u.Name, RealName: u.RealName,
+		TZ: u.TZ, TZOffset: u.TZOffset,
+		IsBot: u.IsBot, Deleted: u.Deleted, IsAdmin: u.IsAdmin,
+	}
+}
+
+// usersPageSize is users.list's largest page: the method is Tier 2 (20
+// calls a minute), so fewer, larger pages list a workspace sooner.
+const usersPageSize = 1000
+
+// Users lists every user of the workspace (users.list, following the
+// cursor): one Tier 2 call per 1,000 people, where asking users.info about
+// each of them costs one Tier 4 call per person.
+func (a *API) Users(ctx context.Context) ([]User, error) {
+	var all []User
+	page := a.client.GetUsersPaginated(slack.GetUsersOptionLimit(usersPageSize), slack.GetUsersOptionIncludeLocale(false))
+	for range maxMemberPages {
+		err := a.call(ctx, "users.list", "", func(ctx context.Context) (err error) {
+			next, err := page.Next(ctx)
+			if err == nil {
+				page = next
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range page.Users {
+			all = append(all, userFrom(&page.Users[i]))
+		}
+		if page.Cursor == "" {
+			return all, nil
+		}
+	}
+	return nil, fmt.Errorf("slack users.list: more than %d pages", maxMemberPages)
 }
 
 // UserGroupMembers returns the user ids in a user group (usergroups.users.list).
@@ -323,7 +358,8 @@ func (a *API) UserGroupMembers(ctx context.Context, groupID string) ([]string, e
 	return users, nil
 }
 
-// maxMemberPages stops a cursor loop that Slack never ends (200k members).
+// maxMemberPages stops a cursor loop that Slack never ends (200k members
+// or users).
 const maxMemberPages = 200
 
 // ChannelMembers returns all member ids of a channel, following the cursor.

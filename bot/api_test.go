@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -316,6 +317,49 @@ func TestAPIChannelMembersPaginates(t *testing.T) {
 	defer mu.Unlock()
 	if strings.Join(got, ",") != "U1,U2,U3,U4" || strings.Join(cursors, ",") != ",c2,c3" {
 		t.Errorf("members = %v, cursors = %q", got, cursors)
+	}
+}
+
+// TestAPIUsersPaginates: users.list is followed to its last page in pages
+// of 1,000, a page that failed with a 5xx is asked again with the same
+// cursor, and each user is read like users.info reads one.
+func TestAPIUsersPaginates(t *testing.T) {
+	pages := map[string]string{
+		"":   `{"ok":true,"members":[{"id":"U1","name":"ada","real_name":"Ada L","tz":"Europe/Berlin","tz_offset":3600},{"id":"B1","is_bot":true}],"response_metadata":{"next_cursor":"c2"}}`,
+		"c2": `{"ok":true,"members":[{"id":"U2","deleted":true,"is_admin":true}],"response_metadata":{"next_cursor":""}}`,
+	}
+	var mu sync.Mutex
+	var cursors []string
+	failed := false
+	api, _ := newTestAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/users.list" || r.FormValue("limit") != "1000" {
+			t.Errorf("unexpected %s limit=%q", r.URL.Path, r.FormValue("limit"))
+		}
+		c := r.FormValue("cursor")
+		mu.Lock()
+		cursors = append(cursors, c)
+		fail := c == "c2" && !failed
+		failed = failed || fail
+		mu.Unlock()
+		if fail {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		writeJSON(w, pages[c])
+	}, nil)
+	got, err := api.Users(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []User{
+		{ID: "U1", Name: "ada", RealName: "Ada L", TZ: "Europe/Berlin", TZOffset: 3600},
+		{ID: "B1", IsBot: true},
+		{ID: "U2", Deleted: true, IsAdmin: true},
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(got, want) || strings.Join(cursors, ",") != ",c2,c2" {
+		t.Errorf("users = %+v, cursors = %q; want %+v after ,c2,c2", got, cursors, want)
 	}
 }
 

@@ -24,6 +24,9 @@ type Slack interface {
 	PushView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (View, error)
 	PublishHome(ctx context.Context, userID string, view slack.HomeTabViewRequest) error
 	UserInfo(ctx context.Context, userID string) (User, error)
+	// Users lists the whole workspace: for decisions about many people at
+	// once, where UserInfo would cost a call per person.
+	Users(ctx context.Context) ([]User, error)
 	UserGroupMembers(ctx context.Context, groupID string) ([]string, error)
 	ChannelMembers(ctx context.Context, channelID string) ([]string, error)
 }
@@ -49,7 +52,7 @@ type View struct {
 	Hash string
 }
 
-// User is the part of users.info the bot needs.
+// User is the part of users.info (and users.list) the bot needs.
 type User struct {
 	ID       string
 	Name     string

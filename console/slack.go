@@ -178,6 +178,19 @@ func (p port) UserInfo(_ context.Context, userID string) (bot.User, error) {
 	return bot.User{ID: userID, Name: strings.ToLower(userID), RealName: userID, TZ: "UTC"}, nil
 }
 
+// Users lists the people the console was told about; UserInfo answers for
+// anyone else.
+func (p port) Users(context.Context) ([]bot.User, error) {
+	users := make([]bot.User, 0, len(p.c.opts.Users))
+	for id, u := range p.c.opts.Users {
+		if u.ID == "" {
+			u.ID = id
+		}
+		users = append(users, u)
+	}
+	return users, nil
+}
+
 func (p port) UserGroupMembers(_ context.Context, groupID string) ([]string, error) {
 	return append([]string(nil), p.c.opts.UserGroups[groupID]...), nil
 }

@@ -33,6 +33,7 @@ type fakeSlack struct {
 	zones    map[string]string // user → IANA zone
 	zone     string            // the zone of users not in zones
 	bots     map[string]bool
+	roster   []bot.User          // users.list
 	groups   map[string][]string // user group → members
 	channels map[string][]string // channel → members
 	fail     map[string]error    // method → error
@@ -130,6 +131,13 @@ func (f *fakeSlack) UserInfo(_ context.Context, id string) (u bot.User, err erro
 		u = bot.User{ID: id, Name: strings.ToLower(id), RealName: "Real " + id, TZ: tz, IsBot: f.bots[id]}
 	})
 	return u, err
+}
+
+// Users lists the roster set by the test (none by default: every decision
+// then goes through UserInfo).
+func (f *fakeSlack) Users(context.Context) (users []bot.User, err error) {
+	err = f.do("Users", func() { users = append(users, f.roster...) })
+	return users, err
 }
 
 func (f *fakeSlack) UserGroupMembers(_ context.Context, group string) (members []string, err error) {

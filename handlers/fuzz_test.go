@@ -229,6 +229,7 @@ func (f *fuzzSlack) UserInfo(_ context.Context, id string) (bot.User, error) {
 	tz := map[string]string{fzHostBer: "Europe/Berlin", fzDevNY: "America/New_York", fzDev: "Asia/Tokyo"}[id]
 	return bot.User{ID: id, Name: strings.ToLower(id), RealName: "Person " + id, TZ: tz}, nil
 }
+func (f *fuzzSlack) Users(context.Context) ([]bot.User, error) { return nil, nil }
 func (f *fuzzSlack) UserGroupMembers(_ context.Context, id string) ([]string, error) {
 	return map[string][]string{fzDBAs: {fzDBA1, fzDBA2}, fzDevs: {fzPulse1, fzPulse2}}[id], nil
 }

@@ -37,13 +37,14 @@ type Pulse struct {
 	Refresh func(ctx context.Context, userID string) error
 
 	slack bot.Slack
+	dir   *pulseDirectory
 	log   zerolog.Logger
 	after *afterAck
 }
 
 // NewPulse returns the survey handlers talking to Slack through s.
 func NewPulse(s bot.Slack, log zerolog.Logger) *Pulse {
-	return &Pulse{slack: s, log: log, Location: time.UTC, after: newAfterAck(log, 16)}
+	return &Pulse{slack: s, dir: newPulseDirectory(s, log), log: log, Location: time.UTC, after: newAfterAck(log, 16)}
 }
 
 // Register adds /pulse (named command), the buttons and the form to r, and
@@ -247,28 +248,4 @@ func (h *Pulse) beforeRemind(ctx context.Context, s outbox.Send) (bool, string, 
 }
 
 // Directory resolves survey audiences through the Slack port.
-func (h *Pulse) Directory() surveys.Directory { return pulseDirectory{h.slack} }
-
-type pulseDirectory struct{ slack bot.Slack }
-
-func (d pulseDirectory) UserGroupMembers(ctx context.Context, id string) ([]string, error) {
-	return d.slack.UserGroupMembers(ctx, id)
-}
-
-func (d pulseDirectory) ChannelMembers(ctx context.Context, id string) ([]string, error) {
-	return d.slack.ChannelMembers(ctx, id)
-}
-
-// IsActiveHuman asks users.info (cached by the port). A user Slack does not
-// know cannot be asked either.
-func (d pulseDirectory) IsActiveHuman(ctx context.Context, id string) (bool, error) {
-	u, err := d.slack.UserInfo(ctx, id)
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) && (se.Err == "user_not_found" || se.Err == "user_not_visible") {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return !u.IsBot && !u.Deleted && u.ID != "USLACKBOT", nil
-}
+func (h *Pulse) Directory() surveys.Directory { return h.dir }

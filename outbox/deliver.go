@@ -97,6 +97,9 @@ func (d *Dispatcher) before(ctx, rec context.Context, log zerolog.Logger, r Reco
 	}
 	ok, reason, err := h.Before(ctx, s)
 	switch {
+	case errors.Is(err, bot.ErrRateLimited): // e.g. a users.info still waiting for its turn
+		d.postpone(rec, log, r, fmt.Errorf("before hook: %w", err))
+		return false
 	case err != nil:
 		d.retry(rec, log, r, fmt.Errorf("before hook: %w", err))
 		return false

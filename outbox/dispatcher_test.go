@@ -187,6 +187,46 @@ func TestNewRejectsBadOptions(t *testing.T) {
 // hold back more often than MaxAttempts is retried soon, without using up
 // its attempts, and goes out once Slack lets it; a real failure still
 // counts.
+// TestDispatcherBeforeRateLimitedIsNotAFailure: a Before hook that could
+// not make its own Slack call in time (users.info waiting for its turn)
+// postpones the send like a rate-limited post, without using an attempt.
+func TestDispatcherBeforeRateLimitedIsNotAFailure(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		p := &poster{post: func(string, int) error { return nil }}
+		d, st := newDispatcher(t, db, p, clock)
+		held := 0
+		d.Handle("test", outbox.Hooks{Before: func(context.Context, outbox.Send) (bool, string, error) {
+			if held < 6 { // twice MaxAttempts
+				held++
+				return false, "", fmt.Errorf("users.info: %w", bot.ErrRateLimited)
+			}
+			return true, "", nil
+		}})
+		if _, err := d.Enqueue(ctx, send("lookup", "ULOOKUP")); err != nil {
+			t.Fatal(err)
+		}
+		for range 7 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			r, _ := st.OutboxRecord(ctx, "lookup")
+			if r.State == outbox.Pending && !r.NotBefore.After(clock.Now()) {
+				t.Fatalf("a held-back send is due again at once (%s): a tight loop", r.NotBefore)
+			}
+			clock.Advance(3 * time.Second) // under the minute of a failure's Backoff
+		}
+		r, err := st.OutboxRecord(ctx, "lookup")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.State != outbox.Sent || r.Attempts != 1 || held != 6 {
+			t.Errorf("after 6 held-back tries: %s with %d attempts counted (%d tries); want sent, 1", r.State, r.Attempts, held)
+		}
+	})
+}
+
 func TestDispatcherRateLimitedIsNotAFailure(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()

@@ -138,8 +138,8 @@ func (s *Service) results(ctx context.Context, run Run) (Results, error) {
 // ShouldInvite decides, right before an invitation is sent, whether it
 // still should be: the run must still be open and the person an active
 // human (bots and deactivated accounts are excluded from the run here,
-// where it costs one cached users.info per person, rather than when the run
-// starts, which must be quick).
+// where the Directory can answer from a listing of the workspace, rather
+// than when the run starts, which must be quick).
 func (s *Service) ShouldInvite(ctx context.Context, runID int64, userID string) (bool, string, error) {
 	run, err := s.store.Run(ctx, runID)
 	if err != nil {

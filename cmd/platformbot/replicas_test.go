@@ -262,7 +262,7 @@ const (
 func fanoutConfig(budget int, extra string) string {
 	return fmt.Sprintf(`admins: {users: [%s]}
 slack:
-  rate_limits: {chat.postMessage: %d, users.info: 1000000}
+  rate_limits: {chat.postMessage: %d}
 scheduler: {send_lease: %s}
 surveys:
   - id: load

@@ -313,6 +313,12 @@ func TestPulseRestartMidFanout(t *testing.T) {
 				t.Errorf("%s got %d DMs, want exactly 1", id, per[id])
 			}
 		}
+		// Who can be asked comes from users.list (2 pages per process), not
+		// from users.info per person: at its default 100 a minute the
+		// fan-out would take 20 minutes.
+		if lists, infos := len(fake.Calls("users.list")), len(fake.Calls("users.info")); lists > 4 || infos > 0 {
+			t.Errorf("users.list ×%d, users.info ×%d; want at most 2 listings per process and no lookups", lists, infos)
+		}
 		t.Logf("stopped after %d of %d DMs; after the restart every member has exactly one", stoppedAt, members)
 	})
 }
@@ -329,7 +335,7 @@ func startPulseMain(t *testing.T, fake *fakeslack.Server, cfg *config.Config, db
 	t.Helper()
 	api := bot.NewAPI(bot.APIConfig{
 		BotToken: fakeslack.BotToken, AppToken: fakeslack.AppToken, APIURL: fake.APIURL(), Log: zerolog.Nop(),
-		Limits: map[string]bot.Limit{"chat.postMessage": {PerMinute: 600000, Burst: 100}, "users.info": {PerMinute: 600000, Burst: 100}},
+		Limits: map[string]bot.Limit{"chat.postMessage": {PerMinute: 600000, Burst: 100}},
 	})
 	m := &Main{
 		Env:    Env{AppToken: fakeslack.AppToken, BotToken: fakeslack.BotToken, APIURL: fake.APIURL(), DatabaseURL: dbURL, HTTPAddr: "127.0.0.1:0"},
