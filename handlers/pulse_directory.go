@@ -9,7 +9,6 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/platformbot/platformbot/bot"
 )
@@ -30,18 +29,20 @@ const (
 // pulseDirectory resolves survey audiences through the Slack port. Whether
 // a person can be asked (not a bot, not deactivated) is answered from a
 // listing of the whole workspace (users.list, one Tier 2 call per 1,000
-// people) instead of users.info per person: at Tier 4's 100 calls a
-// minute, a survey of 10,000 people would take 100 minutes to send.
+// people) rather than users.info per person: at Tier 4's 100 calls a
+// minute, a survey of 10,000 people would take 100 minutes to send. While
+// the first listing loads (minutes, in a large workspace), people are
+// looked up one by one, so that a small survey does not wait for it.
 type pulseDirectory struct {
 	slack bot.Slack
 	log   zerolog.Logger
 	now   func() time.Time
-	load  singleflight.Group
 
-	mu     sync.Mutex
-	active map[string]bool // user id → can be asked; nil until listed
-	listed time.Time
-	failed time.Time
+	mu      sync.Mutex
+	active  map[string]bool // user id → can be asked; nil until listed
+	listed  time.Time
+	failed  time.Time
+	listing chan struct{} // closed when the listing under way ends; nil if none
 }
 
 func newPulseDirectory(s bot.Slack, log zerolog.Logger) *pulseDirectory {
@@ -58,25 +59,44 @@ func (d *pulseDirectory) ChannelMembers(ctx context.Context, id string) ([]strin
 
 // IsActiveHuman answers from the workspace listing. Someone it does not
 // hold (joined since, or from another workspace of the organization) is
-// looked up alone, as is everyone while the listing fails. A caller that
-// cannot wait for the first listing gets bot.ErrRateLimited: the outbox
+// looked up alone, as is everyone while the listing fails. Before the first
+// listing, the person is looked up alone unless the listing comes first. A
+// caller whose deadline passes waiting gets bot.ErrRateLimited: the outbox
 // then puts the send back without counting an attempt.
 func (d *pulseDirectory) IsActiveHuman(ctx context.Context, id string) (bool, error) {
-	roster, err := d.roster(ctx)
-	switch {
-	case err == nil:
+	roster, listing := d.roster(ctx)
+	if roster != nil || listing == nil {
 		if active, ok := roster[id]; ok {
 			return active, nil
 		}
-	case ctx.Err() != nil:
-		return false, fmt.Errorf("listing the workspace's users: %w", bot.ErrRateLimited)
+		return d.lookup(ctx, id)
 	}
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-listing:
+			cancel()
+		case <-lctx.Done():
+		}
+	}()
+	active, err := d.lookup(lctx, id)
+	if err != nil && ctx.Err() == nil && lctx.Err() != nil {
+		return d.IsActiveHuman(ctx, id) // the listing ended first: it answers
+	}
+	return active, err
+}
+
+// lookup asks users.info about one person.
+func (d *pulseDirectory) lookup(ctx context.Context, id string) (bool, error) {
 	u, err := d.slack.UserInfo(ctx, id)
 	var se slack.SlackErrorResponse
-	if errors.As(err, &se) && (se.Err == "user_not_found" || se.Err == "user_not_visible") {
+	switch {
+	case errors.As(err, &se) && (se.Err == "user_not_found" || se.Err == "user_not_visible"):
 		return false, nil // a user Slack does not know cannot be asked either
-	}
-	if err != nil {
+	case err != nil && ctx.Err() != nil:
+		return false, fmt.Errorf("looking up %s: %w (%w)", id, bot.ErrRateLimited, err)
+	case err != nil:
 		return false, err
 	}
 	return canBeAsked(u), nil
@@ -84,48 +104,37 @@ func (d *pulseDirectory) IsActiveHuman(ctx context.Context, id string) (bool, er
 
 func canBeAsked(u bot.User) bool { return !u.IsBot && !u.Deleted && u.ID != "USLACKBOT" }
 
-// roster returns the listing, waiting for the first one; a stale one is
-// returned while its replacement loads.
-func (d *pulseDirectory) roster(ctx context.Context) (map[string]bool, error) {
+// roster returns the current listing, stale or not (nil before the first),
+// and, while a listing is under way, a channel closed when it ends. It
+// starts a listing when the current one is stale or missing, unless the
+// last attempt failed less than rosterRetry ago.
+func (d *pulseDirectory) roster(ctx context.Context) (map[string]bool, <-chan struct{}) {
 	d.mu.Lock()
-	active, age, failed := d.active, d.now().Sub(d.listed), d.now().Sub(d.failed) < rosterRetry
-	d.mu.Unlock()
-	switch {
-	case active != nil && (age < rosterTTL || failed):
-		return active, nil
-	case failed:
-		return nil, errors.New("the last listing of the workspace failed")
+	defer d.mu.Unlock()
+	now := d.now()
+	fresh := d.active != nil && now.Sub(d.listed) < rosterTTL
+	if !fresh && d.listing == nil && now.Sub(d.failed) >= rosterRetry {
+		d.listing = make(chan struct{})
+		// The listing outlives the caller that started it: every send of
+		// a survey is waiting for it.
+		go d.list(context.WithoutCancel(ctx), d.listing)
 	}
-	// The listing outlives the caller that started it: every send of a
-	// survey is waiting for it.
-	ch := d.load.DoChan("roster", func() (any, error) {
-		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rosterLoadTimeout)
-		defer cancel()
-		return d.list(lctx)
-	})
-	if active != nil {
-		return active, nil
-	}
-	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(map[string]bool), nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return d.active, d.listing
 }
 
-func (d *pulseDirectory) list(ctx context.Context) (map[string]bool, error) {
+func (d *pulseDirectory) list(ctx context.Context, done chan struct{}) {
+	ctx, cancel := context.WithTimeout(ctx, rosterLoadTimeout)
+	defer cancel()
 	start := d.now()
 	users, err := d.slack.Users(ctx)
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	defer close(done)
+	d.listing = nil
 	if err != nil {
 		d.failed = d.now()
 		d.log.Warn().Err(err).Msg("listing the workspace's users failed; looking survey participants up one by one for a minute")
-		return nil, err
+		return
 	}
 	active := make(map[string]bool, len(users))
 	for _, u := range users {
@@ -133,5 +142,4 @@ func (d *pulseDirectory) list(ctx context.Context) (map[string]bool, error) {
 	}
 	d.active, d.listed = active, d.now()
 	d.log.Debug().Int("users", len(users)).Dur("took", d.now().Sub(start)).Msg("listed the workspace's users")
-	return active, nil
 }
