@@ -34,10 +34,13 @@ func benchEnv(name string, def int) int {
 // FANOUT_BENCH_REPLICAS lists the replica counts (default "1,3"). Giving
 // N replicas N times the budget shows what they would do without sharing.
 //
-// It reports the fraction of the allowed rate achieved from the first DM
-// to the last (the allowed sends in that time, the fake's burst included),
-// sends/s, the seconds from `/pulse send` to the last DM, the 429s and the
-// duplicate DMs (must be 0). Needs TEST_DATABASE_URL:
+// It reports the fraction of the allowed rate achieved from the moment
+// every replica has listed the workspace (its last users.list call; before
+// that, people are looked up one by one at users.info's pace) to the last
+// DM, counting the DMs in that window against the allowed sends in it (the
+// fake's burst included); sends/s in that window; the seconds from `/pulse
+// send` to the last listing and to the last DM; the 429s and the duplicate
+// DMs (must be 0). Needs TEST_DATABASE_URL:
 //
 //	TEST_DATABASE_URL=… go test ./cmd/platformbot -run '^$' -bench FanoutReplicas -benchtime 1x -timeout 30m
 func BenchmarkFanoutReplicas(b *testing.B) {
@@ -63,6 +66,7 @@ func BenchmarkFanoutReplicas(b *testing.B) {
 				b.ReportMetric(r.perSecond, "sends/s")
 				b.ReportMetric(float64(perMinute)/60, "allowed/s")
 				b.ReportMetric(r.total.Seconds(), "s_total")
+				b.ReportMetric(r.listing.Seconds(), "s_listing")
 				b.ReportMetric(float64(r.limited), "429s")
 				b.ReportMetric(float64(r.duplicates), "duplicates")
 			}
@@ -72,7 +76,7 @@ func BenchmarkFanoutReplicas(b *testing.B) {
 
 type replicaFanout struct {
 	fraction, perSecond float64
-	total               time.Duration
+	total, listing      time.Duration
 	limited, duplicates int
 }
 
@@ -92,21 +96,29 @@ func runReplicaFanout(b *testing.B, replicas, users, perMinute, client int) repl
 	b.StopTimer()
 	time.Sleep(2 * time.Second) // any straggling repeat
 	counts := dms(c.Fake, audience)
-	var first, last time.Time
+	var listed, from, last time.Time
+	for _, call := range c.Fake.Calls("users.list") {
+		if call.At.After(listed) {
+			listed = call.At
+		}
+	}
+	sent := 0
 	for _, call := range c.Fake.Calls("chat.postMessage") {
-		if call.Status != 200 || call.Error != "" {
+		if call.Status != 200 || call.Error != "" || call.At.Before(listed) {
 			continue
 		}
-		if first.IsZero() {
-			first = call.At
+		if from.IsZero() {
+			from = call.At
 		}
+		sent++
 		last = call.At
 	}
-	elapsed := last.Sub(first).Seconds()
+	elapsed := last.Sub(from).Seconds()
 	return replicaFanout{
-		fraction:   float64(users) / (float64(fanoutBurst) + float64(perMinute)/60*elapsed),
-		perSecond:  float64(users) / elapsed,
+		fraction:   float64(sent) / (float64(fanoutBurst) + float64(perMinute)/60*elapsed),
+		perSecond:  float64(sent) / elapsed,
 		total:      total,
+		listing:    listed.Sub(start),
 		limited:    c.Fake.RateLimited("chat.postMessage"),
 		duplicates: duplicates(counts),
 	}
