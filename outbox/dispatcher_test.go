@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -187,12 +188,37 @@ func TestNewRejectsBadOptions(t *testing.T) {
 // hold back more often than MaxAttempts is retried soon, without using up
 // its attempts, and goes out once Slack lets it; a real failure still
 // counts.
+// drainHeldBack enqueues a send under key and drains it 7 times, 3 s apart
+// (under the minute of a failure's Backoff), failing if a held-back send is
+// ever due again at once (a tight loop); it returns the row at the end.
+func drainHeldBack(t *testing.T, d *outbox.Dispatcher, st *storage.OutboxStore, clock *clockwork.FakeClock, key string) outbox.Record {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := d.Enqueue(ctx, send(key, "U"+strings.ToUpper(key))); err != nil {
+		t.Fatal(err)
+	}
+	for range 7 {
+		if err := d.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := st.OutboxRecord(ctx, key)
+		if r.State == outbox.Pending && !r.NotBefore.After(clock.Now()) {
+			t.Fatalf("a held-back send is due again at once (%s): a tight loop", r.NotBefore)
+		}
+		clock.Advance(3 * time.Second)
+	}
+	r, err := st.OutboxRecord(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // TestDispatcherBeforeRateLimitedIsNotAFailure: a Before hook that could
 // not make its own Slack call in time (users.info waiting for its turn)
 // postpones the send like a rate-limited post, without using an attempt.
 func TestDispatcherBeforeRateLimitedIsNotAFailure(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
 		clock := clockwork.NewFakeClockAt(start)
 		p := &poster{post: func(string, int) error { return nil }}
 		d, st := newDispatcher(t, db, p, clock)
@@ -204,23 +230,7 @@ func TestDispatcherBeforeRateLimitedIsNotAFailure(t *testing.T) {
 			}
 			return true, "", nil
 		}})
-		if _, err := d.Enqueue(ctx, send("lookup", "ULOOKUP")); err != nil {
-			t.Fatal(err)
-		}
-		for range 7 {
-			if err := d.Drain(ctx); err != nil {
-				t.Fatal(err)
-			}
-			r, _ := st.OutboxRecord(ctx, "lookup")
-			if r.State == outbox.Pending && !r.NotBefore.After(clock.Now()) {
-				t.Fatalf("a held-back send is due again at once (%s): a tight loop", r.NotBefore)
-			}
-			clock.Advance(3 * time.Second) // under the minute of a failure's Backoff
-		}
-		r, err := st.OutboxRecord(ctx, "lookup")
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := drainHeldBack(t, d, st, clock, "lookup")
 		if r.State != outbox.Sent || r.Attempts != 1 || held != 6 {
 			t.Errorf("after 6 held-back tries: %s with %d attempts counted (%d tries); want sent, 1", r.State, r.Attempts, held)
 		}
@@ -229,7 +239,6 @@ func TestDispatcherBeforeRateLimitedIsNotAFailure(t *testing.T) {
 
 func TestDispatcherRateLimitedIsNotAFailure(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
 		clock := clockwork.NewFakeClockAt(start)
 		limited := 0
 		p := &poster{post: func(channel string, n int) error {
@@ -240,23 +249,7 @@ func TestDispatcherRateLimitedIsNotAFailure(t *testing.T) {
 			return nil
 		}}
 		d, st := newDispatcher(t, db, p, clock)
-		if _, err := d.Enqueue(ctx, send("storm", "USTORM")); err != nil {
-			t.Fatal(err)
-		}
-		for range 7 {
-			if err := d.Drain(ctx); err != nil {
-				t.Fatal(err)
-			}
-			r, _ := st.OutboxRecord(ctx, "storm")
-			if r.State == outbox.Pending && !r.NotBefore.After(clock.Now()) {
-				t.Fatalf("a rate-limited send is due again at once (%s): a tight loop", r.NotBefore)
-			}
-			clock.Advance(3 * time.Second) // under the minute of a failure's Backoff
-		}
-		r, err := st.OutboxRecord(ctx, "storm")
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := drainHeldBack(t, d, st, clock, "storm")
 		if r.State != outbox.Sent || r.Attempts != 1 || limited != 6 {
 			t.Errorf("after 6 rate-limited tries: %s with %d attempts counted (%d tries); want sent, 1", r.State, r.Attempts, limited)
 		}
