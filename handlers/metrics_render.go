@@ -18,7 +18,7 @@ import (
 func mxDigest(r *metrics.Report) (string, []slack.Block) {
 	title := "Platform metrics · " + mxScopeTitle(r)
 	blocks := []slack.Block{
-		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, mxTruncate(title, 150), false, false)),
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, bot.Truncate(title, 150), false, false)),
 		mxContext(fmt.Sprintf("%s, %s · ▲▼ against the %d days before · DORA levels: %s",
 			mxCapitalize(r.Period.Label()), r.Period.Location, r.Period.Days, r.Thresholds.Source)),
 	}
@@ -370,11 +370,11 @@ func mxCount(n int, noun string) string {
 }
 
 func mxSection(text string) slack.Block {
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, mxTruncate(text, 3000), false, false), nil, nil)
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, bot.TruncateMrkdwn(text, 3000), false, false), nil, nil)
 }
 
 func mxContext(text string) slack.Block {
-	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, mxTruncate(text, 3000), false, false))
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, bot.TruncateMrkdwn(text, 3000), false, false))
 }
 
 func mxCapitalize(s string) string {
@@ -382,11 +382,4 @@ func mxCapitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func mxTruncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -49,7 +48,7 @@ func invitation(run surveys.Run, loc *time.Location, reminder bool) bot.Message 
 		blocks = append(blocks, slack.NewSectionBlock(pulseMD(fmt.Sprintf(
 			":wave: A friendly reminder: *%s* is still open until %s. It takes a few seconds.", bot.Escape(run.Title), pulseDate(run.ClosesAt, loc))), nil, nil))
 	} else {
-		blocks = append(blocks, slack.NewHeaderBlock(pulsePlain(pulseTruncate(run.Title, 150))))
+		blocks = append(blocks, slack.NewHeaderBlock(pulsePlain(bot.Truncate(run.Title, 150))))
 		if run.Intro != "" {
 			blocks = append(blocks, slack.NewSectionBlock(pulseMD(run.Intro), nil, nil))
 		}
@@ -90,7 +89,7 @@ func tapButtons(run surveys.Run, q surveys.Question) *slack.ActionBlock {
 	for i, v := range vals {
 		label := strconv.Itoa(v)
 		if q.Kind == surveys.Choice {
-			label = pulseTruncate(q.Options[v], 75)
+			label = bot.Truncate(q.Options[v], 75)
 		}
 		value := fmt.Sprintf("%d:%s:%d", run.ID, q.ID, v)
 		els = append(els, slack.NewButtonBlockElement(pulseActTap+strconv.Itoa(i), value, pulsePlain(label)))
@@ -130,13 +129,13 @@ func thankYou(rc surveys.Receipt, loc *time.Location) bot.Message {
 		if !ok {
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("• %s — *%s*", bot.Escape(pulseTruncate(q.Text, 120)), answerText(q, a)))
+		lines = append(lines, fmt.Sprintf("• %s — *%s*", bot.Escape(bot.Truncate(q.Text, 120)), answerText(q, a)))
 	}
 	blocks := []slack.Block{
 		slack.NewSectionBlock(pulseMD(fmt.Sprintf(":white_check_mark: *Thanks for answering %s!*", bot.Escape(run.Title))), nil, nil),
 	}
 	if len(lines) > 0 {
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(pulseTruncate(strings.Join(lines, "\n"), 2900)), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(pulseMD(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)), nil, nil))
 	}
 	value := fmt.Sprintf("%d:%s", run.ID, rc.Token)
 	var buttons []slack.BlockElement
@@ -153,7 +152,7 @@ func thankYou(rc surveys.Receipt, loc *time.Location) bot.Message {
 // answerText shows an answer as its label; free text is escaped and cut.
 func answerText(q surveys.Question, a surveys.Answer) string {
 	if q.Kind == surveys.Text {
-		return bot.Escape(pulseTruncate(strings.Join(strings.Fields(a.Text), " "), 200))
+		return bot.Escape(bot.Truncate(strings.Join(strings.Fields(a.Text), " "), 200))
 	}
 	return bot.Escape(q.Label(a.Value))
 }
@@ -207,7 +206,7 @@ func answerForm(rc surveys.Receipt, meta formMeta) slack.ModalViewRequest {
 	md, _ := json.Marshal(meta)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: pulseViewForm, PrivateMetadata: string(md),
-		Title: pulsePlain(pulseTruncate(run.Title, 24)), Submit: pulsePlain("Send"), Close: pulsePlain("Cancel"),
+		Title: pulsePlain(bot.Truncate(run.Title, 24)), Submit: pulsePlain("Send"), Close: pulsePlain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }
@@ -229,7 +228,7 @@ func questionInput(q surveys.Question, a surveys.Answer, prefill bool) *slack.In
 		var opts []*slack.OptionBlockObject
 		var initial *slack.OptionBlockObject
 		for _, v := range q.Values() {
-			o := slack.NewOptionBlockObject(strconv.Itoa(v), pulsePlain(pulseTruncate(q.Label(v), 75)), nil)
+			o := slack.NewOptionBlockObject(strconv.Itoa(v), pulsePlain(bot.Truncate(q.Label(v), 75)), nil)
 			opts = append(opts, o)
 			if prefill && a.Value == v {
 				initial = o
@@ -249,7 +248,7 @@ func questionInput(q surveys.Question, a surveys.Answer, prefill bool) *slack.In
 	if h := scaleHint(q); h != "" {
 		hint = pulsePlain(h)
 	}
-	in := slack.NewInputBlock(pulseBlockID(q), pulsePlain(pulseTruncate(q.Text, 2000)), hint, el)
+	in := slack.NewInputBlock(pulseBlockID(q), pulsePlain(bot.Truncate(q.Text, 2000)), hint, el)
 	in.Optional = q.IsOptional()
 	return in
 }
@@ -276,13 +275,4 @@ func formAnswers(run surveys.Run, view *slack.View) []surveys.Answer {
 		out = append(out, surveys.Answer{QuestionID: q.ID, Value: v})
 	}
 	return out
-}
-
-// pulseTruncate cuts s to at most n characters.
-func pulseTruncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

@@ -25,7 +25,7 @@ func resultsMessage(res surveys.Results, loc *time.Location, withComments bool) 
 	run := res.Run
 	title := fmt.Sprintf("Results: %s", run.Title)
 	blocks := []slack.Block{
-		slack.NewHeaderBlock(pulsePlain(pulseTruncate(":bar_chart: "+title, 150))),
+		slack.NewHeaderBlock(pulsePlain(bot.Truncate(":bar_chart: "+title, 150))),
 		slack.NewContextBlock("", pulseMD(runLine(res, loc))),
 	}
 	if res.Hidden {
@@ -63,14 +63,14 @@ func rateText(res surveys.Results) string {
 // or NPS with the trend, or its comments.
 func questionResult(q surveys.QuestionResult, minN int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s*  _(%d answers)_\n", bot.Escape(pulseTruncate(q.Question.Text, 200)), q.N)
+	fmt.Fprintf(&b, "*%s*  _(%d answers)_\n", bot.Escape(bot.Truncate(q.Question.Text, 200)), q.N)
 	if q.Hidden {
 		fmt.Fprintf(&b, "_Fewer than %d answers: not shown._", minN)
 		return b.String()
 	}
 	if q.Question.Kind == surveys.Text {
 		b.WriteString(commentLines(q.Comments))
-		return pulseTruncate(b.String(), 2900)
+		return bot.TruncateMrkdwn(b.String(), 2900)
 	}
 	b.WriteString("```\n")
 	b.WriteString(barChart(q))
@@ -81,7 +81,7 @@ func questionResult(q surveys.QuestionResult, minN int) string {
 	case surveys.NPS:
 		fmt.Fprintf(&b, "NPS *%+.0f*%s · mean %.1f of 10", q.NPS, trend(q.NPS, q.PreviousNPS, q.HasPrevious, 0, ""), q.Mean)
 	}
-	return pulseTruncate(b.String(), 2900)
+	return bot.TruncateMrkdwn(b.String(), 2900)
 }
 
 // barChart draws one line per answer value: label, bar, count, share.
@@ -90,7 +90,7 @@ func barChart(q surveys.QuestionResult) string {
 	width := 0
 	labels := make([]string, len(vals))
 	for i, v := range vals {
-		labels[i] = pulseTruncate(q.Question.Label(v), 24)
+		labels[i] = bot.Truncate(q.Question.Label(v), 24)
 		width = max(width, len([]rune(labels[i])))
 	}
 	most := 1
@@ -138,7 +138,7 @@ func commentLines(cs []surveys.Comment) string {
 			fmt.Fprintf(&b, "_…and %d more._", len(cs)-maxComments)
 			break
 		}
-		text := bot.Escape(pulseTruncate(strings.Join(strings.Fields(c.Text), " "), 300))
+		text := bot.Escape(bot.Truncate(strings.Join(strings.Fields(c.Text), " "), 300))
 		if c.UserID != "" {
 			fmt.Fprintf(&b, "> %s — <@%s>\n", text, c.UserID)
 		} else {
@@ -202,7 +202,7 @@ func listReply(all []surveys.Survey, open map[string]surveys.Run, waiting map[in
 		}
 		b.WriteString("\n")
 	}
-	return bot.SayBlocks("Pulse surveys", slack.NewSectionBlock(pulseMD(pulseTruncate(b.String(), 2900)), nil, nil))
+	return bot.SayBlocks("Pulse surveys", slack.NewSectionBlock(pulseMD(bot.TruncateMrkdwn(b.String(), 2900)), nil, nil))
 }
 
 // homeBlocks is the App Home section: the open runs waiting for the user.

@@ -56,7 +56,7 @@ func (h *SelfService) mine(ctx context.Context, req *bot.Request) (*bot.Reply, e
 		lines[i] = "• " + ssLine(r, now)
 	}
 	return ssReply(fmt.Sprintf("Your %d latest requests", len(rs)),
-		ssSection("*Your latest requests*"), ssSection(ssTruncate(strings.Join(lines, "\n"), 2900)),
+		ssSection("*Your latest requests*"), ssSection(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)),
 		ssContext(fmt.Sprintf("`%s status REQ-42` shows one with its history.", h.Command))), nil
 }
 
@@ -101,7 +101,7 @@ func (h *SelfService) catalog(ctx context.Context, req *bot.Request) (*bot.Reply
 	for _, t := range types[:min(len(types), 45)] { // 50 blocks per message
 		text := fmt.Sprintf("*%s* (`%s`)", bot.Escape(t.Title), t.ID)
 		if d := strings.TrimSpace(t.Description); d != "" {
-			text += "\n" + bot.Escape(ssTruncate(d, 500))
+			text += "\n" + bot.Escape(bot.Truncate(d, 500))
 		}
 		text += "\n_" + ssPolicyText(t) + "_"
 		if sla := t.SLA(); sla > 0 {
@@ -137,7 +137,7 @@ func (h *SelfService) renderHome(ctx context.Context, user string) ([]slack.Bloc
 		text += strings.Join(lines, "\n")
 	}
 	return []slack.Block{
-		slack.NewSectionBlock(ssMrkdwn(ssTruncate(text, 2900)), nil, slack.NewAccessory(ssButton(ssActNew, "", "New request", "primary"))),
+		slack.NewSectionBlock(ssMrkdwn(bot.TruncateMrkdwn(text, 2900)), nil, slack.NewAccessory(ssButton(ssActNew, "", "New request", "primary"))),
 		ssContext(fmt.Sprintf("`%s mine` lists all your requests; `%s catalog` what you can ask for.", h.Command, h.Command)),
 	}, nil
 }

@@ -25,7 +25,7 @@ func ssRequestModal(types []*selfservice.Type, chosen *selfservice.Type) slack.M
 	options := make([]*slack.OptionBlockObject, len(types))
 	var initial *slack.OptionBlockObject
 	for i, t := range types {
-		options[i] = slack.NewOptionBlockObject(t.ID, ssPlain(ssTruncate(t.Title, 75)), nil)
+		options[i] = slack.NewOptionBlockObject(t.ID, ssPlain(bot.Truncate(t.Title, 75)), nil)
 		if chosen != nil && t.ID == chosen.ID {
 			initial = options[i]
 		}
@@ -98,9 +98,9 @@ func ssFieldInput(f config.Field) *slack.InputBlock {
 	}
 	var hintObj *slack.TextBlockObject
 	if hint != "" {
-		hintObj = ssPlain(ssTruncate(hint, 2000))
+		hintObj = ssPlain(bot.Truncate(hint, 2000))
 	}
-	in := slack.NewInputBlock(ssFieldBlock(f.ID), ssPlain(ssTruncate(f.Label, 2000)), hintObj, ssElement(f))
+	in := slack.NewInputBlock(ssFieldBlock(f.ID), ssPlain(bot.Truncate(f.Label, 2000)), hintObj, ssElement(f))
 	in.Optional = !f.Required
 	return in
 }
@@ -160,7 +160,7 @@ func ssSelect(f config.Field) slack.BlockElement {
 	for i, o := range f.Options {
 		text := o.Text()
 		if len(f.Standard) > 0 && !slices.Contains(f.Standard, o.Value) {
-			text = ssTruncate("⚠ "+text, 75)
+			text = bot.Truncate("⚠ "+text, 75)
 		}
 		options[i] = slack.NewOptionBlockObject(o.Value, ssPlain(text), nil)
 		if slices.Contains(f.Default, o.Value) {
@@ -263,7 +263,7 @@ func ssRejectModal(r *selfservice.Request) slack.ModalViewRequest {
 	reason.MaxLength = 1000
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: ssViewReject, PrivateMetadata: fmt.Sprint(r.ID),
-		Title: ssPlain(ssTruncate("Reject "+r.Ref(), 24)), Submit: ssPlain("Reject"), Close: ssPlain("Cancel"),
+		Title: ssPlain(bot.Truncate("Reject "+r.Ref(), 24)), Submit: ssPlain("Reject"), Close: ssPlain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			ssSection(fmt.Sprintf("%s for <@%s>", ssTitle(r), r.Requester)),
 			slack.NewInputBlock(ssReasonBlock, ssPlain("Why?"), nil, reason),

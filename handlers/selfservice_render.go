@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -54,15 +53,6 @@ func ssButton(actionID, value, text, style string) *slack.ButtonBlockElement {
 	return b
 }
 
-// ssTruncate shortens s to at most n characters, marking the cut.
-func ssTruncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 var ssEmoji = map[selfservice.State]string{
 	selfservice.Submitted:       ":inbox_tray:",
 	selfservice.PendingApproval: ":hourglass_flowing_sand:",
@@ -100,7 +90,7 @@ func ssFieldValue(f selfservice.FieldValue) string {
 		case config.FieldSelect, config.FieldMultiSelect:
 			parts[i] = bot.Escape(f.Texts[min(i, len(f.Texts)-1)])
 		default:
-			parts[i] = bot.Escape(ssTruncate(v, 500))
+			parts[i] = bot.Escape(bot.Truncate(v, 500))
 		}
 	}
 	s := strings.Join(parts, ", ")
@@ -123,7 +113,7 @@ func ssFields(r *selfservice.Request) string {
 	if b.Len() == 0 {
 		return "_No details._"
 	}
-	return ssTruncate(strings.TrimSuffix(b.String(), "\n"), 2900)
+	return bot.TruncateMrkdwn(strings.TrimSuffix(b.String(), "\n"), 2900)
 }
 
 // ssDate renders t with Slack's date token, which every reader sees in
@@ -205,7 +195,7 @@ func ssTriageMessage(r *selfservice.Request, approvers []string, loc *time.Locat
 		notes = append(notes, fmt.Sprintf("%s by <@%s> on %s", verb, r.DecidedBy, ssDate(r.DecidedAt, loc)))
 	}
 	if r.Note != "" && !r.State.Open() {
-		notes = append(notes, "Note: "+bot.Escape(ssTruncate(r.Note, 500)))
+		notes = append(notes, "Note: "+bot.Escape(bot.Truncate(r.Note, 500)))
 	}
 	if !r.DoneAt.IsZero() {
 		notes = append(notes, "Done on "+ssDate(r.DoneAt, loc))
@@ -264,7 +254,7 @@ func ssNotifyText(r *selfservice.Request, ev selfservice.Event) string {
 	title := ssTitle(r)
 	note := ""
 	if ev.Note != "" {
-		note = ": " + bot.Escape(ssTruncate(ev.Note, 500))
+		note = ": " + bot.Escape(bot.Truncate(ev.Note, 500))
 	}
 	switch ev.To {
 	case selfservice.PendingApproval:
@@ -310,7 +300,7 @@ func ssAlertMessage(r *selfservice.Request, a selfservice.Alert, sla time.Durati
 	var text string
 	switch a {
 	case selfservice.AlertFailed:
-		text = fmt.Sprintf(":boom: %s for <@%s> failed: %s", ssTitle(r), r.Requester, bot.Escape(ssTruncate(r.Note, 800)))
+		text = fmt.Sprintf(":boom: %s for <@%s> failed: %s", ssTitle(r), r.Requester, bot.Escape(bot.Truncate(r.Note, 800)))
 	default:
 		text = fmt.Sprintf(":alarm_clock: %s for <@%s> passed its SLA", ssTitle(r), r.Requester)
 		if sla > 0 {
@@ -350,11 +340,11 @@ func ssStatusBlocks(r *selfservice.Request, evs []selfservice.Event, viewer stri
 		if e.Kind == selfservice.EventApproval {
 			what = "approved (" + bot.Escape(e.Note) + ")"
 		} else if e.Note != "" {
-			what += ": " + bot.Escape(ssTruncate(e.Note, 300))
+			what += ": " + bot.Escape(bot.Truncate(e.Note, 300))
 		}
 		fmt.Fprintf(&trail, "• %s — %s%s\n", ssWhen(e.At, loc), what, who)
 	}
-	blocks := []slack.Block{ssSection(head), ssSection(ssFields(r)), ssSection("*History*\n" + ssTruncate(trail.String(), 2900))}
+	blocks := []slack.Block{ssSection(head), ssSection(ssFields(r)), ssSection("*History*\n" + bot.TruncateMrkdwn(trail.String(), 2900))}
 	switch {
 	case viewer != r.Requester:
 		if acts := ssTriageButtons(r); len(acts) > 0 {
