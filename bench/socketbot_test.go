@@ -21,6 +21,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/storage"
 )
 
@@ -153,13 +154,18 @@ func sockDMer(db *storage.DB, api bot.Slack, log zerolog.Logger, reg prometheus.
 		}, func() {}, nil
 	}
 	workers, _ := strconv.Atoi(os.Getenv("BENCH_SOCKET_OUTBOX_WORKERS"))
-	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Slack: api, Log: log, Registry: reg, Workers: workers})
+	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: log, Registry: reg, Workers: workers})
 	if err != nil {
 		return nil, nil, err
 	}
+	d.Handle("bench", outbox.Handler{Deliver: slacksend.Posts(api)})
 	d.Start()
 	return func(ctx context.Context, user, click string) error {
-		_, err := d.Enqueue(ctx, outbox.Send{Kind: "bench", Key: "bench:" + click, Channel: user, Message: bot.Message{Text: sockClickText(click)}})
+		s, err := slacksend.NewPost("bench", "bench:"+click, user, bot.Message{Text: sockClickText(click)})
+		if err != nil {
+			return err
+		}
+		_, err = d.Enqueue(ctx, s)
 		return err
 	}, func() { _ = d.Stop() }, nil
 }

@@ -189,6 +189,9 @@ func msgOptions(msg Message, replaceBlocks bool) []slack.MsgOption {
 	if len(msg.Blocks) > 0 || replaceBlocks {
 		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
 	}
+	if msg.ThreadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(msg.ThreadTS))
+	}
 	return opts
 }
 

@@ -41,6 +41,8 @@ type Message struct {
 	InChannel bool
 	// ReplaceOriginal replaces the message a button was clicked in.
 	ReplaceOriginal bool
+	// ThreadTS posts the message as a reply in the thread of that message.
+	ThreadTS string `json:",omitempty"`
 }
 
 // Text returns a plain-text message.

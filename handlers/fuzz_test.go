@@ -342,7 +342,7 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 }
 
 func (a *fuzzApp) wirePulse(tb testing.TB, db *storage.DB) {
-	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Slack: a.slack, Log: zerolog.Nop(), Clock: a.clock, Poll: time.Hour})
+	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: a.clock, Poll: time.Hour})
 	if err != nil {
 		tb.Fatal(err)
 	}

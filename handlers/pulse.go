@@ -13,6 +13,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -61,8 +62,10 @@ func (h *Pulse) Register(r *bot.Router, command string) {
 	r.Action(pulseActForm, h.openForm)
 	r.Action(pulseActChange, h.openForm)
 	r.ViewSubmission(pulseViewForm, h.submitted)
-	h.Outbox.Handle(PulseInviteKind, outbox.Hooks{Before: h.beforeInvite, Sent: h.invited})
-	h.Outbox.Handle(PulseRemindKind, outbox.Hooks{Before: h.beforeRemind})
+	post := slacksend.Posts(h.slack)
+	h.Outbox.Handle(PulseInviteKind, outbox.Handler{Deliver: post, Before: h.beforeInvite, Sent: h.invited})
+	h.Outbox.Handle(PulseRemindKind, outbox.Handler{Deliver: post, Before: h.beforeRemind})
+	h.Outbox.Handle(PulseResultsKind, outbox.Handler{Deliver: post})
 }
 
 func (h *Pulse) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -193,7 +196,12 @@ func (n pulseNotifier) Remind(ctx context.Context, run surveys.Run, users []stri
 func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run, users []string, msg bot.Message) error {
 	sends := make([]outbox.Send, len(users))
 	for i, u := range users {
-		sends[i] = outbox.Send{Kind: kind, Key: pulseKey(kind, run.ID, u), Channel: u, Message: msg, NotAfter: run.ClosesAt}
+		s, err := slacksend.NewPost(kind, pulseKey(kind, run.ID, u), u, msg)
+		if err != nil {
+			return err
+		}
+		s.NotAfter = run.ClosesAt
+		sends[i] = s
 	}
 	_, err := n.h.Outbox.Enqueue(ctx, sends...)
 	return err
@@ -201,8 +209,11 @@ func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run
 
 func (n pulseNotifier) PublishResults(ctx context.Context, res surveys.Results) error {
 	msg := resultsMessage(res, n.h.Location, res.Run.ShareComments)
-	_, err := n.h.Outbox.Enqueue(ctx, outbox.Send{Kind: PulseResultsKind, Key: fmt.Sprintf("%s:%d", PulseResultsKind, res.Run.ID),
-		Channel: res.Run.ResultsChannel, Message: msg})
+	s, err := slacksend.NewPost(PulseResultsKind, fmt.Sprintf("%s:%d", PulseResultsKind, res.Run.ID), res.Run.ResultsChannel, msg)
+	if err != nil {
+		return err
+	}
+	_, err = n.h.Outbox.Enqueue(ctx, s)
 	return err
 }
 
@@ -228,7 +239,8 @@ func (h *Pulse) beforeInvite(ctx context.Context, s outbox.Send) (bool, string, 
 	if err != nil {
 		return false, err.Error(), nil
 	}
-	return h.Service.ShouldInvite(ctx, run, user)
+	ok, reason, err := h.Service.ShouldInvite(ctx, run, user)
+	return ok, reason, slacksend.Classify(err)
 }
 
 func (h *Pulse) invited(ctx context.Context, s outbox.Send, ts string) error {
@@ -244,7 +256,8 @@ func (h *Pulse) beforeRemind(ctx context.Context, s outbox.Send) (bool, string, 
 	if err != nil {
 		return false, err.Error(), nil
 	}
-	return h.Service.ShouldRemind(ctx, run, user)
+	ok, reason, err := h.Service.ShouldRemind(ctx, run, user)
+	return ok, reason, slacksend.Classify(err)
 }
 
 // Directory resolves survey audiences through the Slack port.

@@ -59,7 +59,7 @@ func newPulseTest(t *testing.T) *pulseTest {
 	fs.groups["SDEVS"] = []string{"U1", "U2", "UBOT"}
 	fs.channels["CENG"] = []string{"U2", "U3"}
 	clock := clockwork.NewFakeClockAt(pulseStart)
-	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Slack: fs, Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
+	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-
-	"github.com/platformbot/platformbot/bot"
 )
 
 // maxBackoff caps the delay between retries of one send.
@@ -37,46 +35,60 @@ func (d *Dispatcher) process(r Record) {
 			d.retry(rec, log, r, fmt.Errorf("panic: %v", v))
 		}
 	}()
-	s, err := decode(r)
-	if err != nil {
-		d.finish(rec, log, r, Failed, err.Error())
-		return
-	}
-	now := d.opt.Clock.Now()
-	if !s.NotAfter.IsZero() && !now.Before(s.NotAfter) {
+	s := r.send()
+	if !s.NotAfter.IsZero() && !d.opt.Clock.Now().Before(s.NotAfter) {
 		d.finish(rec, log, r, Skipped, "expired")
 		return
 	}
-	h := d.hooksFor(r.Kind)
+	h, ok := d.handler(r.Kind)
+	if !ok {
+		// A replica of an older release (a rolling deploy) may claim a
+		// kind it does not know: hand it back for one that does.
+		d.hold(rec, log, r, d.opt.Clock.Now().Add(unknownKindDelay), fmt.Errorf("no handler for kind %q here", r.Kind))
+		return
+	}
 	if !d.before(ctx, rec, log, r, s, h) {
 		return
 	}
 	if !d.leaseHolds(r) {
-		// Queued behind a slow batch (a rate-limited Slack): posting now
-		// could outlast the lease, and another replica that took the
-		// send over would post it too. Hand it back instead.
-		log.Debug().Time("lease_until", r.LeaseUntil).Msg("outbox: lease ends too soon to post; handing the send back")
+		// Queued behind a slow batch (a rate-limited Slack): delivering
+		// now could outlast the lease, and another replica that took the
+		// send over would deliver it too. Hand it back instead.
+		log.Debug().Time("lease_until", r.LeaseUntil).Msg("outbox: lease ends too soon to deliver; handing the send back")
 		d.release([]Record{r})
 		return
 	}
-	ts, err := d.opt.Slack.PostMessage(ctx, r.Channel, s.Message)
+	ref, err := h.Deliver(ctx, s)
 	if err != nil {
-		switch {
-		case isPermanent(err):
-			d.finish(rec, log, r, Failed, err.Error())
-		case errors.Is(err, bot.ErrRateLimited):
-			d.postpone(rec, log, r, err)
-		default:
-			d.retry(rec, log, r, err)
-		}
+		d.failed(rec, log, r, err)
 		return
 	}
-	d.markSent(rec, log, r, ts)
+	d.markSent(rec, log, r, ref)
 	d.sends.WithLabelValues(r.Kind, Sent).Inc()
 	if h.Sent != nil {
-		if err := h.Sent(rec, s, ts); err != nil {
+		if err := h.Sent(rec, s, ref); err != nil {
 			log.Warn().Err(err).Msg("outbox: sent hook failed")
 		}
+	}
+}
+
+// unknownKindDelay is how long a send of a kind this process cannot
+// deliver waits before it is claimed again.
+const unknownKindDelay = time.Minute
+
+// failed records what a failed delivery (or Before hook) asked for.
+func (d *Dispatcher) failed(ctx context.Context, log zerolog.Logger, r Record, err error) {
+	if until, ok := heldUntil(err); ok {
+		d.hold(ctx, log, r, until, err)
+		return
+	}
+	switch {
+	case IsPermanent(err):
+		d.finish(ctx, log, r, Failed, err.Error())
+	case errors.Is(err, ErrRateLimited):
+		d.postpone(ctx, log, r, err)
+	default:
+		d.retry(ctx, log, r, err)
 	}
 }
 
@@ -91,17 +103,14 @@ func (d *Dispatcher) leaseHolds(r Record) bool {
 
 // before runs the kind's Before hook on ctx and reports whether to post;
 // when not, it has recorded why on rec.
-func (d *Dispatcher) before(ctx, rec context.Context, log zerolog.Logger, r Record, s Send, h Hooks) bool {
+func (d *Dispatcher) before(ctx, rec context.Context, log zerolog.Logger, r Record, s Send, h Handler) bool {
 	if h.Before == nil {
 		return true
 	}
 	ok, reason, err := h.Before(ctx, s)
 	switch {
-	case errors.Is(err, bot.ErrRateLimited): // e.g. a users.info still waiting for its turn
-		d.postpone(rec, log, r, fmt.Errorf("before hook: %w", err))
-		return false
-	case err != nil:
-		d.retry(rec, log, r, fmt.Errorf("before hook: %w", err))
+	case err != nil: // a Hold, a users.info still waiting for its turn…
+		d.failed(rec, log, r, fmt.Errorf("before hook: %w", err))
 		return false
 	case !ok:
 		d.finish(rec, log, r, Skipped, reason)
@@ -110,13 +119,13 @@ func (d *Dispatcher) before(ctx, rec context.Context, log zerolog.Logger, r Reco
 	return true
 }
 
-// markSent records the ts, retrying briefly: a send that Slack accepted
+// markSent records the ref, retrying briefly: a send that was delivered
 // but that stays unmarked would be sent again once its lease expires.
-func (d *Dispatcher) markSent(ctx context.Context, log zerolog.Logger, r Record, ts string) {
+func (d *Dispatcher) markSent(ctx context.Context, log zerolog.Logger, r Record, ref string) {
 	var err error
 retries:
 	for attempt := range 4 {
-		if err = d.opt.Store.MarkSent(ctx, r.ID, ts, d.opt.Clock.Now().UTC()); err == nil {
+		if err = d.opt.Store.MarkSent(ctx, r.ID, ref, d.opt.Clock.Now().UTC()); err == nil {
 			return
 		}
 		select {
@@ -125,7 +134,7 @@ retries:
 		case <-time.After(time.Duration(100<<attempt) * time.Millisecond):
 		}
 	}
-	log.Error().Err(err).Str("ts", ts).Msg("outbox: posted but could not mark as sent; it may be sent again when its lease expires")
+	log.Error().Err(err).Str("ref", ref).Msg("outbox: delivered but could not mark as sent; it may be sent again when its lease expires")
 }
 
 // retry puts the send back for later with exponential backoff, or fails it
@@ -146,12 +155,12 @@ func (d *Dispatcher) retry(ctx context.Context, log zerolog.Logger, r Record, ca
 	}
 }
 
-// rateLimitedDelay is how long a send that Slack's rate limits held back
+// rateLimitedDelay is how long a send that rate limits held back
 // waits before it is claimed again (plus up to as much jitter, so that
 // the sends held back together are not claimed together).
 const rateLimitedDelay = time.Second
 
-// postpone puts a send that Slack's rate limits held back in line again
+// postpone puts a send that rate limits held back in line again
 // soon, without counting the attempt: in a 429 storm every send is held
 // back, and none may run out of attempts for it (it would be lost). The
 // wait for a turn, not this delay, is what honours Slack's Retry-After.
@@ -161,6 +170,15 @@ func (d *Dispatcher) postpone(ctx context.Context, log zerolog.Logger, r Record,
 	d.sends.WithLabelValues(r.Kind, "rate_limited").Inc()
 	if err := d.opt.Store.Postpone(ctx, r.ID, r.ClaimToken, d.opt.Clock.Now().UTC().Add(wait), truncate(cause.Error())); err != nil {
 		log.Warn().Err(err).Msg("outbox: could not postpone the send; it resumes when its lease expires")
+	}
+}
+
+// hold puts a send back until until without counting the attempt.
+func (d *Dispatcher) hold(ctx context.Context, log zerolog.Logger, r Record, until time.Time, cause error) {
+	log.Debug().Err(cause).Time("until", until).Msg("outbox: send held")
+	d.sends.WithLabelValues(r.Kind, "held").Inc()
+	if err := d.opt.Store.Postpone(ctx, r.ID, r.ClaimToken, until.UTC(), truncate(cause.Error())); err != nil {
+		log.Warn().Err(err).Msg("outbox: could not hold the send; it resumes when its lease expires")
 	}
 }
 

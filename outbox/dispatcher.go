@@ -13,40 +13,40 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
-	"github.com/slack-go/slack"
-
-	"github.com/platformbot/platformbot/bot"
 )
 
-// Poster posts messages; bot.Slack implements it. Its client-side rate
-// limiter and Retry-After handling are what keep a fan-out within Slack's
-// limits: the dispatcher only bounds how many posts wait on it at once.
-type Poster interface {
-	PostMessage(ctx context.Context, channel string, msg bot.Message) (ts string, err error)
-}
+// Deliverer carries out one send and returns a reference to what it made
+// (a message ts, a file id). Its errors say what to do next: Permanent
+// fails the send, ErrRateLimited and Hold put it back without counting an
+// attempt, anything else is retried with backoff. A deliverer that talks
+// to a rate-limited API (Slack) waits for its turn itself: the dispatcher
+// only bounds how many sends wait at once.
+type Deliverer func(ctx context.Context, s Send) (ref string, err error)
 
-// Hooks let the feature that owns a kind of send take part in delivery.
-type Hooks struct {
-	// Before runs right before a send is posted. Returning false skips it
-	// for good (reason is recorded); an error retries it later.
+// Handler is what the dispatcher does with one kind of send: deliver it,
+// and let the feature that owns the kind take part.
+type Handler struct {
+	Deliver Deliverer
+	// Before runs right before a send is delivered. Returning false skips
+	// it for good (reason is recorded); an error retries it later (a Hold
+	// puts it back until then).
 	Before func(ctx context.Context, s Send) (ok bool, reason string, err error)
-	// Sent runs once the send is recorded as sent, with the message ts
+	// Sent runs once the send is recorded as sent, with the deliverer's ref
 	// (e.g. to update the message later). Its errors are logged.
-	Sent func(ctx context.Context, s Send, ts string) error
+	Sent func(ctx context.Context, s Send, ref string) error
 }
 
 // Options configure a Dispatcher. Zero values get the defaults.
 type Options struct {
 	Store Store
-	Slack Poster
 	Log   zerolog.Logger
 	Clock clockwork.Clock // timestamps and leases; nil: the real clock
 	// Owner names this process in claimed_by; default host:pid:random.
 	Owner string
-	// Workers bounds the posts in flight (default 8); Batch is how many
+	// Workers bounds the sends in flight (default 8); Batch is how many
 	// sends one claim takes (default 50). A claimed send that waited so
-	// long behind a rate-limited Slack that its post could outlast the
-	// lease is handed back rather than posted (see leaseHolds).
+	// long behind a rate-limited Slack that its delivery could outlast the
+	// lease is handed back rather than delivered (see leaseHolds).
 	Workers int
 	Batch   int
 	// Lease is how long a claim lasts before another dispatcher may take
@@ -77,15 +77,15 @@ type Dispatcher struct {
 	wake  chan struct{}
 
 	mu     sync.Mutex
-	hooks  map[string]Hooks
+	kinds  map[string]Handler
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
 // New returns a stopped dispatcher.
 func New(opt Options) (*Dispatcher, error) {
-	if opt.Store == nil || opt.Slack == nil {
-		return nil, errors.New("outbox.New: Store and Slack are required")
+	if opt.Store == nil {
+		return nil, errors.New("outbox.New: Store is required")
 	}
 	if opt.Clock == nil {
 		opt.Clock = clockwork.NewRealClock()
@@ -104,9 +104,9 @@ func New(opt Options) (*Dispatcher, error) {
 	if opt.SendTimeout >= opt.Lease {
 		return nil, fmt.Errorf("outbox.New: SendTimeout (%s) must be shorter than Lease (%s)", opt.SendTimeout, opt.Lease)
 	}
-	d := &Dispatcher{opt: opt, wake: make(chan struct{}, 1), hooks: map[string]Hooks{}}
+	d := &Dispatcher{opt: opt, wake: make(chan struct{}, 1), kinds: map[string]Handler{}}
 	d.sends = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "platformbot_outbox_sends_total", Help: "Pending sends finished, by kind and outcome (sent, failed, skipped, retried).",
+		Name: "platformbot_outbox_sends_total", Help: "Pending sends finished, by kind and outcome (sent, failed, skipped, retried, rate_limited, held).",
 	}, []string{"kind", "outcome"})
 	if opt.Registry != nil {
 		if err := opt.Registry.Register(d.sends); err != nil {
@@ -122,17 +122,25 @@ func setDefault[T int | time.Duration](v *T, def T) {
 	}
 }
 
-// Handle registers the hooks of a kind of send. Call it while wiring.
-func (d *Dispatcher) Handle(kind string, h Hooks) {
+// Handle registers how sends of a kind are delivered. Call it while
+// wiring; a kind registered twice is a wiring bug and panics.
+func (d *Dispatcher) Handle(kind string, h Handler) {
+	if h.Deliver == nil {
+		panic(fmt.Sprintf("outbox: kind %q has no deliverer", kind))
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.hooks[kind] = h
+	if _, dup := d.kinds[kind]; dup {
+		panic(fmt.Sprintf("outbox: kind %q registered twice", kind))
+	}
+	d.kinds[kind] = h
 }
 
-func (d *Dispatcher) hooksFor(kind string) Hooks {
+func (d *Dispatcher) handler(kind string) (Handler, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.hooks[kind]
+	h, ok := d.kinds[kind]
+	return h, ok
 }
 
 // Enqueue stores sends (keys already known are ignored) and wakes the
@@ -144,11 +152,13 @@ func (d *Dispatcher) Enqueue(ctx context.Context, sends ...Send) (int, error) {
 		if s.NotBefore.IsZero() {
 			s.NotBefore = now
 		}
-		r, err := encode(s)
-		if err != nil {
-			return 0, err
+		if s.Kind == "" || s.Key == "" {
+			return 0, fmt.Errorf("outbox: a send needs a kind and a key (key %q)", s.Key)
 		}
-		recs = append(recs, r)
+		recs = append(recs, Record{
+			Kind: s.Kind, Key: s.Key, To: s.To, Payload: s.Payload, State: Pending,
+			NotBefore: s.NotBefore.UTC(), NotAfter: s.NotAfter.UTC(),
+		})
 	}
 	n, err := d.opt.Store.Enqueue(ctx, recs, now)
 	if err != nil {
@@ -300,11 +310,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// isPermanent reports whether Slack refused a post in a way that retrying
-// cannot fix ("ok": false with an error such as channel_not_found).
-func isPermanent(err error) bool {
-	var se slack.SlackErrorResponse
-	return errors.As(err, &se) && !errors.Is(err, bot.ErrUnavailable)
 }

@@ -15,13 +15,14 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
 
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-// poster is a hand-written Poster: post decides each call's outcome.
+// poster is a hand-written slacksend.Poster: post decides each call's outcome.
 type poster struct {
 	mu    sync.Mutex
 	posts map[string]int // channel → posts that succeeded
@@ -43,20 +44,40 @@ func (p *poster) PostMessage(_ context.Context, channel string, msg bot.Message)
 	return fmt.Sprintf("ts-%s-%d", channel, p.posts[channel]), nil
 }
 
-func newDispatcher(t *testing.T, db *storage.DB, p outbox.Poster, clock clockwork.Clock) (*outbox.Dispatcher, *storage.OutboxStore) {
+// newDispatcher returns a dispatcher whose kind "test" posts through p,
+// with h's hooks.
+func newDispatcher(t *testing.T, db *storage.DB, p slacksend.Poster, clock clockwork.Clock, h outbox.Handler) (*outbox.Dispatcher, *storage.OutboxStore) {
 	t.Helper()
 	st := storage.NewOutboxStore(db)
-	d, err := outbox.New(outbox.Options{Store: st, Slack: p, Log: zerolog.Nop(), Clock: clock, Backoff: time.Minute, MaxAttempts: 3})
+	d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock, Backoff: time.Minute, MaxAttempts: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.Deliver = slacksend.Posts(p)
+	d.Handle("test", h)
 	return d, st
 }
 
+// postDispatcher returns a dispatcher of opt whose kind "test" posts
+// through p, with h's hooks.
+func postDispatcher(opt outbox.Options, p slacksend.Poster, h outbox.Handler) (*outbox.Dispatcher, error) {
+	d, err := outbox.New(opt)
+	if err != nil {
+		return nil, err
+	}
+	h.Deliver = slacksend.Posts(p)
+	d.Handle("test", h)
+	return d, nil
+}
+
 func send(key, channel string) outbox.Send {
-	return outbox.Send{Kind: "test", Key: key, Channel: channel, Message: bot.Message{
+	s, err := slacksend.NewPost("test", key, channel, bot.Message{
 		Text: "hello", Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*hello*", false, false), nil, nil)},
-	}}
+	})
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 // TestDispatcherOutcomes drives one send to each outcome and checks both
@@ -78,16 +99,19 @@ func TestDispatcherOutcomes(t *testing.T) {
 			}
 			return nil
 		}}
-		d, st := newDispatcher(t, db, p, clock)
 		var mu sync.Mutex
 		sentTS := map[string]string{}
 		var sawBlocks int
-		d.Handle("test", outbox.Hooks{
+		d, st := newDispatcher(t, db, p, clock, outbox.Handler{
 			Before: func(_ context.Context, s outbox.Send) (bool, string, error) {
 				mu.Lock()
 				defer mu.Unlock()
-				sawBlocks += len(s.Message.Blocks)
-				return s.Channel != "UBOT", "a bot", nil
+				var post slacksend.Post
+				if err := s.Decode(&post); err != nil {
+					return false, "", err
+				}
+				sawBlocks += len(post.Blocks.BlockSet)
+				return s.To != "UBOT", "a bot", nil
 			},
 			Sent: func(_ context.Context, s outbox.Send, ts string) error {
 				mu.Lock()
@@ -140,10 +164,11 @@ func TestDispatcherRunWakesOnEnqueueAndStopsGracefully(t *testing.T) {
 		ctx := context.Background()
 		p := &poster{}
 		st := storage.NewOutboxStore(db)
-		d, err := outbox.New(outbox.Options{Store: st, Slack: p, Log: zerolog.Nop(), Poll: time.Hour})
+		d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Poll: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
+		d.Handle("test", outbox.Handler{Deliver: slacksend.Posts(p)})
 		d.Start()
 		d.Start() // idempotent
 		if _, err := d.Enqueue(ctx, send("a", "UA"), send("b", "UB")); err != nil {
@@ -171,15 +196,14 @@ func TestDispatcherRunWakesOnEnqueueAndStopsGracefully(t *testing.T) {
 
 func TestNewRejectsBadOptions(t *testing.T) {
 	for name, opt := range map[string]outbox.Options{
-		"no store":         {Slack: &poster{}},
-		"no slack":         {Store: &storage.OutboxStore{}},
-		"timeout too long": {Store: &storage.OutboxStore{}, Slack: &poster{}, Lease: time.Minute, SendTimeout: time.Minute},
+		"no store":         {},
+		"timeout too long": {Store: &storage.OutboxStore{}, Lease: time.Minute, SendTimeout: time.Minute},
 	} {
 		if _, err := outbox.New(opt); err == nil {
 			t.Errorf("%s: New succeeded", name)
 		}
 	}
-	if _, err := outbox.New(outbox.Options{Store: &storage.OutboxStore{}, Slack: &poster{}}); err != nil {
+	if _, err := outbox.New(outbox.Options{Store: &storage.OutboxStore{}}); err != nil {
 		t.Errorf("defaults: %v", err)
 	}
 }
@@ -221,12 +245,11 @@ func TestDispatcherBeforeRateLimitedIsNotAFailure(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		clock := clockwork.NewFakeClockAt(start)
 		p := &poster{post: func(string, int) error { return nil }}
-		d, st := newDispatcher(t, db, p, clock)
 		held := 0
-		d.Handle("test", outbox.Hooks{Before: func(context.Context, outbox.Send) (bool, string, error) {
+		d, st := newDispatcher(t, db, p, clock, outbox.Handler{Before: func(context.Context, outbox.Send) (bool, string, error) {
 			if held < 6 { // twice MaxAttempts
 				held++
-				return false, "", fmt.Errorf("users.info: %w", bot.ErrRateLimited)
+				return false, "", slacksend.Classify(fmt.Errorf("users.info: %w", bot.ErrRateLimited))
 			}
 			return true, "", nil
 		}})
@@ -248,10 +271,56 @@ func TestDispatcherRateLimitedIsNotAFailure(t *testing.T) {
 			}
 			return nil
 		}}
-		d, st := newDispatcher(t, db, p, clock)
+		d, st := newDispatcher(t, db, p, clock, outbox.Handler{})
 		r := drainHeldBack(t, d, st, clock, "storm")
 		if r.State != outbox.Sent || r.Attempts != 1 || limited != 6 {
 			t.Errorf("after 6 rate-limited tries: %s with %d attempts counted (%d tries); want sent, 1", r.State, r.Attempts, limited)
+		}
+	})
+}
+
+// TestDispatcherHoldsAndUnknownKinds: a deliverer's Hold puts the send back
+// until the time it names without using an attempt, and a kind this
+// process has no handler for (an older replica in a rolling deploy) is
+// left for another, also without using an attempt.
+func TestDispatcherHoldsAndUnknownKinds(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		st := storage.NewOutboxStore(db)
+		d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		until := start.Add(7 * time.Hour)
+		delivered := 0
+		d.Handle("held", outbox.Handler{Deliver: func(context.Context, outbox.Send) (string, error) {
+			if clock.Now().Before(until) {
+				return "", outbox.Hold(until, fmt.Errorf("outside working hours"))
+			}
+			delivered++
+			return "ref-1", nil
+		}})
+		held, _ := outbox.NewSend("held", "held:1", "U1", map[string]string{"a": "b"})
+		unknown, _ := outbox.NewSend("from-the-future", "future:1", "U1", nil)
+		if _, err := d.Enqueue(ctx, held, unknown); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for key, wantAt := range map[string]time.Time{"held:1": until, "future:1": start.Add(time.Minute)} {
+			r, _ := st.OutboxRecord(ctx, key)
+			if r.State != outbox.Pending || !r.NotBefore.Equal(wantAt) || r.Attempts != 0 {
+				t.Errorf("%s: %s until %s with %d attempts; want pending until %s with 0", key, r.State, r.NotBefore, r.Attempts, wantAt)
+			}
+		}
+		clock.Advance(7 * time.Hour)
+		if err := d.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := st.OutboxRecord(ctx, "held:1"); r.State != outbox.Sent || r.Ref != "ref-1" || delivered != 1 {
+			t.Errorf("after the hold: %s ref %q, %d deliveries; want sent ref-1 once", r.State, r.Ref, delivered)
 		}
 	})
 }

@@ -50,17 +50,17 @@ func TestDispatcherHandsBackSendsWhoseLeaseEndsTooSoon(t *testing.T) {
 				clock := clockwork.NewFakeClockAt(start)
 				st := &countingStore{Store: storage.NewOutboxStore(db)}
 				p := &poster{}
-				d, err := outbox.New(outbox.Options{Store: st, Slack: p, Log: zerolog.Nop(), Clock: clock, Lease: lease, SendTimeout: sendTimeout})
+				var waited atomic.Bool
+				d, err := postDispatcher(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock, Lease: lease, SendTimeout: sendTimeout}, p,
+					outbox.Handler{Before: func(context.Context, outbox.Send) (bool, string, error) {
+						if !waited.Swap(true) {
+							clock.Advance(tc.waited)
+						}
+						return true, "", nil
+					}})
 				if err != nil {
 					t.Fatal(err)
 				}
-				var waited atomic.Bool
-				d.Handle("test", outbox.Hooks{Before: func(context.Context, outbox.Send) (bool, string, error) {
-					if !waited.Swap(true) {
-						clock.Advance(tc.waited)
-					}
-					return true, "", nil
-				}})
 				if _, err := d.Enqueue(ctx, send("k", "U1")); err != nil {
 					t.Fatal(err)
 				}
@@ -100,7 +100,7 @@ func TestDispatcherMarksASlowPostSent(t *testing.T) {
 		ctx := context.Background()
 		st := storage.NewOutboxStore(db)
 		p := &slowPoster{}
-		d, err := outbox.New(outbox.Options{Store: st, Slack: p, Log: zerolog.Nop(), Lease: time.Second, SendTimeout: 100 * time.Millisecond})
+		d, err := postDispatcher(outbox.Options{Store: st, Log: zerolog.Nop(), Lease: time.Second, SendTimeout: 100 * time.Millisecond}, p, outbox.Handler{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,8 +114,8 @@ func TestDispatcherMarksASlowPostSent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.State != outbox.Sent || r.TS != "1.000001" || p.posts.Load() != 1 {
-			t.Errorf("state %s, ts %q after %d posts; want sent, 1.000001, 1", r.State, r.TS, p.posts.Load())
+		if r.State != outbox.Sent || r.Ref != "1.000001" || p.posts.Load() != 1 {
+			t.Errorf("state %s, ts %q after %d posts; want sent, 1.000001, 1", r.State, r.Ref, p.posts.Load())
 		}
 	})
 }

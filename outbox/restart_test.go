@@ -15,6 +15,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/internal/fakeslack"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
@@ -70,7 +71,7 @@ func TestRestartMidFanoutSendsEachDMOnce(t *testing.T) {
 		srv := fakeslack.New()
 		defer srv.Close()
 		st := storage.NewOutboxStore(db)
-		first, err := outbox.New(outbox.Options{Store: st, Slack: slackAPI(srv), Log: zerolog.Nop(), Owner: "first"})
+		first, err := postDispatcher(outbox.Options{Store: st, Log: zerolog.Nop(), Owner: "first"}, slackAPI(srv), outbox.Handler{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +87,7 @@ func TestRestartMidFanoutSendsEachDMOnce(t *testing.T) {
 			t.Fatalf("the first process sent all %d DMs before it was stopped; the test proves nothing", halfway)
 		}
 
-		second, err := outbox.New(outbox.Options{Store: st, Slack: slackAPI(srv), Log: zerolog.Nop(), Owner: "second"})
+		second, err := postDispatcher(outbox.Options{Store: st, Log: zerolog.Nop(), Owner: "second"}, slackAPI(srv), outbox.Handler{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +153,7 @@ func (s deadStore) Release(ctx context.Context, ids []int64, token string) error
 // killablePoster posts through the real port; a post on the wire at the
 // kill still reaches Slack, but its process never learns the outcome.
 type killablePoster struct {
-	outbox.Poster
+	slacksend.Poster
 	k *kill
 }
 
@@ -177,8 +178,8 @@ func TestKilledMidFanoutRepeatsAtMostTheInFlightSends(t *testing.T) {
 		st := storage.NewOutboxStore(db)
 		k := &kill{hold: make(chan struct{})}
 		const workers = 4
-		victim, err := outbox.New(outbox.Options{Store: deadStore{st, k}, Slack: killablePoster{slackAPI(srv), k}, Log: zerolog.Nop(),
-			Clock: clock, Owner: "victim", Workers: workers, Lease: time.Minute, SendTimeout: 30 * time.Second})
+		victim, err := postDispatcher(outbox.Options{Store: deadStore{st, k}, Log: zerolog.Nop(),
+			Clock: clock, Owner: "victim", Workers: workers, Lease: time.Minute, SendTimeout: 30 * time.Second}, killablePoster{slackAPI(srv), k}, outbox.Handler{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,7 +197,7 @@ func TestKilledMidFanoutRepeatsAtMostTheInFlightSends(t *testing.T) {
 		killedAt := len(srv.Messages(""))
 
 		clock.Advance(2 * time.Minute) // the victim's leases expire
-		heir, err := outbox.New(outbox.Options{Store: st, Slack: slackAPI(srv), Log: zerolog.Nop(), Clock: clock, Owner: "heir"})
+		heir, err := postDispatcher(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock, Owner: "heir"}, slackAPI(srv), outbox.Handler{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -85,4 +85,15 @@ var surveyMigrations = []migration{
 		}
 		return tx.Migrator().CreateTable(&pulseAnswer{})
 	}},
+	{version: 310, name: "pending_sends_any_kind", up: func(tx *gorm.DB) error {
+		// The outbox carries every kind of side effect, not only Slack
+		// posts: a send has a recipient (a channel, a user, a webhook's
+		// name) and its deliverer's ref (a message ts, a file id).
+		type pendingSend struct{}
+		m := tx.Migrator()
+		if err := m.RenameColumn(&pendingSend{}, "channel", "recipient"); err != nil {
+			return err
+		}
+		return m.RenameColumn(&pendingSend{}, "ts", "ref")
+	}},
 }

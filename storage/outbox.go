@@ -18,7 +18,7 @@ type pendingSend struct {
 	ID         int64 `gorm:"primaryKey"`
 	Kind       string
 	DedupeKey  string
-	Channel    string
+	Recipient  string
 	Payload    string
 	State      string
 	NotBefore  time.Time
@@ -28,7 +28,7 @@ type pendingSend struct {
 	LeaseUntil *time.Time
 	Attempts   int
 	LastError  string
-	TS         string `gorm:"column:ts"`
+	Ref        string
 	CreatedAt  time.Time
 	SentAt     *time.Time
 }
@@ -50,7 +50,7 @@ func (s *OutboxStore) Enqueue(ctx context.Context, recs []outbox.Record, now tim
 	rows := make([]pendingSend, len(recs))
 	for i, r := range recs {
 		rows[i] = pendingSend{
-			Kind: r.Kind, DedupeKey: r.Key, Channel: r.Channel, Payload: string(r.Payload),
+			Kind: r.Kind, DedupeKey: r.Key, Recipient: r.To, Payload: string(r.Payload),
 			State: outbox.Pending, NotBefore: r.NotBefore.UTC(), NotAfter: obTimePtr(r.NotAfter), CreatedAt: now.UTC(),
 		}
 	}
@@ -111,11 +111,11 @@ func (s *OutboxStore) Claim(ctx context.Context, owner string, limit int, now ti
 	return out, nil
 }
 
-// MarkSent records a message as sent, whoever holds its claim.
-func (s *OutboxStore) MarkSent(ctx context.Context, id int64, ts string, now time.Time) (err error) {
+// MarkSent records a send as sent, whoever holds its claim.
+func (s *OutboxStore) MarkSent(ctx context.Context, id int64, ref string, now time.Time) (err error) {
 	defer obWrap(&err, "OutboxStore.MarkSent(%d)", id)
 	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("id = ? AND state <> ?", id, outbox.Sent).
-		Updates(map[string]any{"state": outbox.Sent, "ts": ts, "sent_at": now.UTC(), "claim_token": "", "lease_until": nil, "last_error": ""}).Error
+		Updates(map[string]any{"state": outbox.Sent, "ref": ref, "sent_at": now.UTC(), "claim_token": "", "lease_until": nil, "last_error": ""}).Error
 }
 
 // Retry returns a claimed record to pending until notBefore.
@@ -199,9 +199,9 @@ func (s *OutboxStore) OutboxRecord(ctx context.Context, key string) (outbox.Reco
 
 func (r pendingSend) record() outbox.Record {
 	rec := outbox.Record{
-		ID: r.ID, Kind: r.Kind, Key: r.DedupeKey, Channel: r.Channel, Payload: []byte(r.Payload),
+		ID: r.ID, Kind: r.Kind, Key: r.DedupeKey, To: r.Recipient, Payload: []byte(r.Payload),
 		State: r.State, NotBefore: r.NotBefore.UTC(), ClaimToken: r.ClaimToken, Attempts: r.Attempts,
-		LastError: r.LastError, TS: r.TS,
+		LastError: r.LastError, Ref: r.Ref,
 	}
 	if r.NotAfter != nil {
 		rec.NotAfter = r.NotAfter.UTC()

@@ -20,7 +20,7 @@ var obT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 func obRecords(keys ...string) []outbox.Record {
 	out := make([]outbox.Record, len(keys))
 	for i, k := range keys {
-		out[i] = outbox.Record{Kind: "test", Key: k, Channel: "U" + k, Payload: []byte(`{"text":"hi"}`), NotBefore: obT0}
+		out[i] = outbox.Record{Kind: "test", Key: k, To: "U" + k, Payload: []byte(`{"text":"hi"}`), NotBefore: obT0}
 	}
 	return out
 }
@@ -134,8 +134,8 @@ func TestOutboxClaimLifecycle(t *testing.T) {
 			t.Errorf("released c = %s attempt %d, want pending with its one real attempt", c.State, c.Attempts)
 		}
 		a, _ := st.OutboxRecord(ctx, "a")
-		if a.State != outbox.Sent || a.TS != "1700000000.000100" {
-			t.Errorf("a = %s %q, want sent with its ts", a.State, a.TS)
+		if a.State != outbox.Sent || a.Ref != "1700000000.000100" {
+			t.Errorf("a = %s %q, want sent with its ts", a.State, a.Ref)
 		}
 		counts, _ := st.OutboxCounts(ctx, "")
 		want := map[string]int{outbox.Sent: 1, outbox.Failed: 1, outbox.Pending: 1, outbox.Skipped: 1}

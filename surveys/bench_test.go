@@ -91,7 +91,7 @@ func runFanout(b *testing.B, users, perMinute, burst, clientPerMinute int) fanou
 		BotToken: fakeslack.BotToken, APIURL: fake.APIURL(), Log: zerolog.Nop(),
 		Limits: map[string]bot.Limit{"chat.postMessage": {PerMinute: float64(clientPerMinute), Burst: burst}},
 	})
-	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Slack: api, Log: zerolog.Nop(), Workers: 16, Batch: 100})
+	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Workers: 16, Batch: 100})
 	if err != nil {
 		b.Fatal(err)
 	}

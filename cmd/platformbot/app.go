@@ -18,6 +18,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/httpapi"
+	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -41,6 +42,7 @@ type Main struct {
 	Scheduler *schedule.Scheduler
 	HTTP      *httpapi.Server
 	Runtime   *bot.Runtime
+	Outbox    *outbox.Dispatcher // every side effect goes out through it
 
 	// AckBudget overrides how long a handler may take before its envelope
 	// is acked without the reply (tests shorten it).
@@ -125,7 +127,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics} {
 		if err := wire(ctx); err != nil {
 			return err
 		}

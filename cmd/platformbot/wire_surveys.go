@@ -8,30 +8,16 @@ import (
 
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
-	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/surveys"
 )
 
-// outboxRetention is how long finished pending sends are kept.
-const outboxRetention = 30 * 24 * time.Hour
-
 // wireSurveys registers /pulse, the survey DMs' buttons and form, the App
 // Home section, one start job per scheduled survey and the tick that
-// reminds and closes; and the outbox dispatcher that delivers their DMs.
-// The dispatcher runs on every replica (any of them may finish another's
-// fan-out): Run starts it, and it stops when Main closes, letting its
-// in-flight posts finish.
+// reminds and closes; their DMs go out through the outbox.
 func (m *Main) wireSurveys(ctx context.Context) error {
-	lease := m.Config.Scheduler.SendLease.D()
-	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(m.DB), Slack: m.Slack, Log: m.Log, Clock: m.Clock,
-		Registry: m.Registry, StartOnEnqueue: true, Lease: lease, SendTimeout: min(time.Minute, lease/2)})
-	if err != nil {
-		return err
-	}
-	m.closers = append(m.closers, d.Stop)
-	m.background = append(m.background, d.Start)
+	d := m.Outbox
 	pulse := handlers.NewPulse(m.Slack, m.Log)
 	pulse.Location, pulse.Outbox, pulse.Refresh = m.Config.Location(), d, m.Home.Publish
 	svc := surveys.New(surveys.Config{
@@ -44,10 +30,6 @@ func (m *Main) wireSurveys(ctx context.Context) error {
 
 	jobs := []schedule.Job{
 		{Name: "pulse-tick", Every: time.Minute, Run: func(ctx context.Context) error { d.Start(); return svc.Tick(ctx) }},
-		{Name: "outbox-purge", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
-			_, err := storage.NewOutboxStore(m.DB).Purge(ctx, m.Clock.Now().Add(-outboxRetention))
-			return err
-		}},
 	}
 	for _, s := range svc.Surveys() {
 		if s.Cron == "" {
