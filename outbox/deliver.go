@@ -47,6 +47,7 @@ func (d *Dispatcher) process(r Record) {
 		d.hold(rec, log, r, d.opt.Clock.Now().Add(unknownKindDelay), fmt.Errorf("no handler for kind %q here", r.Kind))
 		return
 	}
+	r.handler = h
 	if !d.before(ctx, rec, log, r, s, h) {
 		return
 	}
@@ -63,6 +64,11 @@ func (d *Dispatcher) process(r Record) {
 		d.failed(rec, log, r, err)
 		return
 	}
+	d.delivered(rec, log, r, s, h, ref)
+}
+
+// delivered records a delivered send and tells its kind.
+func (d *Dispatcher) delivered(rec context.Context, log zerolog.Logger, r Record, s Send, h Handler, ref string) {
 	d.markSent(rec, log, r, ref)
 	d.sends.WithLabelValues(r.Kind, Sent).Inc()
 	if h.Sent != nil {
@@ -140,11 +146,18 @@ retries:
 // retry puts the send back for later with exponential backoff, or fails it
 // once its attempts are used up.
 func (d *Dispatcher) retry(ctx context.Context, log zerolog.Logger, r Record, cause error) {
-	if r.Attempts >= d.opt.MaxAttempts {
+	maxAttempts, backoff := d.opt.MaxAttempts, d.opt.Backoff
+	if r.handler.MaxAttempts > 0 {
+		maxAttempts = r.handler.MaxAttempts
+	}
+	if r.handler.Backoff > 0 {
+		backoff = r.handler.Backoff
+	}
+	if r.Attempts >= maxAttempts {
 		d.finish(ctx, log, r, Failed, fmt.Sprintf("gave up after %d attempts: %v", r.Attempts, cause))
 		return
 	}
-	wait := d.opt.Backoff << min(max(r.Attempts-1, 0), 16)
+	wait := backoff << min(max(r.Attempts-1, 0), 16)
 	if wait <= 0 || wait > maxBackoff {
 		wait = maxBackoff
 	}
@@ -191,6 +204,12 @@ func (d *Dispatcher) finish(ctx context.Context, log zerolog.Logger, r Record, s
 	d.sends.WithLabelValues(r.Kind, state).Inc()
 	if err := d.opt.Store.Finish(ctx, r.ID, r.ClaimToken, state, truncate(reason), d.opt.Clock.Now().UTC()); err != nil {
 		log.Warn().Err(err).Msg("outbox: could not record the outcome; it is retried when its lease expires")
+		return
+	}
+	if state == Failed && r.handler.Failed != nil {
+		if err := r.handler.Failed(ctx, r.send(), reason); err != nil {
+			log.Warn().Err(err).Msg("outbox: failed hook failed")
+		}
 	}
 }
 

@@ -34,6 +34,14 @@ type Handler struct {
 	// Sent runs once the send is recorded as sent, with the deliverer's ref
 	// (e.g. to update the message later). Its errors are logged.
 	Sent func(ctx context.Context, s Send, ref string) error
+	// Failed runs once the send has failed for good (refused, or out of
+	// attempts), with the reason, so the feature can tell someone. Its
+	// errors are logged.
+	Failed func(ctx context.Context, s Send, reason string) error
+	// MaxAttempts and Backoff override the dispatcher's for this kind
+	// (zero: the dispatcher's), e.g. an automation webhook's own limits.
+	MaxAttempts int
+	Backoff     time.Duration
 }
 
 // Options configure a Dispatcher. Zero values get the defaults.

@@ -324,3 +324,38 @@ func TestDispatcherHoldsAndUnknownKinds(t *testing.T) {
 		}
 	})
 }
+
+// TestDispatcherKindLimitsAndFailedHook: a kind's own MaxAttempts apply,
+// and its Failed hook hears once, with the reason, when a send is given up.
+func TestDispatcherKindLimitsAndFailedHook(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		st := storage.NewOutboxStore(db)
+		d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock, MaxAttempts: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		var failed []string
+		d.Handle("hook", outbox.Handler{MaxAttempts: 2, Backoff: time.Second,
+			Deliver: func(context.Context, outbox.Send) (string, error) { calls++; return "", fmt.Errorf("502 Bad Gateway") },
+			Failed:  func(_ context.Context, s outbox.Send, reason string) error { failed = append(failed, s.Key+": "+reason); return nil },
+		})
+		s, _ := outbox.NewSend("hook", "hook:1", "flags", nil)
+		if _, err := d.Enqueue(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		for range 4 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(time.Minute)
+		}
+		r, _ := st.OutboxRecord(ctx, "hook:1")
+		want := []string{"hook:1: gave up after 2 attempts: 502 Bad Gateway"}
+		if r.State != outbox.Failed || calls != 2 || !cmp.Equal(failed, want) {
+			t.Errorf("%s after %d calls, Failed hook %q; want failed after 2, %q", r.State, calls, failed, want)
+		}
+	})
+}

@@ -94,6 +94,8 @@ type Record struct {
 	LastError  string
 	// Ref is what the deliverer returned: a message ts, a file id…
 	Ref string
+
+	handler Handler // set while a dispatcher processes the record
 }
 
 func (r Record) send() Send {

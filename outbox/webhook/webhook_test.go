@@ -1,0 +1,109 @@
+package webhook_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/webhook"
+)
+
+// TestDeliverOutcomes: each answer of a receiver maps to what the outbox
+// does next, and a delivered call is signed with the hook's secret and
+// carries the send's key.
+func TestDeliverOutcomes(t *testing.T) {
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		status     int
+		retryAfter string
+		wantRef    string
+		check      func(error) bool
+	}{
+		"ok":                {http.StatusOK, "", "200", func(err error) bool { return err == nil }},
+		"accepted":          {http.StatusAccepted, "", "202", func(err error) bool { return err == nil }},
+		"bad request":       {http.StatusBadRequest, "", "400", outbox.IsPermanent},
+		"server error":      {http.StatusBadGateway, "", "502", func(err error) bool { return err != nil && !outbox.IsPermanent(err) }},
+		"too many, waiting": {http.StatusTooManyRequests, "30", "429", func(err error) bool { return err != nil && errors.Unwrap(err) != nil && !outbox.IsPermanent(err) }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var signed, keyed bool
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				signed = webhook.Verify("s3cret", body, r.Header.Get(webhook.SignatureHeader)) && string(body) == `{"user":"U1"}`
+				keyed = r.Header.Get(webhook.IdempotencyHeader) == "flag:U1" && r.Header.Get(webhook.SubjectHeader) == "PREVIEW-1"
+				if tc.retryAfter != "" {
+					w.Header().Set("Retry-After", tc.retryAfter)
+				}
+				w.WriteHeader(tc.status)
+			}))
+			defer srv.Close()
+			cl := &webhook.Client{Now: func() time.Time { return now }, Hooks: func(name string) (webhook.Hook, bool) {
+				return webhook.Hook{URL: srv.URL, Secret: "s3cret"}, name == "flags"
+			}}
+			s, err := webhook.NewSend("preview-join", "flag:U1", "flags", "PREVIEW-1", map[string]string{"user": "U1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := cl.Deliver(context.Background(), s)
+			if ref != tc.wantRef || !tc.check(err) {
+				t.Errorf("Deliver = %q, %v", ref, err)
+			}
+			if !signed || !keyed {
+				t.Errorf("signed %v, keyed %v; want both", signed, keyed)
+			}
+		})
+	}
+}
+
+// TestDeliverHoldsUntilRetryAfter: a 429 holds the send for the seconds
+// the receiver asked, measured on the client's clock, without an attempt.
+func TestDeliverHoldsUntilRetryAfter(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	cl := &webhook.Client{Now: func() time.Time { return now }, Hooks: func(string) (webhook.Hook, bool) { return webhook.Hook{URL: srv.URL}, true }}
+	s, _ := webhook.NewSend("k", "k:1", "h", "", nil)
+	_, err := cl.Deliver(context.Background(), s)
+	want := "held until 2026-12-04T09:00:30Z"
+	if err == nil || len(err.Error()) < len(want) || err.Error()[:len(want)] != want {
+		t.Errorf("Deliver = %v, want %s…", err, want)
+	}
+}
+
+func TestDeliverUnknownHookAndBadURL(t *testing.T) {
+	cl := &webhook.Client{Hooks: func(name string) (webhook.Hook, bool) {
+		return webhook.Hook{URL: "://nope", Secret: "x"}, name == "broken"
+	}}
+	for _, hook := range []string{"missing", "broken"} {
+		s, _ := webhook.NewSend("k", "k:1", hook, "", nil)
+		if _, err := cl.Deliver(context.Background(), s); !outbox.IsPermanent(err) {
+			t.Errorf("hook %s: %v, want a permanent failure", hook, err)
+		}
+	}
+}
+
+func TestDeliverTimesOut(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer srv.Close()
+	defer close(release)
+	cl := &webhook.Client{Hooks: func(string) (webhook.Hook, bool) {
+		return webhook.Hook{URL: srv.URL + "/?token=SECRET", Timeout: 50 * time.Millisecond}, true
+	}}
+	s, _ := webhook.NewSend("k", "k:1", "h", "", nil)
+	_, err := cl.Deliver(context.Background(), s)
+	if err == nil || outbox.IsPermanent(err) {
+		t.Fatalf("Deliver = %v, want a retryable timeout", err)
+	}
+	if msg := err.Error(); msg != "webhook h: timed out after 50ms" {
+		t.Errorf("error %q (it must not carry the URL)", msg)
+	}
+}
