@@ -340,7 +340,10 @@ func TestDispatcherKindLimitsAndFailedHook(t *testing.T) {
 		var failed []string
 		d.Handle("hook", outbox.Handler{MaxAttempts: 2, Backoff: time.Second,
 			Deliver: func(context.Context, outbox.Send) (string, error) { calls++; return "", fmt.Errorf("502 Bad Gateway") },
-			Failed:  func(_ context.Context, s outbox.Send, reason string) error { failed = append(failed, s.Key+": "+reason); return nil },
+			Failed: func(_ context.Context, s outbox.Send, reason string) error {
+				failed = append(failed, s.Key+": "+reason)
+				return nil
+			},
 		})
 		s, _ := outbox.NewSend("hook", "hook:1", "flags", nil)
 		if _, err := d.Enqueue(ctx, s); err != nil {
