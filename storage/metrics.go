@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -23,6 +24,10 @@ type Metrics struct {
 	// portableMedians makes PostgreSQL use the window-function medians too;
 	// tests set it to check that both forms agree.
 	portableMedians bool
+	// rawOnly makes reports read the raw tables, never the rollups; tests
+	// set it to compare both.
+	rawOnly bool
+	ready   atomic.Bool // the rollups match this store's settings
 }
 
 // MetricsOptions configure a Metrics store.
@@ -114,7 +119,8 @@ func (webhookDeliveryRow) TableName() string { return "webhook_deliveries" }
 const upsertChunk = 500
 
 // Ingest stores a batch in one transaction: nothing is stored if any part
-// fails, and a webhook delivery seen before stores nothing again.
+// fails, and a webhook delivery seen before stores nothing again. The
+// rollups change in the same transaction.
 func (s *Metrics) Ingest(ctx context.Context, b metrics.Batch) (res metrics.IngestResult, err error) {
 	defer metricsWrap(&err, "Metrics.Ingest")
 	err = s.db.Transact(ctx, func(tx *gorm.DB) error {
@@ -126,13 +132,17 @@ func (s *Metrics) Ingest(ctx context.Context, b metrics.Batch) (res metrics.Inge
 				return err
 			}
 		}
-		if err := s.upsertCommits(tx, b.Commits); err != nil {
+		tr := s.track()
+		if err := s.upsertCommits(tx, tr, b.Commits); err != nil {
 			return err
 		}
-		if err := s.upsertDeployments(tx, b.Deployments); err != nil {
+		if err := s.upsertDeployments(tx, tr, b.Deployments); err != nil {
 			return err
 		}
-		if err := s.upsertIncidents(tx, b.Incidents); err != nil {
+		if err := s.upsertIncidents(tx, tr, b.Incidents); err != nil {
+			return err
+		}
+		if err := tr.flush(tx); err != nil {
 			return err
 		}
 		res.Commits, res.Deployments, res.Incidents = len(b.Commits), len(b.Deployments), len(b.Incidents)
@@ -156,7 +166,7 @@ func (s *Metrics) ForgetDeliveriesBefore(ctx context.Context, t time.Time) error
 
 // upsertCommits stores commit times and gives deployments of those shas
 // that had none their commit time and lead time.
-func (s *Metrics) upsertCommits(tx *gorm.DB, commits []metrics.Commit) error {
+func (s *Metrics) upsertCommits(tx *gorm.DB, tr *rollupTracker, commits []metrics.Commit) error {
 	if len(commits) == 0 {
 		return nil
 	}
@@ -183,11 +193,18 @@ func (s *Metrics) upsertCommits(tx *gorm.DB, commits []metrics.Commit) error {
 		if err := tx.Select("id", "commit_sha", "finished_at").Where("commit_sha IN ? AND commit_at IS NULL", shas).Find(&deps).Error; err != nil {
 			return err
 		}
+		deps = slices.DeleteFunc(deps, func(d deploymentRow) bool {
+			return bySHA[d.CommitSHA].After(d.FinishedAt) // not the commit this deployment shipped
+		})
+		ids := make([]string, len(deps))
+		for i, d := range deps {
+			ids[i] = d.ID
+		}
+		if _, err := tr.deployments(tx, ids); err != nil {
+			return err
+		}
 		for _, d := range deps {
 			at := bySHA[d.CommitSHA]
-			if at.After(d.FinishedAt) {
-				continue // not the commit this deployment shipped
-			}
 			lead := int64(d.FinishedAt.Sub(at) / time.Second)
 			if err := tx.Model(&deploymentRow{}).Where("id = ?", d.ID).
 				Updates(map[string]any{"commit_at": at, "lead_time_s": lead}).Error; err != nil {
@@ -200,12 +217,25 @@ func (s *Metrics) upsertCommits(tx *gorm.DB, commits []metrics.Commit) error {
 
 // upsertDeployments inserts or updates deployments by id, then redoes the
 // attribution of incidents the new deployments may change.
-func (s *Metrics) upsertDeployments(tx *gorm.DB, deps []metrics.Deployment) error {
+func (s *Metrics) upsertDeployments(tx *gorm.DB, tr *rollupTracker, deps []metrics.Deployment) error {
 	if len(deps) == 0 {
 		return nil
 	}
 	deps = lastByID(deps, func(d metrics.Deployment) string { return d.ID })
 	if err := s.fillCommitTimes(tx, deps); err != nil {
+		return err
+	}
+	ids := make([]string, len(deps))
+	for i, d := range deps {
+		ids[i] = d.ID
+	}
+	absent, err := tr.deployments(tx, ids)
+	if err != nil {
+		return err
+	}
+	// Incidents naming a deployment not ingested yet stop counting as
+	// naming an unknown one.
+	if err := tr.incidentsNaming(tx, absent); err != nil {
 		return err
 	}
 	now := s.now().UTC()
@@ -222,7 +252,7 @@ func (s *Metrics) upsertDeployments(tx *gorm.DB, deps []metrics.Deployment) erro
 			rows[i].CommitAt, rows[i].LeadTimeS = &at, &lead
 		}
 	}
-	err := tx.Clauses(clause.OnConflict{
+	err = tx.Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"source", "service", "team", "environment", "status",
 			"commit_sha", "commit_at", "started_at", "finished_at", "unplanned", "lead_time_s", "updated_at"}),
@@ -230,7 +260,7 @@ func (s *Metrics) upsertDeployments(tx *gorm.DB, deps []metrics.Deployment) erro
 	if err != nil {
 		return err
 	}
-	return s.reattributeAround(tx, rows)
+	return s.reattributeAround(tx, tr, rows)
 }
 
 // fillCommitTimes gives deployments without a commit time the time of

@@ -24,13 +24,21 @@ import (
 // changing (EnsureAttribution).
 
 // upsertIncidents inserts or updates incidents by id, attributing each.
-func (s *Metrics) upsertIncidents(tx *gorm.DB, incs []metrics.Incident) error {
+func (s *Metrics) upsertIncidents(tx *gorm.DB, tr *rollupTracker, incs []metrics.Incident) error {
 	if len(incs) == 0 {
 		return nil
 	}
 	affected := map[string]bool{}
 	now := s.now().UTC()
-	for _, in := range lastByID(incs, func(i metrics.Incident) string { return i.ID }) {
+	incs = lastByID(incs, func(i metrics.Incident) string { return i.ID })
+	ids := make([]string, len(incs))
+	for i, in := range incs {
+		ids[i] = in.ID
+	}
+	if err := tr.incidents(tx, ids); err != nil {
+		return err
+	}
+	for _, in := range incs {
 		var old incidentRow
 		found := tx.Where("id = ?", in.ID).Limit(1).Find(&old)
 		if found.Error != nil {
@@ -64,7 +72,7 @@ func (s *Metrics) upsertIncidents(tx *gorm.DB, incs []metrics.Incident) error {
 		}
 		markCauses(affected, old.CauseDeploymentID, row.CauseDeploymentID)
 	}
-	return s.refreshDeployments(tx, slices.Sorted(maps.Keys(affected)))
+	return s.refreshDeployments(tx, tr, slices.Sorted(maps.Keys(affected)))
 }
 
 func markCauses(set map[string]bool, ids ...*string) {
@@ -110,7 +118,7 @@ func (s *Metrics) attribute(tx *gorm.DB, row *incidentRow) error {
 // (new or changed) deployments may affect: those blamed on or naming them,
 // and those of the same services attributed by time that opened within the
 // window after one of them finished.
-func (s *Metrics) reattributeAround(tx *gorm.DB, deps []deploymentRow) error {
+func (s *Metrics) reattributeAround(tx *gorm.DB, tr *rollupTracker, deps []deploymentRow) error {
 	byID := map[string]incidentRow{}
 	collect := func(q *gorm.DB) error {
 		var rows []incidentRow
@@ -150,29 +158,39 @@ func (s *Metrics) reattributeAround(tx *gorm.DB, deps []deploymentRow) error {
 			return err
 		}
 	}
-	return s.reattribute(tx, slices.Collect(maps.Values(byID)))
+	return s.reattribute(tx, tr, slices.Collect(maps.Values(byID)))
 }
 
 // reattribute recomputes the attribution of incidents, stores the changed
 // ones and refreshes every deployment involved.
-func (s *Metrics) reattribute(tx *gorm.DB, incs []incidentRow) error {
+func (s *Metrics) reattribute(tx *gorm.DB, tr *rollupTracker, incs []incidentRow) error {
 	affected := map[string]bool{}
+	var changed []incidentRow
 	for _, in := range incs {
 		oldCause, oldAttr := in.CauseDeploymentID, in.Attribution
 		if err := s.attribute(tx, &in); err != nil {
 			return err
 		}
 		markCauses(affected, oldCause, in.CauseDeploymentID)
-		if in.Attribution == oldAttr && ptrEqual(in.CauseDeploymentID, oldCause) {
-			continue
+		if in.Attribution != oldAttr || !ptrEqual(in.CauseDeploymentID, oldCause) {
+			changed = append(changed, in)
 		}
+	}
+	ids := make([]string, len(changed))
+	for i, in := range changed {
+		ids[i] = in.ID
+	}
+	if err := tr.incidents(tx, ids); err != nil {
+		return err
+	}
+	for _, in := range changed {
 		err := tx.Model(&incidentRow{}).Where("id = ?", in.ID).
 			Updates(map[string]any{"attribution": in.Attribution, "cause_deployment_id": in.CauseDeploymentID}).Error
 		if err != nil {
 			return err
 		}
 	}
-	return s.refreshDeployments(tx, slices.Sorted(maps.Keys(affected)))
+	return s.refreshDeployments(tx, tr, slices.Sorted(maps.Keys(affected)))
 }
 
 func ptrEqual(a, b *string) bool {
@@ -183,7 +201,7 @@ func ptrEqual(a, b *string) bool {
 // deployment, its incident count, open incidents and recovery time (from
 // its finish to the resolution of its last incident, once all are
 // resolved).
-func (s *Metrics) refreshDeployments(tx *gorm.DB, ids []string) error {
+func (s *Metrics) refreshDeployments(tx *gorm.DB, tr *rollupTracker, ids []string) error {
 	type agg struct {
 		ID       string
 		N        int
@@ -205,6 +223,13 @@ func (s *Metrics) refreshDeployments(tx *gorm.DB, ids []string) error {
 		if err := tx.Select("id", "finished_at", "incidents", "open_incidents", "recovery_s").Where("id IN ?", chunk).Find(&deps).Error; err != nil {
 			return err
 		}
+		type update struct {
+			id       string
+			n, open  int
+			recovery *int64
+		}
+		var updates []update
+		var changed []string
 		for _, d := range deps {
 			a := byID[d.ID]
 			var recovery *int64
@@ -215,8 +240,15 @@ func (s *Metrics) refreshDeployments(tx *gorm.DB, ids []string) error {
 			if d.Incidents == a.N && d.OpenIncidents == a.N-a.Resolved && int64PtrEqual(d.RecoveryS, recovery) {
 				continue
 			}
-			err := tx.Model(&deploymentRow{}).Where("id = ?", d.ID).
-				Updates(map[string]any{"incidents": a.N, "open_incidents": a.N - a.Resolved, "recovery_s": recovery}).Error
+			updates = append(updates, update{d.ID, a.N, a.N - a.Resolved, recovery})
+			changed = append(changed, d.ID)
+		}
+		if _, err := tr.deployments(tx, changed); err != nil {
+			return err
+		}
+		for _, u := range updates {
+			err := tx.Model(&deploymentRow{}).Where("id = ?", u.id).
+				Updates(map[string]any{"incidents": u.n, "open_incidents": u.open, "recovery_s": u.recovery}).Error
 			if err != nil {
 				return err
 			}
@@ -252,7 +284,11 @@ func (s *Metrics) EnsureAttribution(ctx context.Context) (err error) {
 			return nil
 		}
 		if cur.Value != "" {
-			if err := s.reattributeAll(tx); err != nil {
+			tr := s.track()
+			if err := s.reattributeAll(tx, tr); err != nil {
+				return err
+			}
+			if err := tr.flush(tx); err != nil {
 				return err
 			}
 		}
@@ -261,12 +297,12 @@ func (s *Metrics) EnsureAttribution(ctx context.Context) (err error) {
 	})
 }
 
-func (s *Metrics) reattributeAll(tx *gorm.DB) error {
+func (s *Metrics) reattributeAll(tx *gorm.DB, tr *rollupTracker) error {
 	var incs []incidentRow
 	if err := tx.Where("attribution IN ?", []string{attrWindow, attrNone}).Order("id").Find(&incs).Error; err != nil {
 		return err
 	}
-	return s.reattribute(tx, incs)
+	return s.reattribute(tx, tr, incs)
 }
 
 // dbTime scans a timestamp that SQLite may return as text (aggregates lose
@@ -327,12 +363,21 @@ func (s *Metrics) CloseIncident(ctx context.Context, id string, t time.Time) (fo
 			at = row.OpenedAt
 		}
 		restore := int64(at.Sub(row.OpenedAt) / time.Second)
-		err := tx.Model(&incidentRow{}).Where("id = ?", id).
-			Updates(map[string]any{"resolved_at": at, "restore_s": restore, "updated_at": s.now().UTC()}).Error
-		if err != nil || row.CauseDeploymentID == nil {
+		tr := s.track()
+		if err := tr.incidents(tx, []string{id}); err != nil {
 			return err
 		}
-		return s.refreshDeployments(tx, []string{*row.CauseDeploymentID})
+		err := tx.Model(&incidentRow{}).Where("id = ?", id).
+			Updates(map[string]any{"resolved_at": at, "restore_s": restore, "updated_at": s.now().UTC()}).Error
+		if err != nil {
+			return err
+		}
+		if row.CauseDeploymentID != nil {
+			if err := s.refreshDeployments(tx, tr, []string{*row.CauseDeploymentID}); err != nil {
+				return err
+			}
+		}
+		return tr.flush(tx)
 	})
 	return found, err
 }

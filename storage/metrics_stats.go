@@ -10,6 +10,11 @@ import (
 	"github.com/platformbot/platformbot/metrics"
 )
 
+// These are the raw forms of the report queries, used when the rollups
+// (metrics_rollup_*.go) cannot answer: before they are built, or for a
+// range that does not start and end on a 15-minute boundary. Tests compare
+// both.
+//
 // The report queries take a list of ranges (the previous window, the
 // current window, the sparkline buckets; or calendar days) and return one
 // result per range. Ranges that follow each other without a gap form a
@@ -174,10 +179,30 @@ const (
 	restoreValue  = "i.restore_s"
 )
 
-// DeliveryStats aggregates production deployments per range.
+// useRollups reports whether the rollups answer a query over ranges.
+func (s *Metrics) useRollups(ctx context.Context, ranges []metrics.Range) (bool, error) {
+	if !rollupsCover(ranges) {
+		return false, nil
+	}
+	return s.rollupsReady(ctx)
+}
+
+// DeliveryStats aggregates production deployments per range, from the
+// rollups when they cover the ranges, else from the raw table.
 func (s *Metrics) DeliveryStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) (out []metrics.DeliveryStats, err error) {
 	defer metricsWrap(&err, "Metrics.DeliveryStats(%+v)", sc)
-	out = make([]metrics.DeliveryStats, len(ranges))
+	ok, err := s.useRollups(ctx, ranges)
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		return s.rollupDeliveryStats(ctx, sc, ranges)
+	}
+	return s.rawDeliveryStats(ctx, sc, ranges)
+}
+
+func (s *Metrics) rawDeliveryStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]metrics.DeliveryStats, error) {
+	out := make([]metrics.DeliveryStats, len(ranges))
 	cols := deliveryColumns
 	if s.percentile() {
 		cols += ",\n\tpercentile_cont(0.5) WITHIN GROUP (ORDER BY " + leadTimeValue + ") AS lead_time" +
@@ -248,7 +273,18 @@ func (s *Metrics) windowMedians(ctx context.Context, value string, q layerQuery)
 // DeployCounts counts successful production deployments per range.
 func (s *Metrics) DeployCounts(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) (out []int, err error) {
 	defer metricsWrap(&err, "Metrics.DeployCounts(%+v)", sc)
-	out = make([]int, len(ranges))
+	ok, err := s.useRollups(ctx, ranges)
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		return s.rollupDeployCounts(ctx, sc, ranges)
+	}
+	return s.rawDeployCounts(ctx, sc, ranges)
+}
+
+func (s *Metrics) rawDeployCounts(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]int, error) {
+	out := make([]int, len(ranges))
 	for _, l := range layers(ranges) {
 		q := s.productionIn(sc, l)
 		q.tail += " AND d.status = 'success'"
@@ -272,7 +308,18 @@ const incidentColumns = `COUNT(*) AS opened,
 // IncidentStats aggregates incidents opened per range.
 func (s *Metrics) IncidentStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) (out []metrics.IncidentStats, err error) {
 	defer metricsWrap(&err, "Metrics.IncidentStats(%+v)", sc)
-	out = make([]metrics.IncidentStats, len(ranges))
+	ok, err := s.useRollups(ctx, ranges)
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		return s.rollupIncidentStats(ctx, sc, ranges)
+	}
+	return s.rawIncidentStats(ctx, sc, ranges)
+}
+
+func (s *Metrics) rawIncidentStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]metrics.IncidentStats, error) {
+	out := make([]metrics.IncidentStats, len(ranges))
 	cols := incidentColumns
 	if s.percentile() {
 		cols += ",\n\tpercentile_cont(0.5) WITHIN GROUP (ORDER BY " + restoreValue + ") AS restore"

@@ -23,12 +23,19 @@ func at(s string) time.Time {
 
 var fixtureNow = at("2024-02-01 00:00")
 
-func newMetrics(db *storage.DB) *storage.Metrics {
-	return storage.NewMetrics(db, storage.MetricsOptions{
+// newMetrics returns the store with its rollups ready (built on the empty
+// database), so that reports read them.
+func newMetrics(t testing.TB, db *storage.DB) *storage.Metrics {
+	t.Helper()
+	s := storage.NewMetrics(db, storage.MetricsOptions{
 		AttributionWindow:      24 * time.Hour,
 		ProductionEnvironments: []string{"production"},
 		Now:                    func() time.Time { return fixtureNow },
 	})
+	if err := s.EnsureRollups(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func ingest(t *testing.T, s *storage.Metrics, b metrics.Batch) metrics.IngestResult {
@@ -97,6 +104,32 @@ func fixture() metrics.Batch {
 	}
 }
 
+// queryModes are the ways a store answers reports: from the rollups, and
+// from the raw tables with either form of median. The hand-computed
+// figures must come out of each.
+var queryModes = []struct {
+	name string
+	set  func(*storage.Metrics)
+}{
+	{"rollups", func(*storage.Metrics) {}},
+	{"raw", (*storage.Metrics).UseRawQueries},
+	{"raw portable medians", func(s *storage.Metrics) { s.UseRawQueries(); s.UsePortableMedians() }},
+}
+
+// setMode puts s in a query mode and checks that rollups are read exactly
+// when the mode says so.
+func setMode(t *testing.T, s *storage.Metrics, mode string, set func(*storage.Metrics)) {
+	t.Helper()
+	set(s)
+	ready, err := s.RollupsReady(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ready != (mode == "rollups") {
+		t.Fatalf("mode %s: rollups ready = %v", mode, ready)
+	}
+}
+
 var (
 	r0 = metrics.Range{From: at("2024-01-01 00:00"), To: at("2024-01-08 00:00")}
 	r1 = metrics.Range{From: at("2024-01-08 00:00"), To: at("2024-01-15 00:00")}
@@ -123,12 +156,10 @@ func TestDeliveryStats(t *testing.T) {
 			Recovered: 2, Recovery: 15.5 * 3600, Unrecovered: 1},
 		{},
 	}
-	for _, portable := range []bool{false, true} {
+	for _, mode := range queryModes {
 		storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-			s := newMetrics(db)
-			if portable {
-				s.UsePortableMedians()
-			}
+			s := newMetrics(t, db)
+			setMode(t, s, mode.name, mode.set)
 			ingest(t, s, fixture())
 			ctx := context.Background()
 			for _, tc := range []struct {
@@ -146,7 +177,7 @@ func TestDeliveryStats(t *testing.T) {
 					t.Fatal(err)
 				}
 				if diff := cmp.Diff(tc.want, got); diff != "" {
-					t.Errorf("portable=%v %s: DeliveryStats mismatch (-want +got):\n%s", portable, tc.name, diff)
+					t.Errorf("%s %s: DeliveryStats mismatch (-want +got):\n%s", mode.name, tc.name, diff)
 				}
 			}
 		})
@@ -161,19 +192,17 @@ func TestIncidentStats(t *testing.T) {
 		{},
 		{Opened: 6, Resolved: 4, Restore: 3600, Unattributed: 1, NotDeploymentCaused: 1, UnknownDeployment: 1},
 	}
-	for _, portable := range []bool{false, true} {
+	for _, mode := range queryModes {
 		storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-			s := newMetrics(db)
-			if portable {
-				s.UsePortableMedians()
-			}
+			s := newMetrics(t, db)
+			setMode(t, s, mode.name, mode.set)
 			ingest(t, s, fixture())
 			got, err := s.IncidentStats(context.Background(), metrics.Scope{Team: "payments"}, []metrics.Range{r0, r1})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("portable=%v: IncidentStats mismatch (-want +got):\n%s", portable, diff)
+				t.Errorf("%s: IncidentStats mismatch (-want +got):\n%s", mode.name, diff)
 			}
 			// Resolving i3 later (the same id again) recovers d5 after 24h:
 			// recoveries 5h, 24h, 26h → median 24h; restore adds 2h.
@@ -196,7 +225,7 @@ func TestIncidentStats(t *testing.T) {
 
 func TestDeployCountsPerDay(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := newMetrics(db)
+		s := newMetrics(t, db)
 		ingest(t, s, fixture())
 		var days []metrics.Range
 		for d := at("2024-01-08 00:00"); d.Before(r1.To); d = d.AddDate(0, 0, 1) {
@@ -215,7 +244,7 @@ func TestDeployCountsPerDay(t *testing.T) {
 
 func TestIngestIsIdempotent(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := newMetrics(db)
+		s := newMetrics(t, db)
 		ingest(t, s, fixture())
 		// The same ids again, d3 now with a commit time and d4 now a success.
 		again := fixture()
@@ -238,7 +267,7 @@ func TestIngestIsIdempotent(t *testing.T) {
 
 func TestAttributionFollowsLateDeployments(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := newMetrics(db)
+		s := newMetrics(t, db)
 		ctx := context.Background()
 		// The incident arrives first: nothing to blame yet.
 		ingest(t, s, metrics.Batch{Incidents: []metrics.Incident{inc("i1", "2024-01-10 12:00", "2024-01-10 14:00", "")}})
@@ -290,7 +319,7 @@ func TestAttributionFollowsLateDeployments(t *testing.T) {
 func TestEnsureAttributionRedoesOnWindowChange(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		s := newMetrics(db)
+		s := newMetrics(t, db)
 		if err := s.EnsureAttribution(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -324,7 +353,7 @@ func TestEnsureAttributionRedoesOnWindowChange(t *testing.T) {
 
 func TestCommitTimesFromPushes(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := newMetrics(db)
+		s := newMetrics(t, db)
 		ctx := context.Background()
 		early := dep("gh-1", "2024-01-09 10:00", 0, "success")
 		late := dep("gh-2", "2024-01-10 10:00", 0, "success")
@@ -345,7 +374,7 @@ func TestCommitTimesFromPushes(t *testing.T) {
 
 func TestWebhookDeliveriesRunOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := newMetrics(db)
+		s := newMetrics(t, db)
 		b := metrics.Batch{
 			Delivery:  &metrics.WebhookDelivery{Source: "pagerduty", ID: "w-1"},
 			Incidents: []metrics.Incident{inc("pd:1", "2024-01-09 12:00", "2024-01-09 13:00", "")},
@@ -373,7 +402,7 @@ func TestWebhookDeliveriesRunOnce(t *testing.T) {
 
 func TestActivityAndDigestClaims(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := newMetrics(db)
+		s := newMetrics(t, db)
 		ctx := context.Background()
 		day := func(d string) time.Time { return at(d + " 00:00") }
 		acts := []metrics.Activity{
@@ -436,7 +465,7 @@ func TestActivityAndDigestClaims(t *testing.T) {
 
 func TestKnownService(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := newMetrics(db)
+		s := newMetrics(t, db)
 		ingest(t, s, fixture())
 		for name, want := range map[string]bool{"checkout": true, "search-api": true, "nope": false} {
 			if got, err := s.KnownService(context.Background(), name); got != want || err != nil {

@@ -29,7 +29,7 @@ type migration struct {
 
 // allMigrations lists every migration; order is by version.
 func allMigrations() []migration {
-	all := slices.Concat(foundationMigrations, selfServiceMigrations, officeHoursMigrations, surveyMigrations, metricsMigrations)
+	all := slices.Concat(foundationMigrations, selfServiceMigrations, officeHoursMigrations, surveyMigrations, metricsMigrations, rollupMigrations)
 	slices.SortFunc(all, func(a, b migration) int { return int(a.version - b.version) })
 	return all
 }

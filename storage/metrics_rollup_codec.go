@@ -1,0 +1,278 @@
+package storage
+
+import (
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+)
+
+// A rollup row covers one UTC day, split into 15-minute slots: every
+// time-zone offset in use today is a multiple of 15 minutes, so a window
+// that starts at local midnight anywhere (23- and 25-hour days included)
+// starts on a slot boundary, and a range is exact when it adds whole days
+// and, at its two ends, the slots of a day on its side of the boundary.
+const (
+	daySeconds  = 24 * 60 * 60
+	slotSeconds = 15 * 60
+	slotsPerDay = daySeconds / slotSeconds
+)
+
+// dayAndSlot returns the UTC day number (days since 1970-01-01) of t and
+// its slot in that day.
+func dayAndSlot(t time.Time) (day int64, slot int) {
+	u := t.Unix()
+	day = u / daySeconds
+	if u%daySeconds < 0 {
+		day--
+	}
+	return day, int((u - day*daySeconds) / slotSeconds)
+}
+
+// slotAligned reports whether t is a slot boundary, so that a range
+// starting or ending at t can be answered from rollups.
+func slotAligned(t time.Time) bool { return t.Nanosecond() == 0 && t.Unix()%slotSeconds == 0 }
+
+// tally is the counters of one slot (or a sum of slots). Deployment and
+// incident rollups give the positions their own meaning (dep* and inc*).
+type tally [6]int64
+
+func (t *tally) add(u *tally, sign int64) {
+	for i := range t {
+		t[i] += sign * u[i]
+	}
+}
+
+func (t *tally) zero() bool { return *t == tally{} }
+
+// slotCounts is a day's counters by slot; encoded as, for each slot with a
+// non-zero tally in increasing order, the slot byte and six zig-zag
+// varints. Signed varints keep an inconsistent row (rollups rebuilt while
+// an older version ingested) from breaking the codec.
+type slotCounts map[uint8]*tally
+
+func decodeCounts(b []byte) (slotCounts, error) {
+	out := slotCounts{}
+	err := eachSlot(b, func(slot int, t *tally) { c := *t; out[uint8(slot)] = &c })
+	return out, err
+}
+
+// eachSlot calls fn for each encoded slot, in order; t is reused.
+func eachSlot(b []byte, fn func(slot int, t *tally)) error {
+	var t tally
+	for len(b) > 0 {
+		slot := int(b[0])
+		b = b[1:]
+		for i := range t {
+			v, n := binary.Varint(b)
+			if n <= 0 {
+				return errors.New("storage: corrupt rollup counts")
+			}
+			t[i], b = v, b[n:]
+		}
+		fn(slot, &t)
+	}
+	return nil
+}
+
+func (c slotCounts) encode() []byte {
+	slots := make([]int, 0, len(c))
+	for s, t := range c {
+		if !t.zero() {
+			slots = append(slots, int(s))
+		}
+	}
+	slices.Sort(slots)
+	out := make([]byte, 0, len(slots)*8)
+	for _, s := range slots {
+		out = append(out, byte(s))
+		for _, v := range c[uint8(s)] {
+			out = binary.AppendVarint(out, v)
+		}
+	}
+	return out
+}
+
+func (c slotCounts) add(slot int, t *tally, sign int64) {
+	cur := c[uint8(slot)]
+	if cur == nil {
+		cur = &tally{}
+		c[uint8(slot)] = cur
+	}
+	cur.add(t, sign)
+}
+
+// sample is one duration (whole seconds) and the slot of its day. Samples
+// are kept sorted by value, then slot.
+type sample struct {
+	v    uint32
+	slot uint8
+}
+
+func compareSamples(a, b sample) int {
+	if c := cmp.Compare(a.v, b.v); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.slot, b.slot)
+}
+
+// newSample checks that seconds fits the encoding: durations are never
+// negative, and times are validated to lie between 2000 and now, so 32 bits
+// (136 years) always suffice.
+func newSample(seconds int64, slot int) (sample, error) {
+	if seconds < 0 || seconds > math.MaxUint32 {
+		return sample{}, fmt.Errorf("storage: duration %d s out of the rollup range", seconds)
+	}
+	return sample{uint32(seconds), uint8(slot)}, nil
+}
+
+// sampleColumn is a decoded samples blob: the values (ascending) and
+// their slots. The blob is the n values as little-endian uint32s followed
+// by the n slot bytes.
+type sampleColumn struct {
+	vals  []uint32
+	slots []byte
+}
+
+func decodeSamples(b []byte) (sampleColumn, error) {
+	if len(b)%5 != 0 {
+		return sampleColumn{}, errors.New("storage: corrupt rollup samples")
+	}
+	n := len(b) / 5
+	c := sampleColumn{vals: make([]uint32, n), slots: b[4*n:]}
+	for i := range c.vals {
+		c.vals[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return c, nil
+}
+
+func (c sampleColumn) samples() []sample {
+	out := make([]sample, len(c.vals))
+	for i, v := range c.vals {
+		out[i] = sample{v, c.slots[i]}
+	}
+	return out
+}
+
+// between returns the values whose slot is in [lo, hi), still ascending.
+func (c sampleColumn) between(lo, hi int) []uint32 {
+	if lo == 0 && hi == slotsPerDay {
+		return c.vals
+	}
+	var out []uint32
+	for i, s := range c.slots {
+		if int(s) >= lo && int(s) < hi {
+			out = append(out, c.vals[i])
+		}
+	}
+	return out
+}
+
+func encodeSamples(ss []sample) []byte {
+	out := make([]byte, 5*len(ss))
+	for i, s := range ss {
+		binary.LittleEndian.PutUint32(out[4*i:], s.v)
+		out[4*len(ss)+i] = s.slot
+	}
+	return out
+}
+
+// mergeSamples returns old (sorted) plus add minus del (both sorted), as
+// multisets. A del with no match is ignored: the row was inconsistent
+// already, and a rebuild repairs it.
+func mergeSamples(old, add, del []sample) []sample {
+	if len(add) == 0 && len(del) == 0 {
+		return old
+	}
+	merged := make([]sample, 0, len(old)+len(add))
+	i, j := 0, 0
+	for i < len(old) || j < len(add) {
+		if j == len(add) || (i < len(old) && compareSamples(old[i], add[j]) <= 0) {
+			merged = append(merged, old[i])
+			i++
+		} else {
+			merged = append(merged, add[j])
+			j++
+		}
+	}
+	out := merged[:0]
+	k := 0
+	for _, s := range merged {
+		for k < len(del) && compareSamples(del[k], s) < 0 {
+			k++
+		}
+		if k < len(del) && del[k] == s {
+			k++
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// cancelCommon removes the samples present in both sorted lists, so that
+// a record that did not change costs nothing.
+func cancelCommon(add, del []sample) ([]sample, []sample) {
+	var a, d []sample
+	i, j := 0, 0
+	for i < len(add) || j < len(del) {
+		switch {
+		case j == len(del) || (i < len(add) && compareSamples(add[i], del[j]) < 0):
+			a = append(a, add[i])
+			i++
+		case i == len(add) || compareSamples(add[i], del[j]) > 0:
+			d = append(d, del[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return a, d
+}
+
+// median returns the median of the union of sorted arrays, as
+// percentile_cont(0.5) defines it (the mean of the two middle values for
+// an even count), and the count. It finds each middle value by a binary
+// search over values, counting with a binary search in every array, so it
+// never merges them.
+func median(arrays [][]uint32) (float64, int) {
+	n := 0
+	var hi uint32
+	for _, a := range arrays {
+		n += len(a)
+		if len(a) > 0 {
+			hi = max(hi, a[len(a)-1])
+		}
+	}
+	switch {
+	case n == 0:
+		return 0, 0
+	case n%2 == 1:
+		return float64(kth(arrays, (n+1)/2, hi)), n
+	}
+	return (float64(kth(arrays, n/2, hi)) + float64(kth(arrays, n/2+1, hi))) / 2, n
+}
+
+// kth returns the k-th smallest value (1-based) of the union, all values
+// being at most hi.
+func kth(arrays [][]uint32, k int, hi uint32) uint32 {
+	lo := uint32(0)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		atMost := 0
+		for _, a := range arrays {
+			atMost += sort.Search(len(a), func(i int) bool { return a[i] > mid })
+		}
+		if atMost >= k {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}

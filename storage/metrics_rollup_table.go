@@ -1,0 +1,251 @@
+package storage
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// rollupTable names a rollup table: a two-column key (a string and an
+// integer: scope and day, or user and year) and binary value columns.
+type rollupTable struct {
+	name    string
+	keyCols [2]string
+	valCols []string
+}
+
+var (
+	deploymentRollups = rollupTable{"deployment_rollups", [2]string{"scope", "day"}, []string{"counts", "lead_times", "recoveries"}}
+	incidentRollups   = rollupTable{"incident_rollups", [2]string{"scope", "day"}, []string{"counts", "restores"}}
+	activityRollups   = rollupTable{"bot_activity_rollups", [2]string{"user_id", "year"}, []string{"days"}}
+)
+
+type rollupKey struct {
+	S string
+	N int64
+}
+
+func compareKeys(a, b rollupKey) int {
+	if c := strings.Compare(a.S, b.S); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.N, b.N)
+}
+
+// rollupChange computes a row's new values from its old ones (nil when
+// the row does not exist); keep false deletes the row. It may be called
+// again with other old values when a concurrent transaction created the
+// row first, so it must not mutate what it closes over.
+type rollupChange func(old [][]byte) (vals [][]byte, keep bool, err error)
+
+// applyRollups changes the rows of keys, in key order. Rows that exist are
+// read and locked (FOR UPDATE on PostgreSQL, in key order, so concurrent
+// ingests cannot deadlock on them), changed and written back; rows that do
+// not exist are inserted with ON CONFLICT DO NOTHING, and the keys a
+// concurrent transaction inserted first go round again, now locked.
+func applyRollups(tx *gorm.DB, t rollupTable, changes map[rollupKey]rollupChange) error {
+	pending := make([]rollupKey, 0, len(changes))
+	for k := range changes {
+		pending = append(pending, k)
+	}
+	slices.SortFunc(pending, compareKeys)
+	for len(pending) > 0 {
+		var retry []rollupKey
+		for chunk := range slices.Chunk(pending, upsertChunk) {
+			lost, err := applyChunk(tx, t, chunk, changes)
+			if err != nil {
+				return err
+			}
+			retry = append(retry, lost...)
+		}
+		pending = retry
+	}
+	return nil
+}
+
+func applyChunk(tx *gorm.DB, t rollupTable, keys []rollupKey, changes map[rollupKey]rollupChange) (lost []rollupKey, err error) {
+	old, err := selectRollups(tx, t, keys, true)
+	if err != nil {
+		return nil, err
+	}
+	var update, insert []rollupRow
+	var del []rollupKey
+	for _, k := range keys {
+		prev, exists := old[k]
+		vals, keep, err := changes[k](prev)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case exists && keep:
+			update = append(update, rollupRow{k, vals})
+		case exists:
+			del = append(del, k)
+		case keep:
+			insert = append(insert, rollupRow{k, vals})
+		}
+	}
+	if err := writeRollups(tx, t, update, "DO UPDATE SET "+excludedAssignments(t.valCols)); err != nil {
+		return nil, err
+	}
+	if err := deleteRollups(tx, t, del); err != nil {
+		return nil, err
+	}
+	inserted, err := insertRollups(tx, t, insert)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range insert {
+		if !inserted[r.key] {
+			lost = append(lost, r.key)
+		}
+	}
+	return lost, nil
+}
+
+type rollupRow struct {
+	key  rollupKey
+	vals [][]byte
+}
+
+// keyValues is "(CAST(? AS text), CAST(? AS bigint)), …" for n keys and
+// their arguments: typed, so that PostgreSQL can compare the VALUES with
+// the key columns.
+func keyValues(keys []rollupKey) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, 2*len(keys))
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(CAST(? AS text), CAST(? AS bigint))")
+		args = append(args, k.S, k.N)
+	}
+	return b.String(), args
+}
+
+func keyMatch(t rollupTable, keys []rollupKey) (string, []any) {
+	vals, args := keyValues(keys)
+	return "(" + t.keyCols[0] + ", " + t.keyCols[1] + ") IN (VALUES " + vals + ")", args
+}
+
+// selectRollups reads the rows of keys, locking them on PostgreSQL when
+// lock is set.
+func selectRollups(tx *gorm.DB, t rollupTable, keys []rollupKey, lock bool) (map[rollupKey][][]byte, error) {
+	out := map[rollupKey][][]byte{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	match, args := keyMatch(t, keys)
+	q := "SELECT " + t.keyCols[0] + ", " + t.keyCols[1] + ", " + strings.Join(t.valCols, ", ") +
+		" FROM " + t.name + " WHERE " + match + " ORDER BY " + t.keyCols[0] + ", " + t.keyCols[1]
+	if lock && tx.Dialector.Name() == "postgres" {
+		q += " FOR UPDATE"
+	}
+	rows, err := tx.Raw(q, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k rollupKey
+		vals := make([][]byte, len(t.valCols))
+		dest := []any{&k.S, &k.N}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out[k] = vals
+	}
+	return out, rows.Err()
+}
+
+func excludedAssignments(cols []string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = c + " = excluded." + c
+	}
+	return strings.Join(parts, ", ")
+}
+
+// rowValues is the VALUES list of rows and its arguments.
+func rowValues(t rollupTable, rows []rollupRow) (string, []any) {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", 2+len(t.valCols)), ", ") + ")"
+	var b strings.Builder
+	args := make([]any, 0, len(rows)*(2+len(t.valCols)))
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+		args = append(args, r.key.S, r.key.N)
+		for _, v := range r.vals {
+			if v == nil {
+				v = []byte{} // NOT NULL: an empty column is an empty blob
+			}
+			args = append(args, v)
+		}
+	}
+	return b.String(), args
+}
+
+func insertHead(t rollupTable) string {
+	return "INSERT INTO " + t.name + " (" + t.keyCols[0] + ", " + t.keyCols[1] + ", " + strings.Join(t.valCols, ", ") + ") VALUES "
+}
+
+// writeRollups inserts rows with the given conflict action (rows that
+// exist are updated; the rebuild inserts into empty tables).
+func writeRollups(tx *gorm.DB, t rollupTable, rows []rollupRow, onConflict string) error {
+	for chunk := range slices.Chunk(rows, upsertChunk) {
+		vals, args := rowValues(t, chunk)
+		q := insertHead(t) + vals
+		if onConflict != "" {
+			q += " ON CONFLICT (" + t.keyCols[0] + ", " + t.keyCols[1] + ") " + onConflict
+		}
+		if err := tx.Exec(q, args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertRollups inserts rows that did not exist and returns the keys it
+// inserted: a key missing from the answer was inserted concurrently.
+func insertRollups(tx *gorm.DB, t rollupTable, rows []rollupRow) (map[rollupKey]bool, error) {
+	out := map[rollupKey]bool{}
+	for chunk := range slices.Chunk(rows, upsertChunk) {
+		vals, args := rowValues(t, chunk)
+		q := insertHead(t) + vals + " ON CONFLICT (" + t.keyCols[0] + ", " + t.keyCols[1] + ") DO NOTHING RETURNING " +
+			t.keyCols[0] + ", " + t.keyCols[1]
+		rs, err := tx.Raw(q, args...).Rows()
+		if err != nil {
+			return nil, err
+		}
+		for rs.Next() {
+			var k rollupKey
+			if err := rs.Scan(&k.S, &k.N); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			out[k] = true
+		}
+		if err := rs.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func deleteRollups(tx *gorm.DB, t rollupTable, keys []rollupKey) error {
+	for chunk := range slices.Chunk(keys, upsertChunk) {
+		match, args := keyMatch(t, chunk)
+		if err := tx.Exec("DELETE FROM "+t.name+" WHERE "+match, args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

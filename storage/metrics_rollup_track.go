@@ -1,0 +1,455 @@
+package storage
+
+import (
+	"database/sql"
+	"maps"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/platformbot/platformbot/metrics"
+)
+
+// Rollups are kept in the transaction that changes the raw rows. Every
+// code path that changes a deployment or an incident first tells the
+// transaction's tracker which rows it is about to change; the tracker
+// reads what those rows contribute to the rollups before the change, and
+// at the end (flush) what they contribute after it, and applies the
+// difference. A re-posted deployment thus leaves its old day and scope
+// and joins its new ones, and an incident attributed later flips the
+// change-failure flag of the deployment it blames on that deployment's
+// day, whatever path made the change.
+
+// depFacts are the columns of a deployment that its contribution to the
+// rollups depends on.
+type depFacts struct {
+	ID, Service, Team, Environment, Status string
+	FinishedAt                             time.Time
+	Unplanned                              bool
+	LeadTimeS, RecoveryS                   sql.NullInt64
+	Incidents, OpenIncidents               int
+}
+
+const depFactsColumns = "id, service, team, environment, status, finished_at, unplanned, lead_time_s, recovery_s, incidents, open_incidents"
+
+func scanDepFacts(rows *sql.Rows) (depFacts, error) {
+	var f depFacts
+	var fin dbTime
+	err := rows.Scan(&f.ID, &f.Service, &f.Team, &f.Environment, &f.Status, &fin, &f.Unplanned,
+		&f.LeadTimeS, &f.RecoveryS, &f.Incidents, &f.OpenIncidents)
+	f.FinishedAt = fin.Time
+	return f, err
+}
+
+// incFacts are the columns of an incident that its contribution depends
+// on; Unknown is whether it names a deployment that was never ingested.
+type incFacts struct {
+	ID, Service, Team string
+	OpenedAt          time.Time
+	Resolved          bool
+	RestoreS          sql.NullInt64
+	Attribution       string
+	Unknown           bool
+}
+
+const incFactsColumns = `i.id, i.service, i.team, i.opened_at, i.resolved_at IS NOT NULL, i.restore_s, i.attribution,
+	(i.attribution = 'given' AND NOT EXISTS (SELECT 1 FROM deployments x WHERE x.id = i.deployment_id))`
+
+func scanIncFacts(rows *sql.Rows) (incFacts, error) {
+	var f incFacts
+	var opened dbTime
+	err := rows.Scan(&f.ID, &f.Service, &f.Team, &opened, &f.Resolved, &f.RestoreS, &f.Attribution, &f.Unknown)
+	f.OpenedAt = opened.Time
+	return f, err
+}
+
+// Positions in a deployment tally.
+const (
+	depDeployments = iota // production deployments
+	depSucceeded
+	depFailed // failed, or caused an incident
+	depUnplanned
+	depNoCommitTime // successful without a lead time
+	depUnrecovered  // an attributed incident still open
+)
+
+// Positions in an incident tally.
+const (
+	incOpened = iota
+	incResolved
+	incUnattributed
+	incExcluded // not deployment-caused
+	incUnknown  // names a deployment never ingested
+)
+
+// Sample columns of each table, in valCols order after counts.
+const (
+	sampleLead = iota
+	sampleRecovery
+)
+
+const sampleRestore = 0
+
+// rowDelta is the change to one rollup row: counters by slot, and samples
+// to add and remove per sample column.
+type rowDelta struct {
+	counts   slotCounts
+	add, del [2][]sample
+}
+
+type rollupDeltas map[rollupKey]*rowDelta
+
+func (d rollupDeltas) at(k rollupKey) *rowDelta {
+	r := d[k]
+	if r == nil {
+		r = &rowDelta{counts: slotCounts{}}
+		d[k] = r
+	}
+	return r
+}
+
+// record adds (sign 1) or removes (sign -1) one contribution to the rows
+// of scopes on day.
+func (d rollupDeltas) record(scopes []string, day int64, slot int, t *tally, samples [2]*sample, sign int64) {
+	for _, sc := range scopes {
+		r := d.at(rollupKey{sc, day})
+		r.counts.add(slot, t, sign)
+		for m, s := range samples {
+			switch {
+			case s == nil:
+			case sign > 0:
+				r.add[m] = append(r.add[m], *s)
+			default:
+				r.del[m] = append(r.del[m], *s)
+			}
+		}
+	}
+}
+
+// Scope keys of the rollup rows.
+const orgScope = "*"
+
+func teamScope(team string) string       { return "t:" + team }
+func serviceScope(service string) string { return "s:" + service }
+
+// scopeKey is the rollup scope of a report scope.
+func scopeKey(sc metrics.Scope) string {
+	switch {
+	case sc.Service != "":
+		return serviceScope(sc.Service)
+	case sc.Team != "":
+		return teamScope(sc.Team)
+	}
+	return orgScope
+}
+
+// scopesOf lists the rollup scopes a record of service and team counts in:
+// the organization, its service and its team (if it has one).
+func scopesOf(service, team string) []string {
+	if team == "" {
+		return []string{orgScope, serviceScope(service)}
+	}
+	return []string{orgScope, serviceScope(service), teamScope(team)}
+}
+
+func flag(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// deployment records what f contributes: production deployments only, on
+// the day they finished.
+func (s *Metrics) deployment(d rollupDeltas, f *depFacts, sign int64) error {
+	if f == nil || !slices.Contains(s.production, f.Environment) {
+		return nil
+	}
+	day, slot := dayAndSlot(f.FinishedAt)
+	ok := f.Status == metrics.StatusSuccess
+	t := tally{depDeployments: 1, depSucceeded: flag(ok), depFailed: flag(!ok || f.Incidents > 0),
+		depUnplanned: flag(f.Unplanned), depNoCommitTime: flag(ok && !f.LeadTimeS.Valid), depUnrecovered: flag(f.OpenIncidents > 0)}
+	var samples [2]*sample
+	if ok && f.LeadTimeS.Valid {
+		s, err := newSample(f.LeadTimeS.Int64, slot)
+		if err != nil {
+			return err
+		}
+		samples[sampleLead] = &s
+	}
+	if f.RecoveryS.Valid {
+		s, err := newSample(f.RecoveryS.Int64, slot)
+		if err != nil {
+			return err
+		}
+		samples[sampleRecovery] = &s
+	}
+	d.record(scopesOf(f.Service, f.Team), day, slot, &t, samples, sign)
+	return nil
+}
+
+// incident records what f contributes, on the day it opened.
+func incident(d rollupDeltas, f *incFacts, sign int64) error {
+	if f == nil {
+		return nil
+	}
+	day, slot := dayAndSlot(f.OpenedAt)
+	t := tally{incOpened: 1, incResolved: flag(f.Resolved), incUnattributed: flag(f.Attribution == attrNone),
+		incExcluded: flag(f.Attribution == attrExcluded), incUnknown: flag(f.Unknown)}
+	var samples [2]*sample
+	if f.RestoreS.Valid {
+		s, err := newSample(f.RestoreS.Int64, slot)
+		if err != nil {
+			return err
+		}
+		samples[sampleRestore] = &s
+	}
+	d.record(scopesOf(f.Service, f.Team), day, slot, &t, samples, sign)
+	return nil
+}
+
+// rollupTracker follows the raw rows one transaction changes.
+type rollupTracker struct {
+	s    *Metrics
+	deps map[string]*depFacts // before the transaction changed them; nil: absent
+	incs map[string]*incFacts
+}
+
+func (s *Metrics) track() *rollupTracker {
+	return &rollupTracker{s: s, deps: map[string]*depFacts{}, incs: map[string]*incFacts{}}
+}
+
+// deployments notes the deployments about to change and returns those of
+// ids that did not exist when the transaction began.
+func (t *rollupTracker) deployments(tx *gorm.DB, ids []string) (absent []string, err error) {
+	var fresh []string
+	for _, id := range ids {
+		if _, seen := t.deps[id]; !seen {
+			fresh = append(fresh, id)
+		}
+	}
+	found, err := loadDepFacts(tx, fresh)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range fresh {
+		t.deps[id] = nil
+		if f, ok := found[id]; ok {
+			t.deps[id] = &f
+		}
+	}
+	for _, id := range ids {
+		if t.deps[id] == nil {
+			absent = append(absent, id)
+		}
+	}
+	return absent, nil
+}
+
+// incidents notes the incidents about to change.
+func (t *rollupTracker) incidents(tx *gorm.DB, ids []string) error {
+	var fresh []string
+	for _, id := range ids {
+		if _, seen := t.incs[id]; !seen {
+			fresh = append(fresh, id)
+		}
+	}
+	for chunk := range slices.Chunk(fresh, upsertChunk) {
+		found, err := loadIncFacts(tx, "i.id IN ?", chunk)
+		if err != nil {
+			return err
+		}
+		for _, id := range chunk {
+			t.incs[id] = nil
+			if f, ok := found[id]; ok {
+				t.incs[id] = &f
+			}
+		}
+	}
+	return nil
+}
+
+// incidentsNaming notes the incidents that name one of deployment ids:
+// whether they count as naming an unknown deployment changes when it
+// arrives.
+func (t *rollupTracker) incidentsNaming(tx *gorm.DB, ids []string) error {
+	for chunk := range slices.Chunk(ids, upsertChunk) {
+		found, err := loadIncFacts(tx, "i.deployment_id IN ?", chunk)
+		if err != nil {
+			return err
+		}
+		for id, f := range found {
+			if _, seen := t.incs[id]; !seen {
+				t.incs[id] = &f
+			}
+		}
+	}
+	return nil
+}
+
+func loadDepFacts(tx *gorm.DB, ids []string) (map[string]depFacts, error) {
+	out := map[string]depFacts{}
+	for chunk := range slices.Chunk(ids, upsertChunk) {
+		rows, err := tx.Raw("SELECT "+depFactsColumns+" FROM deployments WHERE id IN ?", chunk).Rows()
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			f, err := scanDepFacts(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[f.ID] = f
+		}
+		if err := closeRows(rows); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func loadIncFacts(tx *gorm.DB, where string, args ...any) (map[string]incFacts, error) {
+	out := map[string]incFacts{}
+	rows, err := tx.Raw("SELECT "+incFactsColumns+" FROM incidents i WHERE "+where, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		f, err := scanIncFacts(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[f.ID] = f
+	}
+	return out, closeRows(rows)
+}
+
+func closeRows(rows *sql.Rows) error {
+	err := rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// flush reads what the noted rows contribute now and applies the
+// difference to the rollups.
+func (t *rollupTracker) flush(tx *gorm.DB) error {
+	deps, incs := rollupDeltas{}, rollupDeltas{}
+	after, err := loadDepFacts(tx, slices.Sorted(maps.Keys(t.deps)))
+	if err != nil {
+		return err
+	}
+	for id, before := range t.deps {
+		now, ok := after[id]
+		if ok && before != nil && now == *before {
+			continue
+		}
+		var nowp *depFacts
+		if ok {
+			nowp = &now
+		}
+		if err := t.s.deployment(deps, before, -1); err != nil {
+			return err
+		}
+		if err := t.s.deployment(deps, nowp, 1); err != nil {
+			return err
+		}
+	}
+	incAfter := map[string]incFacts{}
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(t.incs)), upsertChunk) {
+		found, err := loadIncFacts(tx, "i.id IN ?", chunk)
+		if err != nil {
+			return err
+		}
+		maps.Copy(incAfter, found)
+	}
+	for id, before := range t.incs {
+		now, ok := incAfter[id]
+		if ok && before != nil && now == *before {
+			continue
+		}
+		var nowp *incFacts
+		if ok {
+			nowp = &now
+		}
+		if err := incident(incs, before, -1); err != nil {
+			return err
+		}
+		if err := incident(incs, nowp, 1); err != nil {
+			return err
+		}
+	}
+	t.deps, t.incs = map[string]*depFacts{}, map[string]*incFacts{}
+	if err := applyDeltas(tx, deploymentRollups, deps); err != nil {
+		return err
+	}
+	return applyDeltas(tx, incidentRollups, incs)
+}
+
+// applyDeltas applies the non-empty row deltas to table t.
+func applyDeltas(tx *gorm.DB, t rollupTable, d rollupDeltas) error {
+	changes := map[rollupKey]rollupChange{}
+	for k, rd := range d {
+		if rd.normalize() {
+			changes[k] = rd.change(len(t.valCols) - 1)
+		}
+	}
+	return applyRollups(tx, t, changes)
+}
+
+// normalize sorts the samples, cancels what is both added and removed and
+// drops zero counters; it reports whether anything is left to apply.
+func (rd *rowDelta) normalize() bool {
+	left := false
+	for s, t := range rd.counts {
+		if t.zero() {
+			delete(rd.counts, s)
+		} else {
+			left = true
+		}
+	}
+	for m := range rd.add {
+		slices.SortFunc(rd.add[m], compareSamples)
+		slices.SortFunc(rd.del[m], compareSamples)
+		rd.add[m], rd.del[m] = cancelCommon(rd.add[m], rd.del[m])
+		left = left || len(rd.add[m]) > 0 || len(rd.del[m]) > 0
+	}
+	return left
+}
+
+// change applies rd to a row with nSamples sample columns after its
+// counts; the row is kept while it holds anything.
+func (rd *rowDelta) change(nSamples int) rollupChange {
+	return func(old [][]byte) ([][]byte, bool, error) {
+		counts := slotCounts{}
+		if old != nil {
+			var err error
+			if counts, err = decodeCounts(old[0]); err != nil {
+				return nil, false, err
+			}
+		}
+		for s, t := range rd.counts {
+			counts.add(int(s), t, 1)
+		}
+		vals := make([][]byte, 1+nSamples)
+		vals[0] = counts.encode()
+		keep := len(vals[0]) > 0
+		for m := range nSamples {
+			var cur []sample
+			if old != nil {
+				col, err := decodeSamples(old[1+m])
+				if err != nil {
+					return nil, false, err
+				}
+				cur = col.samples()
+			}
+			vals[1+m] = encodeSamples(mergeSamples(cur, rd.add[m], rd.del[m]))
+			keep = keep || len(vals[1+m]) > 0
+		}
+		return vals, keep, nil
+	}
+}

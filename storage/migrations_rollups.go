@@ -1,0 +1,43 @@
+package storage
+
+import (
+	"gorm.io/gorm"
+)
+
+// rollupMigrations create the metrics rollups (versions 410–449, inside
+// the metrics range). The tables start empty; Metrics.EnsureRollups fills
+// them from the raw tables at the first start of a version that has them
+// (see metrics_rollup_build.go), since what they hold depends on the
+// configured production environments.
+var rollupMigrations = []migration{
+	{version: 410, name: "metrics_rollups", up: func(tx *gorm.DB) error {
+		// deploymentRollup is what the production deployments that finished
+		// on one UTC day contribute to one scope ("*" the organization,
+		// "t:TEAM", "s:SERVICE"): counters per 15-minute slot of the day and
+		// the lead and recovery times, sorted, each tagged with its slot
+		// (formats in metrics_rollup_codec.go).
+		type deploymentRollup struct {
+			Scope      string `gorm:"primaryKey;size:192"`
+			Day        int64  `gorm:"primaryKey;autoIncrement:false"`
+			Counts     []byte `gorm:"not null"`
+			LeadTimes  []byte `gorm:"not null"`
+			Recoveries []byte `gorm:"not null"`
+		}
+		// incidentRollup is the same for incidents by the day they opened,
+		// with the times to restore.
+		type incidentRollup struct {
+			Scope    string `gorm:"primaryKey;size:192"`
+			Day      int64  `gorm:"primaryKey;autoIncrement:false"`
+			Counts   []byte `gorm:"not null"`
+			Restores []byte `gorm:"not null"`
+		}
+		// botActivityRollup holds the days (local midnights) one user used
+		// the bot, for the UTC year they fall in, sorted.
+		type botActivityRollup struct {
+			UserID string `gorm:"primaryKey;size:32"`
+			Year   int64  `gorm:"primaryKey;autoIncrement:false"`
+			Days   []byte `gorm:"not null"`
+		}
+		return tx.Migrator().CreateTable(&deploymentRollup{}, &incidentRollup{}, &botActivityRollup{})
+	}},
+}
