@@ -157,29 +157,31 @@ func TestDeliveryStats(t *testing.T) {
 		{},
 	}
 	for _, mode := range queryModes {
-		storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-			s := newMetrics(t, db)
-			setMode(t, s, mode.name, mode.set)
-			ingest(t, s, fixture())
-			ctx := context.Background()
-			for _, tc := range []struct {
-				name  string
-				scope metrics.Scope
-				want  []metrics.DeliveryStats
-			}{
-				{"team", metrics.Scope{Team: "payments"}, payments},
-				{"service", metrics.Scope{Service: "checkout"}, payments},
-				{"org", metrics.Scope{}, org},
-				{"other team", metrics.Scope{Team: "nobody"}, []metrics.DeliveryStats{{}, {}, {}}},
-			} {
-				got, err := s.DeliveryStats(ctx, tc.scope, []metrics.Range{r0, r1, empty})
-				if err != nil {
-					t.Fatal(err)
+		t.Run(mode.name, func(t *testing.T) {
+			storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+				s := newMetrics(t, db)
+				setMode(t, s, mode.name, mode.set)
+				ingest(t, s, fixture())
+				ctx := context.Background()
+				for _, tc := range []struct {
+					name  string
+					scope metrics.Scope
+					want  []metrics.DeliveryStats
+				}{
+					{"team", metrics.Scope{Team: "payments"}, payments},
+					{"service", metrics.Scope{Service: "checkout"}, payments},
+					{"org", metrics.Scope{}, org},
+					{"other team", metrics.Scope{Team: "nobody"}, []metrics.DeliveryStats{{}, {}, {}}},
+				} {
+					got, err := s.DeliveryStats(ctx, tc.scope, []metrics.Range{r0, r1, empty})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(tc.want, got); diff != "" {
+						t.Errorf("%s %s: DeliveryStats mismatch (-want +got):\n%s", mode.name, tc.name, diff)
+					}
 				}
-				if diff := cmp.Diff(tc.want, got); diff != "" {
-					t.Errorf("%s %s: DeliveryStats mismatch (-want +got):\n%s", mode.name, tc.name, diff)
-				}
-			}
+			})
 		})
 	}
 }
@@ -193,32 +195,34 @@ func TestIncidentStats(t *testing.T) {
 		{Opened: 6, Resolved: 4, Restore: 3600, Unattributed: 1, NotDeploymentCaused: 1, UnknownDeployment: 1},
 	}
 	for _, mode := range queryModes {
-		storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-			s := newMetrics(t, db)
-			setMode(t, s, mode.name, mode.set)
-			ingest(t, s, fixture())
-			got, err := s.IncidentStats(context.Background(), metrics.Scope{Team: "payments"}, []metrics.Range{r0, r1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("%s: IncidentStats mismatch (-want +got):\n%s", mode.name, diff)
-			}
-			// Resolving i3 later (the same id again) recovers d5 after 24h:
-			// recoveries 5h, 24h, 26h → median 24h; restore adds 2h.
-			ingest(t, s, metrics.Batch{Incidents: []metrics.Incident{inc("i3", "2024-01-13 08:00", "2024-01-13 10:00", "")}})
-			st, err := s.DeliveryStats(context.Background(), metrics.Scope{Team: "payments"}, []metrics.Range{r1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if st[0].Recovered != 3 || st[0].Recovery != 24*3600 || st[0].Unrecovered != 0 {
-				t.Errorf("after resolving i3: recovered %d, median %v s, unrecovered %d; want 3, 86400, 0", st[0].Recovered, st[0].Recovery, st[0].Unrecovered)
-			}
-			is, _ := s.IncidentStats(context.Background(), metrics.Scope{Team: "payments"}, []metrics.Range{r1})
-			// 1h 1h 1h 2h 3h → 1h.
-			if is[0].Resolved != 5 || is[0].Restore != 3600 {
-				t.Errorf("after resolving i3: resolved %d, restore %v; want 5, 3600", is[0].Resolved, is[0].Restore)
-			}
+		t.Run(mode.name, func(t *testing.T) {
+			storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+				s := newMetrics(t, db)
+				setMode(t, s, mode.name, mode.set)
+				ingest(t, s, fixture())
+				got, err := s.IncidentStats(context.Background(), metrics.Scope{Team: "payments"}, []metrics.Range{r0, r1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s: IncidentStats mismatch (-want +got):\n%s", mode.name, diff)
+				}
+				// Resolving i3 later (the same id again) recovers d5 after 24h:
+				// recoveries 5h, 24h, 26h → median 24h; restore adds 2h.
+				ingest(t, s, metrics.Batch{Incidents: []metrics.Incident{inc("i3", "2024-01-13 08:00", "2024-01-13 10:00", "")}})
+				st, err := s.DeliveryStats(context.Background(), metrics.Scope{Team: "payments"}, []metrics.Range{r1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st[0].Recovered != 3 || st[0].Recovery != 24*3600 || st[0].Unrecovered != 0 {
+					t.Errorf("after resolving i3: recovered %d, median %v s, unrecovered %d; want 3, 86400, 0", st[0].Recovered, st[0].Recovery, st[0].Unrecovered)
+				}
+				is, _ := s.IncidentStats(context.Background(), metrics.Scope{Team: "payments"}, []metrics.Range{r1})
+				// 1h 1h 1h 2h 3h → 1h.
+				if is[0].Resolved != 5 || is[0].Restore != 3600 {
+					t.Errorf("after resolving i3: resolved %d, restore %v; want 5, 3600", is[0].Resolved, is[0].Restore)
+				}
+			})
 		})
 	}
 }
