@@ -128,7 +128,10 @@ func setup(ctx context.Context, o options) (*benchEnv, error) {
 		err = env.load(ctx)
 	}
 	if err == nil {
-		_, err = db.SQL().ExecContext(ctx, "VACUUM ANALYZE deployments, incidents, bot_activity_days")
+		err = env.store.EnsureRollups(ctx)
+	}
+	if err == nil {
+		_, err = db.SQL().ExecContext(ctx, "VACUUM ANALYZE deployments, incidents, bot_activity_days, deployment_rollups, incident_rollups, bot_activity_rollups")
 	}
 	if err != nil {
 		db.Close()

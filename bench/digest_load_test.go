@@ -70,7 +70,12 @@ func (e *benchEnv) needsData(ctx context.Context) (bool, error) {
 }
 
 func (e *benchEnv) load(ctx context.Context) error {
-	if err := e.db.Gorm.WithContext(ctx).Exec("TRUNCATE deployments, incidents, commits, webhook_deliveries, bot_activity_days, metrics_settings").Error; err != nil {
+	if err := e.db.Gorm.WithContext(ctx).Exec("TRUNCATE deployments, incidents, commits, webhook_deliveries, bot_activity_days, metrics_settings, " +
+		"deployment_rollups, incident_rollups, bot_activity_rollups").Error; err != nil {
+		return err
+	}
+	// Rollups of nothing are ready at once; ingest keeps them.
+	if err := e.store.EnsureRollups(ctx); err != nil {
 		return err
 	}
 	if err := e.loadDeployments(ctx); err != nil {

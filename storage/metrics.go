@@ -28,6 +28,9 @@ type Metrics struct {
 	// set it to compare both.
 	rawOnly bool
 	ready   atomic.Bool // the rollups match this store's settings
+	// inlineLimit is the size up to which a samples blob is read whole
+	// (metrics_rollup_read.go); tests lower it to read every day in two.
+	inlineLimit int
 }
 
 // MetricsOptions configure a Metrics store.
@@ -45,7 +48,8 @@ func NewMetrics(db *DB, opt MetricsOptions) *Metrics {
 	if len(opt.ProductionEnvironments) == 0 {
 		opt.ProductionEnvironments = []string{"production"}
 	}
-	return &Metrics{db: db, window: opt.AttributionWindow, production: opt.ProductionEnvironments, now: opt.Now}
+	return &Metrics{db: db, window: opt.AttributionWindow, production: opt.ProductionEnvironments, now: opt.Now,
+		inlineLimit: defaultInlineLimit}
 }
 
 // Incident attribution kinds, stored in incidents.attribution.

@@ -14,6 +14,10 @@ func (s *Metrics) UsePortableMedians() { s.portableMedians = true }
 // tests can compare them with the rollups.
 func (s *Metrics) UseRawQueries() { s.rawOnly = true }
 
+// SetInlineLimit sets the size up to which a day's samples are read with
+// its counters; 0 makes every report read medians in two steps.
+func (s *Metrics) SetInlineLimit(n int) { s.inlineLimit = n }
+
 // RollupsReady reports whether s reads the rollups.
 func (s *Metrics) RollupsReady(ctx context.Context) (bool, error) { return s.rollupsReady(ctx) }
 

@@ -227,14 +227,14 @@ func rebuildActivity(tx *gorm.DB) (int64, error) {
 			}
 			k := rollupKey{r.UserID, int64(r.Day.Time.Year())}
 			if k != key && len(days) > 0 {
-				batch = append(batch, rollupRow{key, [][]byte{encodeDays(days)}})
+				batch = append(batch, rollupRow{key, 1, [][]byte{encodeDays(days)}})
 				days = nil
 			}
 			key, days = k, append(days, v)
 		}
 		n += int64(len(rows))
 		if len(rows) < page && len(days) > 0 {
-			batch = append(batch, rollupRow{key, [][]byte{encodeDays(days)}})
+			batch = append(batch, rollupRow{key, 1, [][]byte{encodeDays(days)}})
 		}
 		if err := writeRollups(tx, activityRollups, batch, ""); err != nil {
 			return n, err

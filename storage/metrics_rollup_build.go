@@ -204,11 +204,11 @@ func rebuildByDay(tx *gorm.DB, t rollupTable, table, col, cond string, args []an
 			if !rd.normalize() {
 				continue
 			}
-			vals, _, err := rd.change(len(t.valCols) - 1)(nil)
+			vals, _, err := rd.change(t.sampleColumns())(nil)
 			if err != nil {
 				return n, err
 			}
-			rows = append(rows, rollupRow{key, vals})
+			rows = append(rows, rollupRow{key, 1, vals})
 		}
 		if err := writeRollups(tx, t, rows, ""); err != nil {
 			return n, err

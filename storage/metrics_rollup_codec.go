@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"time"
@@ -275,4 +276,90 @@ func kth(arrays [][]uint32, k int, hi uint32) uint32 {
 		}
 	}
 	return lo
+}
+
+// Each samples blob has a histogram beside it, so that a report can find
+// the bin that holds a median from the histograms alone and then read only
+// that bin of each large blob (metrics_rollup_median.go). Values below 16
+// have a bin each; above, every power of two is split in 16 bins, so bins
+// follow the order of values and a bin holds at most 1/16 of its range.
+
+// sampleBins is the number of bins: 16 exact ones, then 16 per power of
+// two from 2^4 to 2^31.
+const sampleBins = 16 + 16*28
+
+func sampleBin(v uint32) int {
+	if v < 16 {
+		return int(v)
+	}
+	e := bits.Len32(v) - 1 // 4…31
+	return 16*(e-3) + int(v>>(e-4)&15)
+}
+
+// binFloor is the smallest value of bin b (b may be sampleBins: the end).
+func binFloor(b int) uint64 {
+	if b < 16 {
+		return uint64(b)
+	}
+	e := b/16 + 3
+	return uint64(16+b%16) << (e - 4)
+}
+
+// binCum is a non-empty bin and the samples in it and all bins before.
+type binCum struct {
+	bin, cum int
+}
+
+// encodeBins writes the histogram of sorted samples: for each non-empty
+// bin, the gap from the previous bin and the count, as uvarints.
+func encodeBins(ss []sample) []byte {
+	var out []byte
+	prev, n := 0, 0
+	for i, s := range ss {
+		n++
+		b := sampleBin(s.v)
+		if i+1 < len(ss) && sampleBin(ss[i+1].v) == b {
+			continue
+		}
+		out = binary.AppendUvarint(out, uint64(b-prev))
+		out = binary.AppendUvarint(out, uint64(n))
+		prev, n = b, 0
+	}
+	return out
+}
+
+func decodeBins(b []byte) ([]binCum, error) {
+	var out []binCum
+	bin, cum := 0, 0
+	for len(b) > 0 {
+		gap, n := binary.Uvarint(b)
+		if n <= 0 {
+			return nil, errors.New("storage: corrupt rollup histogram")
+		}
+		count, m := binary.Uvarint(b[n:])
+		if m <= 0 {
+			return nil, errors.New("storage: corrupt rollup histogram")
+		}
+		b = b[n+m:]
+		bin += int(gap)
+		cum += int(count)
+		out = append(out, binCum{bin, cum})
+	}
+	return out, nil
+}
+
+// through returns how many samples of histogram h are in bins up to b.
+func through(h []binCum, b int) int {
+	i := sort.Search(len(h), func(i int) bool { return h[i].bin > b })
+	if i == 0 {
+		return 0
+	}
+	return h[i-1].cum
+}
+
+func total(h []binCum) int {
+	if len(h) == 0 {
+		return 0
+	}
+	return h[len(h)-1].cum
 }

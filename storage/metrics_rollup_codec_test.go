@@ -125,3 +125,35 @@ func TestDayAndSlot(t *testing.T) {
 		t.Error("slotAligned: Kolkata midnight is on a slot, 00:07 is not")
 	}
 }
+
+func TestSampleBins(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vals := []uint32{0, 1, 15, 16, 17, 31, 32, 33, 1000, 1 << 31, 1<<32 - 1}
+	for range 1000 {
+		vals = append(vals, rng.Uint32()>>rng.IntN(32))
+	}
+	for _, v := range vals {
+		b := sampleBin(v)
+		if b < 0 || b >= sampleBins || uint64(v) < binFloor(b) || uint64(v) >= binFloor(b+1) {
+			t.Fatalf("value %d in bin %d = [%d, %d)", v, b, binFloor(b), binFloor(b+1))
+		}
+	}
+	var ss []sample
+	for _, v := range vals {
+		ss = append(ss, sample{v: v})
+	}
+	slices.SortFunc(ss, compareSamples)
+	h, err := decodeBins(encodeBins(ss))
+	if err != nil || total(h) != len(ss) {
+		t.Fatalf("histogram of %d samples holds %d (%v)", len(ss), total(h), err)
+	}
+	// The samples of a bin span are where the histogram says.
+	for _, b := range []int{0, 16, 40, 200, sampleBins - 1} {
+		first, last := through(h, b-1), through(h, b)
+		for i, s := range ss {
+			if in := i >= first && i < last; in != (sampleBin(s.v) == b) {
+				t.Fatalf("bin %d: sample %d (%d) misplaced", b, i, s.v)
+			}
+		}
+	}
+}

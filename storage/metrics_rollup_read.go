@@ -2,31 +2,48 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/platformbot/platformbot/metrics"
 )
 
-// Reports read the rollups of one scope: one statement per call, the rows
-// of the days the ranges touch (a primary-key range scan), and every range
-// is then summed in Go: whole days from their totals, and the first and
-// last day of a range from the slots on its side of the boundary. Medians
-// are exact: the sorted samples of those days, selected without merging
-// (median in metrics_rollup_codec.go).
+// Reports read the rollups of one scope: one statement for the days the
+// ranges touch (a primary-key range scan), and every range is then summed
+// in Go: whole days from their totals, the first and last day of a range
+// from the slots on its side of the boundary. Medians are exact: a day's
+// samples come with the counters when they are few (or the day is cut by a
+// boundary); for a busy day only its histogram comes, and a second
+// statement reads just the bins that hold the medians
+// (metrics_rollup_median.go), so that the cost of a report hardly grows
+// with the number of deployments a day holds.
+
+// defaultInlineLimit is the size up to which a samples blob is read whole.
+const defaultInlineLimit = 2048
 
 // dayRollup is one decoded rollup row.
 type dayRollup struct {
 	day     int64
+	version int64
 	slots   []slotTally
 	total   tally
-	samples []sampleColumn
+	cols    []sampleCol
 }
 
 type slotTally struct {
 	slot int
 	t    tally
+}
+
+// sampleCol is one sample column of a row: its histogram, and its samples
+// unless they were withheld (a busy whole day).
+type sampleCol struct {
+	hist     []binCum
+	data     sampleColumn
+	withheld bool
 }
 
 // rollupsCover reports whether every range starts and ends on a slot
@@ -75,6 +92,21 @@ func daySpans(ranges []metrics.Range) [][2]int64 {
 	return out
 }
 
+// cutDays lists the days a range boundary cuts (a boundary inside a day):
+// their samples are needed slot by slot, so they are always read whole.
+func cutDays(ranges []metrics.Range) []int64 {
+	var out []int64
+	for _, r := range ranges {
+		for _, t := range []time.Time{r.From, r.To} {
+			if day, slot := dayAndSlot(t); slot > 0 {
+				out = append(out, day)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // readRollups reads the rows of scope on the days the ranges touch, with
 // the first nSamples sample columns, ordered by day.
 func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, ranges []metrics.Range, nSamples int) ([]dayRollup, error) {
@@ -82,28 +114,35 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 	if len(spans) == 0 {
 		return nil, nil
 	}
+	cols := []string{"day", "version", "counts"}
+	var args []any
+	cut := cutDays(ranges)
+	for m := range nSamples {
+		samples, bins := t.valCols[1+2*m], t.valCols[2+2*m]
+		cols = append(cols, bins, "CASE WHEN length("+samples+") <= ? OR day IN ? THEN "+samples+" END")
+		args = append(args, s.inlineLimit, cut)
+	}
 	conds := make([]string, len(spans))
-	args := []any{scope}
+	args = append(args, scope)
 	for i, sp := range spans {
 		conds[i] = "(day >= ? AND day <= ?)"
 		args = append(args, sp[0], sp[1])
 	}
-	cols := t.valCols[:1+nSamples]
-	q := "SELECT day, " + strings.Join(cols, ", ") + " FROM " + t.name + " WHERE scope = ? AND (" +
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + t.name + " WHERE scope = ? AND (" +
 		strings.Join(conds, " OR ") + ") ORDER BY day"
 	rows, err := s.db.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
 	var out []dayRollup
-	blobs := make([][]byte, len(cols))
-	dest := make([]any, 1+len(cols))
+	blobs := make([][]byte, 1+2*nSamples)
+	dest := make([]any, 2+len(blobs))
 	for i := range blobs {
-		dest[1+i] = &blobs[i]
+		dest[2+i] = &blobs[i]
 	}
 	for rows.Next() {
 		var d dayRollup
-		dest[0] = &d.day
+		dest[0], dest[1] = &d.day, &d.version
 		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return nil, err
@@ -117,6 +156,9 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 	return out, closeRows(rows)
 }
 
+// decode reads counts, then for each sample column its histogram and its
+// samples (nil when withheld). Scan gives every row its own copy of the
+// bytes, so the row may keep them.
 func (d *dayRollup) decode(blobs [][]byte, nSamples int) error {
 	err := eachSlot(blobs[0], func(slot int, t *tally) {
 		d.slots = append(d.slots, slotTally{slot, *t})
@@ -125,22 +167,37 @@ func (d *dayRollup) decode(blobs [][]byte, nSamples int) error {
 	if err != nil {
 		return err
 	}
-	d.samples = make([]sampleColumn, nSamples)
+	d.cols = make([]sampleCol, nSamples)
 	for m := range nSamples {
-		// Scan gives every row its own copy of the bytes, so the column
-		// may keep them.
-		if d.samples[m], err = decodeSamples(blobs[1+m]); err != nil {
+		c := &d.cols[m]
+		if c.hist, err = decodeBins(blobs[1+2*m]); err != nil {
 			return err
+		}
+		if blobs[2+2*m] == nil && len(c.hist) > 0 {
+			c.withheld = true
+			continue
+		}
+		if c.data, err = decodeSamples(blobs[2+2*m]); err != nil {
+			return err
+		}
+		if len(c.data.vals) != total(c.hist) {
+			return errors.New("storage: rollup histogram does not match its samples")
 		}
 	}
 	return nil
 }
 
-// rangeSum is what the rows hold for one range: the summed counters and,
-// per sample column, the sorted arrays whose union is the range's samples.
+// rangeSamples are a range's samples of one column: sorted arrays read
+// whole, and busy whole days of which only the histogram was read.
+type rangeSamples struct {
+	arrays [][]uint32
+	days   []*dayRollup
+}
+
+// rangeSum is what the rows hold for one range.
 type rangeSum struct {
 	t       tally
-	samples [2][][]uint32
+	samples [2]rangeSamples
 }
 
 // sum adds up the rows (ordered by day) over r, a slot-aligned range.
@@ -171,9 +228,15 @@ func sum(rows []dayRollup, r metrics.Range) rangeSum {
 				}
 			}
 		}
-		for m, col := range d.samples {
-			if vals := col.between(lo, hi); len(vals) > 0 {
-				out.samples[m] = append(out.samples[m], vals)
+		for m := range d.cols {
+			c := &d.cols[m]
+			switch {
+			case c.withheld: // a whole day: cut days are never withheld
+				out.samples[m].days = append(out.samples[m].days, d)
+			default:
+				if vals := c.data.between(lo, hi); len(vals) > 0 {
+					out.samples[m].arrays = append(out.samples[m].arrays, vals)
+				}
 			}
 		}
 	}
@@ -181,50 +244,45 @@ func sum(rows []dayRollup, r metrics.Range) rangeSum {
 }
 
 func (s *Metrics) rollupDeliveryStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]metrics.DeliveryStats, error) {
-	rows, err := s.readRollups(ctx, deploymentRollups, scopeKey(sc), ranges, 2)
+	res, err := s.rollupRanges(ctx, deploymentRollups, scopeKey(sc), ranges, 2)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]metrics.DeliveryStats, len(ranges))
-	for i, r := range ranges {
-		sm := sum(rows, r)
-		lead, leadN := median(sm.samples[sampleLead])
-		rec, recN := median(sm.samples[sampleRecovery])
+	for i, r := range res {
 		out[i] = metrics.DeliveryStats{
-			Deployments: int(sm.t[depDeployments]), Succeeded: int(sm.t[depSucceeded]), Failed: int(sm.t[depFailed]),
-			Unplanned: int(sm.t[depUnplanned]), NoCommitTime: int(sm.t[depNoCommitTime]),
-			LeadTimeN: leadN, LeadTime: lead, Recovered: recN, Recovery: rec, Unrecovered: int(sm.t[depUnrecovered]),
+			Deployments: int(r.t[depDeployments]), Succeeded: int(r.t[depSucceeded]), Failed: int(r.t[depFailed]),
+			Unplanned: int(r.t[depUnplanned]), NoCommitTime: int(r.t[depNoCommitTime]),
+			LeadTimeN: r.n[sampleLead], LeadTime: r.median[sampleLead],
+			Recovered: r.n[sampleRecovery], Recovery: r.median[sampleRecovery], Unrecovered: int(r.t[depUnrecovered]),
 		}
 	}
 	return out, nil
 }
 
 func (s *Metrics) rollupDeployCounts(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]int, error) {
-	rows, err := s.readRollups(ctx, deploymentRollups, scopeKey(sc), ranges, 0)
+	res, err := s.rollupRanges(ctx, deploymentRollups, scopeKey(sc), ranges, 0)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]int, len(ranges))
-	for i, r := range ranges {
-		sm := sum(rows, r)
-		out[i] = int(sm.t[depSucceeded])
+	for i, r := range res {
+		out[i] = int(r.t[depSucceeded])
 	}
 	return out, nil
 }
 
 func (s *Metrics) rollupIncidentStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]metrics.IncidentStats, error) {
-	rows, err := s.readRollups(ctx, incidentRollups, scopeKey(sc), ranges, 1)
+	res, err := s.rollupRanges(ctx, incidentRollups, scopeKey(sc), ranges, 1)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]metrics.IncidentStats, len(ranges))
-	for i, r := range ranges {
-		sm := sum(rows, r)
-		restore, _ := median(sm.samples[sampleRestore])
+	for i, r := range res {
 		out[i] = metrics.IncidentStats{
-			Opened: int(sm.t[incOpened]), Resolved: int(sm.t[incResolved]), Restore: restore,
-			Unattributed: int(sm.t[incUnattributed]), NotDeploymentCaused: int(sm.t[incExcluded]),
-			UnknownDeployment: int(sm.t[incUnknown]),
+			Opened: int(r.t[incOpened]), Resolved: int(r.t[incResolved]), Restore: r.median[sampleRestore],
+			Unattributed: int(r.t[incUnattributed]), NotDeploymentCaused: int(r.t[incExcluded]),
+			UnknownDeployment: int(r.t[incUnknown]),
 		}
 	}
 	return out, nil

@@ -9,7 +9,8 @@ import (
 )
 
 // rollupTable names a rollup table: a two-column key (a string and an
-// integer: scope and day, or user and year) and binary value columns.
+// integer: scope and day, or user and year), a version that counts the
+// row's changes, and binary value columns.
 type rollupTable struct {
 	name    string
 	keyCols [2]string
@@ -17,10 +18,15 @@ type rollupTable struct {
 }
 
 var (
-	deploymentRollups = rollupTable{"deployment_rollups", [2]string{"scope", "day"}, []string{"counts", "lead_times", "recoveries"}}
-	incidentRollups   = rollupTable{"incident_rollups", [2]string{"scope", "day"}, []string{"counts", "restores"}}
-	activityRollups   = rollupTable{"bot_activity_rollups", [2]string{"user_id", "year"}, []string{"days"}}
+	deploymentRollups = rollupTable{"deployment_rollups", [2]string{"scope", "day"},
+		[]string{"counts", "lead_times", "lead_bins", "recoveries", "recovery_bins"}}
+	incidentRollups = rollupTable{"incident_rollups", [2]string{"scope", "day"}, []string{"counts", "restores", "restore_bins"}}
+	activityRollups = rollupTable{"bot_activity_rollups", [2]string{"user_id", "year"}, []string{"days"}}
 )
+
+// sampleColumns is how many sample columns (each a samples blob and its
+// histogram, after counts) t has.
+func (t rollupTable) sampleColumns() int { return (len(t.valCols) - 1) / 2 }
 
 type rollupKey struct {
 	S string
@@ -74,20 +80,20 @@ func applyChunk(tx *gorm.DB, t rollupTable, keys []rollupKey, changes map[rollup
 	var del []rollupKey
 	for _, k := range keys {
 		prev, exists := old[k]
-		vals, keep, err := changes[k](prev)
+		vals, keep, err := changes[k](prev.vals)
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case exists && keep:
-			update = append(update, rollupRow{k, vals})
+			update = append(update, rollupRow{k, prev.version + 1, vals})
 		case exists:
 			del = append(del, k)
 		case keep:
-			insert = append(insert, rollupRow{k, vals})
+			insert = append(insert, rollupRow{k, 1, vals})
 		}
 	}
-	if err := writeRollups(tx, t, update, "DO UPDATE SET "+excludedAssignments(t.valCols)); err != nil {
+	if err := writeRollups(tx, t, update, "DO UPDATE SET "+excludedAssignments(append([]string{"version"}, t.valCols...))); err != nil {
 		return nil, err
 	}
 	if err := deleteRollups(tx, t, del); err != nil {
@@ -106,8 +112,9 @@ func applyChunk(tx *gorm.DB, t rollupTable, keys []rollupKey, changes map[rollup
 }
 
 type rollupRow struct {
-	key  rollupKey
-	vals [][]byte
+	key     rollupKey
+	version int64
+	vals    [][]byte
 }
 
 // keyValues is "(CAST(? AS text), CAST(? AS bigint)), …" for n keys and
@@ -133,13 +140,13 @@ func keyMatch(t rollupTable, keys []rollupKey) (string, []any) {
 
 // selectRollups reads the rows of keys, locking them on PostgreSQL when
 // lock is set.
-func selectRollups(tx *gorm.DB, t rollupTable, keys []rollupKey, lock bool) (map[rollupKey][][]byte, error) {
-	out := map[rollupKey][][]byte{}
+func selectRollups(tx *gorm.DB, t rollupTable, keys []rollupKey, lock bool) (map[rollupKey]rollupRow, error) {
+	out := map[rollupKey]rollupRow{}
 	if len(keys) == 0 {
 		return out, nil
 	}
 	match, args := keyMatch(t, keys)
-	q := "SELECT " + t.keyCols[0] + ", " + t.keyCols[1] + ", " + strings.Join(t.valCols, ", ") +
+	q := "SELECT " + t.keyCols[0] + ", " + t.keyCols[1] + ", version, " + strings.Join(t.valCols, ", ") +
 		" FROM " + t.name + " WHERE " + match + " ORDER BY " + t.keyCols[0] + ", " + t.keyCols[1]
 	if lock && tx.Dialector.Name() == "postgres" {
 		q += " FOR UPDATE"
@@ -150,16 +157,15 @@ func selectRollups(tx *gorm.DB, t rollupTable, keys []rollupKey, lock bool) (map
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k rollupKey
-		vals := make([][]byte, len(t.valCols))
-		dest := []any{&k.S, &k.N}
-		for i := range vals {
-			dest = append(dest, &vals[i])
+		r := rollupRow{vals: make([][]byte, len(t.valCols))}
+		dest := []any{&r.key.S, &r.key.N, &r.version}
+		for i := range r.vals {
+			dest = append(dest, &r.vals[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		out[k] = vals
+		out[r.key] = r
 	}
 	return out, rows.Err()
 }
@@ -174,15 +180,15 @@ func excludedAssignments(cols []string) string {
 
 // rowValues is the VALUES list of rows and its arguments.
 func rowValues(t rollupTable, rows []rollupRow) (string, []any) {
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", 2+len(t.valCols)), ", ") + ")"
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", 3+len(t.valCols)), ", ") + ")"
 	var b strings.Builder
-	args := make([]any, 0, len(rows)*(2+len(t.valCols)))
+	args := make([]any, 0, len(rows)*(3+len(t.valCols)))
 	for i, r := range rows {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(one)
-		args = append(args, r.key.S, r.key.N)
+		args = append(args, r.key.S, r.key.N, r.version)
 		for _, v := range r.vals {
 			if v == nil {
 				v = []byte{} // NOT NULL: an empty column is an empty blob
@@ -194,7 +200,7 @@ func rowValues(t rollupTable, rows []rollupRow) (string, []any) {
 }
 
 func insertHead(t rollupTable) string {
-	return "INSERT INTO " + t.name + " (" + t.keyCols[0] + ", " + t.keyCols[1] + ", " + strings.Join(t.valCols, ", ") + ") VALUES "
+	return "INSERT INTO " + t.name + " (" + t.keyCols[0] + ", " + t.keyCols[1] + ", version, " + strings.Join(t.valCols, ", ") + ") VALUES "
 }
 
 // writeRollups inserts rows with the given conflict action (rows that

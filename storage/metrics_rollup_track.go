@@ -395,7 +395,7 @@ func applyDeltas(tx *gorm.DB, t rollupTable, d rollupDeltas) error {
 	changes := map[rollupKey]rollupChange{}
 	for k, rd := range d {
 		if rd.normalize() {
-			changes[k] = rd.change(len(t.valCols) - 1)
+			changes[k] = rd.change(t.sampleColumns())
 		}
 	}
 	return applyRollups(tx, t, changes)
@@ -421,8 +421,9 @@ func (rd *rowDelta) normalize() bool {
 	return left
 }
 
-// change applies rd to a row with nSamples sample columns after its
-// counts; the row is kept while it holds anything.
+// change applies rd to a row with nSamples sample columns (each a blob
+// and its histogram) after its counts; the row is kept while it holds
+// anything.
 func (rd *rowDelta) change(nSamples int) rollupChange {
 	return func(old [][]byte) ([][]byte, bool, error) {
 		counts := slotCounts{}
@@ -435,20 +436,21 @@ func (rd *rowDelta) change(nSamples int) rollupChange {
 		for s, t := range rd.counts {
 			counts.add(int(s), t, 1)
 		}
-		vals := make([][]byte, 1+nSamples)
+		vals := make([][]byte, 1+2*nSamples)
 		vals[0] = counts.encode()
 		keep := len(vals[0]) > 0
 		for m := range nSamples {
 			var cur []sample
 			if old != nil {
-				col, err := decodeSamples(old[1+m])
+				col, err := decodeSamples(old[1+2*m])
 				if err != nil {
 					return nil, false, err
 				}
 				cur = col.samples()
 			}
-			vals[1+m] = encodeSamples(mergeSamples(cur, rd.add[m], rd.del[m]))
-			keep = keep || len(vals[1+m]) > 0
+			merged := mergeSamples(cur, rd.add[m], rd.del[m])
+			vals[1+2*m], vals[2+2*m] = encodeSamples(merged), encodeBins(merged)
+			keep = keep || len(merged) > 0
 		}
 		return vals, keep, nil
 	}

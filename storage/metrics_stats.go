@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -196,7 +197,9 @@ func (s *Metrics) DeliveryStats(ctx context.Context, sc metrics.Scope, ranges []
 	case err != nil:
 		return nil, err
 	case ok:
-		return s.rollupDeliveryStats(ctx, sc, ranges)
+		if out, err := s.rollupDeliveryStats(ctx, sc, ranges); !errors.Is(err, errRollupsMoved) {
+			return out, err
+		}
 	}
 	return s.rawDeliveryStats(ctx, sc, ranges)
 }
@@ -278,7 +281,9 @@ func (s *Metrics) DeployCounts(ctx context.Context, sc metrics.Scope, ranges []m
 	case err != nil:
 		return nil, err
 	case ok:
-		return s.rollupDeployCounts(ctx, sc, ranges)
+		if out, err := s.rollupDeployCounts(ctx, sc, ranges); !errors.Is(err, errRollupsMoved) {
+			return out, err
+		}
 	}
 	return s.rawDeployCounts(ctx, sc, ranges)
 }
@@ -313,7 +318,9 @@ func (s *Metrics) IncidentStats(ctx context.Context, sc metrics.Scope, ranges []
 	case err != nil:
 		return nil, err
 	case ok:
-		return s.rollupIncidentStats(ctx, sc, ranges)
+		if out, err := s.rollupIncidentStats(ctx, sc, ranges); !errors.Is(err, errRollupsMoved) {
+			return out, err
+		}
 	}
 	return s.rawIncidentStats(ctx, sc, ranges)
 }

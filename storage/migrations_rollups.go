@@ -13,31 +13,49 @@ var rollupMigrations = []migration{
 	{version: 410, name: "metrics_rollups", up: func(tx *gorm.DB) error {
 		// deploymentRollup is what the production deployments that finished
 		// on one UTC day contribute to one scope ("*" the organization,
-		// "t:TEAM", "s:SERVICE"): counters per 15-minute slot of the day and
-		// the lead and recovery times, sorted, each tagged with its slot
-		// (formats in metrics_rollup_codec.go).
+		// "t:TEAM", "s:SERVICE"): counters per 15-minute slot of the day,
+		// the lead and recovery times, sorted and each tagged with its
+		// slot, and their histograms (formats in metrics_rollup_codec.go).
+		// Version counts the row's changes, so that a report reading it
+		// twice knows whether it changed in between.
 		type deploymentRollup struct {
-			Scope      string `gorm:"primaryKey;size:192"`
-			Day        int64  `gorm:"primaryKey;autoIncrement:false"`
-			Counts     []byte `gorm:"not null"`
-			LeadTimes  []byte `gorm:"not null"`
-			Recoveries []byte `gorm:"not null"`
+			Scope        string `gorm:"primaryKey;size:192"`
+			Day          int64  `gorm:"primaryKey;autoIncrement:false"`
+			Version      int64  `gorm:"not null"`
+			Counts       []byte `gorm:"not null"`
+			LeadTimes    []byte `gorm:"not null"`
+			LeadBins     []byte `gorm:"not null"`
+			Recoveries   []byte `gorm:"not null"`
+			RecoveryBins []byte `gorm:"not null"`
 		}
 		// incidentRollup is the same for incidents by the day they opened,
 		// with the times to restore.
 		type incidentRollup struct {
-			Scope    string `gorm:"primaryKey;size:192"`
-			Day      int64  `gorm:"primaryKey;autoIncrement:false"`
-			Counts   []byte `gorm:"not null"`
-			Restores []byte `gorm:"not null"`
+			Scope       string `gorm:"primaryKey;size:192"`
+			Day         int64  `gorm:"primaryKey;autoIncrement:false"`
+			Version     int64  `gorm:"not null"`
+			Counts      []byte `gorm:"not null"`
+			Restores    []byte `gorm:"not null"`
+			RestoreBins []byte `gorm:"not null"`
 		}
 		// botActivityRollup holds the days (local midnights) one user used
 		// the bot, for the UTC year they fall in, sorted.
 		type botActivityRollup struct {
-			UserID string `gorm:"primaryKey;size:32"`
-			Year   int64  `gorm:"primaryKey;autoIncrement:false"`
-			Days   []byte `gorm:"not null"`
+			UserID  string `gorm:"primaryKey;size:32"`
+			Year    int64  `gorm:"primaryKey;autoIncrement:false"`
+			Version int64  `gorm:"not null"`
+			Days    []byte `gorm:"not null"`
 		}
-		return tx.Migrator().CreateTable(&deploymentRollup{}, &incidentRollup{}, &botActivityRollup{})
+		if err := tx.Migrator().CreateTable(&deploymentRollup{}, &incidentRollup{}, &botActivityRollup{}); err != nil {
+			return err
+		}
+		if tx.Dialector.Name() != "postgres" {
+			return nil
+		}
+		// Samples are stored uncompressed, so that reading a few bins of a
+		// large row (substr) fetches only the TOAST chunks that hold them.
+		return tx.Exec(`ALTER TABLE deployment_rollups ALTER COLUMN lead_times SET STORAGE EXTERNAL,
+			ALTER COLUMN recoveries SET STORAGE EXTERNAL;
+			ALTER TABLE incident_rollups ALTER COLUMN restores SET STORAGE EXTERNAL`).Error
 	}},
 }
