@@ -233,13 +233,7 @@ func (s *Metrics) upsertDeployments(tx *gorm.DB, tr *rollupTracker, deps []metri
 	for i, d := range deps {
 		ids[i] = d.ID
 	}
-	absent, err := tr.deployments(tx, ids)
-	if err != nil {
-		return err
-	}
-	// Incidents naming a deployment not ingested yet stop counting as
-	// naming an unknown one.
-	if err := tr.incidentsNaming(tx, absent); err != nil {
+	if _, err := tr.deployments(tx, ids); err != nil {
 		return err
 	}
 	now := s.now().UTC()
@@ -256,16 +250,25 @@ func (s *Metrics) upsertDeployments(tx *gorm.DB, tr *rollupTracker, deps []metri
 			rows[i].CommitAt, rows[i].LeadTimeS = &at, &lead
 		}
 	}
-	err = tx.Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"source", "service", "team", "environment", "status",
-			"commit_sha", "commit_at", "started_at", "finished_at", "unplanned", "lead_time_s", "updated_at"}),
-	}).CreateInBatches(rows, upsertChunk).Error
+	var err error
+	if isPostgres(tx) {
+		err = pgUpsertDeployments(tx, tr, rows)
+	} else {
+		err = tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns(deploymentUpdates),
+		}).CreateInBatches(rows, upsertChunk).Error
+	}
 	if err != nil {
 		return err
 	}
 	return s.reattributeAround(tx, tr, rows)
 }
+
+// deploymentUpdates are the columns a re-posted deployment overwrites; the
+// others are kept (created_at) or follow from incidents.
+var deploymentUpdates = []string{"source", "service", "team", "environment", "status",
+	"commit_sha", "commit_at", "started_at", "finished_at", "unplanned", "lead_time_s", "updated_at"}
 
 // fillCommitTimes gives deployments without a commit time the time of
 // their sha, when a push event told us.

@@ -158,7 +158,11 @@ func (s *Metrics) reattributeAround(tx *gorm.DB, tr *rollupTracker, deps []deplo
 			return err
 		}
 	}
-	return s.reattribute(tx, tr, slices.Collect(maps.Values(byID)))
+	incs := slices.Collect(maps.Values(byID))
+	// Incidents naming a deployment this transaction creates stop counting
+	// as naming an unknown one.
+	tr.namingNew(incs)
+	return s.reattribute(tx, tr, incs)
 }
 
 // reattribute recomputes the attribution of incidents, stores the changed

@@ -165,7 +165,7 @@ func (s *Metrics) rebuildDeployments(tx *gorm.DB) (int64, error) {
 func rebuildIncidents(tx *gorm.DB) (int64, error) {
 	return rebuildByDay(tx, incidentRollups, "incidents", "opened_at", "1 = 1", nil,
 		func(tx *gorm.DB, from, to time.Time, d rollupDeltas) (int, error) {
-			found, err := loadIncFacts(tx, "i.opened_at >= ? AND i.opened_at < ?", from, to)
+			found, err := loadIncFactsOpened(tx, from, to)
 			if err != nil {
 				return 0, err
 			}

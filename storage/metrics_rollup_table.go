@@ -2,6 +2,7 @@ package storage
 
 import (
 	"cmp"
+	"database/sql"
 	"slices"
 	"strings"
 
@@ -59,7 +60,7 @@ func applyRollups(tx *gorm.DB, t rollupTable, changes map[rollupKey]rollupChange
 	slices.SortFunc(pending, compareKeys)
 	for len(pending) > 0 {
 		var retry []rollupKey
-		for chunk := range slices.Chunk(pending, upsertChunk) {
+		for chunk := range slices.Chunk(pending, rollupChunk(tx)) {
 			lost, err := applyChunk(tx, t, chunk, changes)
 			if err != nil {
 				return err
@@ -118,8 +119,7 @@ type rollupRow struct {
 }
 
 // keyValues is "(CAST(? AS text), CAST(? AS bigint)), …" for n keys and
-// their arguments: typed, so that PostgreSQL can compare the VALUES with
-// the key columns.
+// their arguments: typed, so that the VALUES compare with the key columns.
 func keyValues(keys []rollupKey) (string, []any) {
 	var b strings.Builder
 	args := make([]any, 0, 2*len(keys))
@@ -145,13 +145,20 @@ func selectRollups(tx *gorm.DB, t rollupTable, keys []rollupKey, lock bool) (map
 	if len(keys) == 0 {
 		return out, nil
 	}
-	match, args := keyMatch(t, keys)
-	q := "SELECT " + t.keyCols[0] + ", " + t.keyCols[1] + ", version, " + strings.Join(t.valCols, ", ") +
-		" FROM " + t.name + " WHERE " + match + " ORDER BY " + t.keyCols[0] + ", " + t.keyCols[1]
-	if lock && tx.Dialector.Name() == "postgres" {
-		q += " FOR UPDATE"
+	q := "SELECT " + t.keyCols[0] + ", " + t.keyCols[1] + ", version, " + strings.Join(t.valCols, ", ") + " FROM " + t.name + " WHERE "
+	order := " ORDER BY " + t.keyCols[0] + ", " + t.keyCols[1]
+	var rows *sql.Rows
+	var err error
+	if isPostgres(tx) {
+		if lock {
+			order += " FOR UPDATE"
+		}
+		ss, ns := keyArrays(keys)
+		rows, err = pgRows(tx, q+pgKeyMatch(t)+order, ss, ns)
+	} else {
+		match, args := keyMatch(t, keys)
+		rows, err = tx.Raw(q+match+order, args...).Rows()
 	}
-	rows, err := tx.Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +174,7 @@ func selectRollups(tx *gorm.DB, t rollupTable, keys []rollupKey, lock bool) (map
 		}
 		out[r.key] = r
 	}
-	return out, rows.Err()
+	return out, closeRows(rows)
 }
 
 func excludedAssignments(cols []string) string {
@@ -190,29 +197,58 @@ func rowValues(t rollupTable, rows []rollupRow) (string, []any) {
 		b.WriteString(one)
 		args = append(args, r.key.S, r.key.N, r.version)
 		for _, v := range r.vals {
-			if v == nil {
-				v = []byte{} // NOT NULL: an empty column is an empty blob
-			}
-			args = append(args, v)
+			args = append(args, notNull(v))
 		}
 	}
-	return b.String(), args
+	return "VALUES " + b.String(), args
+}
+
+// notNull makes an empty column an empty blob: the columns are NOT NULL.
+func notNull(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
 
 func insertHead(t rollupTable) string {
-	return "INSERT INTO " + t.name + " (" + t.keyCols[0] + ", " + t.keyCols[1] + ", version, " + strings.Join(t.valCols, ", ") + ") VALUES "
+	return "INSERT INTO " + t.name + " (" + t.keyCols[0] + ", " + t.keyCols[1] + ", version, " + strings.Join(t.valCols, ", ") + ") "
+}
+
+// rowsSource is the VALUES (or, on PostgreSQL, the unnest of arrays) of
+// rows, in insertHead's column order.
+func rowsSource(tx *gorm.DB, t rollupTable, rows []rollupRow) (string, []any) {
+	if isPostgres(tx) {
+		return pgRowsFrom(t), rowArrays(t, rows)
+	}
+	return rowValues(t, rows)
+}
+
+// run queries q with args: on PostgreSQL around gorm (pgRows), elsewhere
+// through it. (A statement without results must be run with Exec: SQLite
+// would only execute it when its rows are read.)
+func run(tx *gorm.DB, q string, args []any) (*sql.Rows, error) {
+	if isPostgres(tx) {
+		return pgRows(tx, q, args...)
+	}
+	return tx.Raw(q, args...).Rows()
 }
 
 // writeRollups inserts rows with the given conflict action (rows that
 // exist are updated; the rebuild inserts into empty tables).
 func writeRollups(tx *gorm.DB, t rollupTable, rows []rollupRow, onConflict string) error {
-	for chunk := range slices.Chunk(rows, upsertChunk) {
-		vals, args := rowValues(t, chunk)
-		q := insertHead(t) + vals
-		if onConflict != "" {
-			q += " ON CONFLICT (" + t.keyCols[0] + ", " + t.keyCols[1] + ") " + onConflict
+	if onConflict != "" {
+		onConflict = " ON CONFLICT (" + t.keyCols[0] + ", " + t.keyCols[1] + ") " + onConflict
+	}
+	for chunk := range slices.Chunk(rows, rollupChunk(tx)) {
+		src, args := rowsSource(tx, t, chunk)
+		var err error
+		if isPostgres(tx) {
+			err = pgExec(tx, insertHead(t)+src+onConflict, args...)
+		} else {
+			err = tx.Exec(insertHead(t)+src+onConflict, args...).Error
 		}
-		if err := tx.Exec(q, args...).Error; err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -223,11 +259,10 @@ func writeRollups(tx *gorm.DB, t rollupTable, rows []rollupRow, onConflict strin
 // inserted: a key missing from the answer was inserted concurrently.
 func insertRollups(tx *gorm.DB, t rollupTable, rows []rollupRow) (map[rollupKey]bool, error) {
 	out := map[rollupKey]bool{}
-	for chunk := range slices.Chunk(rows, upsertChunk) {
-		vals, args := rowValues(t, chunk)
-		q := insertHead(t) + vals + " ON CONFLICT (" + t.keyCols[0] + ", " + t.keyCols[1] + ") DO NOTHING RETURNING " +
-			t.keyCols[0] + ", " + t.keyCols[1]
-		rs, err := tx.Raw(q, args...).Rows()
+	tail := " ON CONFLICT (" + t.keyCols[0] + ", " + t.keyCols[1] + ") DO NOTHING RETURNING " + t.keyCols[0] + ", " + t.keyCols[1]
+	for chunk := range slices.Chunk(rows, rollupChunk(tx)) {
+		src, args := rowsSource(tx, t, chunk)
+		rs, err := run(tx, insertHead(t)+src+tail, args)
 		if err != nil {
 			return nil, err
 		}
@@ -239,7 +274,7 @@ func insertRollups(tx *gorm.DB, t rollupTable, rows []rollupRow) (map[rollupKey]
 			}
 			out[k] = true
 		}
-		if err := rs.Close(); err != nil {
+		if err := closeRows(rs); err != nil {
 			return nil, err
 		}
 	}
@@ -247,9 +282,16 @@ func insertRollups(tx *gorm.DB, t rollupTable, rows []rollupRow) (map[rollupKey]
 }
 
 func deleteRollups(tx *gorm.DB, t rollupTable, keys []rollupKey) error {
-	for chunk := range slices.Chunk(keys, upsertChunk) {
-		match, args := keyMatch(t, chunk)
-		if err := tx.Exec("DELETE FROM "+t.name+" WHERE "+match, args...).Error; err != nil {
+	for chunk := range slices.Chunk(keys, rollupChunk(tx)) {
+		var err error
+		if isPostgres(tx) {
+			ss, ns := keyArrays(chunk)
+			err = pgExec(tx, "DELETE FROM "+t.name+" WHERE "+pgKeyMatch(t), ss, ns)
+		} else {
+			match, args := keyMatch(t, chunk)
+			err = tx.Exec("DELETE FROM "+t.name+" WHERE "+match, args...).Error
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -214,10 +214,15 @@ type rollupTracker struct {
 	s    *Metrics
 	deps map[string]*depFacts // before the transaction changed them; nil: absent
 	incs map[string]*incFacts
+	// depNow holds what a statement that changed deployments returned of
+	// them, so that the flush reads only the others (depDirty).
+	depNow   map[string]depFacts
+	depDirty map[string]bool
 }
 
 func (s *Metrics) track() *rollupTracker {
-	return &rollupTracker{s: s, deps: map[string]*depFacts{}, incs: map[string]*incFacts{}}
+	return &rollupTracker{s: s, deps: map[string]*depFacts{}, incs: map[string]*incFacts{},
+		depNow: map[string]depFacts{}, depDirty: map[string]bool{}}
 }
 
 // deployments notes the deployments about to change and returns those of
@@ -225,6 +230,7 @@ func (s *Metrics) track() *rollupTracker {
 func (t *rollupTracker) deployments(tx *gorm.DB, ids []string) (absent []string, err error) {
 	var fresh []string
 	for _, id := range ids {
+		t.depDirty[id] = true
 		if _, seen := t.deps[id]; !seen {
 			fresh = append(fresh, id)
 		}
@@ -247,6 +253,13 @@ func (t *rollupTracker) deployments(tx *gorm.DB, ids []string) (absent []string,
 	return absent, nil
 }
 
+// settled records a deployment's state as the statement that changed it
+// returned it.
+func (t *rollupTracker) settled(f depFacts) {
+	t.depNow[f.ID] = f
+	delete(t.depDirty, f.ID)
+}
+
 // incidents notes the incidents about to change.
 func (t *rollupTracker) incidents(tx *gorm.DB, ids []string) error {
 	var fresh []string
@@ -255,34 +268,70 @@ func (t *rollupTracker) incidents(tx *gorm.DB, ids []string) error {
 			fresh = append(fresh, id)
 		}
 	}
-	for chunk := range slices.Chunk(fresh, upsertChunk) {
-		found, err := loadIncFacts(tx, "i.id IN ?", chunk)
-		if err != nil {
-			return err
-		}
-		for _, id := range chunk {
-			t.incs[id] = nil
-			if f, ok := found[id]; ok {
-				t.incs[id] = &f
-			}
+	found, err := loadIncFacts(tx, "i.id", fresh)
+	if err != nil {
+		return err
+	}
+	for _, id := range fresh {
+		t.incs[id] = nil
+		if f, ok := found[id]; ok {
+			t.incs[id] = &f
 		}
 	}
 	return nil
 }
 
-// incidentsNaming notes the incidents that name one of deployment ids:
-// whether they count as naming an unknown deployment changes when it
-// arrives.
-func (t *rollupTracker) incidentsNaming(tx *gorm.DB, ids []string) error {
-	for chunk := range slices.Chunk(ids, upsertChunk) {
-		found, err := loadIncFacts(tx, "i.deployment_id IN ?", chunk)
+// namingNew notes, among incidents read before any of them changed in
+// this transaction, those that name a deployment this transaction creates:
+// they counted as naming an unknown deployment, and no longer do.
+func (t *rollupTracker) namingNew(incs []incidentRow) {
+	for _, in := range incs {
+		before, tracked := t.deps[in.DeploymentID]
+		if in.DeploymentID == "" || !tracked || before != nil {
+			continue
+		}
+		if _, seen := t.incs[in.ID]; seen {
+			continue
+		}
+		f := incFacts{ID: in.ID, Service: in.Service, Team: in.Team, OpenedAt: in.OpenedAt.UTC(), Resolved: in.ResolvedAt != nil,
+			Attribution: in.Attribution, Unknown: in.Attribution == attrGiven}
+		if in.RestoreS != nil {
+			f.RestoreS = sql.NullInt64{Int64: *in.RestoreS, Valid: true}
+		}
+		t.incs[in.ID] = &f
+	}
+}
+
+// inIDs runs "SELECT cols FROM from WHERE col IN ids" (= ANY on
+// PostgreSQL) and calls scan for each row.
+func inIDs(tx *gorm.DB, cols, from, col string, ids []string, scan func(*sql.Rows) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	q := "SELECT " + cols + " FROM " + from + " WHERE " + col
+	chunks := [][]string{ids}
+	if !isPostgres(tx) {
+		chunks = slices.Collect(slices.Chunk(ids, upsertChunk))
+	}
+	for _, chunk := range chunks {
+		var rows *sql.Rows
+		var err error
+		if isPostgres(tx) {
+			rows, err = pgRows(tx, q+" = ANY($1)", chunk)
+		} else {
+			rows, err = tx.Raw(q+" IN ?", chunk).Rows()
+		}
 		if err != nil {
 			return err
 		}
-		for id, f := range found {
-			if _, seen := t.incs[id]; !seen {
-				t.incs[id] = &f
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
 			}
+		}
+		if err := closeRows(rows); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -290,39 +339,40 @@ func (t *rollupTracker) incidentsNaming(tx *gorm.DB, ids []string) error {
 
 func loadDepFacts(tx *gorm.DB, ids []string) (map[string]depFacts, error) {
 	out := map[string]depFacts{}
-	for chunk := range slices.Chunk(ids, upsertChunk) {
-		rows, err := tx.Raw("SELECT "+depFactsColumns+" FROM deployments WHERE id IN ?", chunk).Rows()
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			f, err := scanDepFacts(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[f.ID] = f
-		}
-		if err := closeRows(rows); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	err := inIDs(tx, depFactsColumns, "deployments", "id", ids, func(rows *sql.Rows) error {
+		f, err := scanDepFacts(rows)
+		out[f.ID] = f
+		return err
+	})
+	return out, err
 }
 
-func loadIncFacts(tx *gorm.DB, where string, args ...any) (map[string]incFacts, error) {
+// loadIncFacts reads the incidents whose col (i.id or i.deployment_id) is
+// one of ids.
+func loadIncFacts(tx *gorm.DB, col string, ids []string) (map[string]incFacts, error) {
 	out := map[string]incFacts{}
-	rows, err := tx.Raw("SELECT "+incFactsColumns+" FROM incidents i WHERE "+where, args...).Rows()
+	err := inIDs(tx, incFactsColumns, "incidents i", col, ids, func(rows *sql.Rows) error {
+		f, err := scanIncFacts(rows)
+		out[f.ID] = f
+		return err
+	})
+	return out, err
+}
+
+// loadIncFactsOpened reads the incidents opened in [from, to).
+func loadIncFactsOpened(tx *gorm.DB, from, to time.Time) ([]incFacts, error) {
+	rows, err := tx.Raw("SELECT "+incFactsColumns+" FROM incidents i WHERE i.opened_at >= ? AND i.opened_at < ?", from, to).Rows()
 	if err != nil {
 		return nil, err
 	}
+	var out []incFacts
 	for rows.Next() {
 		f, err := scanIncFacts(rows)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		out[f.ID] = f
+		out = append(out, f)
 	}
 	return out, closeRows(rows)
 }
@@ -339,9 +389,20 @@ func closeRows(rows *sql.Rows) error {
 // difference to the rollups.
 func (t *rollupTracker) flush(tx *gorm.DB) error {
 	deps, incs := rollupDeltas{}, rollupDeltas{}
-	after, err := loadDepFacts(tx, slices.Sorted(maps.Keys(t.deps)))
+	var reload []string
+	for id := range t.deps {
+		if _, known := t.depNow[id]; !known || t.depDirty[id] {
+			reload = append(reload, id)
+		}
+	}
+	after, err := loadDepFacts(tx, reload)
 	if err != nil {
 		return err
+	}
+	for id, f := range t.depNow {
+		if _, ok := after[id]; !ok && !t.depDirty[id] {
+			after[id] = f
+		}
 	}
 	for id, before := range t.deps {
 		now, ok := after[id]
@@ -359,13 +420,9 @@ func (t *rollupTracker) flush(tx *gorm.DB) error {
 			return err
 		}
 	}
-	incAfter := map[string]incFacts{}
-	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(t.incs)), upsertChunk) {
-		found, err := loadIncFacts(tx, "i.id IN ?", chunk)
-		if err != nil {
-			return err
-		}
-		maps.Copy(incAfter, found)
+	incAfter, err := loadIncFacts(tx, "i.id", slices.Sorted(maps.Keys(t.incs)))
+	if err != nil {
+		return err
 	}
 	for id, before := range t.incs {
 		now, ok := incAfter[id]
@@ -383,7 +440,7 @@ func (t *rollupTracker) flush(tx *gorm.DB) error {
 			return err
 		}
 	}
-	t.deps, t.incs = map[string]*depFacts{}, map[string]*incFacts{}
+	t.deps, t.incs, t.depNow, t.depDirty = map[string]*depFacts{}, map[string]*incFacts{}, map[string]depFacts{}, map[string]bool{}
 	if err := applyDeltas(tx, deploymentRollups, deps); err != nil {
 		return err
 	}

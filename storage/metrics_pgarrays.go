@@ -1,0 +1,121 @@
+package storage
+
+import (
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// On PostgreSQL, the statements that carry many rows or ids take each
+// column as one array parameter (unnest, = ANY), so that their text, and
+// so their plan, does not depend on how many they carry: pgx prepares each
+// once per connection, where a list of thousands of parameters would be
+// parsed and planned again on every call. They run on the connection
+// around gorm, which would expand a slice into a list of parameters, and
+// are written with $n placeholders.
+
+func isPostgres(tx *gorm.DB) bool { return tx.Dialector.Name() == "postgres" }
+
+// rollupChunk is how many rows one statement carries.
+func rollupChunk(tx *gorm.DB) int {
+	if isPostgres(tx) {
+		return 10 * upsertChunk
+	}
+	return upsertChunk
+}
+
+func pgRows(tx *gorm.DB, q string, args ...any) (*sql.Rows, error) {
+	return tx.Statement.ConnPool.QueryContext(tx.Statement.Context, q, args...)
+}
+
+func pgExec(tx *gorm.DB, q string, args ...any) error {
+	_, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, q, args...)
+	return err
+}
+
+func keyArrays(keys []rollupKey) ([]string, []int64) {
+	ss, ns := make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		ss[i], ns[i] = k.S, k.N
+	}
+	return ss, ns
+}
+
+func pgKeyMatch(t rollupTable) string {
+	return "(" + t.keyCols[0] + ", " + t.keyCols[1] + ") IN (SELECT * FROM unnest($1::text[], $2::bigint[]))"
+}
+
+// pgRowsFrom selects t's rows from array parameters, in insertHead's
+// column order.
+func pgRowsFrom(t rollupTable) string {
+	types := []string{"$1::text[]", "$2::bigint[]", "$3::bigint[]"}
+	for i := range t.valCols {
+		types = append(types, "$"+strconv.Itoa(4+i)+"::bytea[]")
+	}
+	return "SELECT * FROM unnest(" + strings.Join(types, ", ") + ")"
+}
+
+func rowArrays(t rollupTable, rows []rollupRow) []any {
+	ss, ns, versions := make([]string, len(rows)), make([]int64, len(rows)), make([]int64, len(rows))
+	cols := make([][][]byte, len(t.valCols))
+	for c := range cols {
+		cols[c] = make([][]byte, len(rows))
+	}
+	for i, r := range rows {
+		ss[i], ns[i], versions[i] = r.key.S, r.key.N, r.version
+		for c, v := range r.vals {
+			cols[c][i] = notNull(v)
+		}
+	}
+	args := []any{ss, ns, versions}
+	for _, c := range cols {
+		args = append(args, c)
+	}
+	return args
+}
+
+// pgUpsertDeployments upserts rows in one statement and tells the tracker
+// what they now contribute from its RETURNING clause, so that the flush
+// need not read them again.
+func pgUpsertDeployments(tx *gorm.DB, tr *rollupTracker, rows []deploymentRow) error {
+	n := len(rows)
+	var (
+		ids, sources, services, teams, envs, statuses, shas = make([]string, n), make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		commitAt, started, finished, created, updated = make([]*time.Time, n), make([]time.Time, n), make([]time.Time, n),
+			make([]time.Time, n), make([]time.Time, n)
+		unplanned = make([]bool, n)
+		leads     = make([]*int64, n)
+	)
+	for i, r := range rows {
+		ids[i], sources[i], services[i], teams[i], envs[i], statuses[i], shas[i] = r.ID, r.Source, r.Service, r.Team, r.Environment, r.Status, r.CommitSHA
+		commitAt[i], started[i], finished[i], created[i], updated[i] = r.CommitAt, r.StartedAt, r.FinishedAt, r.CreatedAt, r.UpdatedAt
+		unplanned[i], leads[i] = r.Unplanned, r.LeadTimeS
+	}
+	sets := make([]string, len(deploymentUpdates))
+	for i, c := range deploymentUpdates {
+		sets[i] = c + " = excluded." + c
+	}
+	q := `INSERT INTO deployments (id, source, service, team, environment, status, commit_sha, commit_at, started_at, finished_at,
+			unplanned, lead_time_s, created_at, updated_at)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+			$8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::boolean[], $12::bigint[], $13::timestamptz[], $14::timestamptz[])
+		ON CONFLICT (id) DO UPDATE SET ` + strings.Join(sets, ", ") + `
+		RETURNING ` + depFactsColumns
+	res, err := pgRows(tx, q, ids, sources, services, teams, envs, statuses, shas, commitAt, started, finished, unplanned, leads, created, updated)
+	if err != nil {
+		return err
+	}
+	for res.Next() {
+		f, err := scanDepFacts(res)
+		if err != nil {
+			res.Close()
+			return err
+		}
+		tr.settled(f)
+	}
+	return closeRows(res)
+}
