@@ -18,9 +18,6 @@ func (s *Metrics) UseRawQueries() { s.rawOnly = true }
 // its counters; 0 makes every report read medians in two steps.
 func (s *Metrics) SetInlineLimit(n int) { s.inlineLimit = n }
 
-// RollupsReady reports whether s reads the rollups.
-func (s *Metrics) RollupsReady(ctx context.Context) (bool, error) { return s.rollupsReady(ctx) }
-
 // DumpRollups lists every rollup row as text, in key order, so that tests
 // can compare incrementally kept rollups with rebuilt ones.
 func DumpRollups(ctx context.Context, db *DB) ([]string, error) {

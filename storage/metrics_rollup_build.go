@@ -42,6 +42,13 @@ func (s *Metrics) rollupsReady(ctx context.Context) (bool, error) {
 	return ok, nil
 }
 
+// RollupsReady reports whether reports read the rollups: whether they were
+// built for this store's settings.
+func (s *Metrics) RollupsReady(ctx context.Context) (ok bool, err error) {
+	defer metricsWrap(&err, "Metrics.RollupsReady")
+	return s.rollupsReady(ctx)
+}
+
 // RebuildStats says what a rebuild read.
 type RebuildStats struct {
 	Deployments, Incidents, ActivityDays int64

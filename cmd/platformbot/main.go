@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -53,14 +54,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) s
 			},
 		},
 		newConsoleCmd(getenv),
-		&cobra.Command{
-			Use:   "migrate",
-			Short: "Apply database schema migrations and exit",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				return migrate(cmd.Context(), cmd.OutOrStdout(), getenv)
-			},
-		},
+		newMigrateCmd(getenv),
 		newConfigCmd(getenv),
 		&cobra.Command{
 			Use:   "version",
@@ -91,7 +85,28 @@ func runBot(ctx context.Context, getenv func(string) string) error {
 	return nil
 }
 
-func migrate(ctx context.Context, out io.Writer, getenv func(string) string) error {
+func newMigrateCmd(getenv func(string) string) *cobra.Command {
+	var rebuild bool
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply database schema migrations, build what depends on them, and exit",
+		Long: `Apply database schema migrations, build the metrics rollups if they are
+missing or were built for other production environments, and exit.
+
+--rebuild-rollups recomputes the metrics rollups from the raw deployments,
+incidents and bot activity even when they look ready: after raw rows were
+changed or restored outside platformbot, or after a version without rollups
+ingested data. Ingests wait while it runs.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return migrate(cmd.Context(), cmd.OutOrStdout(), getenv, rebuild)
+		},
+	}
+	cmd.Flags().BoolVar(&rebuild, "rebuild-rollups", false, "recompute the metrics rollups from the raw tables")
+	return cmd
+}
+
+func migrate(ctx context.Context, out io.Writer, getenv func(string) string, rebuild bool) error {
 	env, err := readEnv(getenv, false)
 	if err != nil {
 		return err
@@ -106,6 +121,24 @@ func migrate(ctx context.Context, out io.Writer, getenv func(string) string) err
 		return err
 	}
 	fmt.Fprintf(out, "database schema is at version %d\n", v)
+	store := m.metricsStore()
+	if !rebuild {
+		if ok, err := store.RollupsReady(ctx); ok || err != nil {
+			return err
+		}
+		began := time.Now()
+		if err := store.EnsureRollups(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "metrics rollups built in %s\n", time.Since(began).Round(time.Millisecond))
+		return nil
+	}
+	st, err := store.RebuildRollups(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "metrics rollups rebuilt from %d deployments, %d incidents and %d bot activity days in %s\n",
+		st.Deployments, st.Incidents, st.ActivityDays, st.Took.Round(time.Millisecond))
 	return nil
 }
 

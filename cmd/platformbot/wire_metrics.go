@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/platformbot/platformbot/config"
@@ -26,6 +27,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 	if err := store.EnsureAttribution(ctx); err != nil {
 		return err
 	}
+	m.ensureRollupsInBackground(store)
 	teams := handlers.NewMetricsTeams(cfg.Teams, m.Slack, m.Clock.Now)
 	h := &handlers.Metrics{
 		Service: &metrics.Service{
@@ -64,6 +66,43 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 		}
 	}
 	(&httpapi.Ingest{Store: store, Config: cfg, Now: m.Clock.Now, Log: m.Log}).Register(m.HTTP)
+	return nil
+}
+
+// ensureRollupsInBackground builds the metrics rollups when they are
+// missing (the first start of a version that has them) or were built for
+// other production environments. It runs in the background, so that the
+// bot serves meanwhile: reports read the raw tables until the rollups are
+// ready, and ingests wait for the rebuild to finish. `platformbot migrate`
+// does the same in the foreground.
+func (m *Main) ensureRollupsInBackground(store *storage.Metrics) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	m.background = append(m.background, func() {
+		wg.Go(func() {
+			if err := m.ensureRollups(ctx, store); err != nil && ctx.Err() == nil {
+				m.Log.Error().Err(err).Msg("metrics rollups: build failed; reports read the raw tables (run platformbot migrate --rebuild-rollups)")
+			}
+		})
+	})
+	m.closers = append(m.closers, func() error {
+		cancel()
+		wg.Wait()
+		return nil
+	})
+}
+
+// ensureRollups builds the rollups if they are not ready, and logs it.
+func (m *Main) ensureRollups(ctx context.Context, store *storage.Metrics) error {
+	if ok, err := store.RollupsReady(ctx); ok || err != nil {
+		return err
+	}
+	m.Log.Warn().Msg("metrics rollups: building them from the raw tables; reports read the raw tables and ingests wait until done")
+	began := m.Clock.Now()
+	if err := store.EnsureRollups(ctx); err != nil {
+		return err
+	}
+	m.Log.Info().Dur("took", m.Clock.Since(began)).Msg("metrics rollups: ready")
 	return nil
 }
 
