@@ -2,11 +2,14 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -127,7 +130,7 @@ const upsertChunk = 500
 // rollups change in the same transaction.
 func (s *Metrics) Ingest(ctx context.Context, b metrics.Batch) (res metrics.IngestResult, err error) {
 	defer metricsWrap(&err, "Metrics.Ingest")
-	err = s.db.Transact(ctx, func(tx *gorm.DB) error {
+	err = s.transact(ctx, func(tx *gorm.DB) error {
 		res = metrics.IngestResult{}
 		if b.Delivery != nil {
 			fresh, err := s.claimDelivery(tx, *b.Delivery)
@@ -153,6 +156,26 @@ func (s *Metrics) Ingest(ctx context.Context, b metrics.Batch) (res metrics.Inge
 		return nil
 	})
 	return res, err
+}
+
+// transact runs fn in a transaction, again when PostgreSQL aborted it to
+// break a deadlock: ingests that touch the same deployments and incidents
+// lock them in an order that depends on what they hold (attribution finds
+// the deployments to blame as it goes), and the database picks one to
+// abort. fn must start from scratch each time.
+func (s *Metrics) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.db.Transact(ctx, fn)
+		var pgErr *pgconn.PgError
+		if attempt == 8 || !errors.As(err, &pgErr) || pgErr.Code != "40P01" {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond):
+		}
+	}
 }
 
 // claimDelivery records a webhook delivery and reports whether it is new.
@@ -204,7 +227,7 @@ func (s *Metrics) upsertCommits(tx *gorm.DB, tr *rollupTracker, commits []metric
 		for i, d := range deps {
 			ids[i] = d.ID
 		}
-		if _, err := tr.deployments(tx, ids); err != nil {
+		if _, err := tr.lockDeployments(tx, ids); err != nil {
 			return err
 		}
 		for _, d := range deps {
@@ -233,7 +256,8 @@ func (s *Metrics) upsertDeployments(tx *gorm.DB, tr *rollupTracker, deps []metri
 	for i, d := range deps {
 		ids[i] = d.ID
 	}
-	if _, err := tr.deployments(tx, ids); err != nil {
+	cur, err := tr.lockDeployments(tx, ids)
+	if err != nil {
 		return err
 	}
 	now := s.now().UTC()
@@ -250,10 +274,16 @@ func (s *Metrics) upsertDeployments(tx *gorm.DB, tr *rollupTracker, deps []metri
 			rows[i].CommitAt, rows[i].LeadTimeS = &at, &lead
 		}
 	}
-	var err error
 	if isPostgres(tx) {
-		err = pgUpsertDeployments(tx, tr, rows)
+		err = pgUpsertDeployments(tx, tr, rows, cur)
 	} else {
+		// One writer at a time: the rows that did not exist are this
+		// transaction's.
+		for _, r := range rows {
+			if _, ok := cur[r.ID]; !ok {
+				tr.depOurs[r.ID] = true
+			}
+		}
 		err = tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns(deploymentUpdates),

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"maps"
@@ -29,20 +30,45 @@ func (s *Metrics) upsertIncidents(tx *gorm.DB, tr *rollupTracker, incs []metrics
 		return nil
 	}
 	affected := map[string]bool{}
-	now := s.now().UTC()
 	incs = lastByID(incs, func(i metrics.Incident) string { return i.ID })
 	ids := make([]string, len(incs))
 	for i, in := range incs {
 		ids[i] = in.ID
 	}
-	if err := tr.incidents(tx, ids); err != nil {
+	if err := tr.lockIncidents(tx, ids); err != nil {
 		return err
 	}
 	for _, in := range incs {
+		if err := s.upsertIncident(tx, tr, in, affected); err != nil {
+			return err
+		}
+	}
+	return s.refreshDeployments(tx, tr, slices.Sorted(maps.Keys(affected)))
+}
+
+// incidentUpdates are the columns a re-sent incident overwrites.
+var incidentUpdates = []string{"source", "service", "team", "title", "opened_at", "resolved_at",
+	"deployment_id", "not_deployment_caused", "attribution", "cause_deployment_id", "restore_s", "updated_at"}
+
+// upsertIncident stores one incident (locked by the caller if it existed)
+// and marks the deployments its attribution left or joined. A new one is
+// inserted with ON CONFLICT DO NOTHING; if a concurrent ingest inserted it
+// meanwhile, it is locked, noted and updated from what that ingest stored.
+func (s *Metrics) upsertIncident(tx *gorm.DB, tr *rollupTracker, in metrics.Incident, affected map[string]bool) error {
+	now := s.now().UTC()
+	for {
+		if tr.notedAbsent(in.ID) && !tr.incOurs[in.ID] {
+			if err := tr.lockIncidents(tx, []string{in.ID}); err != nil {
+				return err
+			}
+		}
 		var old incidentRow
 		found := tx.Where("id = ?", in.ID).Limit(1).Find(&old)
 		if found.Error != nil {
 			return found.Error
+		}
+		if found.RowsAffected == 1 && tr.notedAbsent(in.ID) && !tr.incOurs[in.ID] {
+			continue // committed by another ingest since the lock: lock and note it first
 		}
 		row := incidentRow{
 			ID: in.ID, Source: in.Source, Service: in.Service, Team: in.Team, Title: in.Title,
@@ -62,17 +88,23 @@ func (s *Metrics) upsertIncidents(tx *gorm.DB, tr *rollupTracker, incs []metrics
 		if err := s.attribute(tx, &row); err != nil {
 			return err
 		}
-		err := tx.Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"source", "service", "team", "title", "opened_at", "resolved_at",
-				"deployment_id", "not_deployment_caused", "attribution", "cause_deployment_id", "restore_s", "updated_at"}),
-		}).Create(&row).Error
-		if err != nil {
-			return err
+		conflict := clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: clause.AssignmentColumns(incidentUpdates)}
+		if found.RowsAffected == 0 {
+			conflict = clause.OnConflict{DoNothing: true}
+		}
+		r := tx.Clauses(conflict).Create(&row)
+		if r.Error != nil {
+			return r.Error
+		}
+		if r.RowsAffected == 0 {
+			continue // inserted concurrently: locked and noted at the top
+		}
+		if found.RowsAffected == 0 {
+			tr.incOurs[in.ID] = true
 		}
 		markCauses(affected, old.CauseDeploymentID, row.CauseDeploymentID)
+		return nil
 	}
-	return s.refreshDeployments(tx, tr, slices.Sorted(maps.Keys(affected)))
 }
 
 func markCauses(set map[string]bool, ids ...*string) {
@@ -161,7 +193,9 @@ func (s *Metrics) reattributeAround(tx *gorm.DB, tr *rollupTracker, deps []deplo
 	incs := slices.Collect(maps.Values(byID))
 	// Incidents naming a deployment this transaction creates stop counting
 	// as naming an unknown one.
-	tr.namingNew(incs)
+	if err := tr.namingNew(tx, incs); err != nil {
+		return err
+	}
 	return s.reattribute(tx, tr, incs)
 }
 
@@ -184,7 +218,7 @@ func (s *Metrics) reattribute(tx *gorm.DB, tr *rollupTracker, incs []incidentRow
 	for i, in := range changed {
 		ids[i] = in.ID
 	}
-	if err := tr.incidents(tx, ids); err != nil {
+	if err := tr.lockIncidents(tx, ids); err != nil {
 		return err
 	}
 	for _, in := range changed {
@@ -204,7 +238,8 @@ func ptrEqual(a, b *string) bool {
 // refreshDeployments recomputes, from the incidents attributed to each
 // deployment, its incident count, open incidents and recovery time (from
 // its finish to the resolution of its last incident, once all are
-// resolved).
+// resolved). The deployments are locked first, so that two ingests
+// blaming incidents on the same deployment count each other's.
 func (s *Metrics) refreshDeployments(tx *gorm.DB, tr *rollupTracker, ids []string) error {
 	type agg struct {
 		ID       string
@@ -213,8 +248,12 @@ func (s *Metrics) refreshDeployments(tx *gorm.DB, tr *rollupTracker, ids []strin
 		Last     dbTime
 	}
 	for chunk := range slices.Chunk(ids, upsertChunk) {
+		deps, err := tr.lockDeployments(tx, chunk)
+		if err != nil {
+			return err
+		}
 		var aggs []agg
-		err := tx.Raw(`SELECT cause_deployment_id AS id, COUNT(*) AS n, COUNT(resolved_at) AS resolved, MAX(resolved_at) AS last
+		err = tx.Raw(`SELECT cause_deployment_id AS id, COUNT(*) AS n, COUNT(resolved_at) AS resolved, MAX(resolved_at) AS last
 			FROM incidents WHERE cause_deployment_id IN ? GROUP BY cause_deployment_id`, chunk).Scan(&aggs).Error
 		if err != nil {
 			return err
@@ -223,36 +262,22 @@ func (s *Metrics) refreshDeployments(tx *gorm.DB, tr *rollupTracker, ids []strin
 		for _, a := range aggs {
 			byID[a.ID] = a
 		}
-		var deps []deploymentRow
-		if err := tx.Select("id", "finished_at", "incidents", "open_incidents", "recovery_s").Where("id IN ?", chunk).Find(&deps).Error; err != nil {
-			return err
-		}
-		type update struct {
-			id       string
-			n, open  int
-			recovery *int64
-		}
-		var updates []update
-		var changed []string
-		for _, d := range deps {
-			a := byID[d.ID]
+		for _, id := range chunk {
+			d, ok := deps[id]
+			if !ok {
+				continue
+			}
+			a := byID[id]
 			var recovery *int64
 			if a.N > 0 && a.Resolved == a.N && a.Last.Valid && !a.Last.Time.Before(d.FinishedAt) {
 				v := int64(a.Last.Time.Sub(d.FinishedAt) / time.Second)
 				recovery = &v
 			}
-			if d.Incidents == a.N && d.OpenIncidents == a.N-a.Resolved && int64PtrEqual(d.RecoveryS, recovery) {
+			if d.Incidents == a.N && d.OpenIncidents == a.N-a.Resolved && sameInt64(d.RecoveryS, recovery) {
 				continue
 			}
-			updates = append(updates, update{d.ID, a.N, a.N - a.Resolved, recovery})
-			changed = append(changed, d.ID)
-		}
-		if _, err := tr.deployments(tx, changed); err != nil {
-			return err
-		}
-		for _, u := range updates {
-			err := tx.Model(&deploymentRow{}).Where("id = ?", u.id).
-				Updates(map[string]any{"incidents": u.n, "open_incidents": u.open, "recovery_s": u.recovery}).Error
+			err := tx.Model(&deploymentRow{}).Where("id = ?", id).
+				Updates(map[string]any{"incidents": a.N, "open_incidents": a.N - a.Resolved, "recovery_s": recovery}).Error
 			if err != nil {
 				return err
 			}
@@ -261,8 +286,8 @@ func (s *Metrics) refreshDeployments(tx *gorm.DB, tr *rollupTracker, ids []strin
 	return nil
 }
 
-func int64PtrEqual(a, b *int64) bool {
-	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+func sameInt64(a sql.NullInt64, b *int64) bool {
+	return (!a.Valid && b == nil) || (a.Valid && b != nil && a.Int64 == *b)
 }
 
 type metricsSettingRow struct {
@@ -352,11 +377,21 @@ func (t *dbTime) Scan(v any) error {
 // incident exists; closing a resolved one keeps its first resolution.
 func (s *Metrics) CloseIncident(ctx context.Context, id string, t time.Time) (found bool, err error) {
 	defer metricsWrap(&err, "Metrics.CloseIncident(%q)", id)
-	err = s.db.Transact(ctx, func(tx *gorm.DB) error {
+	err = s.transact(ctx, func(tx *gorm.DB) error {
+		tr := s.track()
 		var row incidentRow
-		r := tx.Where("id = ?", id).Limit(1).Find(&row)
-		if r.Error != nil || r.RowsAffected == 0 {
-			return r.Error
+		for {
+			if err := tr.lockIncidents(tx, []string{id}); err != nil {
+				return err
+			}
+			r := tx.Where("id = ?", id).Limit(1).Find(&row)
+			if r.Error != nil || r.RowsAffected == 0 {
+				return r.Error
+			}
+			if !tr.notedAbsent(id) {
+				break
+			}
+			// Committed by an ingest between the lock and the read: again.
 		}
 		found = true
 		if row.ResolvedAt != nil {
@@ -367,10 +402,6 @@ func (s *Metrics) CloseIncident(ctx context.Context, id string, t time.Time) (fo
 			at = row.OpenedAt
 		}
 		restore := int64(at.Sub(row.OpenedAt) / time.Second)
-		tr := s.track()
-		if err := tr.incidents(tx, []string{id}); err != nil {
-			return err
-		}
 		err := tx.Model(&incidentRow{}).Where("id = ?", id).
 			Updates(map[string]any{"resolved_at": at, "restore_s": restore, "updated_at": s.now().UTC()}).Error
 		if err != nil {

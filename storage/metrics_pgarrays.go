@@ -77,10 +77,52 @@ func rowArrays(t rollupTable, rows []rollupRow) []any {
 	return args
 }
 
-// pgUpsertDeployments upserts rows in one statement and tells the tracker
-// what they now contribute from its RETURNING clause, so that the flush
-// need not read them again.
-func pgUpsertDeployments(tx *gorm.DB, tr *rollupTracker, rows []deploymentRow) error {
+// pgUpsertDeployments writes rows, of which cur holds those that existed
+// (locked), and tells the tracker what they now contribute from the
+// statements' RETURNING clauses, so that the flush need not read them
+// again. New rows are inserted first, with ON CONFLICT DO NOTHING: a row a
+// concurrent ingest inserted meanwhile is then locked and noted before it
+// is updated.
+func pgUpsertDeployments(tx *gorm.DB, tr *rollupTracker, rows []deploymentRow, cur map[string]depFacts) error {
+	var fresh, existing []deploymentRow
+	for _, r := range rows {
+		if _, ok := cur[r.ID]; ok {
+			existing = append(existing, r)
+		} else {
+			fresh = append(fresh, r)
+		}
+	}
+	inserted, err := pgWriteDeployments(tx, tr, fresh, "DO NOTHING")
+	if err != nil {
+		return err
+	}
+	var lost []string
+	for _, r := range fresh {
+		if inserted[r.ID] {
+			tr.depOurs[r.ID] = true
+		} else {
+			lost = append(lost, r.ID)
+			existing = append(existing, r)
+		}
+	}
+	if _, err := tr.lockDeployments(tx, lost); err != nil {
+		return err
+	}
+	sets := make([]string, len(deploymentUpdates))
+	for i, c := range deploymentUpdates {
+		sets[i] = c + " = excluded." + c
+	}
+	_, err = pgWriteDeployments(tx, tr, existing, "DO UPDATE SET "+strings.Join(sets, ", "))
+	return err
+}
+
+// pgWriteDeployments inserts rows with the given conflict action and
+// returns the ids the statement wrote.
+func pgWriteDeployments(tx *gorm.DB, tr *rollupTracker, rows []deploymentRow, onConflict string) (map[string]bool, error) {
+	written := map[string]bool{}
+	if len(rows) == 0 {
+		return written, nil
+	}
 	n := len(rows)
 	var (
 		ids, sources, services, teams, envs, statuses, shas = make([]string, n), make([]string, n), make([]string, n),
@@ -95,27 +137,24 @@ func pgUpsertDeployments(tx *gorm.DB, tr *rollupTracker, rows []deploymentRow) e
 		commitAt[i], started[i], finished[i], created[i], updated[i] = r.CommitAt, r.StartedAt, r.FinishedAt, r.CreatedAt, r.UpdatedAt
 		unplanned[i], leads[i] = r.Unplanned, r.LeadTimeS
 	}
-	sets := make([]string, len(deploymentUpdates))
-	for i, c := range deploymentUpdates {
-		sets[i] = c + " = excluded." + c
-	}
 	q := `INSERT INTO deployments (id, source, service, team, environment, status, commit_sha, commit_at, started_at, finished_at,
 			unplanned, lead_time_s, created_at, updated_at)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
 			$8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::boolean[], $12::bigint[], $13::timestamptz[], $14::timestamptz[])
-		ON CONFLICT (id) DO UPDATE SET ` + strings.Join(sets, ", ") + `
+		ON CONFLICT (id) ` + onConflict + `
 		RETURNING ` + depFactsColumns
 	res, err := pgRows(tx, q, ids, sources, services, teams, envs, statuses, shas, commitAt, started, finished, unplanned, leads, created, updated)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for res.Next() {
 		f, err := scanDepFacts(res)
 		if err != nil {
 			res.Close()
-			return err
+			return nil, err
 		}
 		tr.settled(f)
+		written[f.ID] = true
 	}
-	return closeRows(res)
+	return written, closeRows(res)
 }

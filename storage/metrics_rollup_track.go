@@ -2,7 +2,6 @@ package storage
 
 import (
 	"database/sql"
-	"maps"
 	"slices"
 	"time"
 
@@ -209,102 +208,10 @@ func incident(d rollupDeltas, f *incFacts, sign int64) error {
 	return nil
 }
 
-// rollupTracker follows the raw rows one transaction changes.
-type rollupTracker struct {
-	s    *Metrics
-	deps map[string]*depFacts // before the transaction changed them; nil: absent
-	incs map[string]*incFacts
-	// depNow holds what a statement that changed deployments returned of
-	// them, so that the flush reads only the others (depDirty).
-	depNow   map[string]depFacts
-	depDirty map[string]bool
-}
-
-func (s *Metrics) track() *rollupTracker {
-	return &rollupTracker{s: s, deps: map[string]*depFacts{}, incs: map[string]*incFacts{},
-		depNow: map[string]depFacts{}, depDirty: map[string]bool{}}
-}
-
-// deployments notes the deployments about to change and returns those of
-// ids that did not exist when the transaction began.
-func (t *rollupTracker) deployments(tx *gorm.DB, ids []string) (absent []string, err error) {
-	var fresh []string
-	for _, id := range ids {
-		t.depDirty[id] = true
-		if _, seen := t.deps[id]; !seen {
-			fresh = append(fresh, id)
-		}
-	}
-	found, err := loadDepFacts(tx, fresh)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range fresh {
-		t.deps[id] = nil
-		if f, ok := found[id]; ok {
-			t.deps[id] = &f
-		}
-	}
-	for _, id := range ids {
-		if t.deps[id] == nil {
-			absent = append(absent, id)
-		}
-	}
-	return absent, nil
-}
-
-// settled records a deployment's state as the statement that changed it
-// returned it.
-func (t *rollupTracker) settled(f depFacts) {
-	t.depNow[f.ID] = f
-	delete(t.depDirty, f.ID)
-}
-
-// incidents notes the incidents about to change.
-func (t *rollupTracker) incidents(tx *gorm.DB, ids []string) error {
-	var fresh []string
-	for _, id := range ids {
-		if _, seen := t.incs[id]; !seen {
-			fresh = append(fresh, id)
-		}
-	}
-	found, err := loadIncFacts(tx, "i.id", fresh)
-	if err != nil {
-		return err
-	}
-	for _, id := range fresh {
-		t.incs[id] = nil
-		if f, ok := found[id]; ok {
-			t.incs[id] = &f
-		}
-	}
-	return nil
-}
-
-// namingNew notes, among incidents read before any of them changed in
-// this transaction, those that name a deployment this transaction creates:
-// they counted as naming an unknown deployment, and no longer do.
-func (t *rollupTracker) namingNew(incs []incidentRow) {
-	for _, in := range incs {
-		before, tracked := t.deps[in.DeploymentID]
-		if in.DeploymentID == "" || !tracked || before != nil {
-			continue
-		}
-		if _, seen := t.incs[in.ID]; seen {
-			continue
-		}
-		f := incFacts{ID: in.ID, Service: in.Service, Team: in.Team, OpenedAt: in.OpenedAt.UTC(), Resolved: in.ResolvedAt != nil,
-			Attribution: in.Attribution, Unknown: in.Attribution == attrGiven}
-		if in.RestoreS != nil {
-			f.RestoreS = sql.NullInt64{Int64: *in.RestoreS, Valid: true}
-		}
-		t.incs[in.ID] = &f
-	}
-}
-
 // inIDs runs "SELECT cols FROM from WHERE col IN ids" (= ANY on
-// PostgreSQL) and calls scan for each row.
-func inIDs(tx *gorm.DB, cols, from, col string, ids []string, scan func(*sql.Rows) error) error {
+// PostgreSQL) and calls scan for each row; lock locks the rows on
+// PostgreSQL, in col order.
+func inIDs(tx *gorm.DB, cols, from, col string, ids []string, lock bool, scan func(*sql.Rows) error) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -317,7 +224,11 @@ func inIDs(tx *gorm.DB, cols, from, col string, ids []string, scan func(*sql.Row
 		var rows *sql.Rows
 		var err error
 		if isPostgres(tx) {
-			rows, err = pgRows(tx, q+" = ANY($1)", chunk)
+			tail := ""
+			if lock {
+				tail = " ORDER BY " + col + " FOR UPDATE"
+			}
+			rows, err = pgRows(tx, q+" = ANY($1)"+tail, chunk)
 		} else {
 			rows, err = tx.Raw(q+" IN ?", chunk).Rows()
 		}
@@ -337,9 +248,9 @@ func inIDs(tx *gorm.DB, cols, from, col string, ids []string, scan func(*sql.Row
 	return nil
 }
 
-func loadDepFacts(tx *gorm.DB, ids []string) (map[string]depFacts, error) {
+func loadDepFacts(tx *gorm.DB, ids []string, lock bool) (map[string]depFacts, error) {
 	out := map[string]depFacts{}
-	err := inIDs(tx, depFactsColumns, "deployments", "id", ids, func(rows *sql.Rows) error {
+	err := inIDs(tx, depFactsColumns, "deployments", "id", ids, lock, func(rows *sql.Rows) error {
 		f, err := scanDepFacts(rows)
 		out[f.ID] = f
 		return err
@@ -349,9 +260,9 @@ func loadDepFacts(tx *gorm.DB, ids []string) (map[string]depFacts, error) {
 
 // loadIncFacts reads the incidents whose col (i.id or i.deployment_id) is
 // one of ids.
-func loadIncFacts(tx *gorm.DB, col string, ids []string) (map[string]incFacts, error) {
+func loadIncFacts(tx *gorm.DB, col string, ids []string, lock bool) (map[string]incFacts, error) {
 	out := map[string]incFacts{}
-	err := inIDs(tx, incFactsColumns, "incidents i", col, ids, func(rows *sql.Rows) error {
+	err := inIDs(tx, incFactsColumns, "incidents i", col, ids, lock, func(rows *sql.Rows) error {
 		f, err := scanIncFacts(rows)
 		out[f.ID] = f
 		return err
@@ -383,68 +294,6 @@ func closeRows(rows *sql.Rows) error {
 		err = cerr
 	}
 	return err
-}
-
-// flush reads what the noted rows contribute now and applies the
-// difference to the rollups.
-func (t *rollupTracker) flush(tx *gorm.DB) error {
-	deps, incs := rollupDeltas{}, rollupDeltas{}
-	var reload []string
-	for id := range t.deps {
-		if _, known := t.depNow[id]; !known || t.depDirty[id] {
-			reload = append(reload, id)
-		}
-	}
-	after, err := loadDepFacts(tx, reload)
-	if err != nil {
-		return err
-	}
-	for id, f := range t.depNow {
-		if _, ok := after[id]; !ok && !t.depDirty[id] {
-			after[id] = f
-		}
-	}
-	for id, before := range t.deps {
-		now, ok := after[id]
-		if ok && before != nil && now == *before {
-			continue
-		}
-		var nowp *depFacts
-		if ok {
-			nowp = &now
-		}
-		if err := t.s.deployment(deps, before, -1); err != nil {
-			return err
-		}
-		if err := t.s.deployment(deps, nowp, 1); err != nil {
-			return err
-		}
-	}
-	incAfter, err := loadIncFacts(tx, "i.id", slices.Sorted(maps.Keys(t.incs)))
-	if err != nil {
-		return err
-	}
-	for id, before := range t.incs {
-		now, ok := incAfter[id]
-		if ok && before != nil && now == *before {
-			continue
-		}
-		var nowp *incFacts
-		if ok {
-			nowp = &now
-		}
-		if err := incident(incs, before, -1); err != nil {
-			return err
-		}
-		if err := incident(incs, nowp, 1); err != nil {
-			return err
-		}
-	}
-	t.deps, t.incs, t.depNow, t.depDirty = map[string]*depFacts{}, map[string]*incFacts{}, map[string]depFacts{}, map[string]bool{}
-	if err := applyDeltas(tx, deploymentRollups, deps); err != nil {
-		return err
-	}
-	return applyDeltas(tx, incidentRollups, incs)
 }
 
 // applyDeltas applies the non-empty row deltas to table t.
