@@ -20,7 +20,8 @@ import (
 // options shape the generated history. The defaults are the figures the
 // issue asks for, spread over two years; BENCH_DEPLOYMENTS,
 // BENCH_INCIDENTS and BENCH_DAYS change them (use another BENCH_SCHEMA to
-// keep both data sets).
+// keep both data sets), BENCH_WORKERS the concurrent ingest requests, and
+// BENCH_LOAD=copy loads the deployments with COPY (digest_copy_test.go).
 type options struct {
 	dbURL       string
 	schema      string
@@ -32,6 +33,7 @@ type options struct {
 	batch       int
 	workers     int
 	reload      bool
+	copy        bool // load deployments with COPY instead of the ingest API
 	now         time.Time
 }
 
@@ -39,9 +41,9 @@ func benchOptions(b *testing.B) options {
 	o := options{
 		dbURL: os.Getenv("BENCH_DATABASE_URL"), schema: cmp.Or(os.Getenv("BENCH_SCHEMA"), "platformbot_bench"),
 		deployments: envInt("BENCH_DEPLOYMENTS", 1_000_000), incidents: envInt("BENCH_INCIDENTS", 50_000),
-		services: 300, teams: 40, days: envInt("BENCH_DAYS", 730), batch: 1000, workers: 2,
-		reload: os.Getenv("BENCH_RELOAD") != "",
-		now:    time.Date(2026, 6, 1, 6, 0, 0, 0, time.UTC),
+		services: 300, teams: 40, days: envInt("BENCH_DAYS", 730), batch: 1000, workers: envInt("BENCH_WORKERS", 2),
+		reload: os.Getenv("BENCH_RELOAD") != "", copy: os.Getenv("BENCH_LOAD") == "copy",
+		now: time.Date(2026, 6, 1, 6, 0, 0, 0, time.UTC),
 	}
 	if o.dbURL == "" {
 		b.Skip("BENCH_DATABASE_URL is not set: the digest benchmark needs PostgreSQL")
@@ -162,6 +164,7 @@ func openSchema(ctx context.Context, base, schema string) (*storage.DB, error) {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", benchAppName)
 	u.RawQuery = q.Encode()
 	db, err := storage.Open(ctx, u.String(), storage.Options{MaxOpenConns: 8})
 	if err != nil {

@@ -78,6 +78,9 @@ func (e *benchEnv) load(ctx context.Context) error {
 	if err := e.store.EnsureRollups(ctx); err != nil {
 		return err
 	}
+	if e.o.copy {
+		return e.loadByCopy(ctx)
+	}
 	if err := e.loadDeployments(ctx); err != nil {
 		return err
 	}
@@ -102,7 +105,8 @@ type apiDeployment struct {
 }
 
 // loadDeployments posts the deployments, oldest first, as JSON arrays to
-// POST /api/v1/deployments of an in-process server and reports the rate.
+// POST /api/v1/deployments of an in-process server and reports the rate
+// and the CPU time it took.
 func (e *benchEnv) loadDeployments(ctx context.Context) error {
 	os.Setenv("BENCH_INGEST_TOKEN", "bench")
 	srv := httpapi.New(zerolog.Nop(), prometheus.NewRegistry())
@@ -111,10 +115,9 @@ func (e *benchEnv) loadDeployments(ctx context.Context) error {
 	defer ts.Close()
 
 	rng := rand.New(rand.NewPCG(1, 2))
-	start := e.o.now.AddDate(0, 0, -e.o.days)
-	step := time.Duration(e.o.days) * 24 * time.Hour / time.Duration(e.o.deployments)
 	batches := make(chan []byte, e.o.workers)
 	g, gctx := errgroup.WithContext(ctx)
+	cpu := e.startCPU(ctx)
 	began := time.Now()
 	for range e.o.workers {
 		g.Go(func() error {
@@ -131,7 +134,7 @@ func (e *benchEnv) loadDeployments(ctx context.Context) error {
 		for first := 0; first < e.o.deployments; first += e.o.batch {
 			var items []apiDeployment
 			for i := first; i < min(first+e.o.batch, e.o.deployments); i++ {
-				items = append(items, e.deployment(rng, i, start.Add(time.Duration(i)*step)))
+				items = append(items, apiBody(e.deployment(rng, i)))
 			}
 			body, err := json.Marshal(items)
 			if err != nil {
@@ -151,17 +154,21 @@ func (e *benchEnv) loadDeployments(ctx context.Context) error {
 	elapsed := time.Since(began)
 	fmt.Printf("ingest: %d deployments in %s through POST /api/v1/deployments (%d per request, %d concurrent): %.0f deployments/s\n",
 		e.o.deployments, elapsed.Round(time.Millisecond), e.o.batch, e.o.workers, float64(e.o.deployments)/elapsed.Seconds())
+	cpu.print(ctx, "ingest", e.o.deployments)
 	return nil
 }
 
-// deployment generates deployment i: 60% production, 9% failed, 3%
-// unplanned, 5% without a commit time, lead times log-normal around 6h.
-func (e *benchEnv) deployment(rng *rand.Rand, i int, fin time.Time) apiDeployment {
+// deployment generates deployment i, finished at its place in the
+// history: 60% production, 9% failed, 3% unplanned, 5% without a commit
+// time, lead times log-normal around 6h.
+func (e *benchEnv) deployment(rng *rand.Rand, i int) metrics.Deployment {
+	start := e.o.now.AddDate(0, 0, -e.o.days)
+	step := time.Duration(e.o.days) * 24 * time.Hour / time.Duration(e.o.deployments)
+	fin := start.Add(time.Duration(i) * step).Truncate(time.Second)
 	svc := rng.IntN(e.o.services)
-	d := apiDeployment{
-		ID: fmt.Sprintf("dep-%07d", i), Service: serviceID(svc), Team: teamID(svc % e.o.teams),
-		Environment: "production", Status: "success",
-		StartedAt: fin.Add(-7 * time.Minute).Format(time.RFC3339), FinishedAt: fin.Format(time.RFC3339),
+	d := metrics.Deployment{
+		ID: fmt.Sprintf("dep-%08d", i), Source: "api", Service: serviceID(svc), Team: teamID(svc % e.o.teams),
+		Environment: "production", Status: "success", StartedAt: fin.Add(-7 * time.Minute), FinishedAt: fin,
 		Unplanned: rng.IntN(100) < 3,
 	}
 	if rng.IntN(100) < 40 {
@@ -172,9 +179,20 @@ func (e *benchEnv) deployment(rng *rand.Rand, i int, fin time.Time) apiDeploymen
 	}
 	if rng.IntN(100) >= 5 {
 		lead := time.Duration(math.Exp(rng.NormFloat64()+math.Log(6)) * float64(time.Hour))
-		d.CommitSHA, d.CommitTime = fmt.Sprintf("%040x", i), fin.Add(-lead).Format(time.RFC3339)
+		d.CommitSHA, d.CommitAt = fmt.Sprintf("%040x", i), fin.Add(-lead).Truncate(time.Second)
 	}
 	return d
+}
+
+// apiBody is d as the ingest API's JSON body.
+func apiBody(d metrics.Deployment) apiDeployment {
+	a := apiDeployment{ID: d.ID, Service: d.Service, Team: d.Team, Environment: d.Environment, Status: d.Status,
+		CommitSHA: d.CommitSHA, StartedAt: d.StartedAt.Format(time.RFC3339), FinishedAt: d.FinishedAt.Format(time.RFC3339),
+		Unplanned: d.Unplanned}
+	if !d.CommitAt.IsZero() {
+		a.CommitTime = d.CommitAt.Format(time.RFC3339)
+	}
+	return a
 }
 
 func post(ctx context.Context, url string, body []byte) error {

@@ -110,6 +110,12 @@ func (s *Service) byTeam(ctx context.Context, a *Adoption, r Range) error {
 	if err != nil {
 		return err
 	}
+	// A set of the active, looked up per member: teams × members, not
+	// teams × members × active users.
+	active := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		active[id] = true
+	}
 	assigned := map[string]bool{}
 	for _, t := range s.Directory.Teams() {
 		members, err := s.Directory.Members(ctx, t.ID)
@@ -117,9 +123,11 @@ func (s *Service) byTeam(ctx context.Context, a *Adoption, r Range) error {
 			return err
 		}
 		n := 0
-		for _, id := range ids {
-			if slices.Contains(members, id) {
+		counted := map[string]bool{}
+		for _, id := range members {
+			if active[id] && !counted[id] {
 				n++
+				counted[id] = true
 				assigned[id] = true
 			}
 		}

@@ -80,10 +80,13 @@ func activityBounds(r metrics.Range) (lo, hi int64) {
 	return ceil(r.From), ceil(r.To)
 }
 
-// anyIn reports whether sorted days hold a value in [lo, hi).
-func anyIn(days []uint32, lo, hi int64) bool {
-	i := sort.Search(len(days), func(i int) bool { return int64(days[i]) >= lo })
-	return i < len(days) && int64(days[i]) < hi
+// anyIn reports whether the encoded sorted days hold a value in [lo, hi);
+// it searches the bytes, so that a report decodes nothing.
+func anyIn(days []byte, lo, hi int64) bool {
+	at := func(i int) int64 { return int64(binary.LittleEndian.Uint32(days[4*i:])) }
+	n := len(days) / 4
+	i := sort.Search(n, func(i int) bool { return at(i) >= lo })
+	return i < n && at(i) < hi
 }
 
 // activityYears returns the UTC years the ranges touch.
@@ -160,12 +163,11 @@ func scanActiveUsers(rows interface {
 			emit()
 			cur = user
 		}
-		days, err := decodeDays(blob)
-		if err != nil {
-			return err
+		if len(blob)%4 != 0 {
+			return errors.New("storage: corrupt activity rollup")
 		}
 		for i, b := range bounds {
-			in[i] = in[i] || anyIn(days, b[0], b[1])
+			in[i] = in[i] || anyIn(blob, b[0], b[1])
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -80,6 +80,29 @@ func eachSlot(b []byte, fn func(slot int, t *tally)) error {
 	return nil
 }
 
+// decodeSlots is eachSlot into a slice, without a call per slot: reports
+// decode a row per day of a window.
+func decodeSlots(b []byte) ([]slotTally, error) {
+	out := make([]slotTally, 0, len(b)/(1+len(tally{})))
+	for len(b) > 0 {
+		st := slotTally{slot: int(b[0])}
+		b = b[1:]
+		for i := range st.t {
+			if len(b) > 0 && b[0] < 0x80 { // one byte: most counters
+				st.t[i], b = int64(b[0]>>1)^-int64(b[0]&1), b[1:]
+				continue
+			}
+			v, n := binary.Varint(b)
+			if n <= 0 {
+				return nil, errors.New("storage: corrupt rollup counts")
+			}
+			st.t[i], b = v, b[n:]
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
 func (c slotCounts) encode() []byte {
 	slots := make([]int, 0, len(c))
 	for s, t := range c {

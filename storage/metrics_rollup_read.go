@@ -160,12 +160,12 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 // samples (nil when withheld). Scan gives every row its own copy of the
 // bytes, so the row may keep them.
 func (d *dayRollup) decode(blobs [][]byte, nSamples int) error {
-	err := eachSlot(blobs[0], func(slot int, t *tally) {
-		d.slots = append(d.slots, slotTally{slot, *t})
-		d.total.add(t, 1)
-	})
-	if err != nil {
+	var err error
+	if d.slots, err = decodeSlots(blobs[0]); err != nil {
 		return err
+	}
+	for i := range d.slots {
+		d.total.add(&d.slots[i].t, 1)
 	}
 	d.cols = make([]sampleCol, nSamples)
 	for m := range nSamples {
