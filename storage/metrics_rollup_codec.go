@@ -80,27 +80,31 @@ func eachSlot(b []byte, fn func(slot int, t *tally)) error {
 	return nil
 }
 
-// decodeSlots is eachSlot into a slice, without a call per slot: reports
-// decode a row per day of a window.
-func decodeSlots(b []byte) ([]slotTally, error) {
-	out := make([]slotTally, 0, len(b)/(1+len(tally{})))
+// sumSlots adds the counters of the slots in [lo, hi) to t, reading the
+// encoding in place: reports sum a row per day of a window, and a call or
+// an allocation per slot would cost more than the rest of the report.
+func sumSlots(b []byte, lo, hi int, t *tally) error {
 	for len(b) > 0 {
-		st := slotTally{slot: int(b[0])}
+		slot := int(b[0])
 		b = b[1:]
-		for i := range st.t {
+		in := slot >= lo && slot < hi
+		for i := range t {
+			var v int64
 			if len(b) > 0 && b[0] < 0x80 { // one byte: most counters
-				st.t[i], b = int64(b[0]>>1)^-int64(b[0]&1), b[1:]
-				continue
+				v, b = int64(b[0]>>1)^-int64(b[0]&1), b[1:]
+			} else {
+				var n int
+				if v, n = binary.Varint(b); n <= 0 {
+					return errors.New("storage: corrupt rollup counts")
+				}
+				b = b[n:]
 			}
-			v, n := binary.Varint(b)
-			if n <= 0 {
-				return nil, errors.New("storage: corrupt rollup counts")
+			if in {
+				t[i] += v
 			}
-			st.t[i], b = v, b[n:]
 		}
-		out = append(out, st)
 	}
-	return out, nil
+	return nil
 }
 
 func (c slotCounts) encode() []byte {
@@ -162,12 +166,13 @@ type sampleColumn struct {
 	slots []byte
 }
 
+// decodeSamples decodes b into a new column (b may be reused after).
 func decodeSamples(b []byte) (sampleColumn, error) {
 	if len(b)%5 != 0 {
 		return sampleColumn{}, errors.New("storage: corrupt rollup samples")
 	}
 	n := len(b) / 5
-	c := sampleColumn{vals: make([]uint32, n), slots: b[4*n:]}
+	c := sampleColumn{vals: make([]uint32, n), slots: slices.Clone(b[4*n:])}
 	for i := range c.vals {
 		c.vals[i] = binary.LittleEndian.Uint32(b[4*i:])
 	}

@@ -64,14 +64,20 @@ type medianPlan struct {
 
 func (s *Metrics) resolve(ctx context.Context, t rollupTable, scope string, rows []dayRollup, ranges []metrics.Range, nSamples int) ([]rangeResult, bool, error) {
 	out := make([]rangeResult, len(ranges))
-	sums := make([]rangeSum, len(ranges))
+	ts, err := tallies(rows, ranges)
+	if err != nil {
+		return nil, false, err
+	}
 	var plans []*medianPlan
 	need := map[colDay][2]int{} // the bins to read of each busy day's column
 	for i, r := range ranges {
-		sums[i] = sum(rows, r)
-		out[i].t = sums[i].t
+		out[i].t = ts[i]
+		if nSamples == 0 {
+			continue
+		}
+		samples := samplesIn(rows, r)
 		for m := range nSamples {
-			rs := &sums[i].samples[m]
+			rs := &samples[m]
 			n := rs.countThrough(m, sampleBins)
 			out[i].n[m] = n
 			switch {

@@ -2,9 +2,9 @@ package storage
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,18 +24,14 @@ import (
 // defaultInlineLimit is the size up to which a samples blob is read whole.
 const defaultInlineLimit = 2048
 
-// dayRollup is one decoded rollup row.
+// dayRollup is one decoded rollup row: its counters summed, and as
+// encoded, for the days a boundary cuts.
 type dayRollup struct {
 	day     int64
 	version int64
-	slots   []slotTally
+	counts  []byte
 	total   tally
 	cols    []sampleCol
-}
-
-type slotTally struct {
-	slot int
-	t    tally
 }
 
 // sampleCol is one sample column of a row: its histogram, and its samples
@@ -114,28 +110,28 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 	if len(spans) == 0 {
 		return nil, nil
 	}
+	q := &query{pg: s.db.Dialect == Postgres}
 	cols := []string{"day", "version", "counts"}
-	var args []any
 	cut := cutDays(ranges)
 	for m := range nSamples {
 		samples, bins := t.valCols[1+2*m], t.valCols[2+2*m]
-		cols = append(cols, bins, "CASE WHEN length("+samples+") <= ? OR day IN ? THEN "+samples+" END")
-		args = append(args, s.inlineLimit, cut)
+		// Written twice: SQLite's placeholders are positional.
+		inline := func() string { return "length(" + samples + ") <= " + q.arg(s.inlineLimit) + " OR " + q.in("day", cut) }
+		cols = append(cols, "CASE WHEN "+inline()+" THEN NULL ELSE "+bins+" END")
+		cols = append(cols, "CASE WHEN "+inline()+" THEN "+samples+" END")
 	}
 	conds := make([]string, len(spans))
-	args = append(args, scope)
+	where := "scope = " + q.arg(scope)
 	for i, sp := range spans {
-		conds[i] = "(day >= ? AND day <= ?)"
-		args = append(args, sp[0], sp[1])
+		conds[i] = "(day >= " + q.arg(sp[0]) + " AND day <= " + q.arg(sp[1]) + ")"
 	}
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + t.name + " WHERE scope = ? AND (" +
-		strings.Join(conds, " OR ") + ") ORDER BY day"
-	rows, err := s.db.WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := s.db.SQL().QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+t.name+" WHERE "+where+
+		" AND ("+strings.Join(conds, " OR ")+") ORDER BY day", q.args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []dayRollup
-	blobs := make([][]byte, 1+2*nSamples)
+	out := make([]dayRollup, 0, spans[len(spans)-1][1]-spans[0][0]+1)
+	blobs := make([]sql.RawBytes, 1+2*nSamples)
 	dest := make([]any, 2+len(blobs))
 	for i := range blobs {
 		dest[2+i] = &blobs[i]
@@ -156,91 +152,62 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 	return out, closeRows(rows)
 }
 
-// decode reads counts, then for each sample column its histogram and its
-// samples (nil when withheld). Scan gives every row its own copy of the
-// bytes, so the row may keep them.
-func (d *dayRollup) decode(blobs [][]byte, nSamples int) error {
-	var err error
-	if d.slots, err = decodeSlots(blobs[0]); err != nil {
+// query builds a statement's arguments with the dialect's placeholders,
+// for the report reads that go around gorm (it costs more than the rest of
+// a small read).
+type query struct {
+	pg   bool
+	args []any
+}
+
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	if q.pg {
+		return "$" + strconv.Itoa(len(q.args))
+	}
+	return "?"
+}
+
+// in is "col IN (…)", or "col = ANY($n)" on PostgreSQL (one parameter,
+// so that the statement's text does not depend on len(vals)).
+func (q *query) in(col string, vals []int64) string {
+	if q.pg {
+		return col + " = ANY(" + q.arg(vals) + ")"
+	}
+	if len(vals) == 0 {
+		return "0 = 1"
+	}
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		parts[i] = q.arg(v)
+	}
+	return col + " IN (" + strings.Join(parts, ", ") + ")"
+}
+
+// decode reads counts, then for each sample column its samples, or its
+// histogram when they were withheld. The blobs are the driver's buffers, valid
+// until the next row: what the row keeps is copied.
+func (d *dayRollup) decode(blobs []sql.RawBytes, nSamples int) error {
+	d.counts = slices.Clone(blobs[0])
+	if err := sumSlots(d.counts, 0, slotsPerDay, &d.total); err != nil {
 		return err
 	}
-	for i := range d.slots {
-		d.total.add(&d.slots[i].t, 1)
-	}
+	var err error
 	d.cols = make([]sampleCol, nSamples)
 	for m := range nSamples {
 		c := &d.cols[m]
-		if c.hist, err = decodeBins(blobs[1+2*m]); err != nil {
-			return err
-		}
-		if blobs[2+2*m] == nil && len(c.hist) > 0 {
+		if blobs[2+2*m] == nil && len(blobs[1+2*m]) > 0 { // withheld: its histogram came instead
 			c.withheld = true
+			if c.hist, err = decodeBins(blobs[1+2*m]); err != nil {
+				return err
+			}
 			continue
 		}
 		if c.data, err = decodeSamples(blobs[2+2*m]); err != nil {
 			return err
 		}
-		if len(c.data.vals) != total(c.hist) {
-			return errors.New("storage: rollup histogram does not match its samples")
-		}
 	}
 	return nil
-}
-
-// rangeSamples are a range's samples of one column: sorted arrays read
-// whole, and busy whole days of which only the histogram was read.
-type rangeSamples struct {
-	arrays [][]uint32
-	days   []*dayRollup
-}
-
-// rangeSum is what the rows hold for one range.
-type rangeSum struct {
-	t       tally
-	samples [2]rangeSamples
-}
-
-// sum adds up the rows (ordered by day) over r, a slot-aligned range.
-func sum(rows []dayRollup, r metrics.Range) rangeSum {
-	var out rangeSum
-	first, last, ok := dayBounds(r)
-	if !ok {
-		return out
-	}
-	_, fromSlot := dayAndSlot(r.From)
-	_, toSlot := dayAndSlot(r.To)
-	i := sort.Search(len(rows), func(i int) bool { return rows[i].day >= first })
-	for ; i < len(rows) && rows[i].day <= last; i++ {
-		d := &rows[i]
-		lo, hi := 0, slotsPerDay
-		if d.day == first {
-			lo = fromSlot
-		}
-		if d.day == last && toSlot > 0 {
-			hi = toSlot
-		}
-		if lo == 0 && hi == slotsPerDay {
-			out.t.add(&d.total, 1)
-		} else {
-			for _, st := range d.slots {
-				if st.slot >= lo && st.slot < hi {
-					out.t.add(&st.t, 1)
-				}
-			}
-		}
-		for m := range d.cols {
-			c := &d.cols[m]
-			switch {
-			case c.withheld: // a whole day: cut days are never withheld
-				out.samples[m].days = append(out.samples[m].days, d)
-			default:
-				if vals := c.data.between(lo, hi); len(vals) > 0 {
-					out.samples[m].arrays = append(out.samples[m].arrays, vals)
-				}
-			}
-		}
-	}
-	return out
 }
 
 func (s *Metrics) rollupDeliveryStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]metrics.DeliveryStats, error) {

@@ -275,6 +275,29 @@ func compareRanges(t *testing.T, rollups, raw metrics.Store, h *history) {
 		ranges = append(ranges, metrics.Range{From: from, To: to})
 	}
 	ranges = append(ranges, metrics.Range{From: h.now.AddDate(-1, 0, 0), To: h.now.AddDate(0, 0, 1).Truncate(24 * time.Hour)})
+	// Calendar days in Kolkata (a layer of adjacent ranges cut at 18:30),
+	// with an empty and an inverted range among them.
+	kolkata, _ := time.LoadLocation("Asia/Kolkata")
+	start := h.instant().In(kolkata)
+	var days []metrics.Range
+	for d := range 20 {
+		from := time.Date(start.Year(), start.Month(), start.Day()+d, 0, 0, 0, 0, kolkata)
+		days = append(days, metrics.Range{From: from, To: from.AddDate(0, 0, 1)})
+	}
+	days = append(days, metrics.Range{From: days[3].From, To: days[3].From}, metrics.Range{From: days[5].To, To: days[2].From})
+	for _, sc := range []metrics.Scope{{}, {Team: "search"}, {Service: "cart"}} {
+		want, err := raw.DeployCounts(ctx, sc, days)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := rollups.DeployCounts(ctx, sc, days)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%+v: DeployCounts over Kolkata days (-raw +rollups):\n%s", sc, diff)
+		}
+	}
 	for _, sc := range []metrics.Scope{{}, {Team: "payments"}, {Service: "orphan"}} {
 		for _, rs := range [][]metrics.Range{ranges[len(ranges)-1:], ranges} {
 			want, err := raw.DeliveryStats(ctx, sc, rs)
