@@ -102,6 +102,7 @@ func BenchmarkDigests(b *testing.B) {
 	}
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("org+%dteams/90d/workers=%d", o.teams, workers), func(b *testing.B) {
+			cpu := env.startCPU(ctx)
 			for b.Loop() {
 				g, gctx := errgroup.WithContext(ctx)
 				g.SetLimit(workers)
@@ -113,6 +114,7 @@ func BenchmarkDigests(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/all-digests")
+			cpu.print(ctx, fmt.Sprintf("all digests, workers=%d,", workers), 1000*b.N)
 		})
 	}
 }

@@ -28,7 +28,8 @@ func (e *benchEnv) startCPU(ctx context.Context) cpuMark {
 	return cpuMark{e, pg, self}
 }
 
-// print reports the CPU time since the mark per 1,000 of n items.
+// print reports the CPU time since the mark per 1,000 of n items (per
+// run when n is 1,000 × runs).
 func (m cpuMark) print(ctx context.Context, what string, n int) {
 	pg, self := m.e.cpuSeconds(ctx)
 	if pg == 0 {

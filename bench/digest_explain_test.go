@@ -80,7 +80,10 @@ func (e *benchEnv) explain(ctx context.Context) error {
 		{"org DeliveryStats", func() error { _, err := e.store.DeliveryStats(ctx, metrics.Scope{}, ranges); return err }},
 		{"team DeliveryStats", func() error { _, err := e.store.DeliveryStats(ctx, metrics.Scope{Team: teamID(7)}, ranges); return err }},
 		{"org DeployCounts (180 days)", func() error { _, err := e.store.DeployCounts(ctx, metrics.Scope{}, days); return err }},
+		{"team DeployCounts (180 days)", func() error { _, err := e.store.DeployCounts(ctx, metrics.Scope{Team: teamID(7)}, days); return err }},
+		{"org IncidentStats", func() error { _, err := e.store.IncidentStats(ctx, metrics.Scope{}, ranges); return err }},
 		{"team IncidentStats", func() error { _, err := e.store.IncidentStats(ctx, metrics.Scope{Team: teamID(7)}, ranges); return err }},
+		{"org ActiveUsers", func() error { _, err := e.store.ActiveUsers(ctx, nil, ranges); return err }},
 		{"team ActiveUsers", func() error { _, err := e.store.ActiveUsers(ctx, members, ranges); return err }},
 	}
 	conn, err := e.db.SQL().Conn(ctx)

@@ -1,11 +1,15 @@
 package storage
 
 import (
+	"context"
 	"database/sql"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -158,3 +162,90 @@ func pgWriteDeployments(tx *gorm.DB, tr *rollupTracker, rows []deploymentRow, on
 	}
 	return written, closeRows(res)
 }
+
+// readRaw runs a report read (q written with query's placeholders) and
+// calls row with each row's values as bytes, valid until the next row:
+// integers as int8 (rawInt), text and bytea as they are, NULL as nil. On
+// PostgreSQL it reads with pgx itself, whose raw values point into its
+// read buffer: database/sql would copy every value of every row.
+func (s *Metrics) readRaw(ctx context.Context, q string, args []any, row func(vals [][]byte) error) error {
+	if s.db.Dialect != Postgres {
+		return readRawSQL(ctx, s.db.SQL(), q, args, row)
+	}
+	conn, err := s.db.SQL().Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		rows, err := dc.(*stdlib.Conn).Conn().Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			vals := rows.RawValues()
+			for i, fd := range rows.FieldDescriptions() {
+				if fd.DataTypeOID == pgtype.Int8OID && fd.Format == pgtype.TextFormatCode && vals[i] != nil {
+					n, err := strconv.ParseInt(string(vals[i]), 10, 64)
+					if err != nil {
+						return err
+					}
+					vals[i] = binary.BigEndian.AppendUint64(nil, uint64(n))
+				}
+			}
+			if err := row(vals); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// readRawSQL is readRaw through database/sql, for SQLite: integers are
+// scanned and passed on in PostgreSQL's binary form.
+func readRawSQL(ctx context.Context, db *sql.DB, q string, args []any, row func(vals [][]byte) error) error {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return err
+	}
+	dest := make([]any, len(types))
+	vals := make([][]byte, len(types))
+	raw := make([]sql.RawBytes, len(types))
+	ints := make([]sql.NullInt64, len(types))
+	for i, ct := range types {
+		switch strings.ToUpper(ct.DatabaseTypeName()) {
+		case "INTEGER", "BIGINT", "INT":
+			dest[i] = &ints[i]
+		default:
+			dest[i] = &raw[i]
+		}
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		for i := range vals {
+			switch {
+			case dest[i] == &ints[i] && ints[i].Valid:
+				vals[i] = binary.BigEndian.AppendUint64(vals[i][:0], uint64(ints[i].Int64))
+			case dest[i] == &ints[i]:
+				vals[i] = nil
+			default:
+				vals[i] = raw[i]
+			}
+		}
+		if err := row(vals); err != nil {
+			return err
+		}
+	}
+	return closeRows(rows)
+}
+
+// rawInt reads an integer that readRaw passed on.
+func rawInt(b []byte) int64 { return int64(binary.BigEndian.Uint64(b)) }

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -122,59 +123,40 @@ func (s *Metrics) eachActiveUser(ctx context.Context, users []string, ranges []m
 	if users != nil {
 		chunks = slices.Collect(slices.Chunk(users, upsertChunk))
 	}
-	for _, chunk := range chunks {
-		q := s.db.WithContext(ctx).Table(activityRollups.name).Select("user_id, days").Where("year >= ? AND year <= ?", first, last)
-		if chunk != nil {
-			q = q.Where("user_id IN ?", chunk)
+	var cur []byte // the user of the rows so far, in id order
+	active := make([]bool, len(ranges))
+	emit := func() {
+		if cur != nil {
+			fn(string(cur), active)
 		}
-		rows, err := q.Order("user_id, year").Rows()
+		clear(active)
+	}
+	for _, chunk := range chunks {
+		q := &query{pg: s.db.Dialect == Postgres}
+		where := "year >= " + q.arg(first) + " AND year <= " + q.arg(last)
+		if chunk != nil {
+			where += " AND " + in(q, "user_id", chunk)
+		}
+		err := s.readRaw(ctx, "SELECT user_id, days FROM "+activityRollups.name+" WHERE "+where+" ORDER BY user_id, year", q.args,
+			func(vals [][]byte) error {
+				if !bytes.Equal(vals[0], cur) {
+					emit()
+					cur = append(cur[:0], vals[0]...)
+				}
+				if len(vals[1])%4 != 0 {
+					return errors.New("storage: corrupt activity rollup")
+				}
+				for i, b := range bounds {
+					active[i] = active[i] || anyIn(vals[1], b[0], b[1])
+				}
+				return nil
+			})
 		if err != nil {
 			return err
 		}
-		if err := scanActiveUsers(rows, bounds, fn); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func scanActiveUsers(rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-	Close() error
-}, bounds [][2]int64, fn func(string, []bool)) error {
-	defer rows.Close()
-	var cur string
-	in := make([]bool, len(bounds))
-	emit := func() {
-		if cur != "" {
-			fn(cur, in)
-		}
-		clear(in)
-	}
-	for rows.Next() {
-		var user string
-		var blob []byte
-		if err := rows.Scan(&user, &blob); err != nil {
-			return err
-		}
-		if user != cur {
-			emit()
-			cur = user
-		}
-		if len(blob)%4 != 0 {
-			return errors.New("storage: corrupt activity rollup")
-		}
-		for i, b := range bounds {
-			in[i] = in[i] || anyIn(blob, b[0], b[1])
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	emit()
-	return rows.Close()
+	return nil
 }
 
 func (s *Metrics) rollupActiveUsers(ctx context.Context, users []string, ranges []metrics.Range) ([]int, error) {

@@ -50,72 +50,75 @@ func (t *tally) add(u *tally, sign int64) {
 
 func (t *tally) zero() bool { return *t == tally{} }
 
-// slotCounts is a day's counters by slot; encoded as, for each slot with a
-// non-zero tally in increasing order, the slot byte and six zig-zag
-// varints. Signed varints keep an inconsistent row (rollups rebuilt while
-// an older version ingested) from breaking the codec.
+// slotCounts is a day's counters by slot. Encoded, it is the day's totals
+// (six zig-zag varints), so that a report summing whole days reads only
+// them, then for each slot with a non-zero tally in increasing order the
+// slot byte and six zig-zag varints; nothing at all for an empty day.
+// Signed varints keep an inconsistent row (rollups rebuilt while an older
+// version ingested) from breaking the codec.
 type slotCounts map[uint8]*tally
+
+var errCorruptCounts = errors.New("storage: corrupt rollup counts")
+
+// readTally decodes six zig-zag varints.
+func readTally(b []byte, t *tally) ([]byte, error) {
+	for i := range t {
+		if len(b) > 0 && b[0] < 0x80 { // one byte: most counters
+			t[i], b = int64(b[0]>>1)^-int64(b[0]&1), b[1:]
+			continue
+		}
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			return nil, errCorruptCounts
+		}
+		t[i], b = v, b[n:]
+	}
+	return b, nil
+}
+
+// splitCounts returns an encoding's day totals and its slots.
+func splitCounts(b []byte) (total tally, slots []byte, err error) {
+	if len(b) == 0 {
+		return total, nil, nil
+	}
+	slots, err = readTally(b, &total)
+	return total, slots, err
+}
 
 func decodeCounts(b []byte) (slotCounts, error) {
 	out := slotCounts{}
-	err := eachSlot(b, func(slot int, t *tally) { c := *t; out[uint8(slot)] = &c })
-	return out, err
-}
-
-// eachSlot calls fn for each encoded slot, in order; t is reused.
-func eachSlot(b []byte, fn func(slot int, t *tally)) error {
-	var t tally
-	for len(b) > 0 {
-		slot := int(b[0])
-		b = b[1:]
-		for i := range t {
-			v, n := binary.Varint(b)
-			if n <= 0 {
-				return errors.New("storage: corrupt rollup counts")
-			}
-			t[i], b = v, b[n:]
-		}
-		fn(slot, &t)
+	_, slots, err := splitCounts(b)
+	if err != nil {
+		return nil, err
 	}
-	return nil
-}
-
-// sumSlots adds the counters of the slots in [lo, hi) to t, reading the
-// encoding in place: reports sum a row per day of a window, and a call or
-// an allocation per slot would cost more than the rest of the report.
-func sumSlots(b []byte, lo, hi int, t *tally) error {
-	for len(b) > 0 {
-		slot := int(b[0])
-		b = b[1:]
-		in := slot >= lo && slot < hi
-		for i := range t {
-			var v int64
-			if len(b) > 0 && b[0] < 0x80 { // one byte: most counters
-				v, b = int64(b[0]>>1)^-int64(b[0]&1), b[1:]
-			} else {
-				var n int
-				if v, n = binary.Varint(b); n <= 0 {
-					return errors.New("storage: corrupt rollup counts")
-				}
-				b = b[n:]
-			}
-			if in {
-				t[i] += v
-			}
+	for len(slots) > 0 {
+		var t tally
+		slot := slots[0]
+		if slots, err = readTally(slots[1:], &t); err != nil {
+			return nil, err
 		}
+		out[slot] = &t
 	}
-	return nil
+	return out, nil
 }
 
 func (c slotCounts) encode() []byte {
 	slots := make([]int, 0, len(c))
+	var total tally
 	for s, t := range c {
 		if !t.zero() {
 			slots = append(slots, int(s))
+			total.add(t, 1)
 		}
 	}
+	if len(slots) == 0 {
+		return nil
+	}
 	slices.Sort(slots)
-	out := make([]byte, 0, len(slots)*8)
+	out := make([]byte, 0, (len(slots)+1)*8)
+	for _, v := range total {
+		out = binary.AppendVarint(out, v)
+	}
 	for _, s := range slots {
 		out = append(out, byte(s))
 		for _, v := range c[uint8(s)] {
@@ -281,10 +284,54 @@ func median(arrays [][]uint32) (float64, int) {
 	switch {
 	case n == 0:
 		return 0, 0
+	case n <= selectLimit:
+		a, b := middle(slices.Concat(arrays...), (n+1)/2, (n+2)/2)
+		return (float64(a) + float64(b)) / 2, n
 	case n%2 == 1:
 		return float64(kth(arrays, (n+1)/2, hi)), n
 	}
 	return (float64(kth(arrays, n/2, hi)) + float64(kth(arrays, n/2+1, hi))) / 2, n
+}
+
+// selectLimit is the count up to which a median copies the samples and
+// selects in place, which is cheaper than searching the arrays.
+const selectLimit = 1 << 14
+
+// middle returns the k1-th and k2-th smallest (1-based, k2 = k1 or k1+1)
+// of vs, which it reorders: quickselect for the first, then the smallest
+// of what lies above it.
+func middle(vs []uint32, k1, k2 int) (uint32, uint32) {
+	lo, hi, k := 0, len(vs)-1, k1-1
+	for lo < hi {
+		p := vs[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for vs[i] < p {
+				i++
+			}
+			for vs[j] > p {
+				j--
+			}
+			if i <= j {
+				vs[i], vs[j] = vs[j], vs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			lo, hi = k, k
+		}
+	}
+	a := vs[k]
+	if k2 == k1 {
+		return a, a
+	}
+	return a, slices.Min(vs[k+1:])
 }
 
 // kth returns the k-th smallest value (1-based) of the union, all values
@@ -295,7 +342,7 @@ func kth(arrays [][]uint32, k int, hi uint32) uint32 {
 		mid := lo + (hi-lo)/2
 		atMost := 0
 		for _, a := range arrays {
-			atMost += sort.Search(len(a), func(i int) bool { return a[i] > mid })
+			atMost += countAtMost(a, mid)
 		}
 		if atMost >= k {
 			hi = mid
@@ -390,4 +437,19 @@ func total(h []binCum) int {
 		return 0
 	}
 	return h[len(h)-1].cum
+}
+
+// countAtMost is how many values of sorted a are at most v (a binary
+// search without sort.Search's call per probe: medians probe a lot).
+func countAtMost(a []uint32, v uint32) int {
+	lo, hi := 0, len(a)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if a[mid] <= v {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }

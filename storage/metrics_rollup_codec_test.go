@@ -51,6 +51,14 @@ func TestMedianOfSortedArrays(t *testing.T) {
 			slices.Sort(a)
 			arrays = append(arrays, a)
 		}
+		if i%50 == 0 { // above selectLimit: the search over values
+			a := make([]uint32, selectLimit+rng.IntN(100))
+			for j := range a {
+				a[j] = uint32(rng.IntN(1 << 20))
+			}
+			slices.Sort(a)
+			arrays = append(arrays, a)
+		}
 		got, n := median(arrays)
 		if n == 0 {
 			continue

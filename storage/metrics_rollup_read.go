@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,7 +23,7 @@ import (
 // defaultInlineLimit is the size up to which a samples blob is read whole.
 const defaultInlineLimit = 2048
 
-// dayRollup is one decoded rollup row: its counters summed, and as
+// dayRollup is one decoded rollup row: its day totals, and its slots as
 // encoded, for the days a boundary cuts.
 type dayRollup struct {
 	day     int64
@@ -116,7 +115,7 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 	for m := range nSamples {
 		samples, bins := t.valCols[1+2*m], t.valCols[2+2*m]
 		// Written twice: SQLite's placeholders are positional.
-		inline := func() string { return "length(" + samples + ") <= " + q.arg(s.inlineLimit) + " OR " + q.in("day", cut) }
+		inline := func() string { return "length(" + samples + ") <= " + q.arg(s.inlineLimit) + " OR " + in(q, "day", cut) }
 		cols = append(cols, "CASE WHEN "+inline()+" THEN NULL ELSE "+bins+" END")
 		cols = append(cols, "CASE WHEN "+inline()+" THEN "+samples+" END")
 	}
@@ -125,31 +124,18 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 	for i, sp := range spans {
 		conds[i] = "(day >= " + q.arg(sp[0]) + " AND day <= " + q.arg(sp[1]) + ")"
 	}
-	rows, err := s.db.SQL().QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+t.name+" WHERE "+where+
-		" AND ("+strings.Join(conds, " OR ")+") ORDER BY day", q.args...)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]dayRollup, 0, spans[len(spans)-1][1]-spans[0][0]+1)
-	blobs := make([]sql.RawBytes, 1+2*nSamples)
-	dest := make([]any, 2+len(blobs))
-	for i := range blobs {
-		dest[2+i] = &blobs[i]
-	}
-	for rows.Next() {
-		var d dayRollup
-		dest[0], dest[1] = &d.day, &d.version
-		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if err := d.decode(blobs, nSamples); err != nil {
-			rows.Close()
-			return nil, err
+	err := s.readRaw(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+t.name+" WHERE "+where+
+		" AND ("+strings.Join(conds, " OR ")+") ORDER BY day", q.args, func(vals [][]byte) error {
+		d := dayRollup{day: rawInt(vals[0]), version: rawInt(vals[1])}
+		_, isCut := slices.BinarySearch(cut, d.day)
+		if err := d.decode(vals[2:], nSamples, isCut); err != nil {
+			return err
 		}
 		out = append(out, d)
-	}
-	return out, closeRows(rows)
+		return nil
+	})
+	return out, err
 }
 
 // query builds a statement's arguments with the dialect's placeholders,
@@ -170,7 +156,7 @@ func (q *query) arg(v any) string {
 
 // in is "col IN (…)", or "col = ANY($n)" on PostgreSQL (one parameter,
 // so that the statement's text does not depend on len(vals)).
-func (q *query) in(col string, vals []int64) string {
+func in[T int64 | string](q *query, col string, vals []T) string {
 	if q.pg {
 		return col + " = ANY(" + q.arg(vals) + ")"
 	}
@@ -184,15 +170,18 @@ func (q *query) in(col string, vals []int64) string {
 	return col + " IN (" + strings.Join(parts, ", ") + ")"
 }
 
-// decode reads counts, then for each sample column its samples, or its
-// histogram when they were withheld. The blobs are the driver's buffers, valid
-// until the next row: what the row keeps is copied.
-func (d *dayRollup) decode(blobs []sql.RawBytes, nSamples int) error {
-	d.counts = slices.Clone(blobs[0])
-	if err := sumSlots(d.counts, 0, slotsPerDay, &d.total); err != nil {
+// decode reads counts (keeping the slots of a cut day), then for each
+// sample column its samples, or its histogram when they were withheld. The blobs are the driver's buffers,
+// valid until the next row: what the row keeps is copied.
+func (d *dayRollup) decode(blobs [][]byte, nSamples int, cut bool) error {
+	total, slots, err := splitCounts(blobs[0])
+	if err != nil {
 		return err
 	}
-	var err error
+	d.total = total
+	if cut {
+		d.counts = slices.Clone(slots)
+	}
 	d.cols = make([]sampleCol, nSamples)
 	for m := range nSamples {
 		c := &d.cols[m]

@@ -1,8 +1,6 @@
 package storage
 
 import (
-	"encoding/binary"
-	"errors"
 	"sort"
 	"time"
 
@@ -66,32 +64,23 @@ func rollupLayers(ranges []metrics.Range) []layer {
 	return out
 }
 
-// spreadSlots adds each slot of a row that starts at start to the range
-// of bounds it falls in (none before the first or after the last bound),
-// from range k on, and returns the range of the last slot.
+// spreadSlots adds each encoded slot of a row that starts at start to
+// the range of bounds it falls in (none before the first or after the last
+// bound), from range k on, and returns the range of the last slot.
 func spreadSlots(b []byte, start int64, bounds []int64, k int, sums []tally) (int, error) {
 	n := len(bounds) - 1
+	var t tally
 	for len(b) > 0 {
 		at := start + int64(b[0])*slotSeconds
-		b = b[1:]
+		var err error
+		if b, err = readTally(b[1:], &t); err != nil {
+			return k, err
+		}
 		for k+1 < n && bounds[k+1] <= at {
 			k++
 		}
-		in := at >= bounds[0] && at < bounds[n]
-		for i := range (tally{}) {
-			var v int64
-			if len(b) > 0 && b[0] < 0x80 {
-				v, b = int64(b[0]>>1)^-int64(b[0]&1), b[1:]
-			} else {
-				var m int
-				if v, m = binary.Varint(b); m <= 0 {
-					return k, errors.New("storage: corrupt rollup counts")
-				}
-				b = b[m:]
-			}
-			if in {
-				sums[k][i] += v
-			}
+		if at >= bounds[0] && at < bounds[n] {
+			sums[k].add(&t, 1)
 		}
 	}
 	return k, nil
