@@ -115,7 +115,9 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 	for m := range nSamples {
 		samples, bins := t.valCols[1+2*m], t.valCols[2+2*m]
 		// Written twice: SQLite's placeholders are positional.
-		inline := func() string { return "length(" + samples + ") <= " + q.arg(s.inlineLimit) + " OR " + in(q, "day", cut) }
+		inline := func() string {
+			return "length(" + samples + ") <= " + q.arg(s.inlineLimit) + " OR " + in(q, "day", cut)
+		}
 		cols = append(cols, "CASE WHEN "+inline()+" THEN NULL ELSE "+bins+" END")
 		cols = append(cols, "CASE WHEN "+inline()+" THEN "+samples+" END")
 	}
