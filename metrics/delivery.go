@@ -59,18 +59,11 @@ type Quality struct {
 
 func (s *Service) delivery(ctx context.Context, sc Scope, p Period) (*Delivery, error) {
 	ranges := windowRanges(p)
-	st, err := s.Store.DeliveryStats(ctx, sc, ranges)
+	figs, err := s.deliveryFigures(ctx, sc, ranges, append(append([]Range(nil), p.DaysPrev...), p.DaysCur...))
 	if err != nil {
 		return nil, err
 	}
-	inc, err := s.Store.IncidentStats(ctx, sc, ranges)
-	if err != nil {
-		return nil, err
-	}
-	counts, err := s.Store.DeployCounts(ctx, sc, append(append([]Range(nil), p.DaysPrev...), p.DaysCur...))
-	if err != nil {
-		return nil, err
-	}
+	st, inc, counts := figs.Stats, figs.Incidents, figs.Deploys
 	if len(st) != len(ranges) || len(inc) != len(ranges) || len(counts) != 2*p.Days {
 		return nil, fmt.Errorf("metrics: store returned %d/%d/%d results for %d ranges", len(st), len(inc), len(counts), len(ranges))
 	}
@@ -108,6 +101,24 @@ func (s *Service) delivery(ctx context.Context, sc Scope, p Period) (*Delivery, 
 		NotDeploymentCaused: inc[1].NotDeploymentCaused, UnknownDeployment: inc[1].UnknownDeployment,
 	}
 	return d, nil
+}
+
+// deliveryFigures reads the delivery figures at once when the store can,
+// else with one call per kind.
+func (s *Service) deliveryFigures(ctx context.Context, sc Scope, ranges, days []Range) (DeliveryFigures, error) {
+	if r, ok := s.Store.(DeliveryReader); ok {
+		return r.DeliveryFigures(ctx, sc, ranges, days)
+	}
+	var f DeliveryFigures
+	var err error
+	if f.Stats, err = s.Store.DeliveryStats(ctx, sc, ranges); err != nil {
+		return f, err
+	}
+	if f.Incidents, err = s.Store.IncidentStats(ctx, sc, ranges); err != nil {
+		return f, err
+	}
+	f.Deploys, err = s.Store.DeployCounts(ctx, sc, days)
+	return f, err
 }
 
 // frequency is successful production deployments per day. A scope with no

@@ -59,6 +59,23 @@ type Store interface {
 	KnownService(ctx context.Context, service string) (bool, error)
 }
 
+// DeliveryFigures are what a report's delivery section reads: per range
+// (the windows and the sparkline buckets) the deployment and incident
+// aggregates, and per calendar day the successful production deployments.
+type DeliveryFigures struct {
+	Stats     []DeliveryStats
+	Incidents []IncidentStats
+	Deploys   []int
+}
+
+// DeliveryReader is a Store that reads a report's delivery figures at
+// once (storage.Metrics reads the deployment rollups once for both the
+// ranges and the days, and the incidents beside them). Service uses it
+// when its Store has it, and the three Store methods otherwise.
+type DeliveryReader interface {
+	DeliveryFigures(ctx context.Context, scope Scope, ranges, days []Range) (DeliveryFigures, error)
+}
+
 // Team is a team as reports show it.
 type Team struct {
 	ID   string

@@ -30,19 +30,24 @@ type rangeResult struct {
 	n      [2]int
 }
 
-// rollupRanges answers ranges from the rollups of scope.
-func (s *Metrics) rollupRanges(ctx context.Context, t rollupTable, scope string, ranges []metrics.Range, nSamples int) ([]rangeResult, error) {
+// rollupRanges answers ranges (counters and medians) and days (counters
+// only) from one read of the rollups of scope.
+func (s *Metrics) rollupRanges(ctx context.Context, t rollupTable, scope string, ranges, days []metrics.Range, nSamples int) ([]rangeResult, []tally, error) {
 	for range 3 {
-		rows, err := s.readRollups(ctx, t, scope, ranges, nSamples)
+		rows, err := s.readRollups(ctx, t, scope, ranges, days, nSamples)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out, moved, err := s.resolve(ctx, t, scope, rows, ranges, nSamples)
-		if err != nil || !moved {
-			return out, err
+		if err != nil {
+			return nil, nil, err
+		}
+		if !moved {
+			dt, err := tallies(rows, days)
+			return out, dt, err
 		}
 	}
-	return nil, errRollupsMoved
+	return nil, nil, errRollupsMoved
 }
 
 // colDay names one sample column of one day.

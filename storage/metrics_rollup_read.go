@@ -102,16 +102,18 @@ func cutDays(ranges []metrics.Range) []int64 {
 	return slices.Compact(out)
 }
 
-// readRollups reads the rows of scope on the days the ranges touch, with
-// the first nSamples sample columns, ordered by day.
-func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, ranges []metrics.Range, nSamples int) ([]dayRollup, error) {
-	spans := daySpans(ranges)
+// readRollups reads the rows of scope on the days that ranges (which
+// need samples) and days (which need counters only) touch, with the first
+// nSamples sample columns, ordered by day.
+func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, ranges, days []metrics.Range, nSamples int) ([]dayRollup, error) {
+	all := slices.Concat(ranges, days)
+	spans := daySpans(all)
 	if len(spans) == 0 {
 		return nil, nil
 	}
 	q := &query{pg: s.db.Dialect == Postgres}
 	cols := []string{"day", "version", "counts"}
-	cut := cutDays(ranges)
+	cut, cutAll := cutDays(ranges), cutDays(all)
 	for m := range nSamples {
 		samples, bins := t.valCols[1+2*m], t.valCols[2+2*m]
 		// Written twice: SQLite's placeholders are positional.
@@ -130,7 +132,7 @@ func (s *Metrics) readRollups(ctx context.Context, t rollupTable, scope string, 
 	err := s.readRaw(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+t.name+" WHERE "+where+
 		" AND ("+strings.Join(conds, " OR ")+") ORDER BY day", q.args, func(vals [][]byte) error {
 		d := dayRollup{day: rawInt(vals[0]), version: rawInt(vals[1])}
-		_, isCut := slices.BinarySearch(cut, d.day)
+		_, isCut := slices.BinarySearch(cutAll, d.day)
 		if err := d.decode(vals[2:], nSamples, isCut); err != nil {
 			return err
 		}
@@ -202,11 +204,15 @@ func (d *dayRollup) decode(blobs [][]byte, nSamples int, cut bool) error {
 }
 
 func (s *Metrics) rollupDeliveryStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]metrics.DeliveryStats, error) {
-	res, err := s.rollupRanges(ctx, deploymentRollups, scopeKey(sc), ranges, 2)
+	res, _, err := s.rollupRanges(ctx, deploymentRollups, scopeKey(sc), ranges, nil, 2)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]metrics.DeliveryStats, len(ranges))
+	return deliveryStats(res), nil
+}
+
+func deliveryStats(res []rangeResult) []metrics.DeliveryStats {
+	out := make([]metrics.DeliveryStats, len(res))
 	for i, r := range res {
 		out[i] = metrics.DeliveryStats{
 			Deployments: int(r.t[depDeployments]), Succeeded: int(r.t[depSucceeded]), Failed: int(r.t[depFailed]),
@@ -215,23 +221,27 @@ func (s *Metrics) rollupDeliveryStats(ctx context.Context, sc metrics.Scope, ran
 			Recovered: r.n[sampleRecovery], Recovery: r.median[sampleRecovery], Unrecovered: int(r.t[depUnrecovered]),
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Metrics) rollupDeployCounts(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]int, error) {
-	res, err := s.rollupRanges(ctx, deploymentRollups, scopeKey(sc), ranges, 0)
+	_, days, err := s.rollupRanges(ctx, deploymentRollups, scopeKey(sc), nil, ranges, 0)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]int, len(ranges))
-	for i, r := range res {
-		out[i] = int(r.t[depSucceeded])
+	return deployCounts(days), nil
+}
+
+func deployCounts(days []tally) []int {
+	out := make([]int, len(days))
+	for i, t := range days {
+		out[i] = int(t[depSucceeded])
 	}
-	return out, nil
+	return out
 }
 
 func (s *Metrics) rollupIncidentStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]metrics.IncidentStats, error) {
-	res, err := s.rollupRanges(ctx, incidentRollups, scopeKey(sc), ranges, 1)
+	res, _, err := s.rollupRanges(ctx, incidentRollups, scopeKey(sc), ranges, nil, 1)
 	if err != nil {
 		return nil, err
 	}

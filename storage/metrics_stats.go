@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/platformbot/platformbot/metrics"
 )
@@ -202,6 +205,40 @@ func (s *Metrics) DeliveryStats(ctx context.Context, sc metrics.Scope, ranges []
 		}
 	}
 	return s.rawDeliveryStats(ctx, sc, ranges)
+}
+
+// DeliveryFigures reads a report's delivery figures: from the rollups,
+// the deployment rows once for both the ranges and the days, and the
+// incident rows beside them on another connection.
+func (s *Metrics) DeliveryFigures(ctx context.Context, sc metrics.Scope, ranges, days []metrics.Range) (f metrics.DeliveryFigures, err error) {
+	defer metricsWrap(&err, "Metrics.DeliveryFigures(%+v)", sc)
+	ok, err := s.useRollups(ctx, slices.Concat(ranges, days))
+	if err != nil {
+		return f, err
+	}
+	if ok {
+		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() error {
+			res, dt, err := s.rollupRanges(gctx, deploymentRollups, scopeKey(sc), ranges, days, 2)
+			f.Stats, f.Deploys = deliveryStats(res), deployCounts(dt)
+			return err
+		})
+		g.Go(func() (err error) {
+			f.Incidents, err = s.rollupIncidentStats(gctx, sc, ranges)
+			return err
+		})
+		if err = g.Wait(); !errors.Is(err, errRollupsMoved) {
+			return f, err
+		}
+	}
+	if f.Stats, err = s.rawDeliveryStats(ctx, sc, ranges); err != nil {
+		return f, err
+	}
+	if f.Incidents, err = s.rawIncidentStats(ctx, sc, ranges); err != nil {
+		return f, err
+	}
+	f.Deploys, err = s.rawDeployCounts(ctx, sc, days)
+	return f, err
 }
 
 func (s *Metrics) rawDeliveryStats(ctx context.Context, sc metrics.Scope, ranges []metrics.Range) ([]metrics.DeliveryStats, error) {
