@@ -140,12 +140,14 @@ func (s *Service) Merge(ctx context.Context, dup, into int64, by string) (MergeR
 	return res, errors.Join(s.notifier.Refresh(ctx, res.Dup), s.notifier.Refresh(ctx, res.Into))
 }
 
-// Posted records the board message once it is out. An idea that changed
-// since it was submitted (a status set before the post got out) gets an
-// update, so the message shows the idea as it is.
-func (s *Service) Posted(ctx context.Context, id int64, channel, ts string) error {
+// Posted records the board message once it is out; shown is the version
+// of the idea the post shows. An idea that changed since (a status set by
+// command before the post got out) gets an update, so the message shows
+// the idea as it is: changes made before the message was recorded could
+// not update it themselves.
+func (s *Service) Posted(ctx context.Context, id int64, channel, ts string, shown int64) error {
 	i, err := s.store.SetMessage(ctx, id, channel, ts)
-	if err != nil || i.Version <= 1 {
+	if err != nil || i.Version <= shown {
 		return err
 	}
 	return s.notifier.Refresh(ctx, i)

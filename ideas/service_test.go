@@ -146,13 +146,14 @@ func TestMergeAndPosted(t *testing.T) {
 		t.Errorf("refreshes after merge mismatch (-want +got):\n%s", diff)
 	}
 
-	// Posted catches up only with ideas that changed since submission.
+	// Posted catches up only with ideas that changed since the post was
+	// rendered.
 	rec.refresh = nil
 	c := submit(t, svc, "UWEB1", "Untouched idea")
-	if err := svc.Posted(ctx, c.ID, "C0IDEAS", "1.1"); err != nil || len(rec.refresh) != 0 {
+	if err := svc.Posted(ctx, c.ID, "C0IDEAS", "1.1", c.Version); err != nil || len(rec.refresh) != 0 {
 		t.Errorf("posting an untouched idea: %v, refreshes %v", err, rec.refresh)
 	}
-	if err := svc.Posted(ctx, a.ID, "C0IDEAS", "1.2"); err != nil || len(rec.refresh) != 1 {
+	if err := svc.Posted(ctx, a.ID, "C0IDEAS", "1.2", res.Into.Version-1); err != nil || len(rec.refresh) != 1 {
 		t.Errorf("posting a changed idea: %v, refreshes %v", err, rec.refresh)
 	}
 	if ok, _ := svc.Current(ctx, a.ID, res.Into.Version-1); ok {
