@@ -13,22 +13,22 @@ var ideaMigrations = []migration{
 		// locks the idea row first); version grows with every change the
 		// board message shows, so stale updates of it can be skipped.
 		type idea struct {
-			ID         int64     `gorm:"primaryKey;autoIncrement"`
-			Title      string    `gorm:"size:200;not null"`
-			Problem    string    `gorm:"type:text;not null"`
-			Affected   string    `gorm:"type:text;not null;default:''"`
-			Link       string    `gorm:"size:600;not null;default:''"`
-			Author     string    `gorm:"size:32;not null;index"`
-			AuthorTeam string    `gorm:"size:64;not null;default:''"`
-			Status     string    `gorm:"size:16;not null;index"`
-			Reason     string    `gorm:"type:text;not null;default:''"`
-			StatusBy   string    `gorm:"size:32;not null;default:''"`
+			ID         int64  `gorm:"primaryKey;autoIncrement"`
+			Title      string `gorm:"size:200;not null"`
+			Problem    string `gorm:"type:text;not null"`
+			Affected   string `gorm:"type:text;not null;default:''"`
+			Link       string `gorm:"size:600;not null;default:''"`
+			Author     string `gorm:"size:32;not null;index"`
+			AuthorTeam string `gorm:"size:64;not null;default:''"`
+			Status     string `gorm:"size:16;not null;index"`
+			Reason     string `gorm:"type:text;not null;default:''"`
+			StatusBy   string `gorm:"size:32;not null;default:''"`
 			StatusAt   *time.Time
-			MergedInto *int64 `gorm:"index"`
-			Votes      int    `gorm:"not null;default:0"`
-			Version    int64  `gorm:"not null;default:1"`
-			Channel    string `gorm:"size:32;not null;default:''"`
-			TS         string `gorm:"column:ts;size:32;not null;default:''"`
+			MergedInto *int64    `gorm:"index"`
+			Votes      int       `gorm:"not null;default:0"`
+			Version    int64     `gorm:"not null;default:1"`
+			Channel    string    `gorm:"size:32;not null;default:''"`
+			TS         string    `gorm:"column:ts;size:32;not null;default:''"`
 			CreatedAt  time.Time `gorm:"not null;index"`
 			UpdatedAt  time.Time `gorm:"not null"`
 		}
