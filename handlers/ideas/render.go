@@ -97,7 +97,7 @@ func boardMessage(v boardView) bot.Message {
 	buttons = append(buttons, adminMenu(i))
 	blocks = append(blocks, slack.NewActionBlock("idea_actions", buttons...),
 		contextBlock(":speech_balloon: Discuss it in this message's thread."))
-	text := fmt.Sprintf("Idea #%d: %s — %s, %s", i.ID, bot.Truncate(i.Title, shownTitle), votesText(i.Votes), i.Status.Label())
+	text := fmt.Sprintf("Idea #%d: %s — %s, %s", i.ID, bot.Escape(bot.Truncate(i.Title, shownTitle)), votesText(i.Votes), i.Status.Label())
 	return bot.Message{Text: text, Blocks: blocks}
 }
 
