@@ -157,7 +157,7 @@ func (f *fakeSlack) message(ts string) bot.Message {
 }
 
 func (f *fakeSlack) PostEphemeral(context.Context, string, string, bot.Message) error { return nil }
-func (f *fakeSlack) Respond(context.Context, string, bot.Message) error              { return nil }
+func (f *fakeSlack) Respond(context.Context, string, bot.Message) error               { return nil }
 
 func (f *fakeSlack) OpenView(_ context.Context, _ string, v slack.ModalViewRequest) (bot.View, error) {
 	f.mu.Lock()
