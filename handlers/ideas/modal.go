@@ -64,7 +64,7 @@ func submitModal(title, channel string) slack.ModalViewRequest {
 			t,
 			textInput(dom.FieldProblem, "What problem does it solve?", "What is slow, hard or impossible today?", true, false, dom.MinProblem, dom.MaxProblem, ""),
 			textInput(dom.FieldAffected, "Who is affected?", "e.g. every team deploying to Kubernetes, about 60 people", true, false, dom.MinAffected, dom.MaxAffected, ""),
-			textInput(dom.FieldLink, "Link (optional)", "https://…", false, true, 0, dom.MaxLink, "An issue, a doc or a thread with more detail."),
+			textInput(dom.FieldLink, "Link", "https://…", false, true, 0, dom.MaxLink, "An issue, a doc or a thread with more detail."),
 		}},
 	}
 }
