@@ -225,7 +225,7 @@ func (m *memStore) Unposted(_ context.Context, before time.Time) ([]ideas.Idea, 
 	defer m.mu.Unlock()
 	var out []ideas.Idea
 	for _, i := range m.ideas {
-		if i.TS == "" && i.Status != ideas.Merged && i.CreatedAt.Before(before) {
+		if i.TS == "" && i.Status.Votable() && i.CreatedAt.Before(before) {
 			out = append(out, i)
 		}
 	}

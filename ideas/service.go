@@ -163,9 +163,10 @@ func (s *Service) Current(ctx context.Context, id, version int64) (bool, error) 
 	return version >= i.Version, nil
 }
 
-// PostMissing queues the board message of ideas whose post was never
-// queued (the database failed right after the idea was stored); posts
-// queued already are not queued twice.
+// PostMissing queues the board message of open ideas whose post was
+// never queued (the database failed right after the idea was stored, or
+// the board channel was configured later); posts queued already are not
+// queued twice. Decided ideas without a message stay unposted.
 func (s *Service) PostMissing(ctx context.Context, olderThan time.Duration) error {
 	ideas, err := s.store.Unposted(ctx, s.clock.Now().UTC().Add(-olderThan))
 	if err != nil {

@@ -43,8 +43,8 @@ type Store interface {
 	Asks(ctx context.Context, ids []int64) (map[int64][]Ask, error)
 	// Voted returns which of the ideas user voted for.
 	Voted(ctx context.Context, user string, ids []int64) (map[int64]bool, error)
-	// Unposted returns ideas without a board message created before t,
-	// merged ones excepted.
+	// Unposted returns ideas that still take votes, have no board message
+	// and were created before t.
 	Unposted(ctx context.Context, before time.Time) ([]Idea, error)
 }
 

@@ -401,11 +401,11 @@ func (s *IdeaStore) Voted(ctx context.Context, user string, ids []int64) (_ map[
 	return out, nil
 }
 
-// Unposted returns ideas whose board message was never recorded.
+// Unposted returns open ideas whose board message was never recorded.
 func (s *IdeaStore) Unposted(ctx context.Context, before time.Time) (_ []ideas.Idea, err error) {
 	defer ideaWrap(&err, "IdeaStore.Unposted")
 	var rows []ideaRow
-	err = s.db.WithContext(ctx).Where("ts = '' AND status <> ? AND created_at < ?", string(ideas.Merged), before.UTC()).
+	err = s.db.WithContext(ctx).Where("ts = '' AND status IN ? AND created_at < ?", statusStrings(ideas.ActiveStatuses), before.UTC()).
 		Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, err

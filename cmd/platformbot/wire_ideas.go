@@ -72,14 +72,15 @@ var demoIdeas = []struct {
 // seedIdeas adds sample ideas for `console --demo`: drafts that pass the
 // form's rules, votes (one per person, as the store enforces) and an
 // admin's status, stored without the DMs and thread notes a real decision
-// sends; then the board posts of the configured channel are queued, each
-// showing its idea as seeded. It adds nothing when ideas exist.
+// sends; then each idea's board post is queued, showing it as seeded. It
+// adds nothing when ideas exist.
 func (m *Main) seedIdeas(ctx context.Context) error {
 	var n int64
 	if err := m.DB.WithContext(ctx).Table("ideas").Count(&n).Error; err != nil || n > 0 {
 		return err
 	}
 	st := storage.NewIdeaStore(m.DB)
+	_, board := m.ideasService()
 	now := m.Clock.Now().UTC()
 	for k, d := range demoIdeas {
 		draft := d.draft.Clean()
@@ -102,12 +103,14 @@ func (m *Main) seedIdeas(ctx context.Context) error {
 			}
 		}
 		c := ideas.Change{Status: d.status, Reason: d.reason, By: demoAdmin, At: at.Add(2 * time.Hour)}
-		if _, _, _, err := st.SetStatus(ctx, i.ID, c); err != nil {
+		if i, _, _, err = st.SetStatus(ctx, i.ID, c); err != nil {
+			return err
+		}
+		if err := board.Notifier().Post(ctx, i); err != nil {
 			return err
 		}
 	}
-	svc, _ := m.ideasService()
-	return svc.PostMissing(ctx, -time.Minute)
+	return nil
 }
 
 // demoTeam is the team a demo user is listed in (user groups aside).
