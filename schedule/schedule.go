@@ -79,12 +79,14 @@ func New(opt Options) (*Scheduler, error) {
 	if sc.timeout == 0 {
 		sc.timeout = 5 * time.Minute
 	}
+	// The job's label is "name", not "job", which Prometheus gives every
+	// scraped series (the scrape job) and would rename to exported_job.
 	sc.runs = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "platformbot_job_runs_total", Help: "Scheduled job runs by job and outcome (ok, error, panic, skipped: another replica ran it, claim_error).",
-	}, []string{"job", "outcome"})
+		Name: "platformbot_job_runs_total", Help: "Scheduled job runs by job name and outcome (ok, error, panic, skipped: another replica ran it, claim_error).",
+	}, []string{"name", "outcome"})
 	sc.missed = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "platformbot_job_missed_total", Help: "Occurrences of cron jobs that no replica ran and that will not be caught up, as found by this replica when it started.",
-	}, []string{"job"})
+	}, []string{"name"})
 	if opt.Registry != nil {
 		for _, c := range []prometheus.Collector{sc.runs, sc.missed} {
 			if err := opt.Registry.Register(c); err != nil {
