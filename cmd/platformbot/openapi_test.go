@@ -218,7 +218,7 @@ func (c openAPICall) run(t *testing.T, baseURL string) {
 	req, raw := c.request(t, baseURL)
 	input := &openapi3filter.RequestValidationInput{Request: req, PathParams: c.params, Route: c.route,
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
-	if c.expect == 0 || c.expect < 300 {
+	if c.expect < 300 { // 0 (no example) too: the call must be valid
 		if err := openapi3filter.ValidateRequest(context.Background(), input); err != nil {
 			t.Errorf("the example expecting success does not match the request schema: %v", err)
 		}
