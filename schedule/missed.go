@@ -1,6 +1,10 @@
 package schedule
 
-import "time"
+import (
+	"time"
+
+	"github.com/platformbot/platformbot/internal/cronspec"
+)
 
 // outcomes are the values of platformbot_job_runs_total's outcome label.
 var outcomes = []string{"ok", "error", "panic", "skipped", "claim_error"}
@@ -23,16 +27,12 @@ const maxCounted = 100_000
 
 // countBetween counts the occurrences of a cron job in (from, to].
 func countBetween(job Job, from, to time.Time) int {
-	loc := job.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	sched, err := cronParser.Parse(job.Cron)
+	sched, err := cronspec.Parse(job.Cron, job.Location)
 	if err != nil {
 		return 0
 	}
 	n := 0
-	for t := sched.Next(from.In(loc)); !t.After(to) && n < maxCounted; t = sched.Next(t) {
+	for t := sched.Next(from); !t.After(to) && n < maxCounted; t = sched.Next(t) {
 		n++
 	}
 	return n
