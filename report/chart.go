@@ -275,5 +275,3 @@ func addLine(p *plot.Plot, pts plotter.XYs, c color.Color, name string) error {
 	}
 	return nil
 }
-
-

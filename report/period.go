@@ -91,8 +91,10 @@ func (p Period) metricsPeriod() (metrics.Period, error) {
 }
 
 // current and previous are the period and its comparison as ranges.
-func (p Period) current() metrics.Range  { return metrics.Range{From: p.From.UTC(), To: p.To.UTC()} }
-func (p Period) previous() metrics.Range { return metrics.Range{From: p.PrevFrom.UTC(), To: p.From.UTC()} }
+func (p Period) current() metrics.Range { return metrics.Range{From: p.From.UTC(), To: p.To.UTC()} }
+func (p Period) previous() metrics.Range {
+	return metrics.Range{From: p.PrevFrom.UTC(), To: p.From.UTC()}
+}
 
 // PeriodError is a period that cannot be reported; its message is for
 // the person who asked.

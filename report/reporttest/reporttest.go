@@ -48,7 +48,9 @@ func (failing) Delivery(context.Context, metrics.Scope, metrics.Period) (*metric
 type fixture struct{ empty bool }
 
 // isCurrent reports whether a range starts in the report's quarter.
-func isCurrent(r metrics.Range) bool { return !r.From.Before(time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)) }
+func isCurrent(r metrics.Range) bool {
+	return !r.From.Before(time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
+}
 
 func (f *fixture) Delivery(_ context.Context, _ metrics.Scope, p metrics.Period) (*metrics.Delivery, error) {
 	d := &metrics.Delivery{Days: p.Days}
