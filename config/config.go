@@ -29,6 +29,7 @@ type Config struct {
 	Surveys     []Survey      `yaml:"surveys"`
 	Digests     Digests       `yaml:"digests"`
 	Ingest      Ingest        `yaml:"ingest"`
+	Report      Report        `yaml:"report"`
 	Scheduler   Scheduler     `yaml:"scheduler"`
 
 	location *time.Location
@@ -197,6 +198,7 @@ func (c *Config) validate(v *validator) {
 	c.validateSurveys(v)
 	c.Digests.validate(v, "digests")
 	c.Ingest.validate(v, "ingest")
+	c.Report.validate(v, "report")
 	c.validateTeamRefs(v)
 }
 
