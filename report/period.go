@@ -122,6 +122,9 @@ const dateLayout = "2006-01-02"
 // (both days included). now and loc decide what "last" means and which
 // days are complete.
 func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	s = strings.TrimSpace(s)
 	switch strings.ToLower(s) {
 	case "", "last", "last-quarter", "last quarter", "previous":
@@ -152,6 +155,9 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 // Quarter returns quarter q (1–4) of year y, cut at the start of today if
 // it is not over yet.
 func Quarter(y, q int, now time.Time, loc *time.Location) (Period, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	if y < 2000 || y > 9999 || q < 1 || q > 4 {
 		return Period{}, periodErr("there is no quarter %d of %d.", q, y)
 	}
@@ -166,6 +172,9 @@ func Quarter(y, q int, now time.Time, loc *time.Location) (Period, error) {
 
 // Dates returns the days from first to last (both included, YYYY-MM-DD).
 func Dates(first, last string, now time.Time, loc *time.Location) (Period, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	f, err1 := time.ParseInLocation(dateLayout, first, loc)
 	l, err2 := time.ParseInLocation(dateLayout, last, loc)
 	switch {
