@@ -73,7 +73,7 @@ func TestReportJSON(t *testing.T) {
 			} `json:"change_lead_time"`
 			DORAReportYear int `json:"dora_report_year"`
 		}
-		Ideas struct{ Top []struct{ Ref string } }
+		Ideas       struct{ Top []struct{ Ref string } }
 		Unavailable []string
 	}
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
