@@ -158,6 +158,20 @@ func TestReportEndToEnd(t *testing.T) {
 			t.Errorf("bad period: %q", got)
 		}
 
+		// An admin posts it where they are; typed twice, it is posted once.
+		for range 2 {
+			if got := AckText(b.Command("UADMIN0001", "/platform report post 2026Q4")); !strings.Contains(got, "value report of Q4 2026") {
+				t.Errorf("admin post: %q", got)
+			}
+		}
+		if _, err := b.Fake.WaitMessages(ctx, "CTEST00001", 4); err != nil {
+			t.Fatalf("posted report: %v\n%s", err, b.Logs)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if n := len(b.Fake.Messages("CTEST00001")); n != 4 {
+			t.Errorf("%d messages in the admin's channel, want the report and 3 charts", n)
+		}
+
 		// The same report over HTTP.
 		req, _ := http.NewRequest(http.MethodGet, b.HTTPURL+"/api/v1/report?period=2026Q4&format=csv", nil)
 		req.Header.Set("Authorization", "Bearer report-token")
