@@ -40,40 +40,79 @@ const (
 	ChartHeight = 384
 )
 
+// chartSpec is one chart: whether the report has data for it, and how
+// to draw it.
+type chartSpec struct {
+	name, title, empty string
+	has                func(*Report) bool
+	draw               func(*Report) (*plot.Plot, error)
+}
+
+var chartSpecs = []chartSpec{
+	{ChartDeployments, "Deployments per week", "no production deployments in the period", hasDeployments, deploymentsPlot},
+	{ChartLeadTime, "Median change lead time per week", "no deployment with a lead time in the period", hasLeadTimes, leadTimePlot},
+	{ChartSatisfaction, "Satisfaction per survey round", "no survey round with reportable results in the period", hasRounds, satisfactionPlot},
+	{ChartAdoption, "Weekly active users", "no bot activity recorded in the period", hasActivity, adoptionPlot},
+}
+
 // Charts draws the report's charts: weekly deployments, weekly median
 // lead time, satisfaction per survey round and weekly active users. A
 // chart without data, or one that cannot be drawn, is listed in missing
 // instead; drawing never fails the report.
 func Charts(r *Report) (charts []Chart, missing []Missing) {
-	specs := []struct {
-		name, title, empty string
-		draw               func(*Report) (*plot.Plot, bool, error)
-	}{
-		{ChartDeployments, "Deployments per week", "no production deployments in the period", deploymentsPlot},
-		{ChartLeadTime, "Median change lead time per week", "no deployment with a lead time in the period", leadTimePlot},
-		{ChartSatisfaction, "Satisfaction per survey round", "no survey round with reportable results in the period", satisfactionPlot},
-		{ChartAdoption, "Weekly active users", "no bot activity recorded in the period", adoptionPlot},
-	}
-	for _, sp := range specs {
-		p, ok, err := sp.draw(r)
-		if err == nil && ok {
-			var png []byte
-			if png, err = render(p); err == nil {
-				charts = append(charts, Chart{
-					Name: sp.name, Title: sp.title, PNG: png,
-					Filename: fmt.Sprintf("value-report-%s-%s.png", fileSafe(r.Period.Name), sp.name),
-					AltText:  sp.title + ", " + r.Period.Label(),
-				})
-				continue
-			}
+	for _, sp := range chartSpecs {
+		if !sp.has(r) {
+			missing = append(missing, Missing{Name: sp.name, Title: sp.title, Reason: sp.empty})
+			continue
 		}
-		reason := sp.empty
+		png, err := drawPNG(sp, r)
 		if err != nil {
-			reason = "it could not be drawn: " + err.Error()
+			missing = append(missing, Missing{Name: sp.name, Title: sp.title, Reason: "it could not be drawn: " + err.Error()})
+			continue
 		}
-		missing = append(missing, Missing{Name: sp.name, Title: sp.title, Reason: reason})
+		charts = append(charts, Chart{
+			Name: sp.name, Title: sp.title, PNG: png,
+			Filename: fmt.Sprintf("value-report-%s-%s.png", fileSafe(r.Period.Name), sp.name),
+			AltText:  sp.title + ", " + r.Period.Label(),
+		})
 	}
 	return charts, missing
+}
+
+// MissingCharts lists the charts Charts would leave out for lack of data,
+// without drawing any: for a reply that shows no charts.
+func MissingCharts(r *Report) []Missing {
+	var out []Missing
+	for _, sp := range chartSpecs {
+		if !sp.has(r) {
+			out = append(out, Missing{Name: sp.name, Title: sp.title, Reason: sp.empty})
+		}
+	}
+	return out
+}
+
+func drawPNG(sp chartSpec, r *Report) ([]byte, error) {
+	p, err := sp.draw(r)
+	if err != nil {
+		return nil, err
+	}
+	return render(p)
+}
+
+func hasDeployments(r *Report) bool { return r.Delivery != nil && anyPositive(r.Delivery.DeployWeeks) }
+func hasLeadTimes(r *Report) bool   { return r.Delivery != nil && anyPositive(r.Delivery.LeadTimeWeeks) }
+func hasActivity(r *Report) bool    { return r.Adoption != nil && anyPositive(r.Adoption.Weeks) }
+
+func hasRounds(r *Report) bool {
+	if r.Satisfaction == nil {
+		return false
+	}
+	for _, rd := range r.Satisfaction.Rounds {
+		if rd.HasMean {
+			return true
+		}
+	}
+	return false
 }
 
 // fileSafe keeps a period name usable in a file name ("2026-07-01..2026-09-30").
@@ -169,10 +208,7 @@ func anyPositive(pts []Point) bool {
 	return false
 }
 
-func deploymentsPlot(r *Report) (*plot.Plot, bool, error) {
-	if r.Delivery == nil || !anyPositive(r.Delivery.DeployWeeks) {
-		return nil, false, nil
-	}
+func deploymentsPlot(r *Report) (*plot.Plot, error) {
 	pts := r.Delivery.DeployWeeks
 	p := newPlot("Successful production deployments per week · "+r.Period.Label(), "deployments", weekLabels(pts))
 	vals := make(plotter.Values, len(pts))
@@ -183,29 +219,23 @@ func deploymentsPlot(r *Report) (*plot.Plot, bool, error) {
 	}
 	bars, err := plotter.NewBarChart(vals, vg.Points(float64(400/max(len(vals), 1))))
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	bars.Color, bars.LineStyle.Width = blue, 0
 	p.Add(bars)
 	frame(p, len(pts))
-	return p, true, nil
+	return p, nil
 }
 
-func leadTimePlot(r *Report) (*plot.Plot, bool, error) {
-	if r.Delivery == nil || !anyPositive(r.Delivery.LeadTimeWeeks) {
-		return nil, false, nil
-	}
+func leadTimePlot(r *Report) (*plot.Plot, error) {
 	pts := r.Delivery.LeadTimeWeeks
 	p := newPlot("Median change lead time per week · "+r.Period.Label(), "hours", weekLabels(pts))
 	err := addLine(p, xys(pts, 1.0/3600), orange, "")
 	frame(p, len(pts))
-	return p, err == nil, err
+	return p, err
 }
 
-func satisfactionPlot(r *Report) (*plot.Plot, bool, error) {
-	if r.Satisfaction == nil {
-		return nil, false, nil
-	}
+func satisfactionPlot(r *Report) (*plot.Plot, error) {
 	var labels []string
 	var means plotter.XYs
 	for _, rd := range r.Satisfaction.Rounds {
@@ -215,27 +245,21 @@ func satisfactionPlot(r *Report) (*plot.Plot, bool, error) {
 		means = append(means, plotter.XY{X: float64(len(labels)), Y: rd.Mean})
 		labels = append(labels, rd.ClosedAt.In(r.Period.Location).Format("2 Jan"))
 	}
-	if len(means) == 0 {
-		return nil, false, nil
-	}
 	p := newPlot("Developer satisfaction per survey round (mean, 1–5) · "+r.Period.Label(), "mean score", labels)
 	err := addLine(p, means, green, "")
 	frame(p, len(means))
 	p.Y.Min, p.Y.Max = 1, 5
-	return p, err == nil, err
+	return p, err
 }
 
 // maxAdoptionItems bounds the catalog items drawn next to the bot's line.
 const maxAdoptionItems = 3
 
-func adoptionPlot(r *Report) (*plot.Plot, bool, error) {
+func adoptionPlot(r *Report) (*plot.Plot, error) {
 	a := r.Adoption
-	if a == nil || !anyPositive(a.Weeks) {
-		return nil, false, nil
-	}
 	p := newPlot("Weekly active users · "+r.Period.Label(), "people", weekLabels(a.Weeks))
 	if err := addLine(p, xys(a.Weeks, 1), blue, "the bot"); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	colours := []color.Color{green, orange, purple}
 	n := 0
@@ -244,14 +268,14 @@ func adoptionPlot(r *Report) (*plot.Plot, bool, error) {
 			continue
 		}
 		if err := addLine(p, xys(it.Weeks, 1), colours[n], it.Title); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		n++
 	}
 	frame(p, len(a.Weeks))
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Y.Max *= 1.1 // room for the legend
-	return p, true, nil
+	return p, nil
 }
 
 // frame puts half a slot of room left and right of n points (so that the

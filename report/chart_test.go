@@ -93,3 +93,19 @@ func pixelStats(img image.Image) (variance float64, colours int) {
 	m := sum / n
 	return sumSq/n - m*m, len(seen)
 }
+
+// TestMissingCharts agrees with Charts without drawing.
+func TestMissingCharts(t *testing.T) {
+	for _, empty := range []bool{false, true} {
+		svc := reporttest.Service(empty)
+		p, _ := svc.Parse("")
+		r, err := svc.Report(t.Context(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, missing := report.Charts(r)
+		if got := report.MissingCharts(r); len(got) != len(missing) {
+			t.Errorf("empty %v: MissingCharts %+v, Charts left out %+v", empty, got, missing)
+		}
+	}
+}

@@ -69,7 +69,9 @@ func seedReportE2E(t *testing.T, m *Main) {
 // names the charts; then the command, its admin check and the HTTP API.
 func TestReportEndToEnd(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
-		b := newTestBot(t, botOptions{Config: reportE2EConfig, DatabaseURL: db, Now: reportE2EStart,
+		// The ack budget is generous: the test reads the reply from the ack,
+		// and a busy machine (-race) may compute the report slower than 2 s.
+		b := newTestBot(t, botOptions{Config: reportE2EConfig, DatabaseURL: db, Now: reportE2EStart, AckBudget: 10 * time.Second,
 			Env: map[string]string{"E2E_REPORT_TOKEN": "report-token"}})
 		seedReportE2E(t, b.Main)
 

@@ -76,8 +76,7 @@ func (h *Handler) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 		return nil, err
 	}
 	h.logUnavailable(r, "command")
-	_, missing := rpt.Charts(r)
-	text, blocks := Render(r, nil, missing, RenderOptions{Command: h.command})
+	text, blocks := Render(r, nil, rpt.MissingCharts(r), RenderOptions{Command: h.command})
 	return bot.SayBlocks(text, blocks...), nil
 }
 
