@@ -49,8 +49,8 @@ func (h *Handler) Register(r *bot.Router, command string) {
 		Help: "the value report of a quarter (default: the last one), shown to you; `post` shares it with its charts in this channel (platform team)",
 		Run:  h.run,
 	})
-	h.Outbox.Handle(PostKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.posted})
-	h.Outbox.Handle(ChartKind, outbox.Handler{Deliver: slacksend.Uploads(h.Files), Sent: h.uploaded})
+	h.Outbox.Handle(PostKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.posted, Failed: h.failed})
+	h.Outbox.Handle(ChartKind, outbox.Handler{Deliver: slacksend.Uploads(h.Files), Sent: h.uploaded, Failed: h.failed})
 }
 
 func (h *Handler) run(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -180,6 +180,13 @@ func (h *Handler) posted(ctx context.Context, s outbox.Send, ts string) error {
 
 func (h *Handler) uploaded(_ context.Context, s outbox.Send, fileID string) error {
 	h.Log.Info().Str("send", s.Key).Str("file", fileID).Msg("value report chart uploaded")
+	return nil
+}
+
+// failed logs a report or chart that could not be delivered (the bot not
+// in the channel, files:write missing): nobody else would learn of it.
+func (h *Handler) failed(_ context.Context, s outbox.Send, reason string) error {
+	h.Log.Error().Str("send", s.Key).Str("channel", s.To).Str("reason", reason).Msg("value report not delivered")
 	return nil
 }
 
