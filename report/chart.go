@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -178,10 +179,11 @@ func thin(labels []string, max int) []string {
 	return out
 }
 
-func weekLabels(pts []Point) []string {
+// weekLabels names each week by its first day in the report's zone.
+func weekLabels(pts []Point, loc *time.Location) []string {
 	out := make([]string, len(pts))
 	for i, p := range pts {
-		out[i] = p.Start.Format("2 Jan")
+		out[i] = p.Start.In(loc).Format("2 Jan")
 	}
 	return out
 }
@@ -210,7 +212,7 @@ func anyPositive(pts []Point) bool {
 
 func deploymentsPlot(r *Report) (*plot.Plot, error) {
 	pts := r.Delivery.DeployWeeks
-	p := newPlot("Successful production deployments per week · "+r.Period.Label(), "deployments", weekLabels(pts))
+	p := newPlot("Successful production deployments per week · "+r.Period.Label(), "deployments", weekLabels(pts, r.Period.Location))
 	vals := make(plotter.Values, len(pts))
 	for i, pt := range pts {
 		if pt.Value != nil {
@@ -229,7 +231,7 @@ func deploymentsPlot(r *Report) (*plot.Plot, error) {
 
 func leadTimePlot(r *Report) (*plot.Plot, error) {
 	pts := r.Delivery.LeadTimeWeeks
-	p := newPlot("Median change lead time per week · "+r.Period.Label(), "hours", weekLabels(pts))
+	p := newPlot("Median change lead time per week · "+r.Period.Label(), "hours", weekLabels(pts, r.Period.Location))
 	err := addLine(p, xys(pts, 1.0/3600), orange, "")
 	frame(p, len(pts))
 	return p, err
@@ -257,7 +259,7 @@ const maxAdoptionItems = 3
 
 func adoptionPlot(r *Report) (*plot.Plot, error) {
 	a := r.Adoption
-	p := newPlot("Weekly active users · "+r.Period.Label(), "people", weekLabels(a.Weeks))
+	p := newPlot("Weekly active users · "+r.Period.Label(), "people", weekLabels(a.Weeks, r.Period.Location))
 	if err := addLine(p, xys(a.Weeks, 1), blue, "the bot"); err != nil {
 		return nil, err
 	}
