@@ -48,6 +48,9 @@ var defaultLimits = map[string]Limit{
 	"views.publish":         {100, 5},
 	"users.info":            {100, 5},
 	"conversations.members": {100, 5},
+	// Uploads (files.uploadV2's steps).
+	"files.getUploadURLExternal":   {100, 5},
+	"files.completeUploadExternal": {100, 5},
 	// chat.postMessage has its own rule: about 1/s per channel with short
 	// bursts, and "several hundred per minute" per workspace.
 	"chat.postMessage": {600, 20},

@@ -30,6 +30,7 @@ type Config struct {
 	Digests     Digests       `yaml:"digests"`
 	Ingest      Ingest        `yaml:"ingest"`
 	Ideas       Ideas         `yaml:"ideas"`
+	Report      Report        `yaml:"report"`
 	Scheduler   Scheduler     `yaml:"scheduler"`
 
 	location *time.Location
@@ -199,6 +200,7 @@ func (c *Config) validate(v *validator) {
 	c.Digests.validate(v, "digests")
 	c.Ingest.validate(v, "ingest")
 	c.Ideas.validate(v, "ideas")
+	c.Report.validate(v, "report")
 	c.validateTeamRefs(v)
 }
 

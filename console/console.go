@@ -42,6 +42,10 @@ type Options struct {
 	// UserGroups and Channels are the members of user groups and channels.
 	UserGroups map[string][]string
 	Channels   map[string][]string
+
+	// FilesDir is where uploaded files are written; "" means a folder
+	// "platformbot-console-files" in the system's temporary directory.
+	FilesDir string
 }
 
 // Console is the bot on a terminal. Create it with New.

@@ -18,6 +18,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/httpapi"
+	"github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
@@ -48,7 +49,8 @@ type Main struct {
 	// is acked without the reply (tests shorten it).
 	AckBudget time.Duration
 
-	api *bot.API // the Web API client, when Slack is the real thing
+	api   *bot.API       // the Web API client, when Slack is the real thing
+	ideas *ideas.Service // the request board, which the value report ranks
 	// background loops run on every replica (unlike scheduled jobs, which
 	// run once across replicas), e.g. the outbox dispatcher; Run and the
 	// console start them.
@@ -127,7 +129,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wireReport} {
 		if err := wire(ctx); err != nil {
 			return err
 		}

@@ -46,7 +46,8 @@ func runConsole(ctx context.Context, in io.Reader, out io.Writer, getenv func(st
 	if env.LogFormat == "json" && getenv("LOG_FORMAT") == "" {
 		log = log.Output(zerolog.ConsoleWriter{Out: os.Stderr, NoColor: true})
 	}
-	c := console.New(console.Options{In: in, Out: out, UserID: user, ChannelID: "CCONSOLE", TeamID: "TCONSOLE"})
+	c := console.New(console.Options{In: in, Out: out, UserID: user, ChannelID: "CCONSOLE", TeamID: "TCONSOLE",
+		FilesDir: getenv("PLATFORMBOT_FILES_DIR")})
 	m := &Main{Env: env, Log: log, Slack: c.Slack()}
 	defer m.Close()
 	if err := m.Open(ctx); err != nil {
@@ -68,5 +69,5 @@ func runConsole(ctx context.Context, in io.Reader, out io.Writer, getenv func(st
 // seeds fill the database with sample data for `console --demo`; each
 // feature adds its own, and each must be safe to run twice.
 func (m *Main) seeds() []func(context.Context) error {
-	return []func(context.Context) error{m.seedSelfService, m.seedOfficeHours, m.seedSurveys, m.seedMetrics, m.seedIdeas}
+	return []func(context.Context) error{m.seedSelfService, m.seedOfficeHours, m.seedSurveys, m.seedMetrics, m.seedIdeas, m.seedReport}
 }

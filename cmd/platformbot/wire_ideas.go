@@ -23,6 +23,7 @@ const ideasRepostAfter = 5 * time.Minute
 // Its posts, updates and DMs go out through the outbox.
 func (m *Main) wireIdeas(ctx context.Context) error {
 	svc, board := m.ideasService()
+	m.ideas = svc
 	board.Register(m.Router)
 	m.Home.Add(handlers.HomeSection{Name: "Ideas", Order: 40, Render: board.HomeSection})
 	return m.Scheduler.Add(schedule.Job{Name: "ideas-post-missing", Every: 10 * time.Minute, Run: func(ctx context.Context) error {

@@ -274,6 +274,9 @@ type Message struct {
 	Blocks                            json.RawMessage
 	Ephemeral                         bool
 	Updated                           int
+	// Files are the ids of the files a files.completeUploadExternal
+	// shared with this message (its text is the initial comment).
+	Files []string
 }
 
 // Messages returns the messages in channel ("" = all) in posting order.
@@ -286,6 +289,7 @@ func (s *Server) Messages(channel string) []Message {
 		if channel == "" || m.Channel == channel {
 			c := *m
 			c.Blocks = slices.Clone(m.Blocks)
+			c.Files = slices.Clone(m.Files)
 			out = append(out, c)
 		}
 	}

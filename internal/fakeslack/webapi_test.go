@@ -239,6 +239,25 @@ func TestUploadAndResponseURL(t *testing.T) {
 		t.Errorf("files = %+v", files)
 	}
 
+	// Shared in a thread: the file message lands there, naming the file.
+	_, parent, err := api.PostMessage("C1", slack.MsgOptionText("report", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := api.UploadFileContext(t.Context(), slack.UploadFileParameters{
+		Filename: "chart.png", Content: "PNG", FileSize: 3, Channel: "C1", ThreadTimestamp: parent, Title: "Chart"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages("C1")
+	if len(msgs) != 3 || msgs[2].ThreadTS != parent || len(msgs[2].Files) != 1 || msgs[2].Files[0] != g.ID {
+		t.Errorf("messages after a threaded upload = %+v", msgs)
+	}
+	if _, err := api.UploadFileContext(t.Context(), slack.UploadFileParameters{
+		Filename: "chart.png", Content: "PNG", FileSize: 3, Channel: "C1", ThreadTimestamp: "9.999999"}); slackErr(err) != "invalid_thread_ts" {
+		t.Errorf("upload into no thread: %v", err)
+	}
+
 	u := srv.ResponseURL("cmd-1")
 	for i := range 6 {
 		_, _, err := api.PostMessage("", slack.MsgOptionText(fmt.Sprint(i), false), slack.MsgOptionResponseURL(u, slack.ResponseTypeEphemeral))
