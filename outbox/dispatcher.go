@@ -156,6 +156,12 @@ func (d *Dispatcher) handler(kind string) (Handler, bool) {
 func (d *Dispatcher) Enqueue(ctx context.Context, sends ...Send) (int, error) {
 	now := d.opt.Clock.Now().UTC()
 	recs := make([]Record, 0, len(sends))
+	followed := map[string]bool{}
+	for _, s := range sends {
+		if s.After != "" {
+			followed[s.After] = true
+		}
+	}
 	for _, s := range sends {
 		if s.NotBefore.IsZero() {
 			s.NotBefore = now
@@ -165,7 +171,7 @@ func (d *Dispatcher) Enqueue(ctx context.Context, sends ...Send) (int, error) {
 		}
 		recs = append(recs, Record{
 			Kind: s.Kind, Key: s.Key, To: s.To, Payload: s.Payload, State: Pending,
-			NotBefore: s.NotBefore.UTC(), NotAfter: s.NotAfter.UTC(),
+			NotBefore: s.NotBefore.UTC(), NotAfter: s.NotAfter.UTC(), After: s.After, Followed: followed[s.Key],
 		})
 	}
 	n, err := d.opt.Store.Enqueue(ctx, recs, now)

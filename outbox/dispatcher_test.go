@@ -362,3 +362,73 @@ func TestDispatcherKindLimitsAndFailedHook(t *testing.T) {
 		}
 	})
 }
+
+// TestDispatcherFollows: a send that follows another waits for it, gets
+// its ref, and is skipped when it fails; a chain enqueued together can
+// never lose its second half to a crash in between.
+func TestDispatcherFollows(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		st := storage.NewOutboxStore(db)
+		d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock, MaxAttempts: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		threadOf := map[string]string{}
+		d.Handle("msg", outbox.Handler{Deliver: func(_ context.Context, s outbox.Send) (string, error) {
+			if s.To == "CGONE" {
+				return "", outbox.Permanent(fmt.Errorf("channel_not_found"))
+			}
+			return "ts-" + s.Key, nil
+		}})
+		d.Handle("chart", outbox.Handler{Deliver: func(_ context.Context, s outbox.Send) (string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			threadOf[s.Key] = s.AfterRef
+			return "F" + s.Key, nil
+		}})
+		post := func(key, to string, notBefore time.Time) outbox.Send {
+			s, _ := outbox.NewSend("msg", key, to, nil)
+			s.NotBefore = notBefore
+			return s
+		}
+		chart := func(key, after string) outbox.Send {
+			s, _ := outbox.NewSend("chart", key, "", nil)
+			s.After = after
+			return s
+		}
+		if _, err := d.Enqueue(ctx,
+			chart("c1", "r1"), post("r1", "C1", time.Time{}), // the chart first: it must still wait
+			post("r2", "CGONE", time.Time{}), chart("c2", "r2"),
+			post("r3", "C1", start.Add(time.Hour)), chart("c3", "r3"),
+			chart("c4", "nowhere"),
+		); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(3 * time.Second)
+		}
+		want := map[string]string{"c1": outbox.Sent, "c2": outbox.Skipped, "c3": outbox.Pending, "c4": outbox.Skipped}
+		for key, state := range want {
+			r, _ := st.OutboxRecord(ctx, key)
+			if r.State != state || r.Attempts > 1 {
+				t.Errorf("%s: %s after %d attempts, want %s", key, r.State, r.Attempts, state)
+			}
+		}
+		clock.Advance(time.Hour)
+		for range 2 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(3 * time.Second)
+		}
+		if diff := cmp.Diff(map[string]string{"c1": "ts-r1", "c3": "ts-r3"}, threadOf); diff != "" {
+			t.Errorf("AfterRef mismatch (-want +got):\n%s", diff)
+		}
+	})
+}

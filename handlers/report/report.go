@@ -49,7 +49,7 @@ func (h *Handler) Register(r *bot.Router, command string) {
 		Help: "the value report of a quarter (default: the last one), shown to you; `post` shares it with its charts in this channel (platform team)",
 		Run:  h.run,
 	})
-	h.Outbox.Handle(PostKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.posted, Failed: h.failed})
+	h.Outbox.Handle(PostKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Failed: h.failed})
 	h.Outbox.Handle(ChartKind, outbox.Handler{Deliver: slacksend.Uploads(h.Files), Sent: h.uploaded, Failed: h.failed})
 }
 
@@ -118,21 +118,10 @@ func (h *Handler) RunScheduled(ctx context.Context, occurrence time.Time) error 
 
 func postKey(channel string, p rpt.Period) string { return "report:" + channel + ":" + p.Name }
 
-// postPayload is a report message with its charts: slacksend.Posts reads
-// the message and ignores the charts, which the Sent hook uploads in the
-// message's thread once its ts is known.
-type postPayload struct {
-	slacksend.Post
-	Charts []chartFile `json:"charts"`
-}
-
-type chartFile struct {
-	Name, Title, Filename, AltText string
-	PNG                            []byte
-}
-
-// Publish computes the report of p and enqueues it for channel under key;
-// it returns 0 when that key was enqueued before.
+// Publish computes the report of p and enqueues it for channel under key,
+// with one upload per chart that follows the message into its thread (the
+// outbox holds each until the message is out and gives it the ts); it
+// returns 0 when that key was enqueued before.
 func (h *Handler) Publish(ctx context.Context, p rpt.Period, channel, key string) (int, error) {
 	r, err := h.Service.Report(ctx, p)
 	if err != nil {
@@ -141,41 +130,23 @@ func (h *Handler) Publish(ctx context.Context, p rpt.Period, channel, key string
 	h.logUnavailable(r, "post")
 	charts, missing := rpt.Charts(r)
 	text, blocks := Render(r, charts, missing, RenderOptions{Command: h.command, Posted: true})
-	payload := postPayload{Post: slacksend.Post{Channel: channel, Text: text}}
-	payload.Blocks.BlockSet = blocks
-	for _, c := range charts {
-		payload.Charts = append(payload.Charts, chartFile{Name: c.Name, Title: c.Title, Filename: c.Filename, AltText: c.AltText, PNG: c.PNG})
-	}
-	s, err := outbox.NewSend(PostKind, key, channel, payload)
+	post, err := slacksend.NewPost(PostKind, key, channel, bot.Message{Text: text, Blocks: blocks})
 	if err != nil {
 		return 0, err
 	}
-	return h.Outbox.Enqueue(ctx, s)
-}
-
-// posted enqueues the charts of a posted report in its thread.
-func (h *Handler) posted(ctx context.Context, s outbox.Send, ts string) error {
-	var p postPayload
-	if err := s.Decode(&p); err != nil {
-		return err
-	}
-	sends := make([]outbox.Send, 0, len(p.Charts))
-	for _, c := range p.Charts {
-		up, err := slacksend.NewUpload(ChartKind, s.Key+":chart:"+c.Name, bot.File{
-			Channel: p.Channel, ThreadTS: ts, Filename: c.Filename, Title: c.Title, AltText: c.AltText, Data: c.PNG,
+	sends := []outbox.Send{post}
+	for _, c := range charts {
+		up, err := slacksend.NewUpload(ChartKind, key+":chart:"+c.Name, bot.File{
+			Channel: channel, Filename: c.Filename, Title: c.Title, AltText: c.AltText, Data: c.PNG,
 		})
 		if err != nil {
-			return err
+			return 0, err
 		}
+		up.After = key
 		sends = append(sends, up)
 	}
-	if len(sends) == 0 {
-		return nil
-	}
-	if _, err := h.Outbox.Enqueue(ctx, sends...); err != nil {
-		return fmt.Errorf("report %s: the charts were not queued: %w", s.Key, err)
-	}
-	return nil
+	n, err := h.Outbox.Enqueue(ctx, sends...)
+	return min(n, 1), err
 }
 
 func (h *Handler) uploaded(_ context.Context, s outbox.Send, fileID string) error {

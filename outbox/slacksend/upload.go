@@ -35,11 +35,16 @@ func (u Upload) File() bot.File {
 }
 
 // Uploads returns the deliverer of Upload payloads; its ref is the file id.
+// An upload that follows a post (outbox.Send.After) without a thread of its
+// own is shared in that post's thread.
 func Uploads(u bot.Uploader) outbox.Deliverer {
 	return func(ctx context.Context, s outbox.Send) (string, error) {
 		var up Upload
 		if err := s.Decode(&up); err != nil {
 			return "", err
+		}
+		if up.ThreadTS == "" {
+			up.ThreadTS = s.AfterRef
 		}
 		id, err := u.UploadFile(ctx, up.File())
 		return id, Classify(err)
