@@ -121,8 +121,20 @@ func (d *Dispatcher) follow(ctx, rec context.Context, log zerolog.Logger, r Reco
 		d.finish(rec, log, r, Skipped, fmt.Sprintf("the send it follows (%s) was %s", s.After, first.State))
 	default:
 		d.hold(rec, log, r, d.opt.Clock.Now().Add(followDelay), fmt.Errorf("waiting for %s", s.After))
+		d.recheck(rec, log, s.After)
 	}
 	return false
+}
+
+// recheck closes the race between a follower's hold and the outcome of the
+// send it follows, which may have released its followers just before the
+// hold was recorded: if that send is done now, release them again.
+func (d *Dispatcher) recheck(ctx context.Context, log zerolog.Logger, key string) {
+	first, found, err := d.opt.Store.Find(ctx, key)
+	if err != nil || !found || first.State == Pending || first.State == Claimed {
+		return
+	}
+	d.releaseFollowers(ctx, log, Record{Key: key, Followed: true})
 }
 
 // failed records what a failed delivery (or Before hook) asked for.
