@@ -43,7 +43,9 @@ var (
 // UnknownPreviewError is returned for a preview id that does not exist.
 type UnknownPreviewError struct{ ID string }
 
-func (e *UnknownPreviewError) Error() string { return fmt.Sprintf("previews: unknown preview %q", e.ID) }
+func (e *UnknownPreviewError) Error() string {
+	return fmt.Sprintf("previews: unknown preview %q", e.ID)
+}
 func (e *UnknownPreviewError) Unwrap() error { return ErrNotFound }
 
 // UserMessage says where to look instead.
@@ -120,7 +122,9 @@ type InputError struct {
 	Msg      string
 }
 
-func (e *InputError) Error() string       { return fmt.Sprintf("previews: question %s: %s", e.Question, e.Msg) }
+func (e *InputError) Error() string {
+	return fmt.Sprintf("previews: question %s: %s", e.Question, e.Msg)
+}
 func (e *InputError) UserMessage() string { return e.Msg }
 
 // sanitize keeps user-supplied ids and names from carrying mrkdwn control

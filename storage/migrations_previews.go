@@ -38,12 +38,12 @@ var previewMigrations = []migration{
 		// waitlisted (in Queue order) or gone. The primary key makes a
 		// double click one row.
 		type previewParticipant struct {
-			PreviewID     string `gorm:"primaryKey;size:64;index:idx_preview_participants_queue,priority:1"`
-			UserID        string `gorm:"primaryKey;size:32;index"`
-			State         string `gorm:"size:16;not null;index:idx_preview_participants_queue,priority:2"`
-			Queue         int64  `gorm:"not null;default:0;index:idx_preview_participants_queue,priority:3"`
-			Team          string `gorm:"size:64;not null;default:''"`
-			Generation    int    `gorm:"not null;default:1"`
+			PreviewID     string    `gorm:"primaryKey;size:64;index:idx_preview_participants_queue,priority:1"`
+			UserID        string    `gorm:"primaryKey;size:32;index"`
+			State         string    `gorm:"size:16;not null;index:idx_preview_participants_queue,priority:2"`
+			Queue         int64     `gorm:"not null;default:0;index:idx_preview_participants_queue,priority:3"`
+			Team          string    `gorm:"size:64;not null;default:''"`
+			Generation    int       `gorm:"not null;default:1"`
 			FirstJoinedAt time.Time `gorm:"not null"`
 			FirstActiveAt *time.Time
 			JoinedAt      time.Time `gorm:"not null"`
