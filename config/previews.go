@@ -94,9 +94,19 @@ func (c *Config) validatePreviews(v *validator) {
 		p.validateDates(v, path)
 		p.validateFeedback(v, path)
 		p.Automation.validate(v, path+".automation")
-		if p.Automation.CallbackTokenEnv != "" {
-			v.add(path+".automation.callback_token_env", "previews take no status callbacks: the answer to each call is its status")
-		}
+		p.validateAutomation(v, path+".automation")
+	}
+}
+
+// validateAutomation refuses the catalog's keys that previews do not use:
+// the answer to each call is its status, and the outbox retries calls
+// with its own attempts and backoff.
+func (p *Preview) validateAutomation(v *validator, path string) {
+	if p.Automation.CallbackTokenEnv != "" {
+		v.add(path+".callback_token_env", "previews take no status callbacks: the answer to each call is its status")
+	}
+	if p.Automation.Attempts != 0 || p.Automation.Backoff != 0 {
+		v.add(path, "attempts and backoff apply to catalog automations only: preview calls are retried by the outbox (6 attempts, from 15s apart)")
 	}
 }
 

@@ -84,6 +84,7 @@ func TestPreviewProblems(t *testing.T) {
       url: ftp://flags.example.com
       secret_env: PV_SECRET
       callback_token_env: PV_SECRET
+      attempts: 3
 `,
 			want: []string{
 				`4: previews[0].owner: "alice" is not a Slack user id`,
@@ -100,6 +101,7 @@ func TestPreviewProblems(t *testing.T) {
 				`previews[0].questions: at least one rating question is needed`,
 				`20: previews[0].automation.url: "ftp://flags.example.com" is not an http(s) URL`,
 				`previews[0].automation.callback_token_env: previews take no status callbacks`,
+				`previews[0].automation: attempts and backoff apply to catalog automations only`,
 			},
 		},
 		{

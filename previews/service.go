@@ -141,8 +141,10 @@ func (s *Service) List(ctx context.Context) ([]Listing, error) {
 type Membership struct {
 	Preview     Preview
 	Participant Participant
-	// Already is set when a join or leave changed nothing.
+	// Already is set when a join changed nothing.
 	Already bool
+	// Was is the person's state before a leave.
+	Was State
 }
 
 // Join gives the user a seat or a place on the waitlist. Getting a seat
@@ -186,7 +188,7 @@ func (s *Service) Leave(ctx context.Context, previewID, userID string) (Membersh
 	if err != nil {
 		return Membership{Preview: p}, err
 	}
-	m := Membership{Preview: p, Participant: ch.Participant}
+	m := Membership{Preview: p, Participant: ch.Participant, Was: ch.Before}
 	if ch.Before == Active && ch.Participant.Automation == AutomationLeaving {
 		if err := s.notifier.Automation(ctx, p, ch.Participant, Leave); err != nil {
 			return m, &LaterError{Err: err}

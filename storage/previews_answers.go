@@ -122,12 +122,13 @@ func (s *PreviewStore) Answers(ctx context.Context, previewID string) (_ []previ
 	return out, nil
 }
 
-// AskCounts returns how many asks were delivered and how many answered.
+// AskCounts returns how many asks were delivered (or answered, which
+// proves it) and how many answered.
 func (s *PreviewStore) AskCounts(ctx context.Context, previewID string) (asked, answered int, err error) {
 	defer previewWrap(&err, "PreviewStore.AskCounts(%s)", previewID)
 	var c struct{ Asked, Answered int }
 	err = s.db.WithContext(ctx).Model(&previewAsk{}).
-		Select("COALESCE(SUM(CASE WHEN delivered THEN 1 ELSE 0 END), 0) AS asked, COALESCE(SUM(CASE WHEN answered THEN 1 ELSE 0 END), 0) AS answered").
+		Select("COALESCE(SUM(CASE WHEN delivered OR answered THEN 1 ELSE 0 END), 0) AS asked, COALESCE(SUM(CASE WHEN answered THEN 1 ELSE 0 END), 0) AS answered").
 		Where("preview_id = ?", previewID).Scan(&c).Error
 	return c.Asked, c.Answered, err
 }

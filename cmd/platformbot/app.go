@@ -19,6 +19,7 @@ import (
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/previews"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -43,6 +44,9 @@ type Main struct {
 	HTTP      *httpapi.Server
 	Runtime   *bot.Runtime
 	Outbox    *outbox.Dispatcher // every side effect goes out through it
+	// Previews runs the preview programs; its Summary feeds the value
+	// report.
+	Previews *previews.Service
 
 	// AckBudget overrides how long a handler may take before its envelope
 	// is acked without the reply (tests shorten it).
@@ -127,7 +131,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wirePreviews} {
 		if err := wire(ctx); err != nil {
 			return err
 		}
