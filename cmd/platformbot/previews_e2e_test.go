@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -181,4 +182,29 @@ func TestPreviewEndToEnd(t *testing.T) {
 			t.Errorf("results for a non-admin: %q", ack)
 		}
 	})
+}
+
+// TestPreviewConsoleDemo runs `platformbot console --demo` on the built-in
+// example: the seeded preview has participants, a waitlist, ratings and
+// comments, and a developer can ask to join it.
+func TestPreviewConsoleDemo(t *testing.T) {
+	dbURL := "sqlite:" + t.TempDir() + "/console.db"
+	env := map[string]string{"DATABASE_URL": dbURL, "LOG_LEVEL": "error"}
+	run := func(user string, lines ...string) string {
+		t.Helper()
+		var out strings.Builder
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := runConsole(ctx, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, func(k string) string { return env[k] }, user, true); err != nil {
+			t.Fatalf("console: %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	out := run("UADMIN0001", "/preview results fast-ci")
+	ssExpect(t, "results", out, "Results: Fast CI runners", "14 so far", "*12 active*", "2 left", "1 on the waitlist",
+		"Participants by team:", "Mean *", "newest first", "Builds take half the time")
+	out = run("UCONSOLE", "/preview join fast-ci")
+	if !strings.Contains(out, "on the waitlist") && !strings.Contains(out, "ended on") {
+		t.Errorf("joining the demo preview:\n%s", out)
+	}
 }
