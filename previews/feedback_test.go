@@ -71,6 +71,9 @@ func TestFeedbackAtPoints(t *testing.T) {
 	}
 	f.clock.Advance(20 * 24 * time.Hour) // past the end (29 March)
 	f.tick(t)
+	if mine, err := f.svc.Mine(ctx, "UA"); err != nil || len(mine) != 0 {
+		t.Errorf("an ended preview is still among UA's: %+v, %v", mine, err)
+	}
 	if got := f.n.asks[2:]; !slices.Equal(got, []string{"end:UA", "end:UB"}) {
 		t.Errorf("end asks = %v, want UA and UB", got)
 	}

@@ -220,7 +220,7 @@ func (s *Service) promoted(ctx context.Context, p Preview, people []Participant)
 	return nil
 }
 
-// Mine returns the previews the user is in or waiting for.
+// Mine returns the running previews the user is in or waiting for.
 func (s *Service) Mine(ctx context.Context, userID string) ([]Membership, error) {
 	rows, err := s.store.Memberships(ctx, userID)
 	if err != nil {
@@ -232,7 +232,9 @@ func (s *Service) Mine(ctx context.Context, userID string) ([]Membership, error)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Membership{Preview: p, Participant: r})
+		if !p.HasEnded(s.clock.Now()) {
+			out = append(out, Membership{Preview: p, Participant: r})
+		}
 	}
 	slices.SortStableFunc(out, func(a, b Membership) int { return a.Preview.EndAt.Compare(b.Preview.EndAt) })
 	return out, nil

@@ -23,6 +23,7 @@ var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // notices records what the service asked to send.
 type notices struct {
 	mu         sync.Mutex
+	fail       error // returned by Automation and Promoted while set
 	announced  map[string]bool // preview:day
 	promoted   []string        // user
 	automation []string        // user:action:generation
@@ -42,6 +43,9 @@ func (n *notices) Announce(_ context.Context, p previews.Preview, day string) (b
 func (n *notices) Promoted(_ context.Context, _ previews.Preview, part previews.Participant) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if n.fail != nil {
+		return n.fail
+	}
 	n.promoted = append(n.promoted, part.UserID)
 	return nil
 }
@@ -49,6 +53,9 @@ func (n *notices) Promoted(_ context.Context, _ previews.Preview, part previews.
 func (n *notices) Automation(_ context.Context, _ previews.Preview, part previews.Participant, a previews.Action) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if n.fail != nil {
+		return n.fail
+	}
 	n.automation = append(n.automation, fmt.Sprintf("%s:%s:%d", part.UserID, a, part.Generation))
 	return nil
 }
@@ -159,6 +166,36 @@ func TestJoinLeaveCallsAutomationAndPromotes(t *testing.T) {
 	mine, err := f.svc.Mine(ctx, "UB")
 	if err != nil || len(mine) != 1 || mine[0].Participant.Automation != previews.AutomationEnabled {
 		t.Errorf("UB's memberships = %+v, %v; want fast-ci with the automation enabled", mine, err)
+	}
+}
+
+// TestTickQueuesWhatWasOwed: when the outbox cannot take the automation
+// call or the promotion DM (the database blinked, the process died), the
+// join and leave stand and the next tick queues what is owed.
+func TestTickQueuesWhatWasOwed(t *testing.T) {
+	f := newFixture(t, fastCI(false))
+	ctx := context.Background()
+	f.join(t, "UA")
+	f.join(t, "UB")
+	f.join(t, "UC")
+	f.n.fail = errors.New("outbox down")
+	var later *previews.LaterError
+	if _, err := f.svc.Leave(ctx, "fast-ci", "UA"); !errors.As(err, &later) {
+		t.Fatalf("leave with the outbox down: %v, want a LaterError", err)
+	}
+	if p, _ := f.svc.Participant(ctx, "fast-ci", "UC"); p.State != previews.Active || !p.NoticeOwed {
+		t.Fatalf("UC = %+v, want seated with the DM owed", p)
+	}
+	f.n.fail = nil
+	f.tick(t)
+	f.tick(t)
+	if !slices.Equal(f.n.promoted, []string{"UC"}) {
+		t.Errorf("promotion DMs after the tick = %v, want UC once", f.n.promoted)
+	}
+	for _, want := range []string{"UA:leave:1", "UC:join:1"} {
+		if !slices.Contains(f.n.automation, want) {
+			t.Errorf("automation calls %v lack %s", f.n.automation, want)
+		}
 	}
 }
 

@@ -54,6 +54,12 @@ func (s *Service) advance(ctx context.Context, p Preview, c Counts) error {
 		return err
 	}
 	if len(p.Feedback.Points) == 0 {
+		// Nothing to ask: the preview is done once owed sends can no
+		// longer be owed, and later ticks skip it.
+		if !now.Before(p.EndAt.Add(owedLookback)) {
+			_, err := s.store.CloseFeedback(ctx, p.ID, false)
+			return err
+		}
 		return nil
 	}
 	if err := s.askDue(ctx, p, now); err != nil {
