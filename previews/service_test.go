@@ -23,7 +23,7 @@ var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // notices records what the service asked to send.
 type notices struct {
 	mu         sync.Mutex
-	fail       error // returned by Automation and Promoted while set
+	fail       error           // returned by Automation and Promoted while set
 	announced  map[string]bool // preview:day
 	promoted   []string        // user
 	automation []string        // user:action:generation
