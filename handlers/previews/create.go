@@ -45,8 +45,8 @@ func numberInput(field, label, hint, initial string, lo, hi int) *slack.InputBlo
 	return in
 }
 
-func checkbox(field, label string, checked bool) *slack.InputBlock {
-	opt := slack.NewOptionBlockObject("yes", plain(label), nil)
+func checkbox(field, label, option string, checked bool) *slack.InputBlock {
+	opt := slack.NewOptionBlockObject("yes", plain(option), nil)
 	el := slack.NewCheckboxGroupsBlockElement(inputID, opt)
 	if checked {
 		el.InitialOptions = []*slack.OptionBlockObject{opt}
@@ -74,10 +74,10 @@ func newModal(owner string) slack.ModalViewRequest {
 		slack.NewInputBlock(newBlockID("start"), plain("First day"), nil, start),
 		slack.NewInputBlock(newBlockID("end"), plain("Last day"), nil, end),
 		numberInput("after_days", "Ask for feedback after (days)", "Days after someone joins; empty: not then.", "7", 0, 365),
-		checkbox("at_end", "Ask for feedback at the end", true),
+		checkbox("at_end", "Feedback at the end", "Ask when the preview ends", true),
 		textInput("rating", "Rating question (1–5)", "", "How would you rate it so far?", pv.MaxQuestionText, false, true),
 		textInput("comment", "Free-text question", "", "What should we improve?", pv.MaxQuestionText, false, true),
-		checkbox("anonymous", "Anonymous answers", false),
+		checkbox("anonymous", "Anonymity", "Store answers without names (results need a minimum group)", false),
 		numberInput("min_group", "Minimum group for anonymous results", "Default 5.", "", 2, pv.MaxParticipants),
 	}
 	return slack.ModalViewRequest{
