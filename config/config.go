@@ -30,6 +30,7 @@ type Config struct {
 	Previews    []Preview     `yaml:"previews"`
 	Digests     Digests       `yaml:"digests"`
 	Ingest      Ingest        `yaml:"ingest"`
+	Ideas       Ideas         `yaml:"ideas"`
 	Scheduler   Scheduler     `yaml:"scheduler"`
 
 	location *time.Location
@@ -200,6 +201,7 @@ func (c *Config) validate(v *validator) {
 	c.validatePreviews(v)
 	c.Digests.validate(v, "digests")
 	c.Ingest.validate(v, "ingest")
+	c.Ideas.validate(v, "ideas")
 	c.validateTeamRefs(v)
 }
 

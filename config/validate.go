@@ -10,8 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/platformbot/platformbot/internal/cronspec"
 )
 
 var errEOF = io.EOF
@@ -139,10 +140,6 @@ func (v *validator) envSet(path, name, holds string) {
 	}
 }
 
-// cronParser accepts standard five-field expressions and descriptors such
-// as @daily, the same dialect gocron's CronJob(expr, false) uses.
-var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
 func (v *validator) cron(path, expr string, required bool) {
 	if expr == "" {
 		if required {
@@ -150,14 +147,8 @@ func (v *validator) cron(path, expr string, required bool) {
 		}
 		return
 	}
-	// The zone comes from the timezone keys; a TZ= prefix would also make
-	// robfig/cron v3.0.1 panic when no space follows it ("TZ=").
-	if strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=") {
-		v.add(path, "bad cron expression %q: set the time zone with the timezone key, not TZ= in the expression", expr)
-		return
-	}
-	if _, err := cronParser.Parse(expr); err != nil {
-		v.add(path, "bad cron expression %q: %v", expr, err)
+	if _, err := cronspec.Parse(expr, nil); err != nil {
+		v.add(path, "bad cron expression %q: %s", expr, strings.TrimPrefix(err.Error(), "cronspec: "))
 	}
 }
 

@@ -2,13 +2,10 @@ package metrics
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"github.com/platformbot/platformbot/internal/cronspec"
 )
-
-var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // occurrenceLookback bounds how late a run may start and still be matched
 // to its scheduled time.
@@ -19,11 +16,7 @@ const occurrenceLookback = 6 * time.Hour
 // loc. A run that starts late still maps to the same occurrence, so that
 // replicas (or a retry) can claim it once.
 func Occurrence(spec string, loc *time.Location, now time.Time) (time.Time, error) {
-	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
-		// The zone is loc; robfig/cron v3.0.1 also panics on "TZ=" alone.
-		return time.Time{}, fmt.Errorf("metrics.Occurrence(%q): no TZ= prefix; the zone is passed separately", spec)
-	}
-	sched, err := cronParser.Parse(spec)
+	sched, err := cronspec.Parse(spec, loc)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("metrics.Occurrence(%q): %w", spec, err)
 	}

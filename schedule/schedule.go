@@ -12,8 +12,9 @@ import (
 	"github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/robfig/cron/v3"
 	"github.com/rs/zerolog"
+
+	"github.com/platformbot/platformbot/internal/cronspec"
 )
 
 // Job is one periodic job. Exactly one of Cron and Every is set.
@@ -203,22 +204,16 @@ func (sc *Scheduler) catchUp() {
 
 // latestBefore returns the latest occurrence of a cron job in (from, to].
 func latestBefore(job Job, from, to time.Time) (time.Time, bool) {
-	loc := job.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	sched, err := cronParser.Parse(job.Cron)
+	sched, err := cronspec.Parse(job.Cron, job.Location)
 	if err != nil {
 		return time.Time{}, false
 	}
 	var found time.Time
-	for t := sched.Next(from.In(loc)); !t.After(to); t = sched.Next(t) {
+	for t := sched.Next(from); !t.After(to); t = sched.Next(t) {
 		found = t
 	}
 	return found.UTC(), !found.IsZero()
 }
-
-var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // Shutdown stops the scheduler and waits for running jobs.
 func (sc *Scheduler) Shutdown() error { return sc.s.Shutdown() }

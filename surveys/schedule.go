@@ -4,11 +4,9 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-)
 
-// cronParser reads the five-field expressions (and @descriptors) that the
-// configuration validates and gocron runs.
-var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	"github.com/platformbot/platformbot/internal/cronspec"
+)
 
 // JobName is the stable name of a survey's start job: it keys the lock
 // that runs an occurrence once across replicas.
@@ -19,12 +17,9 @@ func (s Survey) schedule() cron.Schedule {
 	if s.Cron == "" {
 		return nil
 	}
-	sched, err := cronParser.Parse(s.Cron)
+	sched, err := cronspec.Parse(s.Cron, s.location())
 	if err != nil {
 		return nil
-	}
-	if spec, ok := sched.(*cron.SpecSchedule); ok {
-		spec.Location = s.location()
 	}
 	return sched
 }

@@ -131,7 +131,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wirePreviews} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews} {
 		if err := wire(ctx); err != nil {
 			return err
 		}

@@ -118,7 +118,7 @@ func (m *Main) seedPreviews(ctx context.Context) error {
 				return err
 			}
 		}
-		if _, err := st.Join(ctx, previews.JoinRequest{PreviewID: p.ID, UserID: fmt.Sprintf("UDEMO%04d", 100+i), Team: demoTeam(m.Config, i), At: at}); err != nil {
+		if _, err := st.Join(ctx, previews.JoinRequest{PreviewID: p.ID, UserID: fmt.Sprintf("UDEMO%04d", 100+i), Team: previewDemoTeam(m.Config, i), At: at}); err != nil {
 			return err
 		}
 	}
@@ -142,9 +142,9 @@ func seedLeaves(ctx context.Context, st *storage.PreviewStore, p previews.Previe
 	return nil
 }
 
-// demoTeam spreads the demo people over the configured teams, a few in
+// previewDemoTeam spreads the demo people over the configured teams, a few in
 // none.
-func demoTeam(cfg *config.Config, i int) string {
+func previewDemoTeam(cfg *config.Config, i int) string {
 	if len(cfg.Teams) == 0 || i%4 == 3 {
 		return ""
 	}
