@@ -11,8 +11,10 @@ import (
 // the announcement or `/preview join ID`; see the README's "Preview
 // programs" section.
 type Preview struct {
-	ID          string `yaml:"id"`   // slug used in `/preview join ID`; keep it stable
-	Name        string `yaml:"name"` // shown in announcements, DMs and App Home
+	ID   string `yaml:"id"`   // slug used in the /preview commands and automation calls; keep it stable
+	Name string `yaml:"name"` // shown in announcements, DMs and App Home (up to 75 characters)
+	// Description says what the feature is and what to try; shown in the
+	// announcement and /preview list (up to 1,000 characters).
 	Description string `yaml:"description"`
 	Owner       string `yaml:"owner"`   // user id: answers questions, hears of failed automation
 	Channel     string `yaml:"channel"` // where `/preview announce` posts
@@ -30,22 +32,46 @@ type Preview struct {
 	FeedbackWindow Duration `yaml:"feedback_window"`
 	// Reminder is when, after an ask, the one reminder goes to those who
 	// have not answered. Default 48h (half the window if shorter); 0s: none.
-	Reminder  *Duration         `yaml:"reminder"`
+	Reminder *Duration `yaml:"reminder"`
+	// Questions are asked at every point: 1 to 5, at least one rating.
 	Questions []PreviewQuestion `yaml:"questions"`
-	// Anonymous stores answers with no link to the person (default false);
-	// results then need MinGroupSize answers (default 5).
-	Anonymous    bool `yaml:"anonymous"`
-	MinGroupSize int  `yaml:"min_group_size"`
+	// Anonymous stores answers with no link to the person (default false).
+	Anonymous bool `yaml:"anonymous"`
+	// MinGroupSize is, for anonymous previews, the fewest answers a rating
+	// or the comments are shown for (default 5, at least 2).
+	MinGroupSize int `yaml:"min_group_size"`
 	// Automation is called, signed like the catalog's, when someone gets a
 	// seat (action join) and when they leave it (action leave).
-	Automation Automation `yaml:"automation"`
+	Automation PreviewAutomation `yaml:"automation"`
 }
 
-// PreviewPoint is one feedback point.
+// PreviewPoint is one feedback point: give one of the two keys.
 type PreviewPoint struct {
+	// After asks each participant this long after they got a seat (or
+	// after the start, for early joiners), while the preview runs; 1h–365d.
 	After Duration `yaml:"after"`
-	AtEnd bool     `yaml:"at_end"`
+	// AtEnd asks everyone seated when the preview ends.
+	AtEnd bool `yaml:"at_end"`
 }
+
+// PreviewAutomation is the webhook that turns a preview's feature on and
+// off for a person. The answer to each call is its status, and the outbox
+// retries calls (6 attempts, from 15s apart), so it has fewer keys than
+// the catalog's automation.
+type PreviewAutomation struct {
+	URL string `yaml:"url"` // http(s)
+	// SecretEnv names the environment variable holding the HMAC-SHA256 key
+	// that signs each call (X-Platformbot-Signature).
+	SecretEnv string `yaml:"secret_env"`
+	// Timeout bounds one call. Default 10s, at most 1m.
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Enabled reports whether joining calls a webhook.
+func (a PreviewAutomation) Enabled() bool { return a.URL != "" }
+
+// Secret returns the signing secret from the environment.
+func (a PreviewAutomation) Secret() string { return env(a.SecretEnv) }
 
 // Preview question types.
 const (
@@ -55,9 +81,9 @@ const (
 
 // PreviewQuestion is one feedback question.
 type PreviewQuestion struct {
-	ID   string `yaml:"id"` // default q1, q2, …
-	Type string `yaml:"type"`
-	Text string `yaml:"text"`
+	ID   string `yaml:"id"`   // default q1, q2, …
+	Type string `yaml:"type"` // rating (1–5; the first is the DM's one-tap question) or text
+	Text string `yaml:"text"` // up to 300 characters
 }
 
 // Preview defaults and limits (the same as the previews package's, which
@@ -93,20 +119,7 @@ func (c *Config) validatePreviews(v *validator) {
 		p.validateText(v, path)
 		p.validateDates(v, path)
 		p.validateFeedback(v, path)
-		p.Automation.validate(v, path+".automation")
-		p.validateAutomation(v, path+".automation")
-	}
-}
-
-// validateAutomation refuses the catalog's keys that previews do not use:
-// the answer to each call is its status, and the outbox retries calls
-// with its own attempts and backoff.
-func (p *Preview) validateAutomation(v *validator, path string) {
-	if p.Automation.CallbackTokenEnv != "" {
-		v.add(path+".callback_token_env", "previews take no status callbacks: the answer to each call is its status")
-	}
-	if p.Automation.Attempts != 0 || p.Automation.Backoff != 0 {
-		v.add(path, "attempts and backoff apply to catalog automations only: preview calls are retried by the outbox (6 attempts, from 15s apart)")
+		Automation{URL: p.Automation.URL, SecretEnv: p.Automation.SecretEnv, Timeout: p.Automation.Timeout}.validate(v, path+".automation")
 	}
 }
 

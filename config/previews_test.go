@@ -83,7 +83,6 @@ func TestPreviewProblems(t *testing.T) {
     automation:
       url: ftp://flags.example.com
       secret_env: PV_SECRET
-      callback_token_env: PV_SECRET
       attempts: 3
 `,
 			want: []string{
@@ -100,8 +99,7 @@ func TestPreviewProblems(t *testing.T) {
 				`18: previews[0].questions[1].text: the question text is required`,
 				`previews[0].questions: at least one rating question is needed`,
 				`20: previews[0].automation.url: "ftp://flags.example.com" is not an http(s) URL`,
-				`previews[0].automation.callback_token_env: previews take no status callbacks`,
-				`previews[0].automation: attempts and backoff apply to catalog automations only`,
+				`22: unknown key "attempts"`,
 			},
 		},
 		{

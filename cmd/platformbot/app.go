@@ -136,7 +136,7 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return m.wireObservability()
 }
 
 // Run connects to Slack over Socket Mode and serves until ctx is done.
@@ -153,6 +153,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Dedup: storage.NewEventDedup(m.DB), AckBudget: m.AckBudget,
 	})
 	m.HTTP.AddCheck("slack", m.Runtime.Ready)
+	if err := m.wireSocketGauge(); err != nil {
+		return err
+	}
 	m.startBackground()
 	err := m.Runtime.Run(ctx)
 	m.shutdown()

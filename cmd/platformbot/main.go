@@ -111,6 +111,7 @@ func migrate(ctx context.Context, out io.Writer, getenv func(string) string) err
 
 func newConfigCmd(getenv func(string) string) *cobra.Command {
 	cfgCmd := &cobra.Command{Use: "config", Short: "Work with the configuration file"}
+	cfgCmd.AddCommand(newConfigReferenceCmd())
 	cfgCmd.AddCommand(&cobra.Command{
 		Use:   "validate [FILE]",
 		Short: "Check a config file and list every problem with its line",
