@@ -27,6 +27,7 @@ type Config struct {
 	Catalog     []RequestType `yaml:"catalog"`
 	OfficeHours OfficeHours   `yaml:"office_hours"`
 	Surveys     []Survey      `yaml:"surveys"`
+	Previews    []Preview     `yaml:"previews"`
 	Digests     Digests       `yaml:"digests"`
 	Ingest      Ingest        `yaml:"ingest"`
 	Ideas       Ideas         `yaml:"ideas"`
@@ -52,6 +53,7 @@ type Commands struct {
 	Platform    string `yaml:"platform"`
 	OfficeHours string `yaml:"officehours"`
 	Pulse       string `yaml:"pulse"`
+	Preview     string `yaml:"preview"`
 }
 
 // Admins is the platform team: user ids and/or one user group.
@@ -168,7 +170,7 @@ func Parse(name string, data []byte) (*Config, error) {
 // Defaults returns a configuration with every default filled in.
 func Defaults() *Config {
 	return &Config{
-		Slack:     Slack{Commands: Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse"}},
+		Slack:     Slack{Commands: Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse", Preview: "/preview"}},
 		Timezone:  "UTC",
 		Scheduler: Scheduler{CatchUpGrace: Duration(time.Hour), SendLease: Duration(5 * time.Minute)},
 	}
@@ -181,7 +183,7 @@ func (c *Config) validate(v *validator) {
 		loc = time.UTC
 	}
 	c.location = loc
-	for key, name := range map[string]string{"platform": c.Slack.Commands.Platform, "officehours": c.Slack.Commands.OfficeHours, "pulse": c.Slack.Commands.Pulse} {
+	for key, name := range map[string]string{"platform": c.Slack.Commands.Platform, "officehours": c.Slack.Commands.OfficeHours, "pulse": c.Slack.Commands.Pulse, "preview": c.Slack.Commands.Preview} {
 		if !strings.HasPrefix(name, "/") || strings.ContainsAny(name, " \t") {
 			v.add("slack.commands."+key, "a slash command must start with / and have no spaces, got %q", name)
 		}
@@ -197,6 +199,7 @@ func (c *Config) validate(v *validator) {
 	c.validateCatalog(v)
 	c.OfficeHours.validate(v, "office_hours")
 	c.validateSurveys(v)
+	c.validatePreviews(v)
 	c.Digests.validate(v, "digests")
 	c.Ingest.validate(v, "ingest")
 	c.Ideas.validate(v, "ideas")

@@ -111,7 +111,7 @@ func TestProblemsHaveLines(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	cfg := mustParse(t, "{}\n")
-	want := Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse"}
+	want := Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse", Preview: "/preview"}
 	if diff := cmp.Diff(want, cfg.Slack.Commands); diff != "" {
 		t.Errorf("commands mismatch (-want +got):\n%s", diff)
 	}

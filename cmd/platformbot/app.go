@@ -20,6 +20,7 @@ import (
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/previews"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -44,6 +45,9 @@ type Main struct {
 	HTTP      *httpapi.Server
 	Runtime   *bot.Runtime
 	Outbox    *outbox.Dispatcher // every side effect goes out through it
+	// Previews runs the preview programs; its Summary feeds the value
+	// report.
+	Previews *previews.Service
 
 	// AckBudget overrides how long a handler may take before its envelope
 	// is acked without the reply (tests shorten it).
@@ -129,7 +133,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wireReport} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews, m.wireReport} {
 		if err := wire(ctx); err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ set. Works with a pipe on stdin and exits at end of input.`,
 		},
 	}
 	cmd.Flags().StringVar(&user, "user", "UCONSOLE", "Slack user id to act as (admins are listed in the config)")
-	cmd.Flags().BoolVar(&demo, "demo", false, "seed sample catalog, requests, office hours, surveys, metrics and ideas")
+	cmd.Flags().BoolVar(&demo, "demo", false, "seed sample catalog, requests, office hours, surveys, metrics, ideas and a preview program")
 	return cmd
 }
 
@@ -69,5 +69,5 @@ func runConsole(ctx context.Context, in io.Reader, out io.Writer, getenv func(st
 // seeds fill the database with sample data for `console --demo`; each
 // feature adds its own, and each must be safe to run twice.
 func (m *Main) seeds() []func(context.Context) error {
-	return []func(context.Context) error{m.seedSelfService, m.seedOfficeHours, m.seedSurveys, m.seedMetrics, m.seedIdeas, m.seedReport}
+	return []func(context.Context) error{m.seedSelfService, m.seedOfficeHours, m.seedSurveys, m.seedMetrics, m.seedIdeas, m.seedPreviews, m.seedReport}
 }

@@ -209,7 +209,7 @@ func TestReportConsole(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- runConsole(ctx, in, out, func(k string) string { return env[k] }, "UADMIN0001", true) }()
-	if _, err := io.WriteString(typed, "/platform report\n/platform report post last\n"); err != nil {
+	if _, err := io.WriteString(typed, "/platform report this\n/platform report\n/platform report post last\n"); err != nil {
 		t.Fatal(err)
 	}
 	for strings.Count(out.String(), "── file shared in #CCONSOLE") < 4 {
@@ -224,7 +224,10 @@ func TestReportConsole(t *testing.T) {
 	}
 	got := out.String()
 	contains(t, "console", got, "── reply (only visible to you) ──\n# Platform value report · Q", "── message to #CCONSOLE ──\n# Platform value report · Q",
-		"Charts in the thread: Deployments per week · Median change lead time per week · Satisfaction per survey round · Weekly active users.")
+		"Charts in the thread: Deployments per week · Median change lead time per week · Satisfaction per survey round · Weekly active users.",
+		// The preview programs and the request board, through their adapters.
+		"• *Fast CI runners*: 14 participants, 12 active · rated 3.5 / 5 (6 ratings)",
+		"• #3 *Cache Go modules in CI* · _Shipped_ · 12 votes · Search")
 	for _, name := range []string{"deployments", "lead-time", "satisfaction", "adoption"} {
 		if !strings.Contains(got, dir+"/files/value-report-") || !strings.Contains(got, "-"+name+".png (") {
 			t.Errorf("no path of the %s chart in:\n%s", name, got)

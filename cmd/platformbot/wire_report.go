@@ -22,7 +22,8 @@ const ReportJob = "report:quarterly"
 
 // wireReport registers `/platform report`, the scheduled value report and
 // GET /api/v1/report. Its figures come from the metrics store and the
-// features' stores, the request board's ranking included (wired before).
+// features' stores, the request board's ranking and the preview programs
+// included (both wired before).
 func (m *Main) wireReport(ctx context.Context) error {
 	cfg := m.Config
 	th, ok := metrics.ThresholdsFor(cfg.Digests.ReportYear())
@@ -41,6 +42,9 @@ func (m *Main) wireReport(ctx context.Context) error {
 	}
 	if m.ideas != nil {
 		svc.Ideas = reportIdeas{m.ideas}
+	}
+	if m.Previews != nil {
+		svc.Previews = reportPreviews{m.Previews}
 	}
 	up, ok := m.Slack.(bot.Uploader)
 	if !ok {
