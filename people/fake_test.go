@@ -149,7 +149,7 @@ func (s *fakeSource) counts() (lists int, lookups []string) {
 // countingStore counts the reads of a MemStore.
 type countingStore struct {
 	*MemStore
-	mu          sync.Mutex
+	mu           sync.Mutex
 	reads, eachs int
 }
 
