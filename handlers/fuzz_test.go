@@ -296,7 +296,7 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	people := &SelfServicePeople{Admins: admins, Slack: fs, Teams: []config.Team{{ID: "web", Users: []string{fzDev}}}, Now: clock.Now}
+	people := &SelfServicePeople{Admins: admins, People: NewDirectory(fs, []config.Team{{ID: "web", Users: []string{fzDev}}}, clock.Now)}
 	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(db), Catalog: catalog, People: people, Clock: clock}
 	ss := &SelfService{Svc: svc, Slack: fs, Command: "/platform", TriageChannel: fzTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
 	r.Command("/platform", "requests")
