@@ -216,12 +216,13 @@ func (d *Directory) person(ctx context.Context, id string, listing <-chan struct
 // fetch reads one person from the store, else asks Slack and stores the
 // answer. It runs once per id at a time, under a context of its own.
 func (d *Directory) fetch(ctx context.Context, id string, listing <-chan struct{}) (cached, error) {
+	asOf := d.now().UnixNano()
 	p, ok, err := d.store.Person(ctx, id)
 	if err != nil {
 		d.log.Warn("people: cannot read the stored listing; asking Slack", err, "user", id)
 	}
 	if ok {
-		return d.remember(p), nil
+		return d.remember(p, asOf), nil
 	}
 	if d.src == nil {
 		return cached{}, errNoSource
@@ -252,7 +253,7 @@ func (d *Directory) fetch(ctx context.Context, id string, listing <-chan struct{
 	if err := d.store.SavePerson(ctx, p, d.now()); err != nil {
 		d.log.Warn("people: cannot store a looked-up person", err, "user", id)
 	}
-	return d.remember(p), nil
+	return d.remember(p, asOf), nil
 }
 
 // Update records what Slack said about someone in an event (user_change,
@@ -269,19 +270,20 @@ func (d *Directory) Update(ctx context.Context, p Person) error {
 			p.Locale = old.Locale
 		}
 	}
-	d.remember(p)
+	d.remember(p, d.now().UnixNano())
 	if err := d.store.SavePerson(ctx, p, d.now()); err != nil {
 		return fmt.Errorf("people: Update(%s): %w", p.ID, err)
 	}
 	return nil
 }
 
-// remember caches p as read now. Zones and locales are interned: a
+// remember caches p as read at asOf (when the read began: data read
+// slowly is no fresher for it). Zones and locales are interned: a
 // workspace has a few dozen of each, and a listing would otherwise hold a
 // copy per person.
-func (d *Directory) remember(p Person) cached {
+func (d *Directory) remember(p Person, asOf int64) cached {
 	p.TZ, p.Locale = intern(p.TZ), intern(p.Locale)
-	c := cached{Person: p, at: d.now().UnixNano()}
+	c := cached{Person: p, at: asOf}
 	d.people.Add(p.ID, c)
 	return c
 }
@@ -293,7 +295,7 @@ func (d *Directory) rememberListed(p Person, since int64) {
 	if c, ok := d.people.Peek(p.ID); ok && c.at > since {
 		return
 	}
-	d.remember(p)
+	d.remember(p, since)
 }
 
 func (d *Directory) isFresh(c cached) bool {

@@ -75,6 +75,12 @@ func TestPeopleDirectoryAcrossReplicas(t *testing.T) {
 	if _, err := fake.WaitAck(ctx, id); err != nil {
 		t.Fatal(err)
 	}
+	for p, _, err := st.Person(ctx, "U0PEOPLE02"); !p.Deleted; p, _, err = st.Person(ctx, "U0PEOPLE02") { // events are acked before they are handled
+		if err != nil || ctx.Err() != nil {
+			t.Fatalf("the user_change event never reached the stored listing: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	clock.Advance(16 * time.Minute) // past the cache's freshness: every replica reads the store again
 	late := startPulseMain(t, fake, cfg, dbURL, clock)
 	defer late.stop(t)
