@@ -45,15 +45,39 @@ func (d *Directory) list(ctx context.Context) error {
 	return nil
 }
 
-// load reads the stored listing, begun at listedAt, into the cache.
+// loadBatch is how many people the reading of the stored listing hands
+// at a time to the goroutine filling the cache.
+const loadBatch = 1000
+
+// load reads the stored listing, begun at listedAt, into the cache. The
+// database is read and the cache filled at the same time (by two
+// goroutines), since each takes about half of the time.
 func (d *Directory) load(ctx context.Context, listedAt time.Time) error {
 	start := d.now()
 	since := start.UnixNano()
-	n := 0
+	batches := make(chan []Person, 4)
+	filled := make(chan int)
+	go func() {
+		n := 0
+		for batch := range batches {
+			for _, p := range batch {
+				d.rememberListed(p, since)
+			}
+			n += len(batch)
+		}
+		filled <- n
+	}()
+	batch := make([]Person, 0, loadBatch)
 	err := d.store.EachPerson(ctx, func(p Person) {
-		d.rememberListed(p, since)
-		n++
+		batch = append(batch, p)
+		if len(batch) == loadBatch {
+			batches <- batch
+			batch = make([]Person, 0, loadBatch)
+		}
 	})
+	batches <- batch
+	close(batches)
+	n := <-filled
 	if err != nil {
 		return fmt.Errorf("people: reading the stored listing: %w", err)
 	}

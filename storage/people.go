@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -125,6 +126,8 @@ func (s *PeopleStore) Person(ctx context.Context, id string) (people.Person, boo
 
 // EachPerson streams every stored person to fn, one row at a time: a
 // replica starting cold reads the whole listing without holding it twice.
+// Zones and locales, a few dozen values for the whole workspace, are read
+// into one string each rather than one per person.
 func (s *PeopleStore) EachPerson(ctx context.Context, fn func(people.Person)) (err error) {
 	defer func() {
 		if err != nil {
@@ -137,11 +140,22 @@ func (s *PeopleStore) EachPerson(ctx context.Context, fn func(people.Person)) (e
 		return err
 	}
 	defer rows.Close()
+	shared := map[string]string{}
+	same := func(b sql.RawBytes) string {
+		if v, ok := shared[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		shared[v] = v
+		return v
+	}
+	var tz, locale sql.RawBytes
 	for rows.Next() {
 		var p people.Person
-		if err := rows.Scan(&p.ID, &p.Name, &p.RealName, &p.TZ, &p.TZOffset, &p.Locale, &p.IsBot, &p.Deleted); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, &p.RealName, &tz, &p.TZOffset, &locale, &p.IsBot, &p.Deleted); err != nil {
 			return err
 		}
+		p.TZ, p.Locale = same(tz), same(locale)
 		fn(p)
 	}
 	return rows.Err()
