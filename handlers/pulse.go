@@ -192,21 +192,31 @@ func (n pulseNotifier) Remind(ctx context.Context, run surveys.Run, users []stri
 	return n.enqueue(ctx, PulseRemindKind, run, users, invitation(run, n.h.Location, true))
 }
 
+// enqueueChunk bounds the DMs rendered and held at once: a survey of
+// 100,000 people would otherwise hold every one of them in memory together
+// (hundreds of MiB). The first chunk's DMs go out while the rest are queued.
+const enqueueChunk = 1000
+
 // enqueue queues one DM per user under the key kind:run:user, so queuing
-// again (a retried job, another replica) sends nothing twice. A DM not sent
-// by the time the run closes is dropped.
+// again (a retried job, another replica, the rest after a crash half-way)
+// sends nothing twice. A DM not sent by the time the run closes is dropped.
 func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run, users []string, msg bot.Message) error {
-	sends := make([]outbox.Send, len(users))
-	for i, u := range users {
-		s, err := slacksend.NewPost(kind, pulseKey(kind, run.ID, u), u, msg)
-		if err != nil {
+	for start := 0; start < len(users); start += enqueueChunk {
+		chunk := users[start:min(start+enqueueChunk, len(users))]
+		sends := make([]outbox.Send, len(chunk))
+		for i, u := range chunk {
+			s, err := slacksend.NewPost(kind, pulseKey(kind, run.ID, u), u, msg)
+			if err != nil {
+				return err
+			}
+			s.NotAfter = run.ClosesAt
+			sends[i] = s
+		}
+		if _, err := n.h.Outbox.Enqueue(ctx, sends...); err != nil {
 			return err
 		}
-		s.NotAfter = run.ClosesAt
-		sends[i] = s
 	}
-	_, err := n.h.Outbox.Enqueue(ctx, sends...)
-	return err
+	return nil
 }
 
 func (n pulseNotifier) PublishResults(ctx context.Context, res surveys.Results) error {
