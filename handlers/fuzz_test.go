@@ -296,7 +296,7 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	people := &SelfServicePeople{Admins: admins, Slack: fs, Teams: []config.Team{{ID: "web", Users: []string{fzDev}}}, Now: clock.Now}
+	people := &SelfServicePeople{Admins: admins, People: NewDirectory(fs, []config.Team{{ID: "web", Users: []string{fzDev}}}, clock.Now)}
 	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(db), Catalog: catalog, People: people, Clock: clock}
 	ss := &SelfService{Svc: svc, Slack: fs, Command: "/platform", TriageChannel: fzTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
 	r.Command("/platform", "requests")
@@ -311,7 +311,7 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 
 func (a *fuzzApp) wireMetrics(tb testing.TB, db *storage.DB) {
 	store := storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: a.clock.Now})
-	teams := NewMetricsTeams([]config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.slack, a.clock.Now)
+	teams := NewMetricsTeams(NewDirectory(a.slack, []config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.clock.Now))
 	th, _ := metrics.ThresholdsFor(2023)
 	h := &Metrics{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
 		Claims: store, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
@@ -347,7 +347,7 @@ func (a *fuzzApp) wirePulse(tb testing.TB, db *storage.DB) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = out.Stop() })
-	h := NewPulse(a.slack, zerolog.Nop())
+	h := NewPulse(a.slack, NewDirectory(a.slack, nil, a.clock.Now), zerolog.Nop())
 	h.Outbox = out
 	h.Service = surveys.New(surveys.Config{Surveys: []surveys.Survey{fuzzSurvey()}, Store: storage.NewSurveyStore(db),
 		Dir: h.Directory(), Notifier: h.Notifier(), Clock: a.clock})

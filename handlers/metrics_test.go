@@ -64,7 +64,7 @@ func newMxTest(t *testing.T, db *storage.DB) *mxTest {
 	x := &mxTest{slack: fs, now: mxNow}
 	now := func() time.Time { return x.now }
 	x.store = storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: now})
-	teams := NewMetricsTeams(cfg.Teams, x.slack, now)
+	teams := NewMetricsTeams(NewDirectory(x.slack, cfg.Teams, now))
 	th, _ := metrics.ThresholdsFor(2023)
 	x.h = &Metrics{
 		Service: &metrics.Service{Store: x.store, Directory: teams, Thresholds: th, Now: now},

@@ -29,7 +29,7 @@ type OfficeHours struct {
 // NewOfficeHours returns the office-hours handlers talking to Slack
 // through s.
 func NewOfficeHours(s bot.Slack, log zerolog.Logger) *OfficeHours {
-	return &OfficeHours{slack: s, log: log, people: newOHPeople(s, log, time.Now)}
+	return &OfficeHours{slack: s, log: log, people: newOHPeople(s, log)}
 }
 
 // Notifier returns the DM sender for the service; reminderBefore is quoted

@@ -359,7 +359,7 @@ func TestOfficeHoursSlackDown(t *testing.T) {
 
 func TestOfficeHoursTeamOf(t *testing.T) {
 	teams := []config.Team{{ID: "platform", Users: []string{ohDevBerlin}}, {ID: "payments", UserGroup: "SPAYMENTS"}}
-	teamOf := OfficeHoursTeamOf(teams, ohSlack(), zerolog.Nop())
+	teamOf := OfficeHoursTeamOf(NewDirectory(ohSlack(), teams, time.Now), zerolog.Nop())
 	for user, want := range map[string]string{ohDevBerlin: "platform", ohDevNY: "payments", ohDevTokyo: ""} {
 		if got := teamOf(context.Background(), user); got != want {
 			t.Errorf("team of %s = %q, want %q", user, got, want)

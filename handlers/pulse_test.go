@@ -64,7 +64,7 @@ func newPulseTest(t *testing.T) *pulseTest {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = out.Stop() })
-	h := NewPulse(fs, zerolog.Nop())
+	h := NewPulse(fs, NewDirectory(fs, nil, clock.Now), zerolog.Nop())
 	h.Outbox = out
 	h.Service = surveys.New(surveys.Config{
 		Surveys: []surveys.Survey{pulseSurvey()}, Store: storage.NewSurveyStore(db), Dir: h.Directory(), Notifier: h.Notifier(), Clock: clock,

@@ -76,7 +76,7 @@ func newSSTest(t *testing.T) *ssTest {
 	fs := ssSlack()
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC))
 	admins := &bot.Admins{Users: []string{ssAdmin}}
-	people := &SelfServicePeople{Admins: admins, Slack: fs, Teams: []config.Team{{ID: "web", Users: []string{ssDev}}}, Now: clock.Now}
+	people := &SelfServicePeople{Admins: admins, People: NewDirectory(fs, []config.Team{{ID: "web", Users: []string{ssDev}}}, clock.Now)}
 	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(storagetest.SQLite(t)), Catalog: catalog, People: people, Clock: clock}
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	h := &SelfService{Svc: svc, Slack: fs, Command: "/platform", TriageChannel: ssTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
@@ -396,10 +396,10 @@ func TestSelfServiceHome(t *testing.T) {
 
 func TestSelfServicePeopleTeams(t *testing.T) {
 	fs := ssSlack()
-	p := &SelfServicePeople{Slack: fs, Teams: []config.Team{
+	p := &SelfServicePeople{People: NewDirectory(fs, []config.Team{
 		{ID: "dba", UserGroup: ssDBAs},
 		{ID: "web", Users: []string{ssDev}},
-	}}
+	}, time.Now)}
 	for user, want := range map[string]string{ssDev: "web", ssDBA1: "dba", ssOther: ""} {
 		got, err := p.TeamOf(context.Background(), user)
 		if got != want || err != nil {

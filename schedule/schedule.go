@@ -25,7 +25,9 @@ type Job struct {
 	Cron     string         // five-field cron expression
 	Location *time.Location // for Cron; default UTC
 	Every    time.Duration
-	Run      func(ctx context.Context) error
+	// Timeout bounds one run; zero means the scheduler's (Options.Timeout).
+	Timeout time.Duration
+	Run     func(ctx context.Context) error
 }
 
 // Claims records which occurrences of which jobs have run, in the database
@@ -142,7 +144,11 @@ func (sc *Scheduler) occurrence(job Job) time.Time {
 // run claims the occurrence (when several replicas share claims) and runs
 // the job with a deadline, panic recovery, a log line and a metric.
 func (sc *Scheduler) run(job Job, occurrence time.Time) {
-	ctx, cancel := context.WithTimeout(context.Background(), sc.timeout)
+	timeout := sc.timeout
+	if job.Timeout > 0 {
+		timeout = job.Timeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	log := sc.log.With().Str("job", job.Name).Time("occurrence", occurrence).Logger()
 	if sc.claims != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/people"
 	"github.com/platformbot/platformbot/previews"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
@@ -38,6 +39,7 @@ type Main struct {
 	Metrics   *bot.Metrics
 	DB        *storage.DB
 	Slack     bot.Slack // set before Open by console and tests; else the Web API
+	People    *people.Directory
 	Admins    *bot.Admins
 	Router    *bot.Router
 	Home      *handlers.Home
@@ -111,7 +113,9 @@ func (m *Main) Open(ctx context.Context) error {
 		})
 		m.Slack = m.api
 	}
-	m.Admins = &bot.Admins{Users: m.Config.Admins.Users, Group: m.Config.Admins.UserGroup, Slack: m.Slack}
+	claims := storage.NewJobClaims(db)
+	m.openPeople(claims)
+	m.Admins = &bot.Admins{Users: m.Config.Admins.Users, Group: m.Config.Admins.UserGroup, Members: m.People}
 	m.Router = bot.NewRouter(m.Admins, bot.Chain(bot.ChainConfig{
 		Log: m.Log, Metrics: m.Metrics, Timeout: 30 * time.Second, Unavailable: storage.IsUnavailable,
 	})...)
@@ -119,7 +123,6 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
 	m.Home.Register(m.Router)
 
-	claims := storage.NewJobClaims(db)
 	m.Scheduler, err = schedule.New(schedule.Options{
 		Log: m.Log, Registry: m.Registry, Clock: m.Clock,
 		Claims: claims, CatchUpGrace: m.Config.Scheduler.CatchUpGrace.D(),
@@ -133,7 +136,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews, m.wireReport} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wirePeople, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews, m.wireReport} {
 		if err := wire(ctx); err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ func (m *Main) wireIdeas(ctx context.Context) error {
 // ideasService builds the board's service and handlers; the value report
 // reads Top from the same service.
 func (m *Main) ideasService() (*ideas.Service, *hideas.Board) {
-	teams := &hideas.Teams{Dir: handlers.NewMetricsTeams(m.Config.Teams, m.Slack, m.Clock.Now), Config: m.Config.Teams, Log: m.Log}
+	teams := &hideas.Teams{Dir: handlers.NewMetricsTeams(m.People), Config: m.Config.Teams, Log: m.Log}
 	board := &hideas.Board{
 		Outbox: m.Outbox, Slack: m.Slack, Admins: m.Admins, Teams: teams,
 		Command: m.Config.Slack.Commands.Platform, Channel: m.Config.Ideas.Channel, Log: m.Log,

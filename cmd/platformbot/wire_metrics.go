@@ -26,7 +26,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 	if err := store.EnsureAttribution(ctx); err != nil {
 		return err
 	}
-	teams := handlers.NewMetricsTeams(cfg.Teams, m.Slack, m.Clock.Now)
+	teams := handlers.NewMetricsTeams(m.People)
 	h := &handlers.Metrics{
 		Service: &metrics.Service{
 			Store: store, Directory: teams, Thresholds: th, Now: m.Clock.Now,

@@ -23,7 +23,7 @@ func (m *Main) wireOfficeHours(ctx context.Context) error {
 		Store:    m.officeHoursStore(),
 		Notifier: oh.Notifier(rules.ReminderBefore),
 		Clock:    m.Clock,
-		TeamOf:   handlers.OfficeHoursTeamOf(m.Config.Teams, m.Slack, m.Log),
+		TeamOf:   handlers.OfficeHoursTeamOf(m.People, m.Log),
 		OnNotifyError: func(_ context.Context, err error) {
 			m.Log.Warn().Err(err).Msg("office hours: message not sent (the change itself is saved)")
 		},

@@ -21,7 +21,7 @@ func (m *Main) wireSelfService(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	people := &handlers.SelfServicePeople{Admins: m.Admins, Slack: m.Slack, Teams: m.Config.Teams, Now: m.Clock.Now}
+	people := &handlers.SelfServicePeople{Admins: m.Admins, People: m.People}
 	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(m.DB), Catalog: catalog, People: people, Clock: m.Clock}
 	h := &handlers.SelfService{
 		Svc: svc, Slack: m.Slack, Command: m.Config.Slack.Commands.Platform, TriageChannel: m.Config.Slack.TriageChannel,

@@ -18,7 +18,7 @@ import (
 // reminds and closes; their DMs go out through the outbox.
 func (m *Main) wireSurveys(ctx context.Context) error {
 	d := m.Outbox
-	pulse := handlers.NewPulse(m.Slack, m.Log)
+	pulse := handlers.NewPulse(m.Slack, m.People, m.Log)
 	pulse.Location, pulse.Outbox, pulse.Refresh = m.Config.Location(), d, m.Home.Publish
 	svc := surveys.New(surveys.Config{
 		Surveys: surveysFromConfig(m.Config), Teams: surveyTeams(m.Config), Store: storage.NewSurveyStore(m.DB),

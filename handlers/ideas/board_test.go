@@ -48,7 +48,7 @@ func newHarness(t *testing.T, db *storage.DB, w dom.Weighting) *harness {
 	}
 	h.out = out
 	teamsCfg := []config.Team{{ID: "web", Name: "Web", Users: []string{"UWEB1", "UWEB2", "UWEB3"}}, {ID: "api", Name: "API", UserGroup: "S0API"}}
-	teams := &Teams{Dir: handlers.NewMetricsTeams(teamsCfg, h.slack, h.clock.Now), Config: teamsCfg, Log: zerolog.Nop()}
+	teams := &Teams{Dir: handlers.NewMetricsTeams(handlers.NewDirectory(h.slack, teamsCfg, h.clock.Now)), Config: teamsCfg, Log: zerolog.Nop()}
 	h.board = &Board{Outbox: out, Slack: h.slack, Admins: &bot.Admins{Users: []string{testAdmin}}, Teams: teams,
 		Command: "/platform", Channel: testChannel, Log: zerolog.Nop()}
 	h.board.Service = dom.New(dom.Config{Store: storage.NewIdeaStore(db), Notifier: h.board.Notifier(), Teams: teams, Weighting: w, Clock: h.clock})

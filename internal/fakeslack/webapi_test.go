@@ -169,17 +169,24 @@ func TestDirectory(t *testing.T) {
 	}
 
 	for i := range 5 {
-		srv.AddUser(slack.User{ID: fmt.Sprintf("U%d", i), Name: "u", TZ: "Europe/Paris", TZOffset: 3600,
+		srv.AddUser(slack.User{ID: fmt.Sprintf("U%d", i), Name: "u", TZ: "Europe/Paris", TZOffset: 3600, Locale: "fr-FR",
 			Profile: slack.UserProfile{Email: "u@example.com"}, IsBot: i == 4, Deleted: i == 3})
 	}
+	// The locale comes only with include_locale=true, as from Slack.
+	if u, err := api.GetUserInfo("U1", slack.GetUserInfoOptionIncludeLocale(false)); err != nil || u.Locale != "" {
+		t.Errorf("GetUserInfo without include_locale: locale %q, %v; want none", u.Locale, err)
+	}
+	if all, err := api.GetUsers(slack.GetUsersOptionIncludeLocale(true)); err != nil || len(all) != 5 || all[0].Locale != "fr-FR" {
+		t.Errorf("GetUsers with include_locale = %+v, %v; want 5 with their locale", all, err)
+	}
 	u, err := api.GetUserInfo("U4")
-	if err != nil || u.TZ != "Europe/Paris" || u.TZOffset != 3600 || !u.IsBot || u.Profile.Email != "u@example.com" {
+	if err != nil || u.TZ != "Europe/Paris" || u.TZOffset != 3600 || !u.IsBot || u.Profile.Email != "u@example.com" || u.Locale != "fr-FR" {
 		t.Errorf("GetUserInfo = %+v, %v", u, err)
 	}
 	if _, err := api.GetUserInfo("U404"); slackErr(err) != "user_not_found" {
 		t.Errorf("unknown user: %v", err)
 	}
-	if all, err := api.GetUsers(slack.GetUsersOptionLimit(2)); err != nil || len(all) != 5 || !all[3].Deleted {
+	if all, err := api.GetUsers(slack.GetUsersOptionLimit(2), slack.GetUsersOptionIncludeLocale(false)); err != nil || len(all) != 5 || !all[3].Deleted || all[0].Locale != "" {
 		t.Errorf("GetUsers = %d users, %v", len(all), err)
 	}
 
