@@ -42,6 +42,30 @@ type Handler struct {
 	// (zero: the dispatcher's), e.g. an automation webhook's own limits.
 	MaxAttempts int
 	Backoff     time.Duration
+	// Limits, if set, gives one send's own limits (zero values: the
+	// kind's), for kinds whose sends differ: each request type's
+	// automation has its configured attempts and backoff.
+	Limits func(s Send) (maxAttempts int, backoff time.Duration)
+}
+
+// limits returns the attempts and first backoff that apply to s.
+func (h Handler) limits(s Send, maxAttempts int, backoff time.Duration) (int, time.Duration) {
+	if h.MaxAttempts > 0 {
+		maxAttempts = h.MaxAttempts
+	}
+	if h.Backoff > 0 {
+		backoff = h.Backoff
+	}
+	if h.Limits != nil {
+		n, b := h.Limits(s)
+		if n > 0 {
+			maxAttempts = n
+		}
+		if b > 0 {
+			backoff = b
+		}
+	}
+	return maxAttempts, backoff
 }
 
 // Options configure a Dispatcher. Zero values get the defaults.

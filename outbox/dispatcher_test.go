@@ -362,3 +362,43 @@ func TestDispatcherKindLimitsAndFailedHook(t *testing.T) {
 		}
 	})
 }
+
+// TestDispatcherSendLimits: a kind's Limits give each send its own
+// attempts (here per recipient, as each automation hook has its own),
+// falling back to the kind's.
+func TestDispatcherSendLimits(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		st := storage.NewOutboxStore(db)
+		d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock, MaxAttempts: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := map[string]int{}
+		d.Handle("hook", outbox.Handler{MaxAttempts: 3, Backoff: time.Second,
+			Deliver: func(_ context.Context, s outbox.Send) (string, error) { calls[s.To]++; return "", fmt.Errorf("503") },
+			Limits: func(s outbox.Send) (int, time.Duration) {
+				if s.To == "once" {
+					return 1, 0
+				}
+				return 0, 0
+			},
+		})
+		for _, to := range []string{"once", "default"} {
+			s, _ := outbox.NewSend("hook", "hook:"+to, to, nil)
+			if _, err := d.Enqueue(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 6 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(time.Minute)
+		}
+		if want := map[string]int{"once": 1, "default": 3}; !cmp.Equal(calls, want) {
+			t.Errorf("calls %v, want %v", calls, want)
+		}
+	})
+}

@@ -107,3 +107,15 @@ func TestDeliverTimesOut(t *testing.T) {
 		t.Errorf("error %q (it must not carry the URL)", msg)
 	}
 }
+
+func TestLimitsFollowTheHook(t *testing.T) {
+	cl := &webhook.Client{Hooks: func(name string) (webhook.Hook, bool) {
+		return webhook.Hook{Attempts: 3, Backoff: time.Millisecond}, name == "repo"
+	}}
+	for hook, want := range map[string][2]int64{"repo": {3, int64(time.Millisecond)}, "gone": {0, 0}} {
+		s, _ := webhook.NewSend("k", "k:"+hook, hook, "", nil)
+		if n, b := cl.Limits(s); n != int(want[0]) || int64(b) != want[1] {
+			t.Errorf("Limits(%s) = %d, %s; want %d, %s", hook, n, b, want[0], time.Duration(want[1]))
+		}
+	}
+}
