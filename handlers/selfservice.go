@@ -13,28 +13,32 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/selfservice"
 )
 
 // SelfService is the Slack side of self-service requests: the /platform
 // subcommands, the request modal, the triage buttons and the rating DM. It
-// also implements selfservice.Messenger, rendering what the dispatcher
-// delivers.
+// also implements selfservice.Notifier, rendering what follows a change
+// and queueing it in the outbox (see selfservice_sends.go).
 type SelfService struct {
 	Svc           *selfservice.Service
 	Slack         bot.Slack
-	Command       string // e.g. "/platform", for hints
+	Outbox        *outbox.Dispatcher
+	Webhooks      *webhook.Client // the automation calls; its Hooks name each type's
+	Command       string          // e.g. "/platform", for hints
 	TriageChannel string
 	Location      *time.Location // for fallbacks when a user's zone is unknown
 	Clock         clockwork.Clock
 	Log           zerolog.Logger
 }
 
-var _ selfservice.Messenger = (*SelfService)(nil)
-
-// Register adds the subcommands to the command table and the routes of
-// the modal and buttons.
+// Register adds the subcommands to the command table, the routes of the
+// modal and buttons, and the deliverers of the feature's sends to the
+// outbox.
 func (h *SelfService) Register(r *bot.Router) {
+	h.registerSends()
 	r.Command(h.Command, "").Add(
 		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Run: h.request},
 		bot.Subcommand{Name: "status", Usage: "ID", Help: "where a request is, with its history", Run: h.status},

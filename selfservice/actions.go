@@ -23,7 +23,7 @@ func (s *Service) Approve(ctx context.Context, id int64, user string) (ApprovalO
 	case err != nil:
 		return ApprovalOutcome{}, s.stateErr(ctx, err)
 	}
-	s.wake()
+	s.followUp(ctx, id)
 	return out, nil
 }
 
@@ -128,7 +128,7 @@ func (s *Service) CallbackToken(ctx context.Context, id int64) (string, error) {
 	if !ok || !t.Automation.Enabled() {
 		return "", nil
 	}
-	return t.Automation.CallbackToken(), nil
+	return t.Automation.CallbackToken, nil
 }
 
 // ReportStatus applies an automation's report. Reporting the state the
@@ -162,14 +162,14 @@ func (s *Service) Rate(ctx context.Context, id int64, user string, score int) er
 	return err
 }
 
-// transition applies t and wakes the dispatcher.
+// transition applies t and hands over what follows it.
 func (s *Service) transition(ctx context.Context, id int64, t Transition) (*Request, error) {
 	t.At = s.now()
 	r, err := s.Store.Transition(ctx, id, t)
 	if err != nil {
 		return nil, s.stateErr(ctx, err)
 	}
-	s.wake()
+	s.followUp(ctx, id)
 	return r, nil
 }
 

@@ -119,3 +119,33 @@ func TestLimitsFollowTheHook(t *testing.T) {
 		}
 	}
 }
+
+// TestSignature checks Sign against a value computed independently, so
+// that receivers written in other languages verify what we send (this
+// vector was the self-service webhook's, whose signing moved here).
+func TestSignature(t *testing.T) {
+	body := []byte(`{"id":"REQ-1"}`)
+	sig := webhook.Sign("secret", body)
+	// printf '{"id":"REQ-1"}' | openssl dgst -sha256 -hmac secret
+	const want = "sha256=9486584eb19a3efb9e4292ef0a194e941391eef9a07c87b1071f48bdcb1a289c"
+	if sig != want {
+		t.Fatalf("Sign = %q, want %q", sig, want)
+	}
+	for _, tc := range []struct {
+		name   string
+		secret string
+		body   []byte
+		header string
+		ok     bool
+	}{
+		{"valid", "secret", body, sig, true},
+		{"valid with spaces", "secret", body, " " + sig + "\n", true},
+		{"wrong secret", "other", body, sig, false},
+		{"tampered body", "secret", []byte(`{"id":"REQ-2"}`), sig, false},
+		{"missing", "secret", body, "", false},
+	} {
+		if got := webhook.Verify(tc.secret, tc.body, tc.header); got != tc.ok {
+			t.Errorf("%s: Verify = %v, want %v", tc.name, got, tc.ok)
+		}
+	}
+}
