@@ -345,6 +345,7 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 		{User: fzHostNY, Location: newYork, Windows: []officehours.Window{{Day: time.Monday, Start: 10 * 60, End: 11 * 60}}},
 	}}
 	h := NewOfficeHours(a.slack, zerolog.Nop())
+	h.Outbox = a.out
 	rules := officehours.Rules{MaxPerWeek: 3, WeekZone: berlin, TopicRequired: true, ReminderBefore: 15 * time.Minute}
 	h.Service = &officehours.Service{Schedule: sched, Rules: rules, Clock: a.clock, Notifier: h.Notifier(rules.ReminderBefore),
 		Store: storage.NewOfficeHoursStore(db, sched)}

@@ -11,13 +11,16 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/outbox"
 )
 
 // OfficeHours serves /officehours, its buttons and forms, and the App Home
-// section. Set Service before Register; the service's Notifier comes from
-// Notifier so that both share one cache of users' time zones.
+// section. Set Outbox before Notifier and Service before Register; the
+// service's Notifier comes from Notifier so that both share one cache of
+// users' time zones.
 type OfficeHours struct {
 	Service *officehours.Service
+	Outbox  *outbox.Dispatcher // the DMs go out through it
 	// Refresh, if set, re-renders a user's App Home after a change.
 	Refresh func(ctx context.Context, userID string) error
 
@@ -35,12 +38,13 @@ func NewOfficeHours(s bot.Slack, log zerolog.Logger) *OfficeHours {
 // Notifier returns the DM sender for the service; reminderBefore is quoted
 // in the booking confirmation.
 func (h *OfficeHours) Notifier(reminderBefore time.Duration) *OfficeHoursNotifier {
-	return &OfficeHoursNotifier{people: h.people, slack: h.slack, reminderBefore: reminderBefore}
+	return &OfficeHoursNotifier{people: h.people, out: h.Outbox, reminderBefore: reminderBefore}
 }
 
 // Register adds the subcommands of command (e.g. "/officehours"), the
-// buttons and the forms to r.
+// buttons and the forms to r, and the deliverers of its DMs to the outbox.
 func (h *OfficeHours) Register(r *bot.Router, command string) {
+	h.registerSends()
 	cmd := r.Command(command, "")
 	cmd.Default = h.start
 	cmd.Add(

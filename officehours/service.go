@@ -38,20 +38,15 @@ type Store interface {
 	HostBookings(ctx context.Context, host string, from, to time.Time) ([]Booking, error)
 
 	// DueReminders returns active bookings starting in (from, to] with a
-	// reminder not yet claimed for at least one side.
+	// reminder not yet queued for at least one side.
 	DueReminders(ctx context.Context, from, to time.Time) ([]Booking, error)
-	// ClaimReminder atomically marks p's reminder as sent; it reports
-	// false when it was claimed already or the booking is not active.
-	ClaimReminder(ctx context.Context, id int64, p Party, at time.Time) (bool, error)
-	// ReleaseReminder undoes a claim whose message could not be sent.
-	ReleaseReminder(ctx context.Context, id int64, p Party) error
+	// Reminded records that p's reminder of booking id is queued.
+	Reminded(ctx context.Context, id int64, p Party, at time.Time) error
 	// DueFeedback returns active, attended bookings ending in (from, to]
-	// whose feedback question was not claimed yet.
+	// whose feedback question was not queued yet.
 	DueFeedback(ctx context.Context, from, to time.Time) ([]Booking, error)
-	// ClaimFeedback atomically marks the feedback question as sent.
-	ClaimFeedback(ctx context.Context, id int64, at time.Time) (bool, error)
-	// ReleaseFeedback undoes a claim whose message could not be sent.
-	ReleaseFeedback(ctx context.Context, id int64) error
+	// FeedbackAsked records that the feedback question is queued.
+	FeedbackAsked(ctx context.Context, id int64, at time.Time) error
 	// SaveFeedback stores a score (1–5); the last answer counts.
 	SaveFeedback(ctx context.Context, id int64, score int, at time.Time) error
 	// SaveFeedbackComment stores the optional comment.
@@ -59,7 +54,9 @@ type Store interface {
 }
 
 // Notifier tells people about their bookings, each in their own time zone.
-// The Slack handlers implement it with DMs.
+// The Slack handlers implement it by queueing DMs in the outbox, each
+// under a key of its own: calling a method again for the same booking
+// queues nothing more.
 type Notifier interface {
 	// Booked confirms a new booking to the booker and the host.
 	Booked(ctx context.Context, b Booking) error
@@ -90,8 +87,8 @@ type Service struct {
 	Clock    clockwork.Clock
 	// TeamOf maps a booker to their team id for metrics ("" if unknown).
 	TeamOf func(ctx context.Context, user string) string
-	// OnNotifyError is told about messages that could not be sent after a
-	// change was stored; the change stands.
+	// OnNotifyError is told about messages that could not be queued after
+	// a change was stored; the change stands.
 	OnNotifyError func(ctx context.Context, err error)
 }
 

@@ -357,3 +357,40 @@ func TestNoHosts(t *testing.T) {
 		t.Errorf("FreeSlots = %v, want ErrNoHosts", err)
 	}
 }
+
+// TestQueuedFollowUpsAreCheckedBeforeSending: a reminder or feedback
+// question queued earlier is dropped when the booking was cancelled, the
+// session started, the booker did not come, or the question is too late.
+func TestQueuedFollowUpsAreCheckedBeforeSending(t *testing.T) {
+	ctx := context.Background()
+	s, clock, _ := newTestService(t)
+	s.Rules.FeedbackAfter = 5 * time.Minute
+	b, _ := s.Book(ctx, BookRequest{User: dev, Host: host, Start: tue1400, Topic: "x"})
+	gone, _ := s.Book(ctx, BookRequest{User: dev2, Host: host, Start: tue1400.Add(30 * time.Minute), Topic: "y"})
+	if _, err := s.Cancel(ctx, gone.ID, dev2); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, fn func(context.Context, int64) (bool, string, error), id int64, want bool, reason string) {
+		t.Helper()
+		ok, why, err := fn(ctx, id)
+		if ok != want || why != reason || err != nil {
+			t.Errorf("%s of #%d at %s = %v %q %v; want %v %q", what, id, clock.Now().UTC().Format("15:04"), ok, why, err, want, reason)
+		}
+	}
+	clock.Advance(tue1400.Add(-15 * time.Minute).Sub(clock.Now()))
+	check("reminder", s.ShouldRemind, b.ID, true, "")
+	check("reminder", s.ShouldRemind, gone.ID, false, "cancelled")
+	check("reminder", s.ShouldRemind, 99, false, "booking not found")
+	clock.Advance(15 * time.Minute)
+	check("reminder", s.ShouldRemind, b.ID, false, "the session has started")
+
+	clock.Advance(35 * time.Minute)
+	check("feedback", s.ShouldAskFeedback, b.ID, true, "")
+	check("feedback", s.ShouldAskFeedback, gone.ID, false, "cancelled")
+	clock.Advance(24*time.Hour + time.Minute) // a day after the question was due
+	check("feedback", s.ShouldAskFeedback, b.ID, false, "too late")
+	if _, err := s.MarkNoShow(ctx, b.ID, host); err != nil {
+		t.Fatal(err)
+	}
+	check("feedback", s.ShouldAskFeedback, b.ID, false, "no-show")
+}
