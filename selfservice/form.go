@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
 )
 
 // Input is what a person entered in a request form: raw values by field

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
-
 )
 
 // People answers who someone is to the platform: admin, member of a user
