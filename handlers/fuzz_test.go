@@ -324,7 +324,7 @@ func (a *fuzzApp) wireMetrics(tb testing.TB, db *storage.DB) {
 	teams := NewMetricsTeams([]config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.slack, a.clock.Now)
 	th, _ := metrics.ThresholdsFor(2023)
 	h := &Metrics{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
-		Claims: store, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
+		Outbox: a.out, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
 	h.Register(a.router, "/platform")
 	// Service names come from ingest senders, who may write anything.
 	var b metrics.Batch
