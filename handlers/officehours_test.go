@@ -215,7 +215,7 @@ func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
 		want  map[string]string
 	}{
 		{name: "topic required", key: ohKey(ohBerlinHost, ohTue1200Z), topic: " ",
-			want: map[string]string{"topic": officehours.ErrTopicRequired.Msg}},
+			want: map[string]string{"topic": officehours.ErrTopicRequired.Message}},
 		{name: "no slot picked", key: "", topic: "x", want: map[string]string{"slot": "Please pick a slot."}},
 		{name: "too soon", key: ohKey(ohNYHost, ohMon1400Z), topic: "x",
 			setup: func(o *ohTest) { o.clock.Advance(6*time.Hour + 30*time.Minute) },
@@ -249,8 +249,8 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 	}{
 		{ohDevBerlin, "cancel", "Usage: `/officehours cancel ID`"},
 		{ohDevBerlin, "cancel abc", `"abc" is not a booking id`},
-		{ohDevTokyo, "cancel 1", officehours.ErrNotAllowed.Msg},
-		{ohDevBerlin, "cancel 99", officehours.ErrNotFound.Msg},
+		{ohDevTokyo, "cancel 1", o.h.userMessage(officehours.ErrNotAllowed)},
+		{ohDevBerlin, "cancel 99", o.h.userMessage(officehours.ErrNotFound)},
 	} {
 		if got := o.command(tc.user, tc.text).Text; !strings.Contains(got, tc.want) {
 			t.Errorf("%s %q = %q, want %q", tc.user, tc.text, got, tc.want)
@@ -263,7 +263,7 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 		t.Fatalf("host got %d DMs, want 1", len(dms))
 	}
 	wantContains(t, msgText(dms[0]), "<@UDEVBER001> cancelled your office hours on *Mon 1 Jun, 10:00–10:30* (America/New_York). The slot is free again.")
-	if got := o.command(ohDevBerlin, "cancel #1").Text; got != officehours.ErrAlreadyCancelled.Msg {
+	if got := o.command(ohDevBerlin, "cancel #1").Text; got != o.h.userMessage(officehours.ErrAlreadyCancelled) {
 		t.Errorf("second cancel = %q", got)
 	}
 	if got := o.command(ohDevBerlin, "mine").Text; !strings.Contains(got, "no upcoming office hours") {
@@ -287,7 +287,7 @@ func TestOfficeHoursHostDay(t *testing.T) {
 
 	// Block the free 14:30 slot; nobody can book it then.
 	k1430 := ohKey(ohBerlinHost, ohTue1200Z.Add(30*time.Minute))
-	if got := o.click(ohNYHost, ohActBlock, k1430).Text; got != officehours.ErrNotHost.Msg {
+	if got := o.click(ohNYHost, ohActBlock, k1430).Text; got != o.h.userMessage(officehours.ErrNotHost) {
 		t.Errorf("another host blocking = %q", got)
 	}
 	wantContains(t, o.click(ohBerlinHost, ohActBlock, k1430).Text, "Blocked Tue 2 Jun, 14:30–15:00")
@@ -300,7 +300,7 @@ func TestOfficeHoursHostDay(t *testing.T) {
 	day = o.command(ohBerlinHost, "")
 	wantContains(t, msgText(day.Message), "No-show")
 	wantContains(t, o.click(ohBerlinHost, ohActNoShow, "1").Text, "Marked <@UDEVNYC001> as a no-show")
-	if got := o.click(ohDevNY, ohActNoShow, "1").Text; got != officehours.ErrNotHost.Msg {
+	if got := o.click(ohDevNY, ohActNoShow, "1").Text; got != o.h.userMessage(officehours.ErrNotHost) {
 		t.Errorf("booker marking no-show = %q", got)
 	}
 }
@@ -332,7 +332,7 @@ func TestOfficeHoursRemindersAndFeedback(t *testing.T) {
 	if !reply.ReplaceOriginal || !strings.Contains(reply.Text, "*4/5*") {
 		t.Errorf("rating reply = %+v", reply.Message)
 	}
-	if got := o.click(ohBerlinHost, ohActRate+"1", "1").Text; got != officehours.ErrNotAllowed.Msg {
+	if got := o.click(ohBerlinHost, ohActRate+"1", "1").Text; got != o.h.userMessage(officehours.ErrNotAllowed) {
 		t.Errorf("host rating their own session = %q", got)
 	}
 	o.click(ohDevTokyo, ohActComment, "1")
@@ -359,7 +359,7 @@ func TestOfficeHoursHomeSection(t *testing.T) {
 	if blocks, err := o.h.HomeSection(context.Background(), ohDevBerlin); err != nil || blocks != nil {
 		t.Errorf("without hosts the section = %v, %v; want nothing", blocks, err)
 	}
-	if got := o.command(ohDevBerlin, "").Text; got != officehours.ErrNoHosts.Msg {
+	if got := o.command(ohDevBerlin, "").Text; got != o.h.userMessage(officehours.ErrNoHosts) {
 		t.Errorf("/officehours without hosts = %q", got)
 	}
 }

@@ -160,7 +160,7 @@ func (s *Service) feedbackTarget(ctx context.Context, id int64, user string) (Bo
 	case !b.Active():
 		return Booking{}, ErrAlreadyCancelled
 	case s.Now().Before(b.Slot.Start):
-		return Booking{}, newError("not_started", "You can rate the session once it has taken place.")
+		return Booking{}, ErrNotStarted.Withf("You can rate the session once it has taken place.")
 	}
 	return b, nil
 }

@@ -148,8 +148,7 @@ func (s *Service) Book(ctx context.Context, req BookRequest) (Booking, error) {
 	limit.From, limit.To = WeekOf(slot.Start, s.weekZone())
 	b, err = s.Store.Book(ctx, b, limit)
 	if errors.Is(err, ErrWeeklyLimit) {
-		return Booking{}, newError(ErrWeeklyLimit.Code,
-			"You already have %d office-hours booking(s) in the week of %s, the most one person can hold. Cancel one with `/officehours mine` to book another.",
+		return Booking{}, ErrWeeklyLimit.Withf("You already have %d office-hours booking(s) in the week of %s, the most one person can hold.",
 			limit.Max, limit.From.In(s.weekZone()).Format("Mon 2 Jan"))
 	}
 	if err != nil {
@@ -172,7 +171,7 @@ func (s *Service) Block(ctx context.Context, host string, start time.Time) (Book
 	b := Booking{Kind: KindBlock, Slot: slot, Booker: host, CreatedAt: now}
 	b, err = s.Store.Book(ctx, b, Limit{})
 	if errors.Is(err, ErrSlotTaken) {
-		return Booking{}, newError(ErrSlotTaken.Code, "That slot is already booked or blocked. Cancel the booking first if you can't make it (the booker is told).")
+		return Booking{}, ErrSlotTaken.Withf("That slot is already booked or blocked. Cancel the booking first if you can't make it (the booker is told).")
 	}
 	return b, err
 }
@@ -219,7 +218,7 @@ func (s *Service) MarkNoShow(ctx context.Context, id int64, by string) (Booking,
 	case !b.Active():
 		return Booking{}, ErrAlreadyCancelled
 	case now.Before(b.Slot.Start):
-		return Booking{}, newError("not_started", "The session has not started yet; mark a no-show once it has.")
+		return Booking{}, ErrNotStarted.Withf("The session has not started yet; mark a no-show once it has.")
 	}
 	if err := s.Store.MarkNoShow(ctx, id, now); err != nil {
 		return Booking{}, err

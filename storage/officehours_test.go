@@ -14,6 +14,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/platformbot/platformbot/metrics"
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
@@ -77,11 +78,10 @@ func TestOfficeHoursFiftyRacersOneBooking(t *testing.T) {
 		wg.Wait()
 		ok, taken := 0, 0
 		for _, err := range errs {
-			var um interface{ UserMessage() string }
 			switch {
 			case err == nil:
 				ok++
-			case errors.Is(err, officehours.ErrSlotTaken) && errors.As(err, &um) && strings.Contains(um.UserMessage(), "just taken"):
+			case errors.Is(err, officehours.ErrSlotTaken) && strings.Contains(domain.ErrorMessage(err), "just taken"):
 				taken++
 			default:
 				t.Errorf("unexpected error: %v", err)
