@@ -7,7 +7,6 @@
 package selfservice
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,7 +111,7 @@ func ParseRef(s string) (int64, error) {
 	}
 	id, err := strconv.ParseInt(t, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &Error{Msg: fmt.Sprintf("%s is not a request id; they look like REQ-42.", quoteInput(s))}
+		return 0, invalid("%s is not a request id; they look like REQ-42.", quoteInput(s))
 	}
 	return id, nil
 }

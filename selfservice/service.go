@@ -50,14 +50,10 @@ func (s *Service) Type(id string) (*Type, error) {
 	if t, ok := s.Catalog.Type(strings.ToLower(strings.TrimSpace(id))); ok {
 		return t, nil
 	}
-	ids := make([]string, 0, len(s.Catalog.types))
-	for _, t := range s.Catalog.types {
-		ids = append(ids, "`"+t.ID+"`")
+	if len(s.Catalog.types) == 0 {
+		return nil, ErrNoSuchType.Withf("The self-service catalog is empty: the platform team has not configured any request types yet.")
 	}
-	if len(ids) == 0 {
-		return nil, &Error{Msg: "The self-service catalog is empty: the platform team has not configured any request types yet."}
-	}
-	return nil, &Error{Msg: fmt.Sprintf("There is no request type %s. Valid types: %s.", quoteInput(id), strings.Join(ids, ", "))}
+	return nil, ErrNoSuchType.Withf("There is no request type %s.", quoteInput(id))
 }
 
 // Submit validates a form and files the request. It returns FieldErrors
@@ -170,14 +166,6 @@ func (s *Service) CanApprove(ctx context.Context, r *Request, user string) (bool
 		return s.People.InGroup(ctx, p.UserGroup, user)
 	}
 	return s.People.IsAdmin(ctx, user)
-}
-
-// approvers says who may approve r, for refusals.
-func (s *Service) approvers(r *Request) string {
-	if p := s.policyOf(r); p.Kind == ApprovalUserGroup {
-		return fmt.Sprintf("members of <!subteam^%s>", p.UserGroup)
-	}
-	return "the platform team"
 }
 
 // Queue returns the open requests user may act on, oldest first: all of
