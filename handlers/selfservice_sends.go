@@ -33,7 +33,8 @@ func (h *SelfService) registerSends() {
 	h.Outbox.Handle(SelfServiceUpdateKind, outbox.Handler{Deliver: h.updateTriage, InOrder: true})
 	h.Outbox.Handle(SelfServiceDMKind, outbox.Handler{Deliver: post, InOrder: true})
 	h.Outbox.Handle(SelfServiceAlertKind, outbox.Handler{Deliver: post, InOrder: true})
-	h.Outbox.Handle(SelfServiceAutomationKind, outbox.Handler{Deliver: h.callAutomation, Failed: h.automationFailed, Limits: h.Webhooks.Limits})
+	h.Outbox.Handle(SelfServiceAutomationKind, outbox.Handler{Deliver: h.callAutomation, Before: h.beforeAutomation,
+		Failed: h.automationFailed, Limits: h.Webhooks.Limits})
 }
 
 func (h *SelfService) enqueue(ctx context.Context, s outbox.Send, err error) error {
@@ -153,6 +154,15 @@ func (h *SelfService) callAutomation(ctx context.Context, s outbox.Send) (string
 		return ref, err
 	}
 	return ref, h.Svc.Automated(ctx, id, ref == "202")
+}
+
+// beforeAutomation skips a call whose request no longer waits for it.
+func (h *SelfService) beforeAutomation(ctx context.Context, s outbox.Send) (bool, string, error) {
+	id, err := ssCallRequest(s)
+	if err != nil {
+		return false, err.Error(), nil
+	}
+	return h.Svc.ShouldAutomate(ctx, id)
 }
 
 func (h *SelfService) automationFailed(ctx context.Context, s outbox.Send, reason string) error {

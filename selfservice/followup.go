@@ -184,6 +184,22 @@ func (s *Service) automate(ctx context.Context, r *Request) error {
 	return nil
 }
 
+// ShouldAutomate reports, right before a queued automation call is made,
+// whether the request still waits for it: a person may have marked it
+// done or failed meanwhile, or an earlier attempt's answer was recorded.
+func (s *Service) ShouldAutomate(ctx context.Context, id int64) (bool, string, error) {
+	r, err := s.Store.Request(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return false, "request not found", nil
+	case err != nil:
+		return false, "", err
+	case r.State != Approved:
+		return false, r.Ref() + " is " + string(r.State), nil
+	}
+	return true, "", nil
+}
+
 // Automated records the automation's answer to its call: done, or in
 // progress when it accepted the request and reports back later. A request
 // that a callback or a person moved on meanwhile stays as it is.

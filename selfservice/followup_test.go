@@ -292,3 +292,23 @@ func TestNudgeOverdue(t *testing.T) {
 		t.Errorf("the nudged request is still due a nudge: %v", rs)
 	}
 }
+
+// TestShouldAutomate: a queued call is made only while its request is
+// approved (a person may have marked it done meanwhile).
+func TestShouldAutomate(t *testing.T) {
+	svc, _, _ := newFollowUps(t)
+	ctx := context.Background()
+	r, _ := svc.Submit(ctx, alice, "new-repo", repoInput)
+	if ok, why, err := svc.ShouldAutomate(ctx, r.ID); !ok || err != nil {
+		t.Fatalf("approved request: %v %q %v", ok, why, err)
+	}
+	if _, err := svc.Complete(ctx, r.ID, bob, selfservice.Done, "done by hand"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, why, err := svc.ShouldAutomate(ctx, r.ID); ok || why != "REQ-1 is done" || err != nil {
+		t.Errorf("done request: %v %q %v; want skipped", ok, why, err)
+	}
+	if ok, why, _ := svc.ShouldAutomate(ctx, 99); ok || why != "request not found" {
+		t.Errorf("unknown request: %v %q", ok, why)
+	}
+}
