@@ -375,9 +375,15 @@ func TestDispatcherSendLimits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var mu sync.Mutex
 		calls := map[string]int{}
 		d.Handle("hook", outbox.Handler{MaxAttempts: 3, Backoff: time.Second,
-			Deliver: func(_ context.Context, s outbox.Send) (string, error) { calls[s.To]++; return "", fmt.Errorf("503") },
+			Deliver: func(_ context.Context, s outbox.Send) (string, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				calls[s.To]++
+				return "", fmt.Errorf("503")
+			},
 			Limits: func(s outbox.Send) (int, time.Duration) {
 				if s.To == "once" {
 					return 1, 0
