@@ -12,21 +12,18 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/metrics"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
 )
 
-// DigestClaims makes each occurrence of a scheduled digest post once,
-// across replicas and retries; storage.Metrics implements it.
-type DigestClaims interface {
-	ClaimDigest(ctx context.Context, digestID string, occurrence time.Time, channel string) (bool, error)
-	DigestPosted(ctx context.Context, digestID string, occurrence time.Time, ts string) error
-	ReleaseDigest(ctx context.Context, digestID string, occurrence time.Time) error
-}
+// MetricsDigestKind is the kind of pending send of a scheduled digest.
+const MetricsDigestKind = "metrics.digest"
 
 // Metrics serves `/platform metrics`, the metrics part of App Home and the
 // scheduled digests. All three render the same report.
 type Metrics struct {
 	Service  *metrics.Service
-	Claims   DigestClaims
+	Outbox   *outbox.Dispatcher // the digests go out through it
 	Teams    *MetricsTeams
 	Slack    bot.Slack
 	Digests  config.Digests
@@ -37,9 +34,11 @@ type Metrics struct {
 	command string // the platform command's name, for hints
 }
 
-// Register adds `metrics` to the platform command.
+// Register adds `metrics` to the platform command, and the digest posts to
+// the outbox.
 func (h *Metrics) Register(r *bot.Router, command string) {
 	h.command = command
+	h.Outbox.Handle(MetricsDigestKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.digestPosted})
 	r.Command(command, "").Add(bot.Subcommand{
 		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d]",
 		Help: "delivery (DORA) and platform metrics, shown only to you", Run: h.run,
@@ -119,41 +118,44 @@ func (h *Metrics) logUnavailable(r *metrics.Report, where string) {
 	}
 }
 
-// RunDigest posts one scheduled digest, once per occurrence: the
-// occurrence is claimed first (a unique row), released again if the post
-// fails so that a retry can post it, and marked posted with the message ts.
+// RunDigest queues one scheduled digest for its occurrence: the key names
+// the digest and the occurrence, so a retry of the job, or a replica whose
+// clock is a little off, queues nothing more and the outbox posts it once.
 func (h *Metrics) RunDigest(ctx context.Context, post config.DigestPost) error {
 	loc := post.Location(h.Location)
 	occ, err := metrics.Occurrence(post.Schedule, loc, h.Now())
 	if err != nil {
 		return err
 	}
-	won, err := h.Claims.ClaimDigest(ctx, post.ID, occ, post.Channel)
-	if err != nil || !won {
-		return err
-	}
-	ts, err := h.postDigest(ctx, post, occ, loc)
+	msg, err := h.digest(ctx, post, occ, loc)
 	if err != nil {
-		if rerr := h.Claims.ReleaseDigest(context.WithoutCancel(ctx), post.ID, occ); rerr != nil {
-			h.Log.Error().Err(rerr).Str("digest", post.ID).Msg("could not release the digest claim")
-		}
 		return fmt.Errorf("digest %s at %s: %w", post.ID, occ.Format(time.RFC3339), err)
 	}
-	h.Log.Info().Str("digest", post.ID).Str("channel", post.Channel).Time("occurrence", occ).Msg("digest posted")
-	return h.Claims.DigestPosted(ctx, post.ID, occ, ts)
+	key := fmt.Sprintf("%s:%s:%s", MetricsDigestKind, post.ID, occ.UTC().Format(time.RFC3339))
+	s, err := slacksend.NewPost(MetricsDigestKind, key, post.Channel, msg)
+	if err != nil {
+		return err
+	}
+	_, err = h.Outbox.Enqueue(ctx, s)
+	return err
 }
 
-func (h *Metrics) postDigest(ctx context.Context, post config.DigestPost, occ time.Time, loc *time.Location) (string, error) {
+func (h *Metrics) digest(ctx context.Context, post config.DigestPost, occ time.Time, loc *time.Location) (bot.Message, error) {
 	r, err := h.Service.Report(ctx, metrics.Query{
 		Scope: metrics.Scope{Team: post.Team, Service: post.Service}, Days: mxDays(post.WindowOr(h.Digests.Window())),
 		Location: loc, Sections: post.SectionList(), At: occ,
 	})
 	if err != nil {
-		return "", err
+		return bot.Message{}, err
 	}
 	h.logUnavailable(r, "digest "+post.ID)
 	text, blocks := mxDigest(r)
-	return h.Slack.PostMessage(ctx, post.Channel, bot.Message{Text: text, Blocks: blocks})
+	return bot.Message{Text: text, Blocks: blocks}, nil
+}
+
+func (h *Metrics) digestPosted(_ context.Context, s outbox.Send, ts string) error {
+	h.Log.Info().Str("digest", s.Key).Str("channel", s.To).Str("ts", ts).Msg("digest posted")
+	return nil
 }
 
 // HomeSection shows the latest figures of the user's team (or of the

@@ -201,13 +201,7 @@ retries:
 // retry puts the send back for later with exponential backoff, or fails it
 // once its attempts are used up.
 func (d *Dispatcher) retry(ctx context.Context, log zerolog.Logger, r Record, cause error) {
-	maxAttempts, backoff := d.opt.MaxAttempts, d.opt.Backoff
-	if r.handler.MaxAttempts > 0 {
-		maxAttempts = r.handler.MaxAttempts
-	}
-	if r.handler.Backoff > 0 {
-		backoff = r.handler.Backoff
-	}
+	maxAttempts, backoff := r.handler.limits(r.send(), d.opt.MaxAttempts, d.opt.Backoff)
 	if r.Attempts >= maxAttempts {
 		d.finish(ctx, log, r, Failed, fmt.Sprintf("gave up after %d attempts: %v", r.Attempts, cause))
 		return

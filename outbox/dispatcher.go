@@ -42,6 +42,37 @@ type Handler struct {
 	// (zero: the dispatcher's), e.g. an automation webhook's own limits.
 	MaxAttempts int
 	Backoff     time.Duration
+	// InOrder delivers the sends of this kind to one recipient one after
+	// another, in the order they were queued (among those one claim
+	// takes), so that a person reads a request's DMs, or a channel its
+	// post and the post's updates, in order. Kinds that share recipients
+	// and whose order matters all set it; a fan-out to many recipients
+	// is as parallel as without it.
+	InOrder bool
+	// Limits, if set, gives one send's own limits (zero values: the
+	// kind's), for kinds whose sends differ: each request type's
+	// automation has its configured attempts and backoff.
+	Limits func(s Send) (maxAttempts int, backoff time.Duration)
+}
+
+// limits returns the attempts and first backoff that apply to s.
+func (h Handler) limits(s Send, maxAttempts int, backoff time.Duration) (int, time.Duration) {
+	if h.MaxAttempts > 0 {
+		maxAttempts = h.MaxAttempts
+	}
+	if h.Backoff > 0 {
+		backoff = h.Backoff
+	}
+	if h.Limits != nil {
+		n, b := h.Limits(s)
+		if n > 0 {
+			maxAttempts = n
+		}
+		if b > 0 {
+			backoff = b
+		}
+	}
+	return maxAttempts, backoff
 }
 
 // Options configure a Dispatcher. Zero values get the defaults.
@@ -228,12 +259,12 @@ func (d *Dispatcher) Stop() error {
 // process takes them at once), and waits for the sends in flight, each
 // bounded by SendTimeout.
 func (d *Dispatcher) Run(ctx context.Context) {
-	jobs := make(chan Record)
+	jobs := make(chan []Record)
 	var workers sync.WaitGroup
 	for range d.opt.Workers {
 		workers.Go(func() {
-			for r := range jobs {
-				d.process(r)
+			for run := range jobs {
+				d.processRun(ctx, run)
 			}
 		})
 	}
@@ -248,15 +279,51 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			d.idle(ctx)
 			continue
 		}
-		for i, r := range recs {
+		runs := d.runs(recs)
+		for i, run := range runs {
 			select {
-			case jobs <- r:
+			case jobs <- run:
 			case <-ctx.Done():
-				d.release(recs[i:])
+				var rest []Record
+				for _, run := range runs[i:] {
+					rest = append(rest, run...)
+				}
+				d.release(rest)
 				return
 			}
 		}
 	}
+}
+
+// processRun delivers a run of sends one after another; once ctx is done
+// it hands the rest back.
+func (d *Dispatcher) processRun(ctx context.Context, run []Record) {
+	for i, r := range run {
+		if i > 0 && ctx.Err() != nil {
+			d.release(run[i:])
+			return
+		}
+		d.process(r)
+	}
+}
+
+// runs splits a claimed batch into what one worker delivers: the sends of
+// InOrder kinds to one recipient form one run, in the order they were
+// queued; every other send is a run of its own.
+func (d *Dispatcher) runs(recs []Record) [][]Record {
+	out := make([][]Record, 0, len(recs))
+	ordered := map[string]int{} // recipient → index in out
+	for _, r := range recs {
+		if h, ok := d.handler(r.Kind); ok && h.InOrder {
+			if i, seen := ordered[r.To]; seen {
+				out[i] = append(out[i], r)
+				continue
+			}
+			ordered[r.To] = len(out)
+		}
+		out = append(out, []Record{r})
+	}
+	return out
 }
 
 // Drain delivers every send that is due now and returns when none is left
@@ -272,11 +339,11 @@ func (d *Dispatcher) Drain(ctx context.Context) error {
 		}
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, d.opt.Workers)
-		for _, r := range recs {
+		for _, run := range d.runs(recs) {
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				d.process(r)
+				d.processRun(ctx, run)
 			})
 		}
 		wg.Wait()

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/platformbot/platformbot/config"
 )
 
 // Input is what a person entered in a request form: raw values by field
@@ -48,7 +46,7 @@ func (t *Type) Validate(in Input) ([]FieldValue, error) {
 		v := FieldValue{ID: f.ID, Label: f.Label, Kind: f.Type}
 		for _, raw := range in[f.ID] {
 			if s := strings.TrimSpace(raw); s != "" {
-				if f.Type == config.FieldTextarea {
+				if f.Type == FieldTextarea {
 					s = strings.TrimRight(raw, " \t\r\n") // keep the layout of multi-line text
 				}
 				v.Values = append(v.Values, s)
@@ -68,33 +66,33 @@ func (t *Type) Validate(in Input) ([]FieldValue, error) {
 
 // check validates one field, filling in option texts and the exception
 // flag; it returns a message for the person, or "".
-func (t *Type) check(f config.Field, v *FieldValue) string {
+func (t *Type) check(f Field, v *FieldValue) string {
 	if v.Empty() {
 		if f.Required {
 			return "Please fill this in."
 		}
 		return ""
 	}
-	if f.Type != config.FieldMultiSelect && len(v.Values) > 1 {
+	if f.Type != FieldMultiSelect && len(v.Values) > 1 {
 		return "Pick only one."
 	}
 	val := v.Values[0]
 	switch f.Type {
-	case config.FieldText, config.FieldTextarea:
+	case FieldText, FieldTextarea:
 		return t.checkText(f, val)
-	case config.FieldNumber:
+	case FieldNumber:
 		return checkNumber(f, val)
-	case config.FieldSelect, config.FieldMultiSelect:
+	case FieldSelect, FieldMultiSelect:
 		return checkOptions(f, v)
-	case config.FieldUser:
+	case FieldUser:
 		if !userIDRe.MatchString(val) {
 			return "Pick a person."
 		}
-	case config.FieldChannel:
+	case FieldChannel:
 		if !channelIDRe.MatchString(val) {
 			return "Pick a channel."
 		}
-	case config.FieldDate:
+	case FieldDate:
 		if _, err := time.Parse(time.DateOnly, val); err != nil {
 			return "Enter a date like 2026-01-31."
 		}
@@ -102,7 +100,7 @@ func (t *Type) check(f config.Field, v *FieldValue) string {
 	return ""
 }
 
-func (t *Type) checkText(f config.Field, val string) string {
+func (t *Type) checkText(f Field, val string) string {
 	n := utf8.RuneCountInString(val)
 	if f.Min != nil && n < int(*f.Min) {
 		return fmt.Sprintf("Use at least %d characters.", int(*f.Min))
@@ -116,7 +114,7 @@ func (t *Type) checkText(f config.Field, val string) string {
 	return ""
 }
 
-func checkNumber(f config.Field, val string) string {
+func checkNumber(f Field, val string) string {
 	x, err := strconv.ParseFloat(val, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 		return "Enter a number."
@@ -137,10 +135,10 @@ func checkNumber(f config.Field, val string) string {
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-func checkOptions(f config.Field, v *FieldValue) string {
+func checkOptions(f Field, v *FieldValue) string {
 	seen := map[string]bool{}
 	for _, val := range v.Values {
-		i := slices.IndexFunc(f.Options, func(o config.Option) bool { return o.Value == val })
+		i := slices.IndexFunc(f.Options, func(o Option) bool { return o.Value == val })
 		if i < 0 {
 			return fmt.Sprintf("%q is not one of the choices.", val)
 		}
@@ -173,15 +171,15 @@ func IsException(values []FieldValue) bool {
 // when blank.
 func (f FieldValue) Typed() any {
 	if f.Empty() {
-		if f.Kind == config.FieldMultiSelect {
+		if f.Kind == FieldMultiSelect {
 			return []string{}
 		}
 		return nil
 	}
 	switch f.Kind {
-	case config.FieldMultiSelect:
+	case FieldMultiSelect:
 		return f.Values
-	case config.FieldNumber:
+	case FieldNumber:
 		if x, err := strconv.ParseFloat(f.Values[0], 64); err == nil {
 			return x
 		}

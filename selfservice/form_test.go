@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/selfservice"
 )
 
@@ -15,26 +14,26 @@ func ptr(x float64) *float64 { return &x }
 // testCatalog has one type of each approval policy and every field kind.
 func testCatalog(t testing.TB) *selfservice.Catalog {
 	t.Helper()
-	c, err := selfservice.NewCatalog([]config.RequestType{
+	c, err := selfservice.NewCatalog([]selfservice.Type{
 		{
 			ID: "new-repo", Title: "New repository", ManualMinutes: 30,
-			Fields: []config.Field{
-				{ID: "name", Label: "Name", Type: config.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
-				{ID: "why", Label: "Why", Type: config.FieldTextarea, Max: ptr(20)},
-				{ID: "visibility", Label: "Visibility", Type: config.FieldSelect, Required: true,
-					Options:  []config.Option{{Value: "private"}, {Value: "public", Label: "Public"}},
+			Fields: []selfservice.Field{
+				{ID: "name", Label: "Name", Type: selfservice.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
+				{ID: "why", Label: "Why", Type: selfservice.FieldTextarea, Max: ptr(20)},
+				{ID: "visibility", Label: "Visibility", Type: selfservice.FieldSelect, Required: true,
+					Options:  []selfservice.Option{{Value: "private"}, {Value: "public", Label: "Public"}},
 					Standard: []string{"private"}},
-				{ID: "teams", Label: "Teams", Type: config.FieldMultiSelect, Max: ptr(2),
-					Options: []config.Option{{Value: "web"}, {Value: "api"}, {Value: "data"}}},
-				{ID: "minutes", Label: "CI minutes", Type: config.FieldNumber, Min: ptr(100), Max: ptr(5000)},
-				{ID: "owner", Label: "Owner", Type: config.FieldUser},
-				{ID: "channel", Label: "Channel", Type: config.FieldChannel},
-				{ID: "until", Label: "Until", Type: config.FieldDate},
+				{ID: "teams", Label: "Teams", Type: selfservice.FieldMultiSelect, Max: ptr(2),
+					Options: []selfservice.Option{{Value: "web"}, {Value: "api"}, {Value: "data"}}},
+				{ID: "minutes", Label: "CI minutes", Type: selfservice.FieldNumber, Min: ptr(100), Max: ptr(5000)},
+				{ID: "owner", Label: "Owner", Type: selfservice.FieldUser},
+				{ID: "channel", Label: "Channel", Type: selfservice.FieldChannel},
+				{ID: "until", Label: "Until", Type: selfservice.FieldDate},
 			},
-			Automation: config.Automation{URL: "http://hook.invalid/repo", SecretEnv: "X"},
+			Automation: selfservice.Automation{Hook: "new-repo"},
 		},
-		{ID: "db-access", Title: "Database access", Approval: config.Approval{Policy: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
-		{ID: "dns", Title: "DNS record", Approval: config.Approval{Policy: config.ApprovalAdmins}},
+		{ID: "db-access", Title: "Database access", Approval: selfservice.Approval{Policy: selfservice.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{ID: "dns", Title: "DNS record", Approval: selfservice.Approval{Policy: selfservice.ApprovalAdmins}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -123,11 +122,11 @@ func TestPolicy(t *testing.T) {
 		exception bool
 		want      selfservice.Policy
 	}{
-		{"new-repo", false, selfservice.Policy{Kind: config.ApprovalNone}},
-		{"new-repo", true, selfservice.Policy{Kind: config.ApprovalAdmins, Required: 1}},
-		{"db-access", false, selfservice.Policy{Kind: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
-		{"db-access", true, selfservice.Policy{Kind: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
-		{"dns", false, selfservice.Policy{Kind: config.ApprovalAdmins, Required: 1}},
+		{"new-repo", false, selfservice.Policy{Kind: selfservice.ApprovalNone}},
+		{"new-repo", true, selfservice.Policy{Kind: selfservice.ApprovalAdmins, Required: 1}},
+		{"db-access", false, selfservice.Policy{Kind: selfservice.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{"db-access", true, selfservice.Policy{Kind: selfservice.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{"dns", false, selfservice.Policy{Kind: selfservice.ApprovalAdmins, Required: 1}},
 	} {
 		typ, _ := c.Type(tc.typ)
 		if diff := cmp.Diff(tc.want, typ.Policy(tc.exception)); diff != "" {

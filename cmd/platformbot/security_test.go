@@ -33,6 +33,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/internal/fakeslack"
 	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -124,7 +125,7 @@ func newSecBot(t *testing.T, db string) *secBot {
 	t.Helper()
 	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		if !selfservice.VerifySignature(secSignSecret, body, r.Header.Get("X-Platformbot-Signature")) {
+		if !webhook.Verify(secSignSecret, body, r.Header.Get("X-Platformbot-Signature")) {
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}

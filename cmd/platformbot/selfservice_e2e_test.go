@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/internal/fakeslack"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -47,7 +48,7 @@ func newSSReceiver(t *testing.T) *ssReceiver {
 	rcv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
 		c := ssCall{Path: r.URL.Path, Key: r.Header.Get("Idempotency-Key"),
-			Signed: selfservice.VerifySignature(ssE2ESecret, raw, r.Header.Get("X-Platformbot-Signature"))}
+			Signed: webhook.Verify(ssE2ESecret, raw, r.Header.Get("X-Platformbot-Signature"))}
 		json.Unmarshal(raw, &c.Body)
 		rcv.mu.Lock()
 		rcv.calls = append(rcv.calls, c)
@@ -135,6 +136,26 @@ func ssWaitState(t *testing.T, b *testBot, id int64, want selfservice.State) *se
 		if time.Now().After(deadline) {
 			t.Fatalf("REQ-%d is %v (err %v), want %s\nlogs:\n%s", id, r, err, want, b.Logs)
 		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// ssWaitStateTicking is ssWaitState while the fake clock moves on, 100 ms
+// per poll: the outbox retries a failed call after its backoff on the
+// bot's clock.
+func ssWaitStateTicking(t *testing.T, b *testBot, id int64, want selfservice.State) *selfservice.Request {
+	t.Helper()
+	store := storage.NewSelfServiceStore(b.Main.DB)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r, err := store.Request(context.Background(), id)
+		if err == nil && r.State == want {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("REQ-%d is %v (err %v), want %s\nlogs:\n%s", id, r, err, want, b.Logs)
+		}
+		b.Clock.Advance(100 * time.Millisecond)
 		time.Sleep(10 * time.Millisecond)
 	}
 }
@@ -353,7 +374,7 @@ func TestSelfServiceAutomaticPathsE2E(t *testing.T) {
 		// 4. Failed automation: bounded retries, then failed, the triage
 		// channel is told and so is the requester.
 		file("broken", nil)
-		r = ssWaitState(t, b, 4, selfservice.Failed)
+		r = ssWaitStateTicking(t, b, 4, selfservice.Failed)
 		if c := rcv.Calls("REQ-4"); len(c) != 3 {
 			t.Errorf("broken webhook called %d times, want 3 (the configured attempts)", len(c))
 		}
@@ -401,7 +422,7 @@ func TestSelfServiceResumesAfterRestartE2E(t *testing.T) {
 	if len(rcv.Calls(r.Ref())) != 0 {
 		t.Fatal("called without the job or a wake-up")
 	}
-	b.Advance(time.Minute) // the selfservice-dispatch job's next occurrence
+	b.Advance(time.Minute) // the selfservice-handover job's next occurrence
 	ssWaitState(t, b, r.ID, selfservice.Done)
 	if c := rcv.Calls(r.Ref()); len(c) != 1 || c[0].Body.Fields["name"] != "left-behind" {
 		t.Errorf("webhook calls = %+v", c)

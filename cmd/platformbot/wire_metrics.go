@@ -34,7 +34,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 			SelfService:  storage.NewSelfServiceStore(m.DB),
 			OfficeHours:  m.officeHoursStore(),
 		},
-		Claims: store, Teams: teams, Slack: m.Slack, Digests: cfg.Digests,
+		Outbox: m.Outbox, Teams: teams, Slack: m.Slack, Digests: cfg.Digests,
 		Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log,
 	}
 	h.Register(m.Router, cfg.Slack.Commands.Platform)

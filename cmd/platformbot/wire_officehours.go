@@ -13,9 +13,11 @@ import (
 )
 
 // wireOfficeHours registers /officehours, its buttons and forms, the App
-// Home section and the job that sends reminders and feedback questions.
+// Home section, its kinds of DM and the job that queues reminders and
+// feedback questions.
 func (m *Main) wireOfficeHours(ctx context.Context) error {
 	oh := handlers.NewOfficeHours(m.Slack, m.Log)
+	oh.Outbox = m.Outbox
 	rules := officeHoursRules(m.Config)
 	svc := &officehours.Service{
 		Schedule: officeHoursSchedule(m.Config),
@@ -25,7 +27,7 @@ func (m *Main) wireOfficeHours(ctx context.Context) error {
 		Clock:    m.Clock,
 		TeamOf:   handlers.OfficeHoursTeamOf(m.People, m.Log),
 		OnNotifyError: func(_ context.Context, err error) {
-			m.Log.Warn().Err(err).Msg("office hours: message not sent (the change itself is saved)")
+			m.Log.Warn().Err(err).Msg("office hours: message not queued (the change itself is saved)")
 		},
 	}
 	oh.Service = svc

@@ -7,44 +7,103 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/httpapi"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 )
 
-// wireSelfService registers the feature's routes, home section, jobs and
-// HTTP routes. Work that follows a transition (notifications, webhooks)
-// runs in the dispatcher after the ack: woken at once by the service, and
-// every minute by a job that also picks up what a previous process left.
+// wireSelfService registers the feature's routes, home section, jobs,
+// HTTP routes and kinds of send. What follows a change (triage messages,
+// DMs, alerts, the automation call) is queued in the outbox right after
+// it; a job every minute hands over what a crashed process left.
 func (m *Main) wireSelfService(ctx context.Context) error {
-	catalog, err := selfservice.NewCatalog(m.Config.Catalog)
+	catalog, err := selfservice.NewCatalog(selfServiceCatalog(m.Config.Catalog))
 	if err != nil {
 		return err
 	}
 	people := &handlers.SelfServicePeople{Admins: m.Admins, People: m.People}
-	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(m.DB), Catalog: catalog, People: people, Clock: m.Clock}
+	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(m.DB), Catalog: catalog, People: people, Clock: m.Clock,
+		OnNotifyError: func(_ context.Context, err error) {
+			m.Log.Warn().Err(err).Msg("self-service: follow-up not queued yet; the hand-over job retries it (the change itself is saved)")
+		}}
 	h := &handlers.SelfService{
-		Svc: svc, Slack: m.Slack, Command: m.Config.Slack.Commands.Platform, TriageChannel: m.Config.Slack.TriageChannel,
+		Svc: svc, Slack: m.Slack, Outbox: m.Outbox, Command: m.Config.Slack.Commands.Platform, TriageChannel: m.Config.Slack.TriageChannel,
+		Webhooks: &webhook.Client{Hooks: automationHooks(m.Config.Catalog), Now: m.Clock.Now},
 		Location: m.Config.Location(), Clock: m.Clock, Log: m.Log,
 	}
-	d := &selfservice.Dispatcher{Service: svc, Messenger: h, Webhooks: &selfservice.Webhooks{}, Log: m.Log}
-	svc.Wake = d.Wake
-	stop := d.Start(context.WithoutCancel(ctx))
-	m.closers = append(m.closers, func() error { stop(); return nil })
+	svc.Notifier = h
 
 	h.Register(m.Router)
 	m.Home.Add(h.HomeSection())
 	m.HTTP.Handle("POST /api/v1/requests/{id}/status", httpapi.RequestStatus(svc))
-	if err := m.Scheduler.Add(schedule.Job{Name: "selfservice-dispatch", Every: time.Minute, Run: d.Pass}); err != nil {
+	if err := m.Scheduler.Add(schedule.Job{Name: "selfservice-handover", Every: time.Minute, Run: svc.HandOver}); err != nil {
 		return err
 	}
-	return m.Scheduler.Add(schedule.Job{Name: "selfservice-sla", Every: 5 * time.Minute, Run: d.NudgeOverdue})
+	return m.Scheduler.Add(schedule.Job{Name: "selfservice-sla", Every: 5 * time.Minute, Run: svc.NudgeOverdue})
+}
+
+// selfServiceCatalog turns the validated config into the domain's request
+// types. A type's automation is the hook named after the type (see
+// automationHooks).
+func selfServiceCatalog(types []config.RequestType) []selfservice.Type {
+	out := make([]selfservice.Type, 0, len(types))
+	for _, rt := range types {
+		t := selfservice.Type{
+			ID: rt.ID, Title: rt.Title, Description: rt.Description, ManualMinutes: rt.ManualMinutes, SLA: rt.SLA.D(),
+			Approval: selfservice.Approval{Policy: rt.Approval.Policy, UserGroup: rt.Approval.UserGroup, Required: rt.Approval.Required},
+		}
+		if rt.Automation.Enabled() {
+			t.Automation = selfservice.Automation{Hook: rt.ID, CallbackToken: rt.Automation.CallbackToken()}
+		}
+		for _, f := range rt.Fields {
+			sf := selfservice.Field{
+				ID: f.ID, Label: f.Label, Type: f.Type, Required: f.Required, Hint: f.Hint, Default: f.Default,
+				Standard: f.Standard, Pattern: f.Pattern, PatternHint: f.PatternHint, Min: f.Min, Max: f.Max, Decimal: f.Decimal,
+			}
+			for _, o := range f.Options {
+				sf.Options = append(sf.Options, selfservice.Option{Value: o.Value, Label: o.Label})
+			}
+			t.Fields = append(t.Fields, sf)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// automationHooks finds a request type's automation webhook by the type's
+// id, with its configured limits. The secret is read when the call is
+// made.
+func automationHooks(types []config.RequestType) func(name string) (webhook.Hook, bool) {
+	byID := map[string]config.Automation{}
+	for _, rt := range types {
+		if rt.Automation.Enabled() {
+			byID[rt.ID] = rt.Automation
+		}
+	}
+	return func(name string) (webhook.Hook, bool) {
+		a, ok := byID[name]
+		if !ok {
+			return webhook.Hook{}, false
+		}
+		h := webhook.Hook{URL: a.URL, Secret: a.Secret(), Timeout: a.Timeout.D(), Attempts: a.Attempts, Backoff: a.Backoff.D()}
+		if h.Timeout <= 0 {
+			h.Timeout = config.DefaultAutomationTimeout
+		}
+		if h.Attempts <= 0 {
+			h.Attempts = config.DefaultAutomationAttempts
+		}
+		if h.Backoff <= 0 {
+			h.Backoff = config.DefaultAutomationBackoff
+		}
+		return h, true
+	}
 }
 
 // seedSelfService adds sample requests for `console --demo`: a few done
 // ones (rated, some with no human step) and open ones waiting for the
 // platform team. It does nothing when requests exist or the catalog is
-// empty, and sends nothing (the events are recorded as delivered).
+// empty, and sends nothing (the events are recorded as sent).
 func (m *Main) seedSelfService(ctx context.Context) error {
 	if len(m.Config.Catalog) == 0 {
 		return nil
@@ -76,8 +135,8 @@ type demoRequest struct {
 	rating int
 }
 
-// events records the request's history, marked delivered so that the
-// demo starts quiet.
+// events records the request's history, marked sent so that the demo
+// starts quiet.
 func (d demoRequest) events() []selfservice.Event {
 	r := d.r
 	ev := func(at time.Time, actor string, from, to selfservice.State) selfservice.Event {
