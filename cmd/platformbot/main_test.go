@@ -76,3 +76,22 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("version = %q, %v", out, err)
 	}
 }
+
+// TestGarbageDatabaseURLIsRefused: DATABASE_URL=garbage used to create a
+// SQLite file named garbage; now it is one line naming the accepted forms.
+func TestGarbageDatabaseURLIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, v := range []string{"garbage", "platformbot.db", "host:5432/db"} {
+		_, err := execute(t, map[string]string{"DATABASE_URL": v, "LOG_LEVEL": "error"}, "", "migrate")
+		if err == nil || !strings.Contains(err.Error(), "DATABASE_URL: expected postgres://") || !strings.Contains(err.Error(), "sqlite:PATH") {
+			t.Errorf("DATABASE_URL=%s: error = %v, want the accepted forms", v, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("DATABASE_URL=%s: error spans lines: %q", v, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("files created for a bad DATABASE_URL: %v", entries)
+	}
+}
