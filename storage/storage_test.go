@@ -57,8 +57,8 @@ func TestParseURL(t *testing.T) {
 		{"file:bot.db", storage.SQLite, false},
 		{"file:bot.db?cache=shared", storage.SQLite, false},
 		{"sqlite::memory:", storage.SQLite, false},
-		{"bot.db", "", true},   // a bare path: was silently a new SQLite file
-		{"garbage", "", true},  // issue 15: DATABASE_URL=garbage created ./garbage
+		{"bot.db", "", true},  // a bare path: was silently a new SQLite file
+		{"garbage", "", true}, // issue 15: DATABASE_URL=garbage created ./garbage
 		{"localhost:5432", "", true},
 		{"mysql://x", "", true},
 		{"sqlite:", "", true},
