@@ -95,3 +95,28 @@ func TestGarbageDatabaseURLIsRefused(t *testing.T) {
 		t.Errorf("files created for a bad DATABASE_URL: %v", entries)
 	}
 }
+
+// TestLogFormatFollowsTheTerminal: unset, LOG_FORMAT is readable text on a
+// terminal and JSON otherwise (a pipe, a container's log driver).
+func TestLogFormatFollowsTheTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		setting  string
+		terminal bool
+		want     string
+	}{
+		{"", true, "console"},
+		{"", false, "json"},
+		{"json", true, "json"},
+		{"text", false, "console"},
+		{"console", false, "console"},
+		{"TEXT", false, "console"},
+	} {
+		got, err := logFormat(tc.setting, tc.terminal)
+		if err != nil || got != tc.want {
+			t.Errorf("logFormat(%q, terminal=%v) = %q, %v; want %q", tc.setting, tc.terminal, got, err, tc.want)
+		}
+	}
+	if _, err := logFormat("xml", true); err == nil || !strings.Contains(err.Error(), "LOG_FORMAT: unknown format") {
+		t.Errorf("logFormat(xml) error = %v", err)
+	}
+}
