@@ -180,7 +180,7 @@ func (c *Console) fill(ctx context.Context, m *modal, in *slack.InputBlock) erro
 		b.WriteString("  ! " + e + "\n")
 	}
 	for i, o := range f.options {
-		fmt.Fprintf(&b, "  %d) %s\n", i+1, optText(o))
+		fmt.Fprintf(&b, "  %s) %s\n", f.choiceNumber(i), optText(o))
 	}
 	c.write(b.String())
 	c.mu.Unlock()
