@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,12 +38,31 @@ type Options struct {
 	ChannelID string // the channel commands are typed in, "CCONSOLE" if empty
 	TeamID    string // "TCONSOLE" if empty
 
-	// Users answer users.info; unknown ids get a default user in UTC.
+	// Users answer users.info; unknown ids get a default user in TZ.
 	Users map[string]bot.User
+	// TZ is the IANA time zone of users not in Users ("" is UTC). Slack's
+	// date tokens are shown in the acting user's zone, as Slack shows them.
+	TZ string
+	// Now is the clock for "today" and "tomorrow" in dates; nil is
+	// time.Now.
+	Now func() time.Time
 	// UserGroups and Channels are the members of user groups and channels.
 	UserGroups map[string][]string
 	Channels   map[string][]string
+
+	// Settle blocks until the work started by the lines read so far has
+	// finished: DMs queued in the outbox, notifications sent after a
+	// request changes state, DM updates after an answer. When the input is
+	// not a terminal the console calls it before reading each line, so a
+	// piped script sees the survey DM before its next line is read (and
+	// before the console exits); a `wait` line calls it explicitly. nil
+	// settles at once.
+	Settle func(context.Context) error
 }
+
+// settleLimit bounds one wait for background work: a console script must
+// not hang on a send that keeps failing.
+const settleLimit = 10 * time.Second
 
 // Console is the bot on a terminal. Create it with New.
 type Console struct {
@@ -87,6 +107,9 @@ func New(opts Options) *Console {
 	if opts.In == nil {
 		opts.In = strings.NewReader("")
 	}
+	if _, err := time.LoadLocation(opts.TZ); err != nil {
+		opts.TZ = "UTC"
+	}
 	if opts.Out == nil {
 		opts.Out = io.Discard
 	}
@@ -130,8 +153,7 @@ func (c *Console) Run(ctx context.Context) error {
 		c.runAfter(ctx)
 		var line string
 		if err == nil {
-			c.printf("> ")
-			line, err = c.readLine(ctx)
+			line, err = c.prompt(ctx, "> ")
 		}
 		if err == nil {
 			c.mu.Lock()
@@ -182,7 +204,56 @@ func readLines(r io.Reader, done <-chan struct{}) <-chan input {
 	return ch
 }
 
+// settle waits for the background work of what was typed so far.
+func (c *Console) settle(ctx context.Context) {
+	if c.opts.Settle == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, settleLimit)
+	defer cancel()
+	if err := c.opts.Settle(ctx); err != nil && ctx.Err() == nil {
+		c.printf("error: waiting for background work: %v\n", err)
+	}
+}
+
+// prompt prints p and reads a line. Reading from a pipe or a file, it
+// first lets the work of the previous lines settle, so that a script reads
+// the same output every time.
+func (c *Console) prompt(ctx context.Context, p string) (string, error) {
+	if c.echo {
+		c.settle(ctx)
+	}
+	c.printf("%s", p)
+	return c.readLine(ctx)
+}
+
+// scriptComment matches a comment at the end of a scripted line: two
+// spaces or a tab, then "# " — so that the README's commented walkthroughs
+// run as written, while "#12" or "C#" in an answer stay.
+var scriptComment = regexp.MustCompile(`(?:\s{2,}|\t)#(?:\s.*)?$`)
+
+// uncomment drops a scripted line's comment; a line that is only a comment
+// reads as nothing at all (ok is false).
+func uncomment(line string) (string, bool) {
+	if t := strings.TrimSpace(line); strings.HasPrefix(t, "# ") || t == "#" {
+		return "", false
+	}
+	return scriptComment.ReplaceAllString(line, ""), true
+}
+
 func (c *Console) readLine(ctx context.Context) (string, error) {
+	for {
+		line, err := c.readRaw(ctx)
+		if err != nil {
+			return line, err
+		}
+		if line, ok := uncomment(line); ok {
+			return line, nil
+		}
+	}
+}
+
+func (c *Console) readRaw(ctx context.Context) (string, error) {
 	select {
 	case <-ctx.Done():
 		return "", ctx.Err()
@@ -202,9 +273,8 @@ func (c *Console) readLine(ctx context.Context) (string, error) {
 }
 
 // ask prompts and reads an answer; "cancel" returns errCancel.
-func (c *Console) ask(ctx context.Context, prompt string) (string, error) {
-	c.printf("%s", prompt)
-	line, err := c.readLine(ctx)
+func (c *Console) ask(ctx context.Context, p string) (string, error) {
+	line, err := c.prompt(ctx, p)
 	line = strings.TrimSpace(line)
 	if err == nil && strings.EqualFold(line, "cancel") {
 		return "", errCancel
@@ -237,6 +307,8 @@ func (c *Console) handle(ctx context.Context, line string) (quit bool, err error
 		c.help()
 	case "quit", "exit":
 		return true, nil
+	case "wait":
+		c.settle(ctx)
 	case "home":
 		return false, c.home(ctx)
 	case "as", "in":
@@ -280,6 +352,8 @@ home            open your App Home
 as U0123ABCD    act as another user (now %s)
 in C0123ABCD    type commands in another channel (now %s)
 cancel          close the open modal
+wait            wait for DMs and posts still on their way (a pipe waits anyway)
+# text          a comment (also after two spaces at the end of a line)
 help, quit      this help; leave (so does end of input)
 In a modal, answer each field in turn: Enter keeps the value shown,
 - clears an optional field, a number picks an option, cancel closes it.

@@ -184,8 +184,9 @@ type formMeta struct {
 }
 
 // answerForm is the modal with the questions still open (or all of them,
-// prefilled, for Change).
-func answerForm(rc surveys.Receipt, meta formMeta) slack.ModalViewRequest {
+// prefilled, for Change). Its closing time is a date token, shown in the
+// reader's zone; loc only writes the fallback, like every other pulse date.
+func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location) slack.ModalViewRequest {
 	run := rc.Run
 	given := map[string]surveys.Answer{}
 	for _, a := range rc.Answers {
@@ -202,7 +203,7 @@ func answerForm(rc surveys.Receipt, meta formMeta) slack.ModalViewRequest {
 		}
 		blocks = append(blocks, questionInput(q, a, answered))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, time.UTC))))
+	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, loc))))
 	md, _ := json.Marshal(meta)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: pulseViewForm, PrivateMetadata: string(md),

@@ -335,3 +335,23 @@ func TestPulseFormAnswersParse(t *testing.T) {
 		t.Errorf("metadata = %s", md)
 	}
 }
+
+// TestPulseDatesAgree: the form's closing time used to fall back to UTC
+// while the DM's fell back to the configured zone, so one person read two
+// zones for the same thing. Every date is Slack's date token (shown in the
+// reader's zone) with a fallback in the configured zone, named.
+func TestPulseDatesAgree(t *testing.T) {
+	p := newPulseTest(t)
+	p.h.Location, _ = time.LoadLocation("Europe/Berlin")
+	p.command("UADMIN", "send devex")
+	p.deliver()
+	p.click("U1", pulseActForm, "1")
+	dm := flatText(p.slack.posts["U1"][0])
+	form := pulseJSON(p.slack.lastView(t), "")
+	want := "|Thu 5 Mar 09:00 CET" // closes 72 h after Mon 2 Mar 09:00 Berlin
+	for name, text := range map[string]string{"DM": dm, "form": form} {
+		if !strings.Contains(text, want) || strings.Contains(text, "08:00 UTC") {
+			t.Errorf("%s dates = %s\nwant the fallback %q", name, text, want)
+		}
+	}
+}

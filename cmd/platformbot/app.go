@@ -51,7 +51,11 @@ type Main struct {
 	// run once across replicas), e.g. the outbox dispatcher; Run and the
 	// console start them.
 	background []func()
-	closers    []func() error
+	// settlers wait for the background work a request started (outbox
+	// sends, notifications, DM updates); the console runs them between
+	// scripted lines.
+	settlers []func(context.Context) error
+	closers  []func() error
 }
 
 // loadConfig reads PLATFORMBOT_CONFIG, else ./platformbot.yaml, else the
@@ -151,6 +155,31 @@ func (m *Main) Run(ctx context.Context) error {
 	err := m.Runtime.Run(ctx)
 	m.shutdown()
 	return err
+}
+
+// settle waits until the background work started so far has finished.
+func (m *Main) settle(ctx context.Context) error {
+	for _, s := range m.settlers {
+		if err := s(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitFor polls busy until it reports false.
+func waitFor(ctx context.Context, busy func(context.Context) (bool, error)) error {
+	for {
+		b, err := busy(ctx)
+		if err != nil || !b {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // startBackground starts the scheduler and the per-replica loops.

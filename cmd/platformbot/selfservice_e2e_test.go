@@ -423,7 +423,7 @@ func TestSelfServiceConsole(t *testing.T) {
 		in := strings.NewReader(strings.Join(lines, "\n") + "\n")
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		if err := runConsole(ctx, in, &out, getenv, user, demo); err != nil {
+		if err := runConsole(ctx, consoleRun{In: in, Out: &out, Getenv: getenv, User: user, Demo: demo}); err != nil {
 			t.Fatalf("console: %v\n%s", err, out.String())
 		}
 		return out.String()
@@ -434,7 +434,7 @@ func TestSelfServiceConsole(t *testing.T) {
 		"",           // keep the type
 		"1",          // database: orders
 		"",           // access level: keep read
-		"2026-12-24", // until
+		time.Now().AddDate(0, 0, 20).Format(time.DateOnly), // until
 		"short",      // reason: too short (min_length), asked again
 		"debugging order #42",
 		"/platform mine",

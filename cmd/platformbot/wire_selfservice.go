@@ -29,6 +29,11 @@ func (m *Main) wireSelfService(ctx context.Context) error {
 	}
 	d := &selfservice.Dispatcher{Service: svc, Messenger: h, Webhooks: &selfservice.Webhooks{}, Log: m.Log}
 	svc.Wake = d.Wake
+	m.settlers = append(m.settlers, func(ctx context.Context) error {
+		err := d.Pass(ctx) // waits for a pass under way, then delivers what is left
+		d.Wait()
+		return err
+	})
 	stop := d.Start(context.WithoutCancel(ctx))
 	m.closers = append(m.closers, func() error { stop(); return nil })
 
