@@ -431,11 +431,11 @@ func TestSelfServiceConsole(t *testing.T) {
 	out := run("UCONSOLE", true,
 		"/platform mine",
 		"/platform request db-access",
-		"",           // keep the type
-		"1",          // database: orders
-		"",           // access level: keep read
+		"",  // keep the type
+		"1", // database: orders
+		"",  // access level: keep read
 		time.Now().AddDate(0, 0, 20).Format(time.DateOnly), // until
-		"short",      // reason: too short (min_length), asked again
+		"short", // reason: too short (min_length), asked again
 		"debugging order #42",
 		"/platform mine",
 	)
