@@ -173,7 +173,7 @@ type Command struct {
 type Subcommand struct {
 	Name    string
 	Aliases []string
-	Usage   string // argument synopsis, e.g. "[type]"
+	Usage   string // argument synopsis, e.g. "[type]"; none: it takes no arguments
 	Help    string // one line
 	Admin   bool   // platform team only
 	Run     Handler
@@ -227,6 +227,12 @@ func (c *Command) serve(ctx context.Context, req *Request) (*Reply, error) {
 		}
 	}
 	req.Args = words[1:]
+	if sub.Usage == "" && len(req.Args) > 0 {
+		// A subcommand without a synopsis takes no arguments: saying so
+		// beats silently ignoring "book nonsense".
+		return nil, Errorf("`%s %s` takes nothing after it, so I don't know what to do with “%s”: type `%s %s` alone.",
+			c.Name, sub.Name, Escape(Truncate(strings.Join(req.Args, " "), 80)), c.Name, sub.Name)
+	}
 	return sub.Run(ctx, req)
 }
 

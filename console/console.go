@@ -312,8 +312,9 @@ func (c *Console) handle(ctx context.Context, line string) (quit bool, err error
 	case "home":
 		return false, c.home(ctx)
 	case "as", "in":
-		if arg == "" || strings.ContainsAny(arg, " \t") {
-			c.printf("usage: %s ID, e.g. %s U0123ABCD\n", word, word)
+		word = strings.ToLower(word)
+		if re, example := idPattern(word); !re.MatchString(arg) {
+			c.printf("usage: %s ID, e.g. %s %s (%q is not a Slack %s id)\n", word, word, example, arg, map[string]string{"as": "user", "in": "channel"}[word])
 			break
 		}
 		c.mu.Lock()
@@ -337,6 +338,20 @@ func (c *Console) handle(ctx context.Context, line string) (quit bool, err error
 		c.printf("unknown input %q: type a /command, the number of an element, or help\n", line)
 	}
 	return false, nil
+}
+
+var (
+	userIDRe    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	channelIDRe = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
+)
+
+// idPattern is what `as` (a user id) and `in` (a channel id) accept, and an
+// example: ids are capitals and digits, so "as alice" is a mistake.
+func idPattern(word string) (*regexp.Regexp, string) {
+	if word == "as" {
+		return userIDRe, "U0123ABCD"
+	}
+	return channelIDRe, "C0123ABCD"
 }
 
 func (c *Console) help() {

@@ -62,3 +62,24 @@ func TestNumericChoicesAreNumberedByValue(t *testing.T) {
 		}
 	}
 }
+
+// TestAsAndInTakeSlackIDs: "as lowercase" used to switch to a user named
+// "lowercase"; ids are U…/W… (users) and C…/G…/D… (channels), in capitals.
+func TestAsAndInTakeSlackIDs(t *testing.T) {
+	var out strings.Builder
+	c := console.New(console.Options{In: strings.NewReader("as lowercase\nin general\nas U0BOB0001\nin C0DEV0001\n"), Out: &out})
+	run(t, c)
+	for _, want := range []string{
+		`usage: as ID, e.g. as U0123ABCD ("lowercase" is not a Slack user id)`,
+		`usage: in ID, e.g. in C0123ABCD ("general" is not a Slack channel id)`,
+		"you are now U0BOB0001 in #CCONSOLE",
+		"you are now U0BOB0001 in #C0DEV0001",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "you are now lowercase") {
+		t.Errorf("a non-id was accepted:\n%s", out.String())
+	}
+}

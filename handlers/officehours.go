@@ -182,7 +182,7 @@ func (h *OfficeHours) refresh(ctx context.Context, user string) {
 func ohParseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, bot.Errorf("%s is not a booking id: use the number `/officehours mine` shows next to each booking.", bot.Escape(strconv.Quote(s)))
+		return 0, bot.Errorf("%s is not a booking id: use the number `/officehours mine` shows next to each booking.", bot.Escape(strconv.Quote(bot.Truncate(s, 40))))
 	}
 	return id, nil
 }

@@ -355,3 +355,22 @@ func TestPulseDatesAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestPulseFormTitleIsNotCut: a modal title holds 24 characters, so
+// "Developer experience pulse" showed as "Developer experience pu…". A
+// long name gets a generic title and is named in full in the body.
+func TestPulseFormTitleIsNotCut(t *testing.T) {
+	run := surveys.Run{ID: 1, ClosesAt: pulseStart}
+	run.Title, run.Questions = "Developer experience pulse", pulseSurvey().Questions
+	v := answerForm(surveys.Receipt{Run: run, Remaining: run.Questions}, formMeta{Run: 1}, time.UTC)
+	if got := v.Title.Text; got != "Pulse survey" {
+		t.Errorf("title = %q, want Pulse survey", got)
+	}
+	if body := pulseJSON(v.Blocks, ""); !strings.Contains(body, "*Developer experience pulse*") {
+		t.Errorf("body does not name the survey in full: %s", body)
+	}
+	run.Title = "Short name"
+	if v := answerForm(surveys.Receipt{Run: run}, formMeta{Run: 1}, time.UTC); v.Title.Text != "Short name" {
+		t.Errorf("short title = %q, want it as it is", v.Title.Text)
+	}
+}

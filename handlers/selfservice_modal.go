@@ -96,6 +96,9 @@ func ssFieldInput(f config.Field) *slack.InputBlock {
 	if f.PatternHint != "" && !strings.Contains(hint, f.PatternHint) {
 		hint = strings.TrimSpace(hint + " Use " + f.PatternHint + ".")
 	}
+	if r := ssRangeHint(f); r != "" {
+		hint = strings.TrimSpace(hint + " " + r)
+	}
 	var hintObj *slack.TextBlockObject
 	if hint != "" {
 		hintObj = ssPlain(bot.Truncate(hint, 2000))
@@ -103,6 +106,24 @@ func ssFieldInput(f config.Field) *slack.InputBlock {
 	in := slack.NewInputBlock(ssFieldBlock(f.ID), ssPlain(bot.Truncate(f.Label, 2000)), hintObj, ssElement(f))
 	in.Optional = !f.Required
 	return in
+}
+
+// ssRangeHint states a number field's bounds up front, so that people do
+// not learn them from an error.
+func ssRangeHint(f config.Field) string {
+	if f.Type != config.FieldNumber {
+		return ""
+	}
+	n := func(x *float64) string { return strconv.FormatFloat(*x, 'f', -1, 64) }
+	switch {
+	case f.Min != nil && f.Max != nil:
+		return fmt.Sprintf("From %s to %s.", n(f.Min), n(f.Max))
+	case f.Min != nil:
+		return fmt.Sprintf("At least %s.", n(f.Min))
+	case f.Max != nil:
+		return fmt.Sprintf("At most %s.", n(f.Max))
+	}
+	return ""
 }
 
 func ssDefault(f config.Field) string {

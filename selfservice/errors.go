@@ -60,9 +60,16 @@ func forbidden(format string, args ...any) error {
 // quoteInput quotes what a person typed for an error message, which the
 // bot shows as mrkdwn: &, < and > are escaped so that "<!channel>" or a
 // link in the input is shown, never sent as a mention or a link.
+// quoteInput quotes what someone typed for a reply: escaped for mrkdwn and
+// cut to 40 characters, so that pasting a page does not echo a page.
 func quoteInput(s string) string {
+	if r := []rune(s); len(r) > maxQuoted {
+		s = string(r[:maxQuoted]) + "…"
+	}
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(strconv.Quote(s))
 }
+
+const maxQuoted = 40
 
 func notFound(id int64) error {
 	return &Error{Msg: fmt.Sprintf("There is no request %s.", Ref(id)), err: ErrNotFound}

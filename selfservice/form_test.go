@@ -2,7 +2,9 @@ package selfservice_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -145,5 +147,20 @@ func TestParseRef(t *testing.T) {
 	}
 	if got := selfservice.Ref(42); got != "REQ-42" {
 		t.Errorf("Ref(42) = %q", got)
+	}
+}
+
+// TestParseRefCutsWhatItEchoes: `/platform status REQ-<3000 characters>`
+// used to repeat all of them back.
+func TestParseRefCutsWhatItEchoes(t *testing.T) {
+	in := "REQ-" + strings.Repeat("x", 3000)
+	_, err := selfservice.ParseRef(in)
+	var ue interface{ UserMessage() string }
+	if !errors.As(err, &ue) {
+		t.Fatalf("ParseRef error = %v, want a user message", err)
+	}
+	msg := ue.UserMessage()
+	if n := utf8.RuneCountInString(msg); n > 120 || !strings.Contains(msg, `"REQ-xxxx`) || !strings.Contains(msg, "…") {
+		t.Errorf("message (%d characters) = %q, want the input cut with …", n, msg)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -74,6 +75,47 @@ func TestVersion(t *testing.T) {
 	out, err := execute(t, nil, "", "version")
 	if err != nil || !strings.HasPrefix(out, "platformbot ") {
 		t.Fatalf("version = %q, %v", out, err)
+	}
+	flag, err := execute(t, nil, "", "--version")
+	if err != nil || flag != out {
+		t.Errorf("--version = %q, %v; want what version prints (%q)", flag, err, out)
+	}
+}
+
+// TestVersionOfALocalBuild: a build without -ldflags used to print "dev";
+// it now names the commit the Go toolchain recorded, or the module
+// version of `go install …@vX`.
+func TestVersionOfALocalBuild(t *testing.T) {
+	vcs := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "3143d81c0ffee0123456789abcdef0123456789a"}, {Key: "vcs.time", Value: "2026-12-04T15:28:00Z"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	for _, tc := range []struct {
+		name string
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{"commit", vcs, true, "dev (3143d81c0ffe, 2026-12-04T15:28:00Z, modified)"},
+		{"go install", &debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}, true, "v1.4.0"},
+		{"nothing recorded", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true, "dev"},
+		{"no build info", nil, false, "dev"},
+	} {
+		if got := versionString(tc.info, tc.ok); got != tc.want {
+			t.Errorf("%s: versionString = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestHelpListsTheEnvironment: --help names every variable the binary reads.
+func TestHelpListsTheEnvironment(t *testing.T) {
+	out, err := execute(t, nil, "", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_API_URL", "DATABASE_URL", "PLATFORMBOT_CONFIG", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT"} {
+		if !strings.Contains(out, v) {
+			t.Errorf("--help does not mention %s:\n%s", v, out)
+		}
 	}
 }
 
