@@ -58,19 +58,49 @@ type Main struct {
 	closers  []func() error
 }
 
-// loadConfig reads PLATFORMBOT_CONFIG, else ./platformbot.yaml, else the
-// built-in example.
+// builtinConfigName names the built-in example in messages.
+const builtinConfigName = "built-in platformbot.example.yaml"
+
+// readConfig returns the configuration `run` uses: the file path
+// (PLATFORMBOT_CONFIG), else ./platformbot.yaml, else the built-in example.
+// `config validate` with no file checks the same.
+func readConfig(path string) (name string, data []byte, err error) {
+	if path == "" {
+		if _, err := os.Stat("platformbot.yaml"); err == nil {
+			path = "platformbot.yaml"
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", nil, fmt.Errorf("config: %w", err)
+		}
+	}
+	if path == "" {
+		return builtinConfigName, platformbot.ExampleConfig, nil
+	}
+	data, err = os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil, fmt.Errorf("config: %s does not exist", path)
+	} else if err != nil {
+		return "", nil, fmt.Errorf("config: %w", err)
+	}
+	return path, data, nil
+}
+
+// loadConfig reads and validates the configuration, logging its warnings.
 func loadConfig(path string, log zerolog.Logger) (*config.Config, error) {
-	if path != "" {
-		return config.Load(path)
+	name, data, err := readConfig(path)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := os.Stat("platformbot.yaml"); err == nil {
-		return config.Load("platformbot.yaml")
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("config: %w", err)
+	if name == builtinConfigName {
+		log.Info().Msg("no platformbot.yaml and PLATFORMBOT_CONFIG unset: using the built-in example configuration")
 	}
-	log.Info().Msg("no platformbot.yaml and PLATFORMBOT_CONFIG unset: using the built-in example configuration")
-	return config.Parse("built-in platformbot.example.yaml", platformbot.ExampleConfig)
+	cfg, err := config.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		log.Warn().Str("config", name).Msg(w.String(name))
+	}
+	return cfg, nil
 }
 
 // Open loads configuration, opens and migrates the database, and wires the

@@ -161,26 +161,40 @@ func newConfigCmd(getenv func(string) string) *cobra.Command {
 	cfgCmd.AddCommand(&cobra.Command{
 		Use:   "validate [FILE]",
 		Short: "Check a config file and list every problem with its line",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `Checks FILE and lists every problem with its line, key and value, sorted by line.
+With no FILE it checks what "run" would load: $PLATFORMBOT_CONFIG, else
+./platformbot.yaml, else the built-in example.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := getenv("PLATFORMBOT_CONFIG")
 			if len(args) == 1 {
 				path = args[0]
 			}
-			if path == "" {
-				path = "platformbot.yaml"
-			}
-			if _, err := config.Load(path); err != nil {
-				var probs *config.Problems
-				if errors.As(err, &probs) {
-					fmt.Fprintln(cmd.OutOrStdout(), probs.Error())
-					return fmt.Errorf("%s is invalid", path)
-				}
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", path)
-			return nil
+			return validateConfig(cmd.OutOrStdout(), path)
 		},
 	})
 	return cfgCmd
+}
+
+// validateConfig checks the configuration run would load from path and
+// prints its problems, or "ok" and any warnings.
+func validateConfig(out io.Writer, path string) error {
+	name, data, err := readConfig(path)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Parse(name, data)
+	if err != nil {
+		var probs *config.Problems
+		if errors.As(err, &probs) {
+			fmt.Fprintln(out, probs.Error())
+			return fmt.Errorf("%s is invalid", name)
+		}
+		return err
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(out, "warning:", w.String(name))
+	}
+	fmt.Fprintf(out, "%s: ok\n", name)
+	return nil
 }

@@ -59,7 +59,7 @@ func TestConfigValidateListsEveryProblem(t *testing.T) {
 	if err == nil {
 		t.Fatal("validate of a broken file succeeded")
 	}
-	for _, want := range []string{bad + ":1: timezone", bad + ":3: slack.triage_channel", bad + `:4: unknown key "colour"`} {
+	for _, want := range []string{bad + ":1: timezone", bad + ":3: slack.triage_channel", bad + `:4: slack.colour: unknown key "colour"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -160,5 +160,30 @@ func TestLogFormatFollowsTheTerminal(t *testing.T) {
 	}
 	if _, err := logFormat("xml", true); err == nil || !strings.Contains(err.Error(), "LOG_FORMAT: unknown format") {
 		t.Errorf("logFormat(xml) error = %v", err)
+	}
+}
+
+// TestConfigValidateChecksWhatRunLoads: with no file, validate used to fail
+// on a missing platformbot.yaml although run falls back to the built-in
+// example; it now checks PLATFORMBOT_CONFIG, else ./platformbot.yaml, else
+// the example. An empty file is valid but warned about.
+func TestConfigValidateChecksWhatRunLoads(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	out, err := execute(t, nil, "", "config", "validate")
+	if err != nil || !strings.Contains(out, "built-in platformbot.example.yaml: ok") {
+		t.Fatalf("validate with no file = %q, %v; want the built-in example checked", out, err)
+	}
+	os.WriteFile("platformbot.yaml", []byte("timezone: Nowhere/City\n"), 0o600)
+	if out, err := execute(t, nil, "", "config", "validate"); err == nil || !strings.Contains(out, "platformbot.yaml:1: timezone") {
+		t.Errorf("validate with ./platformbot.yaml = %q, %v; want its problem", out, err)
+	}
+	os.WriteFile("empty.yaml", nil, 0o600)
+	out, err = execute(t, map[string]string{"PLATFORMBOT_CONFIG": "empty.yaml"}, "", "config", "validate")
+	if err != nil || !strings.Contains(out, "warning: empty.yaml: the file configures nothing") || !strings.Contains(out, "empty.yaml: ok") {
+		t.Errorf("validate of an empty PLATFORMBOT_CONFIG = %q, %v; want a warning and ok", out, err)
+	}
+	if _, err := execute(t, nil, "", "config", "validate", "missing.yaml"); err == nil || !strings.Contains(err.Error(), "missing.yaml does not exist") {
+		t.Errorf("validate of a missing file: %v", err)
 	}
 }
