@@ -178,4 +178,3 @@ func (v *validator) timezone(path, tz string) {
 		v.add(path, "unknown time zone %q (use an IANA name such as Europe/Berlin)", tz)
 	}
 }
-
