@@ -198,7 +198,7 @@ func mxHome(r *metrics.Report, command string) []slack.Block {
 		return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
 	}
 	fields := []*slack.TextBlockObject{
-		field("Deployments", d.Frequency, func(v float64) string { return mxRate(v) + " a day" }),
+		field("Deployments", d.Frequency, mxPerDay),
 		field("Lead time", d.LeadTime, mxSeconds),
 		field("Change fail rate", d.ChangeFailRate, mxPercent),
 		field("Recovery time", d.Recovery, mxSeconds),
