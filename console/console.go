@@ -83,6 +83,13 @@ type Console struct {
 	turn      int // lines typed at the main prompt
 	clickTurn int // turn the numbering belongs to
 	modals    []*modal
+	// hold > 0 while a request is served: what the bot posts meanwhile
+	// (a DM from a background sender, say) waits in held and is shown
+	// after the request's reply, so a session reads the same every time.
+	// direct lets the reply itself through.
+	hold      int
+	held      []string
+	direct    bool
 	messages  map[string]*surface // channel/ts → message, for updates
 	targets   map[string]*surface // response_url → message it answers
 	homes     map[string]*slack.View
@@ -282,7 +289,29 @@ func (c *Console) ask(ctx context.Context, p string) (string, error) {
 	return line, err
 }
 
-func (c *Console) write(s string) { _, _ = io.WriteString(c.out, s) } // c.mu is held
+// write shows s, or holds it back while a request is served. c.mu is held.
+func (c *Console) write(s string) {
+	if c.hold > 0 && !c.direct {
+		c.held = append(c.held, s)
+		return
+	}
+	_, _ = io.WriteString(c.out, s)
+}
+
+// showReply shows a request's reply ahead of what was held back while it
+// was served, then lets that through. c.mu is held.
+func (c *Console) showReply(fn func()) {
+	c.direct = true
+	fn()
+	c.direct = false
+	c.hold--
+	if c.hold == 0 {
+		for _, s := range c.held {
+			_, _ = io.WriteString(c.out, s)
+		}
+		c.held = nil
+	}
+}
 
 func (c *Console) printf(format string, args ...any) {
 	c.mu.Lock()
@@ -415,10 +444,12 @@ func (c *Console) newURL(s *surface) string {
 	return u
 }
 
-// dispatch serves a request; errors are printed, not returned.
+// dispatch serves a request; errors are printed, not returned. The caller
+// shows the reply with showReply, which ends the hold it starts.
 func (c *Console) dispatch(ctx context.Context, req *bot.Request) *bot.Reply {
 	c.mu.Lock()
 	r := c.router
+	c.hold++
 	c.mu.Unlock()
 	if r == nil {
 		c.printf("error: no router: call SetRouter before Run\n")
@@ -453,14 +484,16 @@ func (c *Console) runAfter(ctx context.Context) {
 	}
 }
 
-// answer shows a handler's reply, which the runtime sends to responseURL.
+// answer shows a handler's reply, which the runtime sends to responseURL,
+// then what was posted while the handler ran.
 func (c *Console) answer(responseURL string, reply *bot.Reply) {
-	if reply == nil || (reply.Text == "" && len(reply.Blocks) == 0) {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.reply(responseURL, reply.Message)
+	c.showReply(func() {
+		if reply != nil && (reply.Text != "" || len(reply.Blocks) > 0) {
+			c.reply(responseURL, reply.Message)
+		}
+	})
 }
 
 func (c *Console) command(ctx context.Context, line string) error {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -108,9 +109,12 @@ func ssFieldInput(f config.Field) *slack.InputBlock {
 	return in
 }
 
-// ssRangeHint states a number field's bounds up front, so that people do
-// not learn them from an error.
+// ssRangeHint states a number or date field's bounds up front, so that
+// people do not learn them from an error.
 func ssRangeHint(f config.Field) string {
+	if f.Type == config.FieldDate {
+		return ssCapitalize(selfservice.DateRange(f, time.Time{})) + "."
+	}
 	if f.Type != config.FieldNumber {
 		return ""
 	}
@@ -124,6 +128,13 @@ func ssRangeHint(f config.Field) string {
 		return fmt.Sprintf("At most %s.", n(f.Max))
 	}
 	return ""
+}
+
+func ssCapitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func ssDefault(f config.Field) string {

@@ -83,6 +83,15 @@ func (p *SelfServicePeople) members(ctx context.Context, group string) ([]string
 	return members, nil
 }
 
+// Location returns the user's Slack time zone, nil when Slack does not say.
+func (p *SelfServicePeople) Location(ctx context.Context, user string) *time.Location {
+	u, err := p.Slack.UserInfo(ctx, user)
+	if err != nil || u.TZ == "" {
+		return nil
+	}
+	return u.Location()
+}
+
 // TeamOf attributes a user to a team: the first team (in config order)
 // that lists the user id explicitly, else the first whose user group has
 // them, else "". Requests keep the team they were filed under.

@@ -428,19 +428,23 @@ func TestSelfServiceConsole(t *testing.T) {
 		}
 		return out.String()
 	}
+	berlin, _ := time.LoadLocation("Europe/Berlin") // the example's zone, the console user's
+	today := time.Now().In(berlin)
 	out := run("UCONSOLE", true,
 		"/platform mine",
 		"/platform request db-access",
-		"",  // keep the type
-		"1", // database: orders
-		"",  // access level: keep read
-		time.Now().AddDate(0, 0, 20).Format(time.DateOnly), // until
-		"short", // reason: too short (min_length), asked again
+		"",           // keep the type
+		"1",          // database: orders
+		"",           // access level: keep read
+		"2020-01-01", // until: in the past (issue 15: it was filed)
+		"short",      // reason: too short (min_length), asked again
 		"debugging order #42",
+		today.AddDate(0, 0, 20).Format(time.DateOnly), // until, asked again after the refusal
 		"/platform mine",
 	)
 	ssExpect(t, "console", out,
-		"*REQ-4* · Database access — :hourglass_flowing_sand: waiting for approval", // seeded
+		"Until: Pick a date from "+today.Format(time.DateOnly)+" to "+today.AddDate(0, 0, 90).Format(time.DateOnly)+".", // refused inline, in the modal
+		"*REQ-4* · Database access — :hourglass_flowing_sand: waiting for approval",                                     // seeded
 		"*REQ-6* · Database access is filed. It is waiting for approval.",
 		"*REQ-6* · Database access — :hourglass_flowing_sand: waiting for approval · just now",
 	)

@@ -22,7 +22,7 @@ func (m *Main) wireSelfService(ctx context.Context) error {
 		return err
 	}
 	people := &handlers.SelfServicePeople{Admins: m.Admins, Slack: m.Slack, Teams: m.Config.Teams, Now: m.Clock.Now}
-	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(m.DB), Catalog: catalog, People: people, Clock: m.Clock}
+	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(m.DB), Catalog: catalog, People: people, Clock: m.Clock, Location: m.Config.Location()}
 	h := &handlers.SelfService{
 		Svc: svc, Slack: m.Slack, Command: m.Config.Slack.Commands.Platform, TriageChannel: m.Config.Slack.TriageChannel,
 		Location: m.Config.Location(), Clock: m.Clock, Log: m.Log,
