@@ -87,12 +87,12 @@ type Console struct {
 	// (a DM from a background sender, say) waits in held and is shown
 	// after the request's reply, so a session reads the same every time.
 	// direct lets the reply itself through.
-	hold      int
-	held      []string
-	direct    bool
-	messages  map[string]*surface // channel/ts → message, for updates
-	targets   map[string]*surface // response_url → message it answers
-	homes     map[string]*slack.View
+	hold     int
+	held     []string
+	direct   bool
+	messages map[string]*surface // channel/ts → message, for updates
+	targets  map[string]*surface // response_url → message it answers
+	homes    map[string]*slack.View
 }
 
 type input struct {
