@@ -130,7 +130,6 @@ func checkAccepted(t *testing.T, v selfservice.FieldValue) {
 	case "until":
 		d, err := time.Parse(time.DateOnly, val)
 		ok = err == nil && !d.Before(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) // not before formToday
-
 	}
 	if !ok {
 		t.Fatalf("accepted %s = %q", v.ID, v.Values)
