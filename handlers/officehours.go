@@ -45,7 +45,7 @@ func (h *OfficeHours) Register(r *bot.Router, command string) {
 	cmd.Default = h.start
 	cmd.Add(
 		bot.Subcommand{Name: "list", Aliases: []string{"free", "slots"}, Help: "the next free slots, in your time zone", Run: h.list},
-		bot.Subcommand{Name: "book", Help: "book a slot (opens a form)", Run: h.book},
+		bot.Subcommand{Name: "book", Help: "book a slot (opens a form)", Form: true, Run: h.book},
 		bot.Subcommand{Name: "mine", Aliases: []string{"my"}, Help: "your upcoming bookings, with Cancel buttons", Run: h.mine},
 		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "cancel a booking (the other side is told)", Run: h.cancelCommand},
 		bot.Subcommand{Name: "today", Aliases: []string{"day"}, Help: "hosts: your bookings today and tomorrow (also `" + command + "` alone)", Run: h.agenda},

@@ -36,7 +36,7 @@ var _ selfservice.Messenger = (*SelfService)(nil)
 // the modal and buttons.
 func (h *SelfService) Register(r *bot.Router) {
 	r.Command(h.Command, "").Add(
-		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Run: h.request},
+		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Form: true, Run: h.request},
 		bot.Subcommand{Name: "status", Usage: "ID", Help: "where a request is, with its history", Run: h.status},
 		bot.Subcommand{Name: "mine", Help: "your recent requests", Run: h.mine},
 		bot.Subcommand{Name: "catalog", Help: "what you can request", Run: h.catalog},

@@ -144,6 +144,7 @@ func (m *Main) Open(ctx context.Context) error {
 	handlers.RegisterCommands(m.Router, m.Config.Slack.Commands)
 	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
 	m.Home.Register(m.Router)
+	(&handlers.DirectMessages{Router: m.Router, Slack: m.Slack}).Register(m.Router)
 
 	claims := storage.NewJobClaims(db)
 	m.Scheduler, err = schedule.New(schedule.Options{
