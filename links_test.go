@@ -207,7 +207,7 @@ func TestHeadingAnchors(t *testing.T) {
 	if msg := (docRef{file: "README.md", anchor: "no-such-section"}).check(map[string]map[string]bool{}); msg == "" {
 		t.Error("a missing anchor passed")
 	}
-	if msg := (docRef{file: "docs/nowhere.md"}).check(nil); msg == "" {
+	if msg := (docRef{file: path.Join("docs", "nowhere.md")}).check(nil); msg == "" {
 		t.Error("a missing file passed")
 	}
 }
