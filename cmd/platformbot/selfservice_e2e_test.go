@@ -293,6 +293,9 @@ func ssWaitRated(t *testing.T, b *testBot, id int64) *selfservice.Request {
 // exception path, the accepted (202 + status callback) path and the failed
 // automation path.
 func TestSelfServiceAutomaticPathsE2E(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paced DMs to one user, about 7 s: skipped with -short")
+	}
 	eachDB(t, func(t *testing.T, db string) {
 		b, rcv := newSSBot(t, db)
 		file := func(typ string, values map[string]slack.BlockAction) {
