@@ -22,7 +22,9 @@ func newConsoleCmd(getenv func(string) string) *cobra.Command {
 		Long: `Runs the same router, handlers and scheduler as "run", with Slack replaced by
 this terminal: type "/platform help", click buttons by typing their number, and
 answer modal prompts. Uses the SQLite file platformbot.db unless DATABASE_URL is
-set. Works with a pipe on stdin and exits at end of input.`,
+set. Works with a pipe on stdin: it then waits for the DMs and posts each line
+sets off before reading the next ("wait" does that by hand; "  # …" is a
+comment), and exits at end of input.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runConsole(cmd.Context(), consoleRun{In: cmd.InOrStdin(), Out: cmd.OutOrStdout(), Getenv: getenv, User: user, Demo: demo})
