@@ -123,6 +123,9 @@ func TestAPIRetryAfterHoldsBackAllCallers(t *testing.T) {
 }
 
 func TestAPIRateLimitStormIsUnavailable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a storm of 429s takes about 10 s: skipped with -short")
+	}
 	t.Parallel()
 	t.Run("Retry-After", func(t *testing.T) {
 		t.Parallel()
@@ -324,6 +327,9 @@ func TestAPIChannelMembersPaginates(t *testing.T) {
 // of 1,000, a page that failed with a 5xx is asked again with the same
 // cursor, and each user is read like users.info reads one.
 func TestAPIUsersPaginates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paced by the Tier 2 limiter, about 3 s: skipped with -short")
+	}
 	pages := map[string]string{
 		"":   `{"ok":true,"members":[{"id":"U1","name":"ada","real_name":"Ada L","tz":"Europe/Berlin","tz_offset":3600,"locale":"de-DE"},{"id":"B1","is_bot":true}],"response_metadata":{"next_cursor":"c2"}}`,
 		"c2": `{"ok":true,"members":[{"id":"U2","deleted":true,"is_admin":true}],"response_metadata":{"next_cursor":""}}`,

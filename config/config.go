@@ -35,7 +35,12 @@ type Config struct {
 	Scheduler   Scheduler     `yaml:"scheduler"`
 
 	location *time.Location
+	warnings []Problem
 }
+
+// Warnings are what is odd about the file without making it invalid, such
+// as a file that configures nothing.
+func (c *Config) Warnings() []Problem { return c.warnings }
 
 // Slack holds command names and channels.
 type Slack struct {
@@ -143,26 +148,32 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data)
 }
 
-// Parse decodes and validates YAML data; name is used in messages.
+// Parse decodes and validates YAML data; name is used in messages. Every
+// problem has its line, its key path and the value written there, and the
+// problems come sorted by line.
 func Parse(name string, data []byte) (*Config, error) {
 	probs := &Problems{File: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		probs.List = append(probs.List, yamlProblems(err)...)
+		probs.List = yamlProblems(err, nil)
 		return nil, probs
 	}
+	ix := newDocIndex(&root)
 	cfg := Defaults()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, errEOF) {
-		probs.List = append(probs.List, yamlProblems(err)...)
+		probs.List = append(probs.List, yamlProblems(err, ix)...)
 	}
-	v := &validator{lines: map[string]int{}}
-	indexLines(&root, "", v.lines)
+	v := &validator{lines: ix.lines, values: ix.values}
 	cfg.validate(v)
 	probs.List = append(probs.List, v.problems...)
 	if len(probs.List) > 0 {
+		sortProblems(probs.List)
 		return nil, probs
+	}
+	if len(ix.order) == 0 {
+		cfg.warnings = append(cfg.warnings, Problem{Msg: "the file configures nothing (it is empty): the defaults apply, so there is no catalog, no office hours, no surveys and no digests"})
 	}
 	return cfg, nil
 }

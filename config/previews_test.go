@@ -99,7 +99,7 @@ func TestPreviewProblems(t *testing.T) {
 				`18: previews[0].questions[1].text: the question text is required`,
 				`previews[0].questions: at least one rating question is needed`,
 				`20: previews[0].automation.url: "ftp://flags.example.com" is not an http(s) URL`,
-				`22: unknown key "attempts"`,
+				`22: previews[0].automation.attempts: unknown key "attempts"`,
 			},
 		},
 		{

@@ -40,7 +40,7 @@ func (h *Metrics) Register(r *bot.Router, command string) {
 	h.command = command
 	h.Outbox.Handle(MetricsDigestKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.digestPosted})
 	r.Command(command, "").Add(bot.Subcommand{
-		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d]",
+		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d] [until YYYY-MM-DD]",
 		Help: "delivery (DORA) and platform metrics, shown only to you", Run: h.run,
 	})
 }
@@ -59,20 +59,34 @@ func (h *Metrics) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 	return bot.SayBlocks(text, blocks...), nil
 }
 
-// parse reads `[team|service] [7d|30d|90d]` in any order.
+// parse reads `[team|service] [7d|30d|90d] [until YYYY-MM-DD]` in any
+// order.
 func (h *Metrics) parse(ctx context.Context, args []string) (metrics.Query, error) {
 	q := metrics.Query{Days: mxDays(h.Digests.Window()), Location: h.Location}
 	var name string
-	for _, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if d, ok := metrics.ParseWindow(a); ok {
 			q.Days = d
+			continue
+		}
+		if strings.EqualFold(a, "until") {
+			i++
+			if i == len(args) {
+				return q, bot.Errorf("Until when? Give the window's last day, e.g. `%s metrics 30d until 2026-11-23`.", h.command)
+			}
+			day, err := time.Parse(time.DateOnly, args[i])
+			if err != nil {
+				return q, bot.Errorf("“%s” is not a date: write it as YYYY-MM-DD, e.g. `until 2026-11-23`.", bot.Escape(bot.Truncate(args[i], 40)))
+			}
+			q.Until = day
 			continue
 		}
 		if mxLooksLikeWindow(a) {
 			return q, bot.Errorf("There is no %s window: use 7d, 30d or 90d.", bot.Escape(a))
 		}
 		if name != "" {
-			return q, bot.Errorf("Give one team or service at most: `%s metrics [team|service] [7d|30d|90d]`.", h.command)
+			return q, bot.Errorf("Give one team or service at most: `%s metrics [team|service] [7d|30d|90d] [until YYYY-MM-DD]`.", h.command)
 		}
 		name = a
 	}
@@ -200,7 +214,7 @@ func mxHome(r *metrics.Report, command string) []slack.Block {
 		return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
 	}
 	fields := []*slack.TextBlockObject{
-		field("Deployments", d.Frequency, func(v float64) string { return mxRate(v) + " a day" }),
+		field("Deployments", d.Frequency, mxPerDay),
 		field("Lead time", d.LeadTime, mxSeconds),
 		field("Change fail rate", d.ChangeFailRate, mxPercent),
 		field("Recovery time", d.Recovery, mxSeconds),

@@ -262,3 +262,45 @@ func TestMetricsHomeSection(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsUntil: a digest could only be asked for the window ending
+// yesterday, so a figure could not be reproduced later and checked
+// against another tool. `until DAY` makes it the window ending with DAY,
+// with the same figures as on the day after.
+func TestMetricsUntil(t *testing.T) {
+	x := newMxTest(t, storagetest.SQLite(t))
+	want, err := x.command(t, "metrics payments 7d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.now = mxNow.AddDate(0, 2, 0) // two months later, more data since
+	x.seed(t)
+	if _, err := x.store.Ingest(context.Background(), metrics.Batch{Deployments: []metrics.Deployment{{
+		ID: "later", Source: "api", Service: "checkout", Team: "payments", Environment: "production", Status: "success",
+		StartedAt: mxAt("2024-03-01 09:00"), FinishedAt: mxAt("2024-03-01 09:05")}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := x.command(t, "metrics until 2024-01-14 payments 7d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantText, gotText := blocksText(want.Blocks), blocksText(got.Blocks)
+	if !strings.Contains(gotText, "7 days to 14 Jan 2024 (8–14 Jan 2024), UTC") {
+		t.Errorf("header:\n%s", gotText)
+	}
+	// Everything but the header's wording is the same report.
+	if strings.Replace(gotText, "7 days to 14 Jan 2024 (", "Last 7 days (", 1) != wantText {
+		t.Errorf("as of 14 Jan two months later:\n%s\n\nwant what 15 Jan showed:\n%s", gotText, wantText)
+	}
+	for text, msg := range map[string]string{
+		"metrics until 2024-03-15": "A window must end with a complete day: use a date before today (2024-03-15), e.g. until 2024-03-14.",
+		"metrics until":            "Until when?",
+		"metrics until 14.1.2024":  "“14.1.2024” is not a date: write it as YYYY-MM-DD",
+	} {
+		_, err := x.command(t, text)
+		var uf interface{ UserMessage() string }
+		if !errors.As(err, &uf) || !strings.Contains(uf.UserMessage(), msg) {
+			t.Errorf("%q: error %v, want %q", text, err, msg)
+		}
+	}
+}

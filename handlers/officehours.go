@@ -53,7 +53,7 @@ func (h *OfficeHours) Register(r *bot.Router, command string) {
 	cmd.Default = x(h.start)
 	cmd.Add(
 		bot.Subcommand{Name: "list", Aliases: []string{"free", "slots"}, Help: "the next free slots, in your time zone", Run: x(h.list)},
-		bot.Subcommand{Name: "book", Help: "book a slot (opens a form)", Run: x(h.book)},
+		bot.Subcommand{Name: "book", Help: "book a slot (opens a form)", Form: true, Run: x(h.book)},
 		bot.Subcommand{Name: "mine", Aliases: []string{"my"}, Help: "your upcoming bookings, with Cancel buttons", Run: x(h.mine)},
 		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "cancel a booking (the other side is told)", Run: x(h.cancelCommand)},
 		bot.Subcommand{Name: "today", Aliases: []string{"day"}, Help: "hosts: your bookings today and tomorrow (also `" + command + "` alone)", Run: x(h.agenda)},
@@ -190,7 +190,7 @@ func (h *OfficeHours) refresh(ctx context.Context, user string) {
 func ohParseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, bot.Errorf("%s is not a booking id: use the number `/officehours mine` shows next to each booking.", bot.Escape(strconv.Quote(s)))
+		return 0, bot.Errorf("%s is not a booking id: use the number `/officehours mine` shows next to each booking.", bot.Escape(strconv.Quote(bot.Truncate(s, 40))))
 	}
 	return id, nil
 }

@@ -163,7 +163,7 @@ func FuzzPulseRender(f *testing.F) {
 		for _, shared := range []bool{true, false} {
 			checkMessage(t, "results", resultsMessage(res, berlin, shared))
 		}
-		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true})) {
+		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true}, time.UTC)) {
 			checkMrkdwn(t, "answer form", s)
 		}
 	})

@@ -42,7 +42,7 @@ func (h *SelfService) Register(r *bot.Router) {
 	h.registerSends()
 	x := h.explain
 	r.Command(h.Command, "").Add(
-		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Run: x(h.request)},
+		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Form: true, Run: x(h.request)},
 		bot.Subcommand{Name: "status", Usage: "ID", Help: "where a request is, with its history", Run: x(h.status)},
 		bot.Subcommand{Name: "mine", Help: "your recent requests", Run: x(h.mine)},
 		bot.Subcommand{Name: "catalog", Help: "what you can request", Run: x(h.catalog)},

@@ -56,7 +56,7 @@ func (h *SelfService) mine(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	}
 	return ssReply(fmt.Sprintf("Your %d latest requests", len(rs)),
 		ssSection("*Your latest requests*"), ssSection(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)),
-		ssContext(fmt.Sprintf("`%s status REQ-42` shows one with its history.", h.Command))), nil
+		ssContext(fmt.Sprintf("`%s status %s` shows one with its history.", h.Command, rs[0].Ref()))), nil // an id of theirs, not one that may not exist
 }
 
 // queue lists open requests oldest first for the people who act on them,

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -95,6 +96,9 @@ func ssFieldInput(f selfservice.Field) *slack.InputBlock {
 	if f.PatternHint != "" && !strings.Contains(hint, f.PatternHint) {
 		hint = strings.TrimSpace(hint + " Use " + f.PatternHint + ".")
 	}
+	if r := ssRangeHint(f); r != "" {
+		hint = strings.TrimSpace(hint + " " + r)
+	}
 	var hintObj *slack.TextBlockObject
 	if hint != "" {
 		hintObj = ssPlain(bot.Truncate(hint, 2000))
@@ -102,6 +106,34 @@ func ssFieldInput(f selfservice.Field) *slack.InputBlock {
 	in := slack.NewInputBlock(ssFieldBlock(f.ID), ssPlain(bot.Truncate(f.Label, 2000)), hintObj, ssElement(f))
 	in.Optional = !f.Required
 	return in
+}
+
+// ssRangeHint states a number or date field's bounds up front, so that
+// people do not learn them from an error.
+func ssRangeHint(f selfservice.Field) string {
+	if f.Type == selfservice.FieldDate {
+		return ssCapitalize(selfservice.DateRange(f, time.Time{})) + "."
+	}
+	if f.Type != selfservice.FieldNumber {
+		return ""
+	}
+	n := func(x *float64) string { return strconv.FormatFloat(*x, 'f', -1, 64) }
+	switch {
+	case f.Min != nil && f.Max != nil:
+		return fmt.Sprintf("From %s to %s.", n(f.Min), n(f.Max))
+	case f.Min != nil:
+		return fmt.Sprintf("At least %s.", n(f.Min))
+	case f.Max != nil:
+		return fmt.Sprintf("At most %s.", n(f.Max))
+	}
+	return ""
+}
+
+func ssCapitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func ssDefault(f selfservice.Field) string {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/people"
@@ -37,6 +38,15 @@ func (p *SelfServicePeople) InGroup(ctx context.Context, group, user string) (bo
 		return false, errors.Join(bot.ErrUnavailable, bot.PeopleError(err))
 	}
 	return in, nil
+}
+
+// Location returns the user's Slack time zone, nil when Slack does not say.
+func (p *SelfServicePeople) Location(ctx context.Context, user string) *time.Location {
+	person, err := p.People.Person(ctx, user)
+	if err != nil || person.TZ == "" {
+		return nil
+	}
+	return person.Location()
 }
 
 // TeamOf attributes a user to a team (see people.Directory.TeamOf).

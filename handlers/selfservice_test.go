@@ -371,7 +371,7 @@ func TestSelfServiceListsAndPermissions(t *testing.T) {
 		user, text string
 		want       []string
 	}{
-		{ssDev, "mine", []string{"*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval · 1d 1h ago"}},
+		{ssDev, "mine", []string{"*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval · 1d 1h ago", "`/platform status REQ-1` shows one"}},
 		{ssDev, "status REQ-1", []string{"*History*", "submitted by <@UDEV000001>", "Mon 1 Jun 09:00 CEST", "Cancel request"}},
 		{ssAdmin, "status 1", []string{"Approve", "Reject"}},
 		{ssDBA1, "status 1", []string{":no_entry: REQ-1 is someone else's request."}},
@@ -384,8 +384,13 @@ func TestSelfServiceListsAndPermissions(t *testing.T) {
 		{ssOther, "cancel REQ-1", []string{"Only <@UDEV000001> can cancel REQ-1."}},
 		{ssDev, "cancel REQ-1", []string{":heavy_minus_sign: REQ-1 is cancelled."}},
 		{ssAdmin, "queue", []string{"The queue is empty"}},
+		{ssDev, "status REQ-1", []string{"— cancelled by <@UDEV000001>"}},
 	} {
 		wantContains(t, msgText(s.command(tc.user, tc.text).Message), tc.want...)
+	}
+	// The history said "cancelled: cancelled by the requester by @…".
+	if text := msgText(s.command(ssDev, "status REQ-1").Message); strings.Contains(text, "cancelled:") {
+		t.Errorf("the cancellation is told twice in the history:\n%s", text)
 	}
 }
 

@@ -39,6 +39,9 @@ type Period struct {
 	Buckets  []Range // sparkline, oldest first, covering Current
 	DaysCur  []Range // each calendar day of Current
 	DaysPrev []Range // each calendar day of Previous
+	// Fixed is set for a window asked for by its last day ("until
+	// 2026-11-23") rather than the one ending yesterday.
+	Fixed bool
 }
 
 // NewPeriod returns the window of the last `days` complete days before the
@@ -82,6 +85,9 @@ func (p Period) Label() string {
 		span = first.Format("2 Jan") + " – " + last.Format("2 Jan 2006")
 	default:
 		span = fmt.Sprintf("%d–%s", first.Day(), last.Format("2 Jan 2006"))
+	}
+	if p.Fixed {
+		return fmt.Sprintf("%d days to %s (%s)", p.Days, last.Format("2 Jan 2006"), span)
 	}
 	return fmt.Sprintf("last %d days (%s)", p.Days, span)
 }

@@ -82,7 +82,8 @@ func (s *Service) Cancel(ctx context.Context, id int64, user string) (*Request, 
 	if r.Requester != user {
 		return nil, &OnlyError{User: r.Requester, Action: "cancel", Ref: r.Ref()}
 	}
-	return s.transition(ctx, id, Transition{From: []State{Submitted, PendingApproval}, To: Cancelled, Actor: user, Note: "cancelled by the requester"})
+	// No note: the event names who cancelled, and a note would say it twice.
+	return s.transition(ctx, id, Transition{From: []State{Submitted, PendingApproval}, To: Cancelled, Actor: user})
 }
 
 // Complete is a platform engineer marking an approved or in-progress

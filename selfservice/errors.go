@@ -78,9 +78,17 @@ func notFound(id int64) error { return ErrNotFound.Withf("There is no request %s
 
 func invalid(format string, args ...any) error { return ErrInvalid.Withf(format, args...) }
 
-// quoteInput quotes what a person typed for a message; the handlers
+// quoteInput quotes what a person typed for a message, cut to 40
+// characters so that pasting a page does not echo a page; the handlers
 // escape the message for Slack.
-func quoteInput(s string) string { return strconv.Quote(s) }
+func quoteInput(s string) string {
+	if r := []rune(s); len(r) > maxQuoted {
+		s = string(r[:maxQuoted]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+const maxQuoted = 40
 
 // FieldErrors are form validation errors keyed by field id. Handlers turn
 // them into inline modal errors keyed by block id.

@@ -38,8 +38,10 @@ var (
 
 // Validate checks in against the type's fields and returns the answers in
 // form order, or every problem at once keyed by field id so that the form
-// can show each next to its input. Unknown keys in in are ignored.
-func (t *Type) Validate(in Input) ([]FieldValue, error) {
+// can show each next to its input. Unknown keys in in are ignored. today
+// is the requester's date (its year, month and day are used), for the
+// bounds of date fields.
+func (t *Type) Validate(in Input, today time.Time) ([]FieldValue, error) {
 	errs := FieldErrors{}
 	out := make([]FieldValue, 0, len(t.Fields))
 	for _, f := range t.Fields {
@@ -52,7 +54,7 @@ func (t *Type) Validate(in Input) ([]FieldValue, error) {
 				v.Values = append(v.Values, s)
 			}
 		}
-		if msg := t.check(f, &v); msg != "" {
+		if msg := t.check(f, &v, today); msg != "" {
 			errs[f.ID] = msg
 			continue
 		}
@@ -66,7 +68,7 @@ func (t *Type) Validate(in Input) ([]FieldValue, error) {
 
 // check validates one field, filling in option texts and the exception
 // flag; it returns a message for the person, or "".
-func (t *Type) check(f Field, v *FieldValue) string {
+func (t *Type) check(f Field, v *FieldValue, today time.Time) string {
 	if v.Empty() {
 		if f.Required {
 			return "Please fill this in."
@@ -93,11 +95,74 @@ func (t *Type) check(f Field, v *FieldValue) string {
 			return "Pick a channel."
 		}
 	case FieldDate:
-		if _, err := time.Parse(time.DateOnly, val); err != nil {
-			return "Enter a date like 2026-01-31."
-		}
+		return checkDate(f, val, today)
 	}
 	return ""
+}
+
+// checkDate checks a date against the field's bounds in days from today:
+// by default not in the past, so that "access until 2020-01-01" is not
+// filed.
+func checkDate(f Field, val string, today time.Time) string {
+	d, err := time.Parse(time.DateOnly, val)
+	if err != nil {
+		return "Enter a date like 2026-01-31."
+	}
+	y, m, day := today.Date()
+	today = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+	lo, hi := DateBounds(f)
+	if lo != nil && d.Before(today.AddDate(0, 0, *lo)) {
+		return "Pick " + DateRange(f, today) + "."
+	}
+	if hi != nil && d.After(today.AddDate(0, 0, *hi)) {
+		return "Pick " + DateRange(f, today) + "."
+	}
+	return ""
+}
+
+// DateBounds returns a date field's bounds in days from today (nil: none).
+// Without min a date may not be in the past.
+func DateBounds(f Field) (lo, hi *int) {
+	zero := 0
+	lo = &zero
+	if f.Min != nil {
+		n := int(*f.Min)
+		lo = &n
+	}
+	if f.Max != nil {
+		n := int(*f.Max)
+		hi = &n
+	}
+	return lo, hi
+}
+
+// DateRange describes the dates a field accepts, e.g. "today or later" or
+// "a date from 2026-12-04 to 2027-03-04"; with today zero it names no
+// dates ("from today to 90 days from today").
+func DateRange(f Field, today time.Time) string {
+	lo, hi := DateBounds(f)
+	day := func(n int) string {
+		switch {
+		case !today.IsZero():
+			return today.AddDate(0, 0, n).Format(time.DateOnly)
+		case n == 0:
+			return "today"
+		case n == 1:
+			return "tomorrow"
+		case n > 0:
+			return fmt.Sprintf("%d days from today", n)
+		}
+		return fmt.Sprintf("%d days ago", -n)
+	}
+	switch {
+	case lo != nil && hi != nil:
+		return fmt.Sprintf("a date from %s to %s", day(*lo), day(*hi))
+	case lo != nil && *lo == 0 && today.IsZero():
+		return "today or a later date"
+	case lo != nil:
+		return fmt.Sprintf("%s or a later date", day(*lo))
+	}
+	return fmt.Sprintf("%s or an earlier date", day(*hi))
 }
 
 func (t *Type) checkText(f Field, val string) string {

@@ -18,6 +18,9 @@ type People interface {
 	// TeamOf returns the id of the configured team a user belongs to, or
 	// "" when none claims them.
 	TeamOf(ctx context.Context, userID string) (string, error)
+	// Location returns a user's time zone (their "today" for date
+	// fields), or nil when it is not known.
+	Location(ctx context.Context, userID string) *time.Location
 }
 
 // Service carries out what people ask: submit, approve, reject, cancel,
@@ -36,6 +39,9 @@ type Service struct {
 	// OnNotifyError is told when what follows a change could not be
 	// queued; the change stands and HandOver tries again.
 	OnNotifyError func(ctx context.Context, err error)
+	// Location is the zone of "today" for date fields when the requester's
+	// own is not known; nil is UTC.
+	Location *time.Location
 }
 
 // teamLookupTimeout bounds the team lookup at submission, which may ask
@@ -65,11 +71,11 @@ func (s *Service) Submit(ctx context.Context, requester, typeID string, in Input
 	if err != nil {
 		return nil, err
 	}
-	values, err := t.Validate(in)
+	now := s.now()
+	values, err := t.Validate(in, now.In(s.requesterZone(ctx, requester)))
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	exception := IsException(values)
 	policy := t.Policy(exception)
 	r := &Request{
@@ -94,6 +100,22 @@ func (s *Service) Submit(ctx context.Context, requester, typeID string, in Input
 	}
 	s.followUp(ctx, r.ID)
 	return r, nil
+}
+
+// requesterZone is the requester's time zone, else the configured one;
+// like the team, it is looked up within a bound.
+func (s *Service) requesterZone(ctx context.Context, user string) *time.Location {
+	if s.People != nil {
+		ctx, cancel := context.WithTimeout(ctx, teamLookupTimeout)
+		defer cancel()
+		if loc := s.People.Location(ctx, user); loc != nil {
+			return loc
+		}
+	}
+	if s.Location != nil {
+		return s.Location
+	}
+	return time.UTC
 }
 
 func (s *Service) teamOf(ctx context.Context, user string) string {

@@ -21,6 +21,7 @@ type fakePeople struct {
 	admins []string
 	groups map[string][]string
 	teams  map[string]string
+	zones  map[string]*time.Location
 }
 
 func (p fakePeople) IsAdmin(_ context.Context, u string) (bool, error) {
@@ -32,6 +33,8 @@ func (p fakePeople) InGroup(_ context.Context, g, u string) (bool, error) {
 }
 
 func (p fakePeople) TeamOf(_ context.Context, u string) (string, error) { return p.teams[u], nil }
+
+func (p fakePeople) Location(_ context.Context, u string) *time.Location { return p.zones[u] }
 
 const (
 	alice = "UALICE001" // developer
@@ -241,5 +244,25 @@ func TestQueue(t *testing.T) {
 	}
 	if _, _, err := svc.Get(ctx, db.ID, "UNOBODY01"); !errors.Is(err, selfservice.ErrForbidden) {
 		t.Errorf("Get by a stranger error = %v, want forbidden", err)
+	}
+}
+
+// TestSubmitDatesInTheRequestersDay: "not in the past" is the requester's
+// today. At 23:30 UTC it is already tomorrow in Berlin but still today in
+// Los Angeles.
+func TestSubmitDatesInTheRequestersDay(t *testing.T) {
+	svc, clock := newService(t)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	la, _ := time.LoadLocation("America/Los_Angeles")
+	svc.People = fakePeople{zones: map[string]*time.Location{alice: berlin, carol: la}}
+	clock.Advance(time.Date(2026, 3, 2, 23, 30, 0, 0, time.UTC).Sub(clock.Now()))
+	in := selfservice.Input{"name": {"billing"}, "visibility": {"private"}, "until": {"2026-03-02"}}
+	_, err := svc.Submit(context.Background(), alice, "new-repo", in)
+	var fe selfservice.FieldErrors
+	if !errors.As(err, &fe) || fe["until"] != "Pick 2026-03-03 or a later date." {
+		t.Errorf("Berlin (3 March): error = %v, want the date refused", err)
+	}
+	if _, err := svc.Submit(context.Background(), carol, "new-repo", in); err != nil {
+		t.Errorf("Los Angeles (2 March): %v, want it filed", err)
 	}
 }

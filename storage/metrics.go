@@ -117,6 +117,13 @@ const upsertChunk = 500
 // fails, and a webhook delivery seen before stores nothing again.
 func (s *Metrics) Ingest(ctx context.Context, b metrics.Batch) (res metrics.IngestResult, err error) {
 	defer metricsWrap(&err, "Metrics.Ingest")
+	// An id given twice in one batch is one item: the later one wins, as
+	// if it had been sent afterwards, and it is counted once.
+	n := len(b.Deployments) + len(b.Incidents) + len(b.Commits)
+	b.Deployments = lastByID(b.Deployments, func(d metrics.Deployment) string { return d.ID })
+	b.Incidents = lastByID(b.Incidents, func(i metrics.Incident) string { return i.ID })
+	b.Commits = lastByID(b.Commits, func(c metrics.Commit) string { return c.SHA })
+	repeated := n - len(b.Deployments) - len(b.Incidents) - len(b.Commits)
 	err = s.db.Transact(ctx, func(tx *gorm.DB) error {
 		res = metrics.IngestResult{}
 		if b.Delivery != nil {
@@ -135,7 +142,7 @@ func (s *Metrics) Ingest(ctx context.Context, b metrics.Batch) (res metrics.Inge
 		if err := s.upsertIncidents(tx, b.Incidents); err != nil {
 			return err
 		}
-		res.Commits, res.Deployments, res.Incidents = len(b.Commits), len(b.Deployments), len(b.Incidents)
+		res.Commits, res.Deployments, res.Incidents, res.Repeated = len(b.Commits), len(b.Deployments), len(b.Incidents), repeated
 		return nil
 	})
 	return res, err
@@ -204,7 +211,6 @@ func (s *Metrics) upsertDeployments(tx *gorm.DB, deps []metrics.Deployment) erro
 	if len(deps) == 0 {
 		return nil
 	}
-	deps = lastByID(deps, func(d metrics.Deployment) string { return d.ID })
 	if err := s.fillCommitTimes(tx, deps); err != nil {
 		return err
 	}

@@ -46,6 +46,9 @@ func benchEnv(name string, def int) int {
 // Tier 2 budget) is loaded before the clock starts and reported apart
 // (listing_s), so that the fraction is about posting.
 func BenchmarkFanout(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a 10,000-user fan-out: skipped with -short")
+	}
 	users := benchEnv("PULSE_BENCH_USERS", 10000)
 	perMinute := benchEnv("PULSE_BENCH_RATE", 6000)
 	burst := benchEnv("PULSE_BENCH_BURST", 20)

@@ -61,22 +61,56 @@ type Main struct {
 	// run once across replicas), e.g. the outbox dispatcher; Run and the
 	// console start them.
 	background []func()
-	closers    []func() error
+	// settlers wait for the background work a request started (outbox
+	// sends, notifications, DM updates); the console runs them between
+	// scripted lines.
+	settlers []func(context.Context) error
+	closers  []func() error
 }
 
-// loadConfig reads PLATFORMBOT_CONFIG, else ./platformbot.yaml, else the
-// built-in example.
+// builtinConfigName names the built-in example in messages.
+const builtinConfigName = "built-in platformbot.example.yaml"
+
+// readConfig returns the configuration `run` uses: the file path
+// (PLATFORMBOT_CONFIG), else ./platformbot.yaml, else the built-in example.
+// `config validate` with no file checks the same.
+func readConfig(path string) (name string, data []byte, err error) {
+	if path == "" {
+		if _, err := os.Stat("platformbot.yaml"); err == nil {
+			path = "platformbot.yaml"
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", nil, fmt.Errorf("config: %w", err)
+		}
+	}
+	if path == "" {
+		return builtinConfigName, platformbot.ExampleConfig, nil
+	}
+	data, err = os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil, fmt.Errorf("config: %s does not exist", path)
+	} else if err != nil {
+		return "", nil, fmt.Errorf("config: %w", err)
+	}
+	return path, data, nil
+}
+
+// loadConfig reads and validates the configuration, logging its warnings.
 func loadConfig(path string, log zerolog.Logger) (*config.Config, error) {
-	if path != "" {
-		return config.Load(path)
+	name, data, err := readConfig(path)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := os.Stat("platformbot.yaml"); err == nil {
-		return config.Load("platformbot.yaml")
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("config: %w", err)
+	if name == builtinConfigName {
+		log.Info().Msg("no platformbot.yaml and PLATFORMBOT_CONFIG unset: using the built-in example configuration")
 	}
-	log.Info().Msg("no platformbot.yaml and PLATFORMBOT_CONFIG unset: using the built-in example configuration")
-	return config.Parse("built-in platformbot.example.yaml", platformbot.ExampleConfig)
+	cfg, err := config.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		log.Warn().Str("config", name).Msg(w.String(name))
+	}
+	return cfg, nil
 }
 
 // Open loads configuration, opens and migrates the database, and wires the
@@ -122,6 +156,7 @@ func (m *Main) Open(ctx context.Context) error {
 	handlers.RegisterCommands(m.Router, m.Config.Slack.Commands)
 	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
 	m.Home.Register(m.Router)
+	(&handlers.DirectMessages{Router: m.Router, Slack: m.Slack}).Register(m.Router)
 
 	m.Scheduler, err = schedule.New(schedule.Options{
 		Log: m.Log, Registry: m.Registry, Clock: m.Clock,
@@ -165,6 +200,31 @@ func (m *Main) Run(ctx context.Context) error {
 	err := m.Runtime.Run(ctx)
 	m.shutdown()
 	return err
+}
+
+// settle waits until the background work started so far has finished.
+func (m *Main) settle(ctx context.Context) error {
+	for _, s := range m.settlers {
+		if err := s(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitFor polls busy until it reports false.
+func waitFor(ctx context.Context, busy func(context.Context) (bool, error)) error {
+	for {
+		b, err := busy(ctx)
+		if err != nil || !b {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // startBackground starts the scheduler and the per-replica loops.

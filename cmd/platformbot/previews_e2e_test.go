@@ -195,7 +195,7 @@ func TestPreviewConsoleDemo(t *testing.T) {
 		var out strings.Builder
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		if err := runConsole(ctx, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, func(k string) string { return env[k] }, user, true); err != nil {
+		if err := runConsole(ctx, consoleRun{In: strings.NewReader(strings.Join(lines, "\n") + "\n"), Out: &out, Getenv: func(k string) string { return env[k] }, User: user, Demo: true}); err != nil {
 			t.Fatalf("console: %v\n%s", err, out.String())
 		}
 		return out.String()

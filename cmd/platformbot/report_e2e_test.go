@@ -208,7 +208,9 @@ func TestReportConsole(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- runConsole(ctx, in, out, func(k string) string { return env[k] }, "UADMIN0001", true) }()
+	go func() {
+		done <- runConsole(ctx, consoleRun{In: in, Out: out, Getenv: func(k string) string { return env[k] }, User: "UADMIN0001", Demo: true})
+	}()
 	if _, err := io.WriteString(typed, "/platform report this\n/platform report\n/platform report post last\n"); err != nil {
 		t.Fatal(err)
 	}

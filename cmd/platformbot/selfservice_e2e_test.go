@@ -314,6 +314,9 @@ func ssWaitRated(t *testing.T, b *testBot, id int64) *selfservice.Request {
 // exception path, the accepted (202 + status callback) path and the failed
 // automation path.
 func TestSelfServiceAutomaticPathsE2E(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paced DMs to one user, about 7 s: skipped with -short")
+	}
 	eachDB(t, func(t *testing.T, db string) {
 		b, rcv := newSSBot(t, db)
 		file := func(typ string, values map[string]slack.BlockAction) {
@@ -444,24 +447,28 @@ func TestSelfServiceConsole(t *testing.T) {
 		in := strings.NewReader(strings.Join(lines, "\n") + "\n")
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		if err := runConsole(ctx, in, &out, getenv, user, demo); err != nil {
+		if err := runConsole(ctx, consoleRun{In: in, Out: &out, Getenv: getenv, User: user, Demo: demo}); err != nil {
 			t.Fatalf("console: %v\n%s", err, out.String())
 		}
 		return out.String()
 	}
+	berlin, _ := time.LoadLocation("Europe/Berlin") // the example's zone, the console user's
+	today := time.Now().In(berlin)
 	out := run("UCONSOLE", true,
 		"/platform mine",
 		"/platform request db-access",
 		"",           // keep the type
 		"1",          // database: orders
 		"",           // access level: keep read
-		"2026-12-24", // until
+		"2020-01-01", // until: in the past (issue 15: it was filed)
 		"short",      // reason: too short (min_length), asked again
 		"debugging order #42",
+		today.AddDate(0, 0, 20).Format(time.DateOnly), // until, asked again after the refusal
 		"/platform mine",
 	)
 	ssExpect(t, "console", out,
-		"*REQ-4* · Database access — :hourglass_flowing_sand: waiting for approval", // seeded
+		"Until: Pick a date from "+today.Format(time.DateOnly)+" to "+today.AddDate(0, 0, 90).Format(time.DateOnly)+".", // refused inline, in the modal
+		"*REQ-4* · Database access — :hourglass_flowing_sand: waiting for approval",                                     // seeded
 		"*REQ-6* · Database access is filed. It is waiting for approval.",
 		"*REQ-6* · Database access — :hourglass_flowing_sand: waiting for approval · just now",
 	)

@@ -91,6 +91,7 @@ func (m *Main) seedOfficeHours(ctx context.Context) error {
 	}
 	store := m.officeHoursStore()
 	const user = "UCONSOLE"
+	team := handlers.OfficeHoursTeamOf(m.People, m.Log)(ctx, user) // as a real booking gets it
 	now := m.Clock.Now().UTC()
 	upcoming, err := store.Upcoming(ctx, user, now)
 	if err != nil || len(upcoming) > 0 {
@@ -101,13 +102,13 @@ func (m *Main) seedOfficeHours(ctx context.Context) error {
 	for _, sl := range sched.Bookable(now) { // the first slot of each host
 		if !seen[sl.Host] {
 			seen[sl.Host] = true
-			seeds = append(seeds, officehours.Booking{Kind: officehours.KindBooking, Slot: sl, Booker: user,
+			seeds = append(seeds, officehours.Booking{Kind: officehours.KindBooking, Slot: sl, Booker: user, Team: team,
 				Topic: "Demo: our CI pipeline got slow since the runner upgrade", CreatedAt: now})
 		}
 	}
 	if past := sched.Slots(now.AddDate(0, 0, -14), now.Add(-time.Hour)); len(past) > 0 {
 		last := past[len(past)-1]
-		seeds = append(seeds, officehours.Booking{Kind: officehours.KindBooking, Slot: last, Booker: user,
+		seeds = append(seeds, officehours.Booking{Kind: officehours.KindBooking, Slot: last, Booker: user, Team: team,
 			Topic: "Demo: preview environments for feature branches", CreatedAt: last.Start.AddDate(0, 0, -2),
 			BookerRemindedAt: last.Start, HostRemindedAt: last.Start, FeedbackAskedAt: last.End,
 			FeedbackScore: 5, FeedbackComment: "Very helpful, thanks!", FeedbackAt: last.End})

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/platformbot/platformbot/config"
@@ -23,7 +25,7 @@ func (m *Main) wireSelfService(ctx context.Context) error {
 		return err
 	}
 	people := &handlers.SelfServicePeople{Admins: m.Admins, People: m.People}
-	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(m.DB), Catalog: catalog, People: people, Clock: m.Clock,
+	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(m.DB), Catalog: catalog, People: people, Clock: m.Clock, Location: m.Config.Location(),
 		OnNotifyError: func(_ context.Context, err error) {
 			m.Log.Warn().Err(err).Msg("self-service: follow-up not queued yet; the hand-over job retries it (the change itself is saved)")
 		}}
@@ -103,7 +105,9 @@ func automationHooks(types []config.RequestType) func(name string) (webhook.Hook
 // seedSelfService adds sample requests for `console --demo`: a few done
 // ones (rated, some with no human step) and open ones waiting for the
 // platform team. It does nothing when requests exist or the catalog is
-// empty, and sends nothing (the events are recorded as sent).
+// empty, and sends nothing (the events are recorded as sent). The
+// requests go through the same rules as real ones: their answers are
+// validated by the catalog and they carry the requester's team.
 func (m *Main) seedSelfService(ctx context.Context) error {
 	if len(m.Config.Catalog) == 0 {
 		return nil
@@ -113,8 +117,17 @@ func (m *Main) seedSelfService(ctx context.Context) error {
 	if err := m.DB.WithContext(ctx).Table("selfservice_requests").Count(&n).Error; err != nil || n > 0 {
 		return err
 	}
+	catalog, err := selfservice.NewCatalog(selfServiceCatalog(m.Config.Catalog))
+	if err != nil {
+		return err
+	}
+	people := &handlers.SelfServicePeople{People: m.People}
 	now := m.Clock.Now().UTC()
-	for i, s := range demoRequests(m.Config.Catalog, now) {
+	seeds, err := demoRequests(ctx, catalog, people, now.In(m.Config.Location()))
+	if err != nil {
+		return err
+	}
+	for i, s := range seeds {
 		if err := store.CreateRequest(ctx, s.r, s.events()); err != nil {
 			return err
 		}
@@ -159,17 +172,27 @@ func (d demoRequest) events() []selfservice.Event {
 	return evs
 }
 
-// demoRequests builds sample requests from the first catalog types.
-func demoRequests(types []config.RequestType, now time.Time) []demoRequest {
+// demoRequests builds sample requests of the first catalog types; now is
+// in the configured zone (the demo users' today).
+func demoRequests(ctx context.Context, catalog *selfservice.Catalog, people selfservice.People, now time.Time) ([]demoRequest, error) {
+	types := catalog.Types()
 	var out []demoRequest
 	for i, t := range types[:min(3, len(types))] {
 		created := now.Add(-time.Duration(72-i*20) * time.Hour)
-		needs := t.Approval.Policy != "" && t.Approval.Policy != config.ApprovalNone
-		done := demoRequest{r: demoBase(t, "UCONSOLE", created), rating: 5 - i}
-		done.r.State, done.r.NeedsApproval, done.r.HumanStep = selfservice.Done, needs, needs || !t.Automation.Enabled()
+		base := func(requester string, at time.Time) (*selfservice.Request, error) {
+			return demoBase(ctx, t, people, requester, at)
+		}
+		policy := t.Policy(false)
+		needs := policy.Needed()
+		r, err := base("UCONSOLE", created)
+		if err != nil {
+			return nil, err
+		}
+		done := demoRequest{r: r, rating: 5 - i}
+		done.r.State, done.r.HumanStep = selfservice.Done, needs || !t.Automation.Enabled()
 		done.r.DoneAt, done.r.ClosedAt, done.r.UpdatedAt = created.Add(3*time.Minute), created.Add(3*time.Minute), created.Add(3*time.Minute)
 		if needs {
-			done.r.ApprovalsRequired, done.r.Approvals = 1, 1
+			done.r.Approvals = done.r.ApprovalsRequired
 			done.r.DecidedBy, done.r.DecidedAt = demoAdmin, created.Add(time.Minute)
 		}
 		out = append(out, done)
@@ -177,38 +200,80 @@ func demoRequests(types []config.RequestType, now time.Time) []demoRequest {
 			continue
 		}
 		for j, who := range []string{"UDEV000002", "UCONSOLE"} { // someone else's for the queue, one of yours
-			open := demoRequest{r: demoBase(t, who, now.Add(-time.Duration(5+i-3*j)*time.Hour))}
-			open.r.State, open.r.NeedsApproval, open.r.ApprovalsRequired = selfservice.PendingApproval, true, max(1, t.Approval.Required)
-			if t.SLA > 0 {
-				open.r.SLADueAt = open.r.CreatedAt.Add(t.SLA.D())
+			r, err := base(who, now.Add(-time.Duration(5+i-3*j)*time.Hour))
+			if err != nil {
+				return nil, err
 			}
-			out = append(out, open)
+			r.State = selfservice.PendingApproval
+			out = append(out, demoRequest{r: r})
 		}
 	}
-	return out
+	return out, nil
 }
 
-func demoBase(t config.RequestType, requester string, created time.Time) *selfservice.Request {
-	r := &selfservice.Request{
-		Type: t.ID, TypeTitle: t.Title, Requester: requester, HasAutomation: t.Automation.Enabled(),
-		ManualMinutes: t.ManualMinutes, CreatedAt: created, UpdatedAt: created,
+// demoBase files a request of type t as the form would: answers made up
+// per field kind and validated by the catalog, the requester's team, the
+// policy, the SLA. A made-up answer the catalog refuses is an error: the
+// demo must show what real input gives.
+func demoBase(ctx context.Context, t *selfservice.Type, people selfservice.People, requester string, created time.Time) (*selfservice.Request, error) {
+	values, err := t.Validate(demoInput(t, requester, created), created)
+	if err != nil {
+		return nil, fmt.Errorf("demo request of type %s: %w", t.ID, err)
 	}
+	team, err := people.TeamOf(ctx, requester)
+	if err != nil {
+		return nil, err
+	}
+	exception := selfservice.IsException(values)
+	policy := t.Policy(exception)
+	r := &selfservice.Request{
+		Type: t.ID, TypeTitle: t.Title, Requester: requester, Team: team, Fields: values, Exception: exception,
+		NeedsApproval: policy.Needed(), ApprovalsRequired: policy.Required,
+		HasAutomation: t.Automation.Enabled(), ManualMinutes: t.ManualMinutes, CreatedAt: created.UTC(), UpdatedAt: created.UTC(),
+	}
+	if t.SLA > 0 {
+		r.SLADueAt = r.CreatedAt.Add(t.SLA)
+	}
+	return r, nil
+}
+
+// demoInput makes up an answer for every field: its default, else its
+// first option, else something of its kind within its bounds.
+func demoInput(t *selfservice.Type, requester string, today time.Time) selfservice.Input {
+	in := selfservice.Input{}
 	for _, f := range t.Fields {
-		v := selfservice.FieldValue{ID: f.ID, Label: f.Label, Kind: f.Type, Values: append([]string(nil), f.Default...)}
-		if len(v.Values) == 0 && len(f.Options) > 0 {
-			v.Values = []string{f.Options[0].Value}
-		}
-		if len(v.Values) == 0 && (f.Type == config.FieldText || f.Type == config.FieldTextarea) {
-			v.Values = []string{"demo"}
-		}
-		for _, val := range v.Values {
-			for _, o := range f.Options {
-				if o.Value == val {
-					v.Texts = append(v.Texts, o.Text())
-				}
+		v := append([]string(nil), f.Default...)
+		switch {
+		case len(v) > 0:
+		case len(f.Options) > 0:
+			v = []string{f.Options[0].Value}
+		case f.Type == config.FieldDate:
+			lo, hi := selfservice.DateBounds(f)
+			days := 30
+			if hi != nil {
+				days = min(days, *hi)
+			}
+			if lo != nil {
+				days = max(days, *lo)
+			}
+			v = []string{today.AddDate(0, 0, days).Format(time.DateOnly)}
+		case f.Type == config.FieldNumber && f.Min != nil:
+			v = []string{strconv.FormatFloat(*f.Min, 'f', -1, 64)}
+		case f.Type == config.FieldNumber:
+			v = []string{"1"}
+		case f.Type == config.FieldUser:
+			v = []string{requester}
+		case f.Type == config.FieldChannel:
+			v = []string{"CCONSOLE"}
+		case f.Type == config.FieldText, f.Type == config.FieldTextarea:
+			v = []string{"demo-" + t.ID}
+			if f.Type == config.FieldTextarea {
+				v = []string{"Demo request: sample data for the console."}
 			}
 		}
-		r.Fields = append(r.Fields, v)
+		if len(v) > 0 {
+			in[f.ID] = v
+		}
 	}
-	return r
+	return in
 }

@@ -140,7 +140,10 @@ func New(opts ...Option) *Server {
 	mux.HandleFunc("GET /ws/{ticket}", s.handleWS)
 	mux.HandleFunc("POST /upload/{file}", s.handleUpload)
 	mux.HandleFunc("POST /response/{id}", s.handleResponseURL)
-	s.http = httptest.NewServer(mux)
+	// Set before it serves: a request can arrive at once (a client of an
+	// earlier server on the same port, still retrying) and read s.http.
+	s.http = httptest.NewUnstartedServer(mux)
+	s.http.Start()
 	return s
 }
 
