@@ -15,7 +15,7 @@ import (
 
 // RequestType is one entry of the self-service catalog: a thing developers
 // can ask the platform team for, the form they fill in, who approves it and
-// what fulfils it. See README.md#self-service-requests (Configuration) for
+// what fulfils it. See docs/selfservice.md#self-service-requests (Configuration) for
 // the reference.
 type RequestType struct {
 	ID          string     `yaml:"id"`          // slug used in `/platform request ID` and in webhooks

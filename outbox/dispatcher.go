@@ -107,6 +107,10 @@ type Options struct {
 	// Enqueue, for processes that start it lazily; otherwise call Start,
 	// Run or Drain.
 	StartOnEnqueue bool
+	// Manual makes Start (and StartOnEnqueue) do nothing: sends go out
+	// only when Drain is called. The console drains between the lines it
+	// reads, so what it prints comes in the order it was decided.
+	Manual bool
 }
 
 // Dispatcher delivers pending sends.
@@ -227,6 +231,9 @@ func (d *Dispatcher) Wake() {
 // Start runs the dispatcher in the background until Stop; calling it again
 // while it runs does nothing.
 func (d *Dispatcher) Start() {
+	if d.opt.Manual {
+		return
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.cancel != nil {

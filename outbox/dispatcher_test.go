@@ -533,3 +533,31 @@ func TestDispatcherInOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestDispatcherManual: a manual dispatcher sends nothing until Drain,
+// whatever Start and StartOnEnqueue say.
+func TestDispatcherManual(t *testing.T) {
+	db := storagetest.SQLite(t)
+	ctx := context.Background()
+	st := storage.NewOutboxStore(db)
+	p := &poster{}
+	d, err := postDispatcher(outbox.Options{Store: st, Log: zerolog.Nop(), Manual: true, StartOnEnqueue: true, Poll: time.Millisecond}, p, outbox.Handler{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Start()
+	defer d.Stop()
+	if _, err := d.Enqueue(ctx, send("m", "UM")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if counts, _ := st.OutboxCounts(ctx, "test"); counts[outbox.Pending] != 1 {
+		t.Fatalf("before Drain: %v, want the send pending", counts)
+	}
+	if err := d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if counts, _ := st.OutboxCounts(ctx, "test"); counts[outbox.Sent] != 1 {
+		t.Errorf("after Drain: %v, want it sent", counts)
+	}
+}

@@ -54,6 +54,10 @@ type Main struct {
 	// AckBudget overrides how long a handler may take before its envelope
 	// is acked without the reply (tests shorten it).
 	AckBudget time.Duration
+	// ManualOutbox delivers sends only when settle drains them, one at a
+	// time: the console does, so that what it prints comes in the order it
+	// was decided (a script reads the same every time).
+	ManualOutbox bool
 
 	api   *bot.API       // the Web API client, when Slack is the real thing
 	ideas *ideas.Service // the request board, which the value report ranks
@@ -209,22 +213,7 @@ func (m *Main) settle(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
-}
-
-// waitFor polls busy until it reports false.
-func waitFor(ctx context.Context, busy func(context.Context) (bool, error)) error {
-	for {
-		b, err := busy(ctx)
-		if err != nil || !b {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	return m.Outbox.Drain(ctx)
 }
 
 // startBackground starts the scheduler and the per-replica loops.

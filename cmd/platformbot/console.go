@@ -65,7 +65,7 @@ func runConsole(ctx context.Context, r consoleRun) error {
 	if err != nil {
 		return err
 	}
-	m := &Main{Env: env, Log: log, Config: cfg, Clock: clock}
+	m := &Main{Env: env, Log: log, Config: cfg, Clock: clock, ManualOutbox: true}
 	if m.Clock == nil {
 		m.Clock = clockwork.NewRealClock()
 	}

@@ -22,10 +22,11 @@ var updateWalkthroughs = flag.Bool("update-walkthroughs", false, "rewrite testda
 // same on every run.
 var walkthroughNow = time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)
 
-// walkthrough is one console session written in README.md.
+// walkthrough is one console session written in README.md or docs/.
 type walkthrough struct {
 	name   string
-	line   int      // of the marker in README.md
+	file   string   // README.md, docs/surveys.md…
+	line   int      // of the marker in file
 	args   []string // console flags: --demo, --user U…
 	script string   // stdin, exactly as written
 }
@@ -39,10 +40,25 @@ var (
 	printfPipe        = regexp.MustCompile(`^printf '([^']*)' \| go run \./cmd/platformbot console(.*)$`)
 )
 
-// readmeWalkthroughs finds the walkthroughs in README.md.
+// readmeWalkthroughs finds the walkthroughs in README.md and docs/*.md.
 func readmeWalkthroughs(t *testing.T) []walkthrough {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "README.md"))
+	docs, err := filepath.Glob(filepath.Join("..", "..", "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []walkthrough
+	for _, path := range append([]string{filepath.Join("..", "..", "README.md")}, docs...) {
+		out = append(out, fileWalkthroughs(t, path)...)
+	}
+	return out
+}
+
+// fileWalkthroughs finds the walkthroughs of one Markdown file.
+func fileWalkthroughs(t *testing.T, path string) []walkthrough {
+	t.Helper()
+	name, _ := filepath.Rel(filepath.Join("..", ".."), path)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +73,11 @@ func readmeWalkthroughs(t *testing.T) []walkthrough {
 		switch {
 		case cur == nil:
 			if m := walkthroughMarker.FindStringSubmatch(line); m != nil {
-				cur = &walkthrough{name: m[1], line: n, args: strings.Fields(m[2])}
+				cur = &walkthrough{name: m[1], file: name, line: n, args: strings.Fields(m[2])}
 			}
 		case fence == "":
 			if !strings.HasPrefix(line, "```") {
-				t.Fatalf("README.md:%d: walkthrough %s: a fenced block must follow the marker", cur.line, cur.name)
+				t.Fatalf("%s:%d: walkthrough %s: a fenced block must follow the marker", cur.file, cur.line, cur.name)
 			}
 			fence = line
 		case line != "```":
@@ -79,7 +95,7 @@ func readmeWalkthroughs(t *testing.T) []walkthrough {
 		t.Fatal(err)
 	}
 	if cur != nil {
-		t.Fatalf("README.md:%d: walkthrough %s has no closed block", cur.line, cur.name)
+		t.Fatalf("%s:%d: walkthrough %s has no closed block", cur.file, cur.line, cur.name)
 	}
 	return out
 }
@@ -90,16 +106,16 @@ func printfScript(t *testing.T, w walkthrough, body []string) string {
 	for _, l := range body {
 		if m := printfPipe.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
 			if got := strings.Fields(m[2]); strings.Join(got, " ") != strings.Join(w.args, " ") {
-				t.Fatalf("README.md:%d: walkthrough %s: the marker says console %v, the command says %v", w.line, w.name, w.args, got)
+				t.Fatalf("%s:%d: walkthrough %s: the marker says console %v, the command says %v", w.file, w.line, w.name, w.args, got)
 			}
 			return strings.NewReplacer(`\n`, "\n", `\\`, `\`).Replace(m[1])
 		}
 	}
-	t.Fatalf("README.md:%d: walkthrough %s: no printf … | go run ./cmd/platformbot console line", w.line, w.name)
+	t.Fatalf("%s:%d: walkthrough %s: no printf … | go run ./cmd/platformbot console line", w.file, w.line, w.name)
 	return ""
 }
 
-// TestReadmeWalkthroughs runs every console walkthrough of README.md as
+// TestReadmeWalkthroughs runs every console walkthrough of README.md and docs/ as
 // written — piped into `platformbot console` with the built-in example
 // configuration, a fresh SQLite file and a fixed clock — and compares what
 // it prints with testdata/walkthrough_<name>.golden, so that a walkthrough
@@ -108,12 +124,12 @@ func printfScript(t *testing.T, w walkthrough, body []string) string {
 func TestReadmeWalkthroughs(t *testing.T) {
 	ws := readmeWalkthroughs(t)
 	if len(ws) < 2 {
-		t.Fatalf("found %d walkthroughs in README.md, want at least the quick start and the pulse survey", len(ws))
+		t.Fatalf("found %d walkthroughs in README.md and docs/, want at least the quick start and the pulse survey", len(ws))
 	}
 	seen := map[string]bool{}
 	for _, w := range ws {
 		if seen[w.name] {
-			t.Fatalf("README.md:%d: walkthrough %s is named twice", w.line, w.name)
+			t.Fatalf("%s:%d: walkthrough %s is named twice", w.file, w.line, w.name)
 		}
 		seen[w.name] = true
 		t.Run(w.name, func(t *testing.T) {
@@ -133,7 +149,7 @@ func TestReadmeWalkthroughs(t *testing.T) {
 				t.Fatalf("%v (run go test ./cmd/platformbot -run ReadmeWalkthroughs -update-walkthroughs)", err)
 			}
 			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("README.md:%d: walkthrough %s: output differs from %s (-want +got):\n%s", w.line, w.name, path, diff)
+				t.Errorf("%s:%d: walkthrough %s: output differs from %s (-want +got):\n%s", w.file, w.line, w.name, path, diff)
 			}
 		})
 	}
@@ -152,7 +168,7 @@ func runWalkthrough(t *testing.T, w walkthrough) string {
 		case strings.HasPrefix(a, "--user="):
 			r.User = strings.TrimPrefix(a, "--user=")
 		default:
-			t.Fatalf("README.md:%d: walkthrough %s: flag %q is not supported here", w.line, w.name, a)
+			t.Fatalf("%s:%d: walkthrough %s: flag %q is not supported here", w.file, w.line, w.name, a)
 		}
 	}
 	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "walkthrough.db"), "LOG_LEVEL": "error"}

@@ -25,11 +25,7 @@ func (m *Main) wireSurveys(ctx context.Context) error {
 		Dir: pulse.Directory(), Notifier: pulse.Notifier(), Clock: m.Clock,
 	})
 	pulse.Service = svc
-	obStore := storage.NewOutboxStore(m.DB)
-	m.settlers = append(m.settlers, func(ctx context.Context) error {
-		pulse.Wait()
-		return waitFor(ctx, func(ctx context.Context) (bool, error) { return obStore.Busy(ctx, m.Clock.Now()) })
-	})
+	m.settlers = append(m.settlers, func(context.Context) error { pulse.Wait(); return nil })
 	pulse.Register(m.Router, m.Config.Slack.Commands.Pulse)
 	m.Home.Add(handlers.HomeSection{Name: "Pulse surveys", Order: 30, Render: pulse.HomeSection})
 
