@@ -13,6 +13,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/platformbot/platformbot/metrics"
@@ -206,12 +207,21 @@ func (s *Service) Report(ctx context.Context, p Period) (*Report, error) {
 		{SectionPreviews, s.previews},
 		{SectionIdeas, s.ideas},
 	}
-	for _, st := range steps {
-		if err := st.run(ctx, r); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			r.Unavailable[st.name] = fmt.Errorf("report: %s section: %w", st.name, err)
+	// The sections are independent (each reads the period and writes its
+	// own field), so they are computed at once: the report takes as long
+	// as its slowest section, not their sum.
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, st := range steps {
+		wg.Go(func() { errs[i] = st.run(ctx, r) })
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	for i, st := range steps {
+		if errs[i] != nil {
+			r.Unavailable[st.name] = fmt.Errorf("report: %s section: %w", st.name, errs[i])
 		}
 	}
 	return r, nil
