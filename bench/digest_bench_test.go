@@ -65,6 +65,9 @@ func envInt(name string, def int) int {
 // runs (BENCH_RELOAD=1 regenerates it, reporting the ingest rate);
 // BENCH_EXPLAIN=1 prints the query plans.
 func BenchmarkDigests(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a million deployments: skipped with -short")
+	}
 	o := benchOptions(b)
 	ctx := context.Background()
 	env, err := setup(ctx, o)

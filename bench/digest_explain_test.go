@@ -19,7 +19,7 @@ import (
 func (e *benchEnv) service() *metrics.Service {
 	th, _ := metrics.ThresholdsFor(2023)
 	return &metrics.Service{
-		Store: e.store, Directory: handlers.NewMetricsTeams(e.cfg.Teams, nil, time.Now), Thresholds: th,
+		Store: e.store, Directory: handlers.NewMetricsTeams(handlers.NewDirectory(nil, e.cfg.Teams, time.Now)), Thresholds: th,
 		Now: func() time.Time { return e.o.now },
 	}
 }
@@ -72,7 +72,7 @@ func (e *benchEnv) explain(ctx context.Context) error {
 	}
 	ranges := append([]metrics.Range{p.Previous, p.Current}, p.Buckets...)
 	days := append(append([]metrics.Range(nil), p.DaysPrev...), p.DaysCur...)
-	members, _ := handlers.NewMetricsTeams(e.cfg.Teams, nil, time.Now).Members(ctx, teamID(7))
+	members, _ := handlers.NewMetricsTeams(handlers.NewDirectory(nil, e.cfg.Teams, time.Now)).Members(ctx, teamID(7))
 	queries := []struct {
 		name string
 		run  func() error

@@ -34,6 +34,9 @@ type sockConfig struct {
 
 func sockNeed(t *testing.T) sockConfig {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("the Socket Mode load harness takes minutes: skipped with -short")
+	}
 	if os.Getenv("BENCH_SOCKET") != "1" {
 		t.Skip("set BENCH_SOCKET=1 (and BENCH_DATABASE_URL) to run the Socket Mode load harness")
 	}

@@ -44,8 +44,9 @@ type APIConfig struct {
 
 // API implements the Slack port with slack-go. It paces calls to Slack's
 // rate-limit tiers on the client side, honours Retry-After across all
-// callers of a method, retries transient failures, and caches users.info,
-// so that handlers and jobs can call it freely.
+// callers of a method and retries transient failures, so that handlers and
+// jobs can call it freely. It caches nothing: users, groups and channel
+// members are cached by the directory of people (see WithPeople).
 type API struct {
 	client      *slack.Client
 	http        *http.Client
@@ -53,7 +54,6 @@ type API struct {
 	metrics     *Metrics
 	maxRetries  int
 	limits      *limiters
-	users       *userCache
 	backoffBase time.Duration // first 5xx/network backoff; tests shorten it
 	dms         sync.Map      // user id → the D… id of the app's DM with them
 }
@@ -63,7 +63,6 @@ var _ Slack = (*API)(nil)
 const (
 	defaultMaxRetries = 3
 	backoffCap        = 10 * time.Second
-	userCacheTTL      = 5 * time.Minute
 	respondMethod     = "response_url" // metrics label for Respond
 	idleSlackConns    = 128            // kept-alive connections to Slack's API
 )
@@ -105,7 +104,6 @@ func NewAPI(cfg APIConfig) *API {
 		metrics:     cfg.Metrics,
 		maxRetries:  retries,
 		limits:      newLimiters(cfg.Limits, time.Now),
-		users:       newUserCache(userCacheTTL, time.Now),
 		backoffBase: 500 * time.Millisecond,
 	}
 }
@@ -293,26 +291,24 @@ func (a *API) PublishHome(ctx context.Context, userID string, view slack.HomeTab
 	})
 }
 
-// UserInfo returns a user, cached for a few minutes because every
-// time-zone rendering asks; concurrent misses for one user share one call.
+// UserInfo returns a user (users.info, with their locale). It is not
+// cached here: the directory of people caches it for every replica.
 func (a *API) UserInfo(ctx context.Context, userID string) (User, error) {
-	return a.users.get(ctx, userID, func(ctx context.Context) (User, error) {
-		var u *slack.User
-		err := a.call(ctx, "users.info", "", func(ctx context.Context) (err error) {
-			u, err = a.client.GetUserInfoContext(ctx, userID)
-			return err
-		})
-		if err != nil {
-			return User{}, err
-		}
-		return userFrom(u), nil
+	var u *slack.User
+	err := a.call(ctx, "users.info", "", func(ctx context.Context) (err error) {
+		u, err = a.client.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
+		return err
 	})
+	if err != nil {
+		return User{}, err
+	}
+	return userFrom(u), nil
 }
 
 func userFrom(u *slack.User) User {
 	return User{
 		ID: u.ID, Name: u.Name, RealName: u.RealName,
-		TZ: u.TZ, TZOffset: u.TZOffset,
+		TZ: u.TZ, TZOffset: u.TZOffset, Locale: u.Locale,
 		IsBot: u.IsBot, Deleted: u.Deleted, IsAdmin: u.IsAdmin,
 	}
 }
@@ -326,26 +322,43 @@ const usersPageSize = 1000
 // each of them costs one Tier 4 call per person.
 func (a *API) Users(ctx context.Context) ([]User, error) {
 	var all []User
-	page := a.client.GetUsersPaginated(slack.GetUsersOptionLimit(usersPageSize), slack.GetUsersOptionIncludeLocale(false))
+	err := a.UserPages(ctx, func(page []User) error {
+		all = append(all, page...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// UserPages lists the workspace like Users, handing each page of up to
+// 1,000 people (with their locales) to page as it arrives.
+func (a *API) UserPages(ctx context.Context, page func([]User) error) error {
+	p := a.client.GetUsersPaginated(slack.GetUsersOptionLimit(usersPageSize), slack.GetUsersOptionIncludeLocale(true))
 	for range maxMemberPages {
 		err := a.call(ctx, "users.list", "", func(ctx context.Context) (err error) {
-			next, err := page.Next(ctx)
+			next, err := p.Next(ctx)
 			if err == nil {
-				page = next
+				p = next
 			}
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for i := range page.Users {
-			all = append(all, userFrom(&page.Users[i]))
+		users := make([]User, len(p.Users))
+		for i := range p.Users {
+			users[i] = userFrom(&p.Users[i])
 		}
-		if page.Cursor == "" {
-			return all, nil
+		if err := page(users); err != nil {
+			return err
+		}
+		if p.Cursor == "" {
+			return nil
 		}
 	}
-	return nil, fmt.Errorf("slack users.list: more than %d pages", maxMemberPages)
+	return fmt.Errorf("slack users.list: more than %d pages", maxMemberPages)
 }
 
 // UserGroupMembers returns the user ids in a user group (usergroups.users.list).

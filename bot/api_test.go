@@ -123,6 +123,9 @@ func TestAPIRetryAfterHoldsBackAllCallers(t *testing.T) {
 }
 
 func TestAPIRateLimitStormIsUnavailable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a storm of 429s takes about 10 s: skipped with -short")
+	}
 	t.Parallel()
 	t.Run("Retry-After", func(t *testing.T) {
 		t.Parallel()
@@ -324,16 +327,19 @@ func TestAPIChannelMembersPaginates(t *testing.T) {
 // of 1,000, a page that failed with a 5xx is asked again with the same
 // cursor, and each user is read like users.info reads one.
 func TestAPIUsersPaginates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paced by the Tier 2 limiter, about 3 s: skipped with -short")
+	}
 	pages := map[string]string{
-		"":   `{"ok":true,"members":[{"id":"U1","name":"ada","real_name":"Ada L","tz":"Europe/Berlin","tz_offset":3600},{"id":"B1","is_bot":true}],"response_metadata":{"next_cursor":"c2"}}`,
+		"":   `{"ok":true,"members":[{"id":"U1","name":"ada","real_name":"Ada L","tz":"Europe/Berlin","tz_offset":3600,"locale":"de-DE"},{"id":"B1","is_bot":true}],"response_metadata":{"next_cursor":"c2"}}`,
 		"c2": `{"ok":true,"members":[{"id":"U2","deleted":true,"is_admin":true}],"response_metadata":{"next_cursor":""}}`,
 	}
 	var mu sync.Mutex
 	var cursors []string
 	failed := false
 	api, _ := newTestAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/api/users.list" || r.FormValue("limit") != "1000" {
-			t.Errorf("unexpected %s limit=%q", r.URL.Path, r.FormValue("limit"))
+		if r.URL.Path != "/api/users.list" || r.FormValue("limit") != "1000" || r.FormValue("include_locale") != "true" {
+			t.Errorf("unexpected %s limit=%q include_locale=%q", r.URL.Path, r.FormValue("limit"), r.FormValue("include_locale"))
 		}
 		c := r.FormValue("cursor")
 		mu.Lock()
@@ -352,7 +358,7 @@ func TestAPIUsersPaginates(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []User{
-		{ID: "U1", Name: "ada", RealName: "Ada L", TZ: "Europe/Berlin", TZOffset: 3600},
+		{ID: "U1", Name: "ada", RealName: "Ada L", TZ: "Europe/Berlin", TZOffset: 3600, Locale: "de-DE"},
 		{ID: "B1", IsBot: true},
 		{ID: "U2", Deleted: true, IsAdmin: true},
 	}
@@ -485,29 +491,26 @@ func TestAPIViews(t *testing.T) {
 	}
 }
 
-func TestAPIUserInfoCached(t *testing.T) {
+// TestAPIUserInfo: users.info is asked with include_locale and read
+// whole; the API caches nothing (the directory of people does), so two
+// calls are two requests.
+func TestAPIUserInfo(t *testing.T) {
 	var n atomic.Int32
 	api, _ := newTestAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
-		time.Sleep(20 * time.Millisecond) // let concurrent misses overlap
-		writeJSON(w, fmt.Sprintf(`{"ok":true,"user":{"id":%q,"name":"ada","real_name":"Ada L","tz":"Europe/Berlin","tz_offset":3600,"is_bot":false,"deleted":true,"is_admin":true}}`, r.FormValue("user")))
+		if r.FormValue("include_locale") != "true" {
+			t.Errorf("users.info include_locale=%q, want true", r.FormValue("include_locale"))
+		}
+		writeJSON(w, fmt.Sprintf(`{"ok":true,"user":{"id":%q,"name":"ada","real_name":"Ada L","tz":"Europe/Berlin","tz_offset":3600,"locale":"de-DE","is_bot":false,"deleted":true,"is_admin":true}}`, r.FormValue("user")))
 	}, nil)
-	var wg sync.WaitGroup
-	for range 10 {
-		wg.Go(func() {
-			u, err := api.UserInfo(context.Background(), "U1")
-			want := User{ID: "U1", Name: "ada", RealName: "Ada L", TZ: "Europe/Berlin", TZOffset: 3600, Deleted: true, IsAdmin: true}
-			if err != nil || u != want {
-				t.Errorf("UserInfo = %+v, %v; want %+v", u, err, want)
-			}
-		})
+	want := User{ID: "U1", Name: "ada", RealName: "Ada L", TZ: "Europe/Berlin", TZOffset: 3600, Locale: "de-DE", Deleted: true, IsAdmin: true}
+	for range 2 {
+		if u, err := api.UserInfo(context.Background(), "U1"); err != nil || u != want {
+			t.Errorf("UserInfo = %+v, %v; want %+v", u, err, want)
+		}
 	}
-	wg.Wait()
-	if _, err := api.UserInfo(context.Background(), "U1"); err != nil {
-		t.Fatal(err)
-	}
-	if n.Load() != 1 {
-		t.Errorf("users.info called %d times, want 1", n.Load())
+	if n.Load() != 2 {
+		t.Errorf("users.info called %d times, want 2 (no cache in the API)", n.Load())
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
-	"time"
 )
 
 // Authorizer answers whether a user belongs to the platform team.
@@ -51,47 +49,34 @@ func (f forbidden) Is(target error) bool {
 }
 
 // Admins is the configured platform team: explicit user ids and/or the
-// members of a Slack user group, cached for a short while because
-// usergroups.users.list is a Tier 2 method.
+// members of a Slack user group, as the directory of people knows them
+// (cached there, because usergroups.users.list is a Tier 2 method, and
+// the last known members answer while Slack does not).
 type Admins struct {
-	Users []string
-	Group string // Slack user group id, optional
-	Slack Slack
-	TTL   time.Duration
+	Users   []string
+	Group   string       // Slack user group id, optional
+	Members GroupMembers // answers for Group; *people.Directory
+}
 
-	mu      sync.Mutex
-	members []string
-	fetched time.Time
+// GroupMembers answers whether someone is in a Slack user group.
+type GroupMembers interface {
+	InGroup(ctx context.Context, groupID, userID string) (bool, error)
 }
 
 // IsAdmin reports whether userID is in the admin list or the admin group.
+// When neither Slack nor the directory knows the group's members it fails
+// with ErrUnavailable rather than refusing everyone as if they were not
+// admins.
 func (a *Admins) IsAdmin(ctx context.Context, userID string) (bool, error) {
 	if slices.Contains(a.Users, userID) {
 		return true, nil
 	}
-	if a.Group == "" || a.Slack == nil {
+	if a.Group == "" || a.Members == nil {
 		return false, nil
 	}
-	return a.InGroup(ctx, userID)
-}
-
-// InGroup reports whether userID is a member of the admin user group.
-func (a *Admins) InGroup(ctx context.Context, userID string) (bool, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	ttl := a.TTL
-	if ttl == 0 {
-		ttl = 5 * time.Minute
+	in, err := a.Members.InGroup(ctx, a.Group, userID)
+	if err != nil {
+		return false, errors.Join(ErrUnavailable, PeopleError(err))
 	}
-	if a.fetched.IsZero() || time.Since(a.fetched) > ttl {
-		m, err := a.Slack.UserGroupMembers(ctx, a.Group)
-		if err != nil {
-			if !a.fetched.IsZero() {
-				return slices.Contains(a.members, userID), nil // stale beats refusing everyone
-			}
-			return false, errors.Join(ErrUnavailable, err)
-		}
-		a.members, a.fetched = m, time.Now()
-	}
-	return slices.Contains(a.members, userID), nil
+	return in, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/platformbot/platformbot/domain"
 )
 
 // userFacing is implemented by errors whose message is meant for the person
@@ -73,6 +75,11 @@ func errorReply(req *Request, err error, unavailable func(error) bool) (reply *R
 	var uf userFacing
 	if errors.As(err, &uf) {
 		return Say(uf.UserMessage()), false, ""
+	}
+	if de, ok := domain.As(err); ok && de.Code != domain.Internal {
+		// A feature's handlers word their domain errors; this is the
+		// plain message of one they left as it is.
+		return Say(Escape(de.Message)), false, ""
 	}
 	var tmp temporary
 	if errors.Is(err, ErrUnavailable) || (errors.As(err, &tmp) && tmp.Temporary()) || (unavailable != nil && unavailable(err)) {

@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 )
 
@@ -48,6 +47,9 @@ var defaultLimits = map[string]Limit{
 	"views.publish":         {100, 5},
 	"users.info":            {100, 5},
 	"conversations.members": {100, 5},
+	// Uploads (files.uploadV2's steps).
+	"files.getUploadURLExternal":   {100, 5},
+	"files.completeUploadExternal": {100, 5},
 	// chat.postMessage has its own rule: about 1/s per channel with short
 	// bursts, and "several hundred per minute" per workspace.
 	"chat.postMessage": {600, 20},
@@ -279,85 +281,4 @@ func sleepCtx(ctx context.Context, now time.Time, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// maxCachedUsers bounds the users.info cache (a workspace's active users).
-const maxCachedUsers = 10000
-
-// userCache keeps users.info results for a TTL: every time-zone rendering
-// asks for a user, and users.info is a Tier 4 method, so without it a busy
-// channel would spend the budget on the same few users. It lives here
-// because, like the limiters, it exists to keep call volume down.
-type userCache struct {
-	ttl time.Duration
-	now func() time.Time
-	sf  singleflight.Group
-
-	mu sync.Mutex
-	m  map[string]cachedUser
-}
-
-type cachedUser struct {
-	u   User
-	exp time.Time
-}
-
-func newUserCache(ttl time.Duration, now func() time.Time) *userCache {
-	return &userCache{ttl: ttl, now: now, m: map[string]cachedUser{}}
-}
-
-// get returns the cached user or fetches it. Concurrent misses for one id
-// share one fetch, which is detached from the first caller's cancellation
-// (but not its deadline) so that one impatient caller does not fail the others.
-func (c *userCache) get(ctx context.Context, id string, fetch func(context.Context) (User, error)) (User, error) {
-	c.mu.Lock()
-	e, ok := c.m[id]
-	c.mu.Unlock()
-	if ok && c.now().Before(e.exp) {
-		return e.u, nil
-	}
-	ch := c.sf.DoChan(id, func() (any, error) {
-		// Keep the deadline, so that waits known to outlast it still fail
-		// fast, but not the cancellation.
-		dl, ok := ctx.Deadline()
-		if !ok {
-			dl = time.Now().Add(time.Minute)
-		}
-		fctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl)
-		defer cancel()
-		u, err := fetch(fctx)
-		if err == nil {
-			c.put(id, u)
-		}
-		return u, err
-	})
-	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return User{}, r.Err
-		}
-		return r.Val.(User), nil
-	case <-ctx.Done():
-		return User{}, fmt.Errorf("slack users.info: %w", ctx.Err())
-	}
-}
-
-func (c *userCache) put(id string, u User) {
-	now := c.now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= maxCachedUsers {
-		for k, e := range c.m {
-			if !now.Before(e.exp) {
-				delete(c.m, k)
-			}
-		}
-		for k := range c.m { // still full: drop arbitrary entries
-			if len(c.m) < maxCachedUsers {
-				break
-			}
-			delete(c.m, k)
-		}
-	}
-	c.m[id] = cachedUser{u: u, exp: now.Add(c.ttl)}
 }

@@ -184,34 +184,6 @@ func TestBackoffBounded(t *testing.T) {
 	}
 }
 
-func TestUserCacheTTL(t *testing.T) {
-	clk := newFakeClock()
-	c := newUserCache(5*time.Minute, clk.now)
-	n := 0
-	fetch := func(context.Context) (User, error) { n++; return User{ID: "U1", TZ: "UTC"}, nil }
-	ctx := context.Background()
-	for range 3 {
-		if u, err := c.get(ctx, "U1", fetch); err != nil || u.ID != "U1" {
-			t.Fatalf("get = %+v, %v", u, err)
-		}
-	}
-	if n != 1 {
-		t.Fatalf("fetched %d times within the TTL, want 1", n)
-	}
-	clk.advance(5 * time.Minute)
-	if _, err := c.get(ctx, "U1", fetch); err != nil || n != 2 {
-		t.Fatalf("after the TTL: fetched %d times (err %v), want 2", n, err)
-	}
-	// Errors are not cached.
-	boom := errors.New("boom")
-	if _, err := c.get(ctx, "U2", func(context.Context) (User, error) { return User{}, boom }); !errors.Is(err, boom) {
-		t.Fatalf("err = %v", err)
-	}
-	if _, err := c.get(ctx, "U2", fetch); err != nil {
-		t.Fatalf("error was cached: %v", err)
-	}
-}
-
 // TestLimitersShareDividesWorkspaceBudget: with n replicas each process
 // gets 1/n of a method's rate and burst, and the per-channel limit stays
 // whole.

@@ -173,10 +173,14 @@ type Command struct {
 type Subcommand struct {
 	Name    string
 	Aliases []string
-	Usage   string // argument synopsis, e.g. "[type]"
+	Usage   string // argument synopsis, e.g. "[type]"; none: it takes no arguments
 	Help    string // one line
 	Admin   bool   // platform team only
-	Run     Handler
+	// Form marks a subcommand that opens a modal, which Slack allows only
+	// with the trigger_id of a slash command or a click: typed in a DM it
+	// is refused with a pointer to the slash command.
+	Form bool
+	Run  Handler
 }
 
 // Add appends subcommands to the table.
@@ -227,6 +231,16 @@ func (c *Command) serve(ctx context.Context, req *Request) (*Reply, error) {
 		}
 	}
 	req.Args = words[1:]
+	if sub.Form && req.TriggerID == "" {
+		return nil, Errorf("`%s %s` opens a form, and Slack opens forms only from a slash command or a button: type `%s %s` (with the slash) here or in any channel.",
+			c.Name, sub.Name, c.Name, sub.Name)
+	}
+	if sub.Usage == "" && len(req.Args) > 0 {
+		// A subcommand without a synopsis takes no arguments: saying so
+		// beats silently ignoring "book nonsense".
+		return nil, Errorf("`%s %s` takes nothing after it, so I don't know what to do with “%s”: type `%s %s` alone.",
+			c.Name, sub.Name, Escape(Truncate(strings.Join(req.Args, " "), 80)), c.Name, sub.Name)
+	}
 	return sub.Run(ctx, req)
 }
 

@@ -18,7 +18,7 @@ func newTestRouter(t testing.TB, logs *bytes.Buffer) *Router {
 	t.Helper()
 	r := NewRouter(staticAdmins{"UADMIN": true}, Chain(ChainConfig{Log: zerolog.New(logs)})...)
 	r.Command("/platform", "self-service").Add(
-		Subcommand{Name: "catalog", Aliases: []string{"types"}, Help: "list request types", Run: func(_ context.Context, req *Request) (*Reply, error) {
+		Subcommand{Name: "catalog", Aliases: []string{"types"}, Usage: "[WORD…]", Help: "list request types", Run: func(_ context.Context, req *Request) (*Reply, error) {
 			return Say("catalog " + strings.Join(req.Args, ",")), nil
 		}},
 		Subcommand{Name: "queue", Help: "open requests", Admin: true, Run: func(context.Context, *Request) (*Reply, error) {
@@ -53,6 +53,8 @@ func TestRouterReplies(t *testing.T) {
 		{"help names all commands", Request{Kind: KindCommand, Command: "/platform", Text: "help"}, "*/officehours*"},
 		{"empty text is help", Request{Kind: KindCommand, Command: "/pulse"}, "*/platform*"},
 		{"subcommand with args", Request{Kind: KindCommand, Command: "/platform", Text: "catalog a b"}, "catalog a,b"},
+		{"arguments a subcommand does not take", Request{Kind: KindCommand, Command: "/platform", Text: "queue <nonsense>", UserID: "UADMIN"},
+			"`/platform queue` takes nothing after it, so I don't know what to do with “&lt;nonsense&gt;”: type `/platform queue` alone."},
 		{"alias", Request{Kind: KindCommand, Command: "/platform", Text: "TYPES"}, "catalog"},
 		{"unknown subcommand escapes input", Request{Kind: KindCommand, Command: "/platform", Text: "<!channel>"}, "I don't know `/platform &lt;!channel&gt;`"},
 		{"unknown command", Request{Kind: KindCommand, Command: "/nope"}, "I don't know the command /nope"},

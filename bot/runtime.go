@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -272,7 +274,7 @@ func (rt *Runtime) onEvent(evt socketmode.Event) {
 		}
 	case socketmode.EventTypeConnectionError:
 		rt.connected.Store(false)
-		log.Warn().Interface("error", evt.Data).Msg("socket mode connection error")
+		logConnectionError(log, evt.Data)
 	case socketmode.EventTypeInvalidAuth:
 		log.Error().Msg("Slack rejected the app token (invalid_auth)")
 	case socketmode.EventTypeErrorWriteFailed:
@@ -584,6 +586,31 @@ func (rt *Runtime) sendAck(env envelope, payload any) error {
 
 func (rt *Runtime) count(typ, outcome string) {
 	rt.cfg.Metrics.envelope(typ, outcome)
+}
+
+// logConnectionError turns slack-go's connection error event (a struct of
+// attempt, backoff in nanoseconds and nested net errors) into one sentence an
+// operator can act on: which URL, what went wrong, when the next try is.
+// The URL loses its query, which carries the socket's one-time ticket.
+func logConnectionError(log zerolog.Logger, data any) {
+	ev, ok := data.(*slack.ConnectionErrorEvent)
+	if !ok || ev.ErrorObj == nil {
+		log.Warn().Msgf("Slack connection error: %v", data)
+		return
+	}
+	target, cause := "Slack", ev.ErrorObj
+	var ue *url.Error
+	if errors.As(ev.ErrorObj, &ue) {
+		u := ue.URL
+		if p, err := url.Parse(ue.URL); err == nil {
+			p.RawQuery, p.User = "", nil
+			u = p.String()
+		}
+		target, cause = "Slack at "+u, ue.Err
+	}
+	retry := strconv.FormatFloat(ev.Backoff.Seconds(), 'f', -1, 64)
+	log.Warn().Int("attempt", ev.Attempt).Float64("retry_in_s", ev.Backoff.Seconds()).
+		Msgf("cannot connect to %s: %v; retrying in %s s (attempt %d)", target, cause, retry, ev.Attempt)
 }
 
 // debugLog sends slack-go's own logging to zerolog at debug level.

@@ -145,6 +145,9 @@ func TestDeferredWorkRunsOffTheWorkers(t *testing.T) {
 // abruptly, the envelopes on the wire at that moment may be lost, but none
 // is acked or handled twice and every later one is served.
 func TestDisconnectsUnderLoadAckEachEnvelopeOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("disconnects under load take about 3 s: skipped with -short")
+	}
 	for _, tc := range []struct {
 		name  string
 		fault func(*fakeslack.Server)
@@ -252,6 +255,9 @@ func sendWhenConnected(t *testing.T, srv *fakeslack.Server, p fakeslack.Prepared
 // command that waited for a worker longer than the budget is acked empty
 // as soon as a worker takes it, and its reply follows through response_url.
 func TestAckBudgetCountsQueueTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out ack budgets, about 3 s: skipped with -short")
+	}
 	srv := fakeslack.New()
 	defer srv.Close()
 	release := make(chan struct{})

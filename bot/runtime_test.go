@@ -250,3 +250,47 @@ func TestBusyLeavesClicksUnacked(t *testing.T) {
 		t.Fatalf("the refused click was acked %d times, want 0", n)
 	}
 }
+
+// TestConnectionErrorIsOneSentence: with Slack unreachable, the log line
+// names the URL, the error and the next retry in seconds, instead of
+// slack-go's nested structs ("Err":111, "Backoff":100000000).
+func TestConnectionErrorIsOneSentence(t *testing.T) {
+	var buf lockedBuffer
+	log := zerolog.New(&buf)
+	api := bot.NewAPI(bot.APIConfig{BotToken: fakeslack.BotToken, AppToken: fakeslack.AppToken, APIURL: "http://127.0.0.1:1/api/", Log: log})
+	rt := bot.NewRuntime(bot.RuntimeConfig{API: api.Client(), Router: bot.NewRouter(nil), Slack: api, Log: log})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(buf.String(), "cannot connect") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	var line struct {
+		Message string  `json:"message"`
+		Retry   float64 `json:"retry_in_s"`
+	}
+	for _, l := range strings.Split(buf.String(), "\n") {
+		if strings.Contains(l, "cannot connect") {
+			if err := json.Unmarshal([]byte(l), &line); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	for _, want := range []string{"cannot connect to Slack at http://127.0.0.1:1/api/apps.connections.open", "connection refused", "retrying in 0.1 s (attempt 1)"} {
+		if !strings.Contains(line.Message, want) {
+			t.Errorf("log message %q lacks %q\nlog:\n%s", line.Message, want, buf.String())
+		}
+	}
+	for _, bad := range []string{`"Err":`, `"Backoff":`, `"ErrorObj"`} {
+		if strings.Contains(buf.String(), bad) {
+			t.Errorf("log still holds raw Go structs (%s):\n%s", bad, buf.String())
+		}
+	}
+	if line.Retry != 0.1 {
+		t.Errorf("retry_in_s = %v, want 0.1", line.Retry)
+	}
+}

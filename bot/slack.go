@@ -61,6 +61,7 @@ type User struct {
 	RealName string
 	TZ       string // IANA zone, e.g. "Europe/Berlin"
 	TZOffset int    // seconds east of UTC, used when TZ is unknown here
+	Locale   string // e.g. "en-US" (asked for with include_locale)
 	IsBot    bool
 	Deleted  bool
 	IsAdmin  bool // workspace admin (not the bot's admin list)
@@ -68,14 +69,4 @@ type User struct {
 
 // Location returns the user's time zone, falling back to a fixed offset and
 // then to UTC so that rendering never fails on an odd profile.
-func (u User) Location() *time.Location {
-	if u.TZ != "" {
-		if loc, err := time.LoadLocation(u.TZ); err == nil {
-			return loc
-		}
-	}
-	if u.TZOffset != 0 {
-		return time.FixedZone(u.TZ, u.TZOffset)
-	}
-	return time.UTC
-}
+func (u User) Location() *time.Location { return u.Person().Location() }

@@ -42,8 +42,11 @@ func requestFrom(evt socketmode.Event) (*Request, error) {
 		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
 			req.EventID = cb.EventID
 		}
-		if home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok {
-			req.UserID, req.ChannelID = home.User, home.Channel
+		switch inner := ev.InnerEvent.Data.(type) {
+		case *slackevents.AppHomeOpenedEvent:
+			req.UserID, req.ChannelID = inner.User, inner.Channel
+		case *slackevents.MessageEvent:
+			req.UserID, req.ChannelID = inner.User, inner.Channel
 		}
 		return req, nil
 	}

@@ -15,7 +15,8 @@ import (
 
 // RequestType is one entry of the self-service catalog: a thing developers
 // can ask the platform team for, the form they fill in, who approves it and
-// what fulfils it. See docs/selfservice.md for the reference.
+// what fulfils it. See docs/selfservice.md#self-service-requests (Configuration) for
+// the reference.
 type RequestType struct {
 	ID          string     `yaml:"id"`          // slug used in `/platform request ID` and in webhooks
 	Title       string     `yaml:"title"`       // shown in the picker and in messages
@@ -63,8 +64,10 @@ type Field struct {
 	// full; PatternHint tells people what it means when it does not.
 	Pattern     string `yaml:"pattern"`
 	PatternHint string `yaml:"pattern_hint"`
-	// Min and Max bound a number's value, a text's length in characters, or
-	// the number of choices of a multi_select.
+	// Min and Max bound a number's value, a text's length in characters,
+	// the number of choices of a multi_select, or a date in days from the
+	// requester's today (min defaults to 0 for dates: not in the past;
+	// -30 allows the last 30 days).
 	Min *float64 `yaml:"min"`
 	Max *float64 `yaml:"max"`
 	// Decimal allows non-integer numbers.
@@ -247,8 +250,8 @@ func (f Field) validate(v *validator, fp string) {
 			v.add(fp+".pattern_hint", "say in words what the pattern accepts; people see this when their input does not match")
 		}
 	}
-	if (f.Min != nil || f.Max != nil) && !(isText || f.Type == FieldNumber || f.Type == FieldMultiSelect) {
-		v.add(fp, "min and max apply to text, textarea, number and multi_select fields only")
+	if (f.Min != nil || f.Max != nil) && !(isText || f.Type == FieldNumber || f.Type == FieldMultiSelect || f.Type == FieldDate) {
+		v.add(fp, "min and max apply to text, textarea, number, multi_select and date fields only")
 	}
 	f.validateBounds(v, fp)
 	if f.Decimal && f.Type != FieldNumber {
@@ -288,7 +291,13 @@ func (f Field) validateOptions(v *validator, fp string) {
 }
 
 func (f Field) validateBounds(v *validator, fp string) {
-	if f.Type != FieldNumber {
+	if f.Type == FieldDate { // days from today: negative is in the past
+		for key, b := range map[string]*float64{"min": f.Min, "max": f.Max} {
+			if b != nil && *b != math.Trunc(*b) {
+				v.add(fp+"."+key, "must be a whole number of days from today for a date field (-7 is a week ago)")
+			}
+		}
+	} else if f.Type != FieldNumber {
 		for key, b := range map[string]*float64{"min": f.Min, "max": f.Max} {
 			if b != nil && (*b < 0 || *b != math.Trunc(*b)) {
 				v.add(fp+"."+key, "must be a whole number of at least 0 for a %s field", f.Type)

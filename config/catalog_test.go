@@ -138,6 +138,11 @@ func TestCatalogProblems(t *testing.T) {
 			want: []string{"catalog[0].fields[0].pattern_hint: say in words", "catalog[0].fields[1].pattern: only text and textarea fields have a pattern"},
 		},
 		{
+			name: "date bounds are whole days, min not after max",
+			yaml: "catalog:\n  - id: env\n    title: Env\n    fields:\n      - {id: d, label: D, type: date, min: 0.5}\n      - {id: e, label: E, type: date, min: 10, max: -1}\n",
+			want: []string{"5: catalog[0].fields[0].min: must be a whole number of days from today", "6: catalog[0].fields[1].min: min (10) is greater than max (-1)"},
+		},
+		{
 			name: "bad id and bad url",
 			yaml: "catalog:\n  - id: New Repo\n    title: X\n    automation:\n      url: ftp://x\n      secret_env: lower\n",
 			want: []string{`2: catalog[0].id: "New Repo" is not a valid id`, `5: catalog[0].automation.url: "ftp://x" is not an http(s) URL`, `6: catalog[0].automation.secret_env: is not an environment variable name`},

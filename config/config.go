@@ -27,12 +27,20 @@ type Config struct {
 	Catalog     []RequestType `yaml:"catalog"`
 	OfficeHours OfficeHours   `yaml:"office_hours"`
 	Surveys     []Survey      `yaml:"surveys"`
+	Previews    []Preview     `yaml:"previews"`
 	Digests     Digests       `yaml:"digests"`
 	Ingest      Ingest        `yaml:"ingest"`
+	Ideas       Ideas         `yaml:"ideas"`
+	Report      Report        `yaml:"report"`
 	Scheduler   Scheduler     `yaml:"scheduler"`
 
 	location *time.Location
+	warnings []Problem
 }
+
+// Warnings are what is odd about the file without making it invalid, such
+// as a file that configures nothing.
+func (c *Config) Warnings() []Problem { return c.warnings }
 
 // Slack holds command names and channels.
 type Slack struct {
@@ -50,6 +58,7 @@ type Commands struct {
 	Platform    string `yaml:"platform"`
 	OfficeHours string `yaml:"officehours"`
 	Pulse       string `yaml:"pulse"`
+	Preview     string `yaml:"preview"`
 }
 
 // Admins is the platform team: user ids and/or one user group.
@@ -139,26 +148,32 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data)
 }
 
-// Parse decodes and validates YAML data; name is used in messages.
+// Parse decodes and validates YAML data; name is used in messages. Every
+// problem has its line, its key path and the value written there, and the
+// problems come sorted by line.
 func Parse(name string, data []byte) (*Config, error) {
 	probs := &Problems{File: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		probs.List = append(probs.List, yamlProblems(err)...)
+		probs.List = yamlProblems(err, nil)
 		return nil, probs
 	}
+	ix := newDocIndex(&root)
 	cfg := Defaults()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, errEOF) {
-		probs.List = append(probs.List, yamlProblems(err)...)
+		probs.List = append(probs.List, yamlProblems(err, ix)...)
 	}
-	v := &validator{lines: map[string]int{}}
-	indexLines(&root, "", v.lines)
+	v := &validator{lines: ix.lines, values: ix.values}
 	cfg.validate(v)
 	probs.List = append(probs.List, v.problems...)
 	if len(probs.List) > 0 {
+		sortProblems(probs.List)
 		return nil, probs
+	}
+	if len(ix.order) == 0 {
+		cfg.warnings = append(cfg.warnings, Problem{Msg: "the file configures nothing (it is empty): the defaults apply, so there is no catalog, no office hours, no surveys and no digests"})
 	}
 	return cfg, nil
 }
@@ -166,7 +181,7 @@ func Parse(name string, data []byte) (*Config, error) {
 // Defaults returns a configuration with every default filled in.
 func Defaults() *Config {
 	return &Config{
-		Slack:     Slack{Commands: Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse"}},
+		Slack:     Slack{Commands: Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse", Preview: "/preview"}},
 		Timezone:  "UTC",
 		Scheduler: Scheduler{CatchUpGrace: Duration(time.Hour), SendLease: Duration(5 * time.Minute)},
 	}
@@ -179,7 +194,7 @@ func (c *Config) validate(v *validator) {
 		loc = time.UTC
 	}
 	c.location = loc
-	for key, name := range map[string]string{"platform": c.Slack.Commands.Platform, "officehours": c.Slack.Commands.OfficeHours, "pulse": c.Slack.Commands.Pulse} {
+	for key, name := range map[string]string{"platform": c.Slack.Commands.Platform, "officehours": c.Slack.Commands.OfficeHours, "pulse": c.Slack.Commands.Pulse, "preview": c.Slack.Commands.Preview} {
 		if !strings.HasPrefix(name, "/") || strings.ContainsAny(name, " \t") {
 			v.add("slack.commands."+key, "a slash command must start with / and have no spaces, got %q", name)
 		}
@@ -195,8 +210,11 @@ func (c *Config) validate(v *validator) {
 	c.validateCatalog(v)
 	c.OfficeHours.validate(v, "office_hours")
 	c.validateSurveys(v)
+	c.validatePreviews(v)
 	c.Digests.validate(v, "digests")
 	c.Ingest.validate(v, "ingest")
+	c.Ideas.validate(v, "ideas")
+	c.Report.validate(v, "report")
 	c.validateTeamRefs(v)
 }
 

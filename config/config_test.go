@@ -74,7 +74,7 @@ func TestProblemsHaveLines(t *testing.T) {
 		{
 			name: "unknown key and wrong type together",
 			yaml: "slack:\n  triage_chanel: C123\nadmins:\n  users: U123\n",
-			want: []string{`2: unknown key "triage_chanel"`, "4: wrong type"},
+			want: []string{`2: slack.triage_chanel: unknown key "triage_chanel" (did you mean "triage_channel"?)`, `4: admins.users: "U123" is text, expected a list`},
 		},
 		{
 			name: "bad time zone",
@@ -94,7 +94,7 @@ func TestProblemsHaveLines(t *testing.T) {
 		{
 			name: "bad duration",
 			yaml: "scheduler:\n  catch_up_grace: soon\n",
-			want: []string{`2: "soon" is not a duration`},
+			want: []string{`2: scheduler.catch_up_grace: "soon" is not a duration`},
 		},
 		{
 			name: "duplicate team ids",
@@ -109,9 +109,63 @@ func TestProblemsHaveLines(t *testing.T) {
 	})
 }
 
+// TestProblemsNameKeyAndValue: the first user's file. Each problem used to
+// lack its key path or value (`"" is not a duration` for a list,
+// `cannot unmarshal !!seq into string`, `is a str`), came in the order it
+// was found, and unknown keys had no suggestion.
+func TestProblemsNameKeyAndValue(t *testing.T) {
+	yaml := "officehours:\n  slot_length: 30m\n" + // 1–2
+		"slack:\n  triage_channel: [C0TRIAGE01]\n" + // 3–4
+		"catalog:\n  - id: db\n    title: DB\n    manual_minutes: thirty\n" + // 5–8
+		"scheduler:\n  catch_up_grace: [1, 2]\n" + // 9–10
+		"timezone: Nowhere/City\n" // 11
+	want := []string{
+		`f.yaml:1: officehours: unknown key "officehours" (did you mean "office_hours"?)`,
+		`f.yaml:4: slack.triage_channel: [C0TRIAGE01] is a list, expected text (one value)`,
+		`f.yaml:5: catalog: slack.triage_channel is required with a catalog: approvals, manual fulfilment and failures are posted there`,
+		`f.yaml:8: catalog[0].manual_minutes: "thirty" is text, expected a whole number`,
+		`f.yaml:10: scheduler.catch_up_grace: [1, 2] is not a duration (like 30m, 72h or 7d)`,
+		`f.yaml:11: timezone: unknown time zone "Nowhere/City" (use an IANA name such as Europe/Berlin)`,
+	}
+	if diff := cmp.Diff(want, problems(t, yaml)); diff != "" {
+		t.Errorf("problems mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestProblemsQuoteTheValue: a check whose message does not quote the
+// value gets it appended, except for secrets.
+func TestProblemsQuoteTheValue(t *testing.T) {
+	wantProblems(t, "catalog:\n  - id: db\n    title: DB\n    sla: -1h\n", `f.yaml:4: catalog[0].sla: must not be negative (got "-1h")`)
+	got := strings.Join(problems(t, "ingest:\n  token_env: s3cr3t-t0ken\n"), "\n")
+	if strings.Contains(got, "s3cr3t") {
+		t.Errorf("a secret pasted into token_env is repeated: %s", got)
+	}
+}
+
+func TestNearestKey(t *testing.T) {
+	known := []string{"office_hours", "surveys", "digests", "timezone", "triage_channel"}
+	for key, want := range map[string]string{"officehours": "office_hours", "survey": "surveys", "timzone": "timezone", "Digests": "digests", "colour": "", "x": ""} {
+		if got := nearestKey(key, known); got != want {
+			t.Errorf("nearestKey(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+func TestEmptyFileWarns(t *testing.T) {
+	for _, yaml := range []string{"", "# only a comment\n", "{}\n"} {
+		cfg := mustParse(t, yaml)
+		if w := cfg.Warnings(); len(w) != 1 || !strings.Contains(w[0].Msg, "configures nothing") {
+			t.Errorf("Parse(%q) warnings = %v, want one saying nothing is configured", yaml, w)
+		}
+	}
+	if w := mustParse(t, "timezone: UTC\n").Warnings(); len(w) != 0 {
+		t.Errorf("a file with a key warns: %v", w)
+	}
+}
+
 func TestDefaults(t *testing.T) {
 	cfg := mustParse(t, "{}\n")
-	want := Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse"}
+	want := Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse", Preview: "/preview"}
 	if diff := cmp.Diff(want, cfg.Slack.Commands); diff != "" {
 		t.Errorf("commands mismatch (-want +got):\n%s", diff)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // Digests configures how delivery metrics are computed and which metric
-// digests are posted where. Owned by the metrics feature; see docs/metrics.md.
+// digests are posted where. Owned by the metrics feature; see docs/metrics.md#metric-digests.
 type Digests struct {
 	// AttributionWindow bounds how far back an incident that names no
 	// deployment looks for the production deployment of its service that

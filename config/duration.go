@@ -13,6 +13,9 @@ type Duration time.Duration
 
 // UnmarshalYAML accepts Go durations plus a "d" suffix for days.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return typeError(n, "a duration (like 30m, 72h or 7d)")
+	}
 	s := strings.TrimSpace(n.Value)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		var k int
@@ -25,7 +28,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	if err != nil {
 		// A TypeError is collected with the other problems instead of
 		// aborting the decode.
-		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is not a duration (like 30m, 72h or 7d)", n.Line, s)}}
+		return typeError(n, "a duration (like 30m, 72h or 7d)")
 	}
 	*d = Duration(v)
 	return nil

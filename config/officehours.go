@@ -9,7 +9,7 @@ import (
 
 // OfficeHours configures office hours: who hosts them, when, and the booking
 // rules. An empty hosts list turns the feature off (the command says so).
-// See docs/officehours.md for the reference and an example.
+// See docs/officehours.md#office-hours for the reference and an example.
 type OfficeHours struct {
 	// SlotLength is the length of one booking; windows are cut into slots
 	// of this length from their start. Default 30m.

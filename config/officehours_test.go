@@ -109,7 +109,7 @@ func TestOfficeHoursProblems(t *testing.T) {
 		{
 			name: "unknown key",
 			yaml: "office_hours:\n  slot: 30m\n",
-			want: []string{`2: unknown key "slot"`},
+			want: []string{`2: office_hours.slot: unknown key "slot"`},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

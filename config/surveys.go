@@ -8,7 +8,7 @@ import (
 )
 
 // Survey is one pulse survey: what is asked, of whom, when, and how results
-// are reported. See docs/surveys.md for the reference and an example.
+// are reported. See docs/surveys.md#pulse-surveys for the reference and an example.
 type Survey struct {
 	ID    string `yaml:"id"`    // slug used in `/pulse send ID` and in job names
 	Title string `yaml:"title"` // shown in DMs and results

@@ -1,12 +1,9 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,11 +17,23 @@ var errEOF = io.EOF
 // validator collects problems with the line of the offending value.
 type validator struct {
 	lines    map[string]int // path → line
+	values   map[string]*yaml.Node
 	problems []Problem
 }
 
-// add records a problem at path, using the line of the closest known path.
+// add records a problem at path, using the line of the closest known path,
+// with the value written there when the message does not quote it.
 func (v *validator) add(path, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if val := scalarText(v.values[path]); val != "" && !strings.Contains(msg, val) {
+		msg += " (got " + val + ")"
+	}
+	v.problems = append(v.problems, Problem{Line: v.line(path), Path: path, Msg: msg})
+}
+
+// addSecret records a problem without the value, which may be a secret
+// pasted by mistake: problems end up in terminals and logs.
+func (v *validator) addSecret(path, format string, args ...any) {
 	v.problems = append(v.problems, Problem{Line: v.line(path), Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -128,7 +137,7 @@ func (v *validator) envName(path, name, like string) bool {
 	if like != "" {
 		msg += " (like " + like + ")"
 	}
-	v.add(path, "%s: name the variable that holds the secret here, not the secret itself", msg)
+	v.addSecret(path, "%s: name the variable that holds the secret here, not the secret itself", msg)
 	return false
 }
 
@@ -159,89 +168,4 @@ func (v *validator) timezone(path, tz string) {
 	if _, err := time.LoadLocation(tz); err != nil {
 		v.add(path, "unknown time zone %q (use an IANA name such as Europe/Berlin)", tz)
 	}
-}
-
-// indexLines maps every path in the document to its line number.
-func indexLines(n *yaml.Node, path string, lines map[string]int) {
-	if n.Kind == yaml.DocumentNode {
-		for _, c := range n.Content {
-			indexLines(c, path, lines)
-		}
-		return
-	}
-	if path != "" {
-		lines[path] = n.Line
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			key := n.Content[i].Value
-			p := key
-			if path != "" {
-				p = path + "." + key
-			}
-			lines[p] = n.Content[i].Line
-			indexLines(n.Content[i+1], p, lines)
-			lines[p] = n.Content[i].Line
-		}
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			indexLines(c, fmt.Sprintf("%s[%d]", path, i), lines)
-		}
-	}
-}
-
-var yamlLineRe = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlProblems turns yaml.v3's errors (which embed "line N:") into Problems.
-func yamlProblems(err error) []Problem {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	var out []Problem
-	for _, m := range msgs {
-		if sm := yamlLineRe.FindStringSubmatch(m); sm != nil {
-			line, _ := strconv.Atoi(sm[1])
-			out = append(out, Problem{Line: line, Msg: humanizeYAML(sm[2])})
-			continue
-		}
-		out = append(out, Problem{Msg: strings.TrimPrefix(m, "yaml: ")})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
-	return out
-}
-
-var (
-	unknownFieldRe = regexp.MustCompile(`^field (\S+) not found in type config\.(\S+)$`)
-	wrongTypeRe    = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
-)
-
-func humanizeYAML(msg string) string {
-	if m := unknownFieldRe.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("unknown key %q", m[1])
-	}
-	if m := wrongTypeRe.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("wrong type: %q is a %s, expected %s", m[2], m[1], goTypeName(m[3]))
-	}
-	return msg
-}
-
-func goTypeName(t string) string {
-	switch {
-	case strings.HasPrefix(t, "[]"):
-		return "a list"
-	case strings.HasPrefix(t, "map["), strings.HasPrefix(t, "config."):
-		return "a mapping"
-	case t == "int", t == "int64", t == "float64":
-		return "a number"
-	case t == "bool":
-		return "true or false"
-	case t == "time.Duration", t == "config.Duration":
-		return "a duration like 72h or 30m"
-	}
-	return t
 }

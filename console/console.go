@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,12 +38,34 @@ type Options struct {
 	ChannelID string // the channel commands are typed in, "CCONSOLE" if empty
 	TeamID    string // "TCONSOLE" if empty
 
-	// Users answer users.info; unknown ids get a default user in UTC.
+	// Users answer users.info; unknown ids get a default user in TZ.
 	Users map[string]bot.User
+	// TZ is the IANA time zone of users not in Users ("" is UTC). Slack's
+	// date tokens are shown in the acting user's zone, as Slack shows them.
+	TZ string
+	// Now is the clock for "today" and "tomorrow" in dates; nil is
+	// time.Now.
+	Now func() time.Time
 	// UserGroups and Channels are the members of user groups and channels.
 	UserGroups map[string][]string
 	Channels   map[string][]string
+
+	// FilesDir is where uploaded files are written; "" means a folder
+	// "platformbot-console-files" in the system's temporary directory.
+	FilesDir string
+	// Settle blocks until the work started by the lines read so far has
+	// finished: DMs queued in the outbox, notifications sent after a
+	// request changes state, DM updates after an answer. When the input is
+	// not a terminal the console calls it before reading each line, so a
+	// piped script sees the survey DM before its next line is read (and
+	// before the console exits); a `wait` line calls it explicitly. nil
+	// settles at once.
+	Settle func(context.Context) error
 }
+
+// settleLimit bounds one wait for background work: a console script must
+// not hang on a send that keeps failing.
+const settleLimit = 10 * time.Second
 
 // Console is the bot on a terminal. Create it with New.
 type Console struct {
@@ -63,9 +86,16 @@ type Console struct {
 	turn      int // lines typed at the main prompt
 	clickTurn int // turn the numbering belongs to
 	modals    []*modal
-	messages  map[string]*surface // channel/ts → message, for updates
-	targets   map[string]*surface // response_url → message it answers
-	homes     map[string]*slack.View
+	// hold > 0 while a request is served: what the bot posts meanwhile
+	// (a DM from a background sender, say) waits in held and is shown
+	// after the request's reply, so a session reads the same every time.
+	// direct lets the reply itself through.
+	hold     int
+	held     []string
+	direct   bool
+	messages map[string]*surface // channel/ts → message, for updates
+	targets  map[string]*surface // response_url → message it answers
+	homes    map[string]*slack.View
 }
 
 type input struct {
@@ -86,6 +116,9 @@ func New(opts Options) *Console {
 	}
 	if opts.In == nil {
 		opts.In = strings.NewReader("")
+	}
+	if _, err := time.LoadLocation(opts.TZ); err != nil {
+		opts.TZ = "UTC"
 	}
 	if opts.Out == nil {
 		opts.Out = io.Discard
@@ -130,8 +163,7 @@ func (c *Console) Run(ctx context.Context) error {
 		c.runAfter(ctx)
 		var line string
 		if err == nil {
-			c.printf("> ")
-			line, err = c.readLine(ctx)
+			line, err = c.prompt(ctx, "> ")
 		}
 		if err == nil {
 			c.mu.Lock()
@@ -182,7 +214,56 @@ func readLines(r io.Reader, done <-chan struct{}) <-chan input {
 	return ch
 }
 
+// settle waits for the background work of what was typed so far.
+func (c *Console) settle(ctx context.Context) {
+	if c.opts.Settle == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, settleLimit)
+	defer cancel()
+	if err := c.opts.Settle(ctx); err != nil && ctx.Err() == nil {
+		c.printf("error: waiting for background work: %v\n", err)
+	}
+}
+
+// prompt prints p and reads a line. Reading from a pipe or a file, it
+// first lets the work of the previous lines settle, so that a script reads
+// the same output every time.
+func (c *Console) prompt(ctx context.Context, p string) (string, error) {
+	if c.echo {
+		c.settle(ctx)
+	}
+	c.printf("%s", p)
+	return c.readLine(ctx)
+}
+
+// scriptComment matches a comment at the end of a scripted line: two
+// spaces or a tab, then "# " — so that the README's commented walkthroughs
+// run as written, while "#12" or "C#" in an answer stay.
+var scriptComment = regexp.MustCompile(`(?:\s{2,}|\t)#(?:\s.*)?$`)
+
+// uncomment drops a scripted line's comment; a line that is only a comment
+// reads as nothing at all (ok is false).
+func uncomment(line string) (string, bool) {
+	if t := strings.TrimSpace(line); strings.HasPrefix(t, "# ") || t == "#" {
+		return "", false
+	}
+	return scriptComment.ReplaceAllString(line, ""), true
+}
+
 func (c *Console) readLine(ctx context.Context) (string, error) {
+	for {
+		line, err := c.readRaw(ctx)
+		if err != nil {
+			return line, err
+		}
+		if line, ok := uncomment(line); ok {
+			return line, nil
+		}
+	}
+}
+
+func (c *Console) readRaw(ctx context.Context) (string, error) {
 	select {
 	case <-ctx.Done():
 		return "", ctx.Err()
@@ -202,9 +283,8 @@ func (c *Console) readLine(ctx context.Context) (string, error) {
 }
 
 // ask prompts and reads an answer; "cancel" returns errCancel.
-func (c *Console) ask(ctx context.Context, prompt string) (string, error) {
-	c.printf("%s", prompt)
-	line, err := c.readLine(ctx)
+func (c *Console) ask(ctx context.Context, p string) (string, error) {
+	line, err := c.prompt(ctx, p)
 	line = strings.TrimSpace(line)
 	if err == nil && strings.EqualFold(line, "cancel") {
 		return "", errCancel
@@ -212,7 +292,29 @@ func (c *Console) ask(ctx context.Context, prompt string) (string, error) {
 	return line, err
 }
 
-func (c *Console) write(s string) { _, _ = io.WriteString(c.out, s) } // c.mu is held
+// write shows s, or holds it back while a request is served. c.mu is held.
+func (c *Console) write(s string) {
+	if c.hold > 0 && !c.direct {
+		c.held = append(c.held, s)
+		return
+	}
+	_, _ = io.WriteString(c.out, s)
+}
+
+// showReply shows a request's reply ahead of what was held back while it
+// was served, then lets that through. c.mu is held.
+func (c *Console) showReply(fn func()) {
+	c.direct = true
+	fn()
+	c.direct = false
+	c.hold--
+	if c.hold == 0 {
+		for _, s := range c.held {
+			_, _ = io.WriteString(c.out, s)
+		}
+		c.held = nil
+	}
+}
 
 func (c *Console) printf(format string, args ...any) {
 	c.mu.Lock()
@@ -237,11 +339,14 @@ func (c *Console) handle(ctx context.Context, line string) (quit bool, err error
 		c.help()
 	case "quit", "exit":
 		return true, nil
+	case "wait":
+		c.settle(ctx)
 	case "home":
 		return false, c.home(ctx)
 	case "as", "in":
-		if arg == "" || strings.ContainsAny(arg, " \t") {
-			c.printf("usage: %s ID, e.g. %s U0123ABCD\n", word, word)
+		word = strings.ToLower(word)
+		if re, example := idPattern(word); !re.MatchString(arg) {
+			c.printf("usage: %s ID, e.g. %s %s (%q is not a Slack %s id)\n", word, word, example, arg, map[string]string{"as": "user", "in": "channel"}[word])
 			break
 		}
 		c.mu.Lock()
@@ -267,6 +372,20 @@ func (c *Console) handle(ctx context.Context, line string) (quit bool, err error
 	return false, nil
 }
 
+var (
+	userIDRe    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	channelIDRe = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
+)
+
+// idPattern is what `as` (a user id) and `in` (a channel id) accept, and an
+// example: ids are capitals and digits, so "as alice" is a mistake.
+func idPattern(word string) (*regexp.Regexp, string) {
+	if word == "as" {
+		return userIDRe, "U0123ABCD"
+	}
+	return channelIDRe, "C0123ABCD"
+}
+
 func (c *Console) help() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -280,6 +399,8 @@ home            open your App Home
 as U0123ABCD    act as another user (now %s)
 in C0123ABCD    type commands in another channel (now %s)
 cancel          close the open modal
+wait            wait for DMs and posts still on their way (a pipe waits anyway)
+# text          a comment (also after two spaces at the end of a line)
 help, quit      this help; leave (so does end of input)
 In a modal, answer each field in turn: Enter keeps the value shown,
 - clears an optional field, a number picks an option, cancel closes it.
@@ -326,10 +447,12 @@ func (c *Console) newURL(s *surface) string {
 	return u
 }
 
-// dispatch serves a request; errors are printed, not returned.
+// dispatch serves a request; errors are printed, not returned. The caller
+// shows the reply with showReply, which ends the hold it starts.
 func (c *Console) dispatch(ctx context.Context, req *bot.Request) *bot.Reply {
 	c.mu.Lock()
 	r := c.router
+	c.hold++
 	c.mu.Unlock()
 	if r == nil {
 		c.printf("error: no router: call SetRouter before Run\n")
@@ -364,14 +487,16 @@ func (c *Console) runAfter(ctx context.Context) {
 	}
 }
 
-// answer shows a handler's reply, which the runtime sends to responseURL.
+// answer shows a handler's reply, which the runtime sends to responseURL,
+// then what was posted while the handler ran.
 func (c *Console) answer(responseURL string, reply *bot.Reply) {
-	if reply == nil || (reply.Text == "" && len(reply.Blocks) == 0) {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.reply(responseURL, reply.Message)
+	c.showReply(func() {
+		if reply != nil && (reply.Text != "" || len(reply.Blocks) > 0) {
+			c.reply(responseURL, reply.Message)
+		}
+	})
 }
 
 func (c *Console) command(ctx context.Context, line string) error {

@@ -166,7 +166,7 @@ func (f field) kind() int {
 func (f field) how() string {
 	switch f.typ {
 	case "static_select", "radio_buttons":
-		return fmt.Sprintf("1-%d", len(f.options))
+		return f.choiceRange()
 	case "multi_static_select", "checkboxes":
 		return "numbers, e.g. 1 3"
 	case "users_select":
@@ -211,9 +211,50 @@ func ids(s, sigil string) []string {
 	return out
 }
 
+// numberedByValue reports whether the options are numbers shown as
+// themselves (0–10, or "1 · Very poor"): then each is chosen by its own
+// number rather than its position, so that typing 9 on a 0–10 scale picks
+// 9, not the ninth option (8).
+func (f field) numberedByValue() bool {
+	if len(f.options) == 0 {
+		return false
+	}
+	for _, o := range f.options {
+		if _, err := strconv.Atoi(o.Value); err != nil {
+			return false
+		}
+		if t := optText(o); t != o.Value && !strings.HasPrefix(t, o.Value+" ") {
+			return false
+		}
+	}
+	return true
+}
+
+// choiceNumber is the number the user types to choose option i.
+func (f field) choiceNumber(i int) string {
+	if f.numberedByValue() {
+		return f.options[i].Value
+	}
+	return strconv.Itoa(i + 1)
+}
+
+// choiceRange describes the numbers that choose an option, e.g. "1-5".
+func (f field) choiceRange() string {
+	if len(f.options) == 0 {
+		return "none"
+	}
+	return f.choiceNumber(0) + "-" + f.choiceNumber(len(f.options)-1)
+}
+
 // pick finds the option the user meant by number, value or text.
 func (f field) pick(s string) (*slack.OptionBlockObject, bool) {
-	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(f.options) {
+	if f.numberedByValue() {
+		for _, o := range f.options {
+			if o.Value == s {
+				return o, true
+			}
+		}
+	} else if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(f.options) {
 		return f.options[n-1], true
 	}
 	for _, o := range f.options {
@@ -232,14 +273,14 @@ func (f field) parse(s string) (slack.BlockAction, string) {
 	case "static_select", "radio_buttons", "overflow":
 		o, ok := f.pick(s)
 		if !ok {
-			return a, fmt.Sprintf("choose one of 1-%d", len(f.options))
+			return a, "choose one of " + f.choiceRange()
 		}
 		a.SelectedOption = *o
 	case "multi_static_select", "checkboxes":
 		for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 			o, ok := f.pick(w)
 			if !ok {
-				return a, fmt.Sprintf("%q is not one of 1-%d", w, len(f.options))
+				return a, fmt.Sprintf("%q is not one of %s", w, f.choiceRange())
 			}
 			a.SelectedOptions = append(a.SelectedOptions, *o)
 		}

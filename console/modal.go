@@ -180,7 +180,7 @@ func (c *Console) fill(ctx context.Context, m *modal, in *slack.InputBlock) erro
 		b.WriteString("  ! " + e + "\n")
 	}
 	for i, o := range f.options {
-		fmt.Fprintf(&b, "  %d) %s\n", i+1, optText(o))
+		fmt.Fprintf(&b, "  %s) %s\n", f.choiceNumber(i), optText(o))
 	}
 	c.write(b.String())
 	c.mu.Unlock()
@@ -272,6 +272,12 @@ func (c *Console) submit(ctx context.Context, m *modal) error {
 	reply := c.dispatch(ctx, req)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.showReply(func() { c.submitted(m, reply) })
+	return nil
+}
+
+// submitted applies a view_submission's reply to the modals. c.mu is held.
+func (c *Console) submitted(m *modal, reply *bot.Reply) {
 	i := c.index(m)
 	switch {
 	case i < 0: // the handler replaced the modals already
@@ -304,7 +310,6 @@ func (c *Console) submit(ctx context.Context, m *modal) error {
 	if reply != nil && (reply.Text != "" || len(reply.Blocks) > 0) {
 		c.reply("", reply.Message)
 	}
-	return nil
 }
 
 func (c *Console) index(m *modal) int {
@@ -347,10 +352,6 @@ func (c *Console) closeModal(ctx context.Context, m *modal, all bool) error {
 	ic.View, ic.IsCleared = view, cleared
 	req.Interaction = ic
 	c.mu.Unlock()
-	if reply := c.dispatch(ctx, req); reply != nil && (reply.Text != "" || len(reply.Blocks) > 0) {
-		c.mu.Lock()
-		c.reply("", reply.Message)
-		c.mu.Unlock()
-	}
+	c.answer("", c.dispatch(ctx, req))
 	return nil
 }

@@ -61,7 +61,7 @@ type renderer struct {
 }
 
 func (r *renderer) line(s string) {
-	r.b.WriteString(readable(s))
+	r.b.WriteString(r.c.readable(s))
 	r.b.WriteByte('\n')
 }
 
@@ -69,14 +69,19 @@ func (r *renderer) line(s string) {
 // channels and links.
 var mrkdwnToken = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
 
-// readable shows mrkdwn tokens the way Slack would: a date as its fallback
-// text, <@U1> as @U1, a link as its label, and escaped characters plain.
-func readable(s string) string {
+// readable shows mrkdwn tokens the way Slack would: a date in the reader's
+// time zone (named, since a terminal has no zone setting to imply it),
+// <@U1> as @U1, a link as its label, and escaped characters plain. c.mu is
+// held.
+func (c *Console) readable(s string) string {
 	s = mrkdwnToken.ReplaceAllStringFunc(s, func(tok string) string {
 		m := mrkdwnToken.FindStringSubmatch(tok)
 		target, label := m[1], m[2]
 		switch {
-		case strings.HasPrefix(target, "!date^") && label != "":
+		case strings.HasPrefix(target, "!date^"):
+			if d, ok := c.date(target); ok {
+				return d
+			}
 			return label
 		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"):
 			if label != "" {

@@ -175,7 +175,11 @@ func (p port) UserInfo(_ context.Context, userID string) (bot.User, error) {
 		}
 		return u, nil
 	}
-	return bot.User{ID: userID, Name: strings.ToLower(userID), RealName: userID, TZ: "UTC"}, nil
+	tz := c.opts.TZ
+	if tz == "" {
+		tz = "UTC"
+	}
+	return bot.User{ID: userID, Name: strings.ToLower(userID), RealName: userID, TZ: tz}, nil
 }
 
 // Users lists the people the console was told about; UserInfo answers for

@@ -20,6 +20,7 @@ import (
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
@@ -70,21 +71,21 @@ func fzPtr(x float64) *float64 { return &x }
 
 // fuzzCatalog has a type without approval whose form has every field
 // kind, one approved by a user group and one by the admins.
-var fuzzCatalog = []config.RequestType{
-	{ID: "new-repo", Title: "New repository", Description: "A repo with <CI> & more.", ManualMinutes: 30, SLA: config.Duration(24 * time.Hour),
-		Fields: []config.Field{
-			{ID: "name", Label: "Name", Type: config.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
-			{ID: "visibility", Label: "Visibility", Type: config.FieldSelect, Required: true, Default: config.StringList{"private"},
-				Options: []config.Option{{Value: "private", Label: "Private"}, {Value: "public", Label: "Public"}}, Standard: []string{"private"}},
-			{ID: "teams", Label: "Teams", Type: config.FieldMultiSelect, Max: fzPtr(2), Options: []config.Option{{Value: "web"}, {Value: "api"}}},
-			{ID: "minutes", Label: "CI minutes", Type: config.FieldNumber, Min: fzPtr(100), Max: fzPtr(5000)},
-			{ID: "owner", Label: "Owner", Type: config.FieldUser},
-			{ID: "channel", Label: "Channel", Type: config.FieldChannel},
-			{ID: "until", Label: "Until", Type: config.FieldDate},
-			{ID: "why", Label: "Why", Type: config.FieldTextarea, Hint: "Tell us more."},
+var fuzzCatalog = []selfservice.Type{
+	{ID: "new-repo", Title: "New repository", Description: "A repo with <CI> & more.", ManualMinutes: 30, SLA: 24 * time.Hour,
+		Fields: []selfservice.Field{
+			{ID: "name", Label: "Name", Type: selfservice.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
+			{ID: "visibility", Label: "Visibility", Type: selfservice.FieldSelect, Required: true, Default: []string{"private"},
+				Options: []selfservice.Option{{Value: "private", Label: "Private"}, {Value: "public", Label: "Public"}}, Standard: []string{"private"}},
+			{ID: "teams", Label: "Teams", Type: selfservice.FieldMultiSelect, Max: fzPtr(2), Options: []selfservice.Option{{Value: "web"}, {Value: "api"}}},
+			{ID: "minutes", Label: "CI minutes", Type: selfservice.FieldNumber, Min: fzPtr(100), Max: fzPtr(5000)},
+			{ID: "owner", Label: "Owner", Type: selfservice.FieldUser},
+			{ID: "channel", Label: "Channel", Type: selfservice.FieldChannel},
+			{ID: "until", Label: "Until", Type: selfservice.FieldDate},
+			{ID: "why", Label: "Why", Type: selfservice.FieldTextarea, Hint: "Tell us more."},
 		}},
-	{ID: "db-access", Title: "Database access", Approval: config.Approval{Policy: config.ApprovalUserGroup, UserGroup: fzDBAs, Required: 2}},
-	{ID: "dns", Title: "DNS record", Approval: config.Approval{Policy: config.ApprovalAdmins}},
+	{ID: "db-access", Title: "Database access", Approval: selfservice.Approval{Policy: selfservice.ApprovalUserGroup, UserGroup: fzDBAs, Required: 2}},
+	{ID: "dns", Title: "DNS record", Approval: selfservice.Approval{Policy: selfservice.ApprovalAdmins}},
 }
 
 // fuzzSurvey asks one question of each kind.
@@ -257,6 +258,7 @@ type fuzzApp struct {
 	clock  *clockwork.FakeClock
 	pulse  *Pulse
 	logs   *fuzzLog
+	out    *outbox.Dispatcher // shared by every feature, as in the binary
 }
 
 type fuzzLog struct {
@@ -296,9 +298,17 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	people := &SelfServicePeople{Admins: admins, Slack: fs, Teams: []config.Team{{ID: "web", Users: []string{fzDev}}}, Now: clock.Now}
+	people := &SelfServicePeople{Admins: admins, People: NewDirectory(fs, []config.Team{{ID: "web", Users: []string{fzDev}}}, clock.Now)}
 	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(db), Catalog: catalog, People: people, Clock: clock}
-	ss := &SelfService{Svc: svc, Slack: fs, Command: "/platform", TriageChannel: fzTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
+	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = out.Stop() })
+	app.out = out
+	ss := &SelfService{Svc: svc, Slack: fs, Outbox: out, Webhooks: &webhook.Client{Hooks: noHooks},
+		Command: "/platform", TriageChannel: fzTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
+	svc.Notifier = ss
 	r.Command("/platform", "requests")
 	ss.Register(r)
 
@@ -311,10 +321,10 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 
 func (a *fuzzApp) wireMetrics(tb testing.TB, db *storage.DB) {
 	store := storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: a.clock.Now})
-	teams := NewMetricsTeams([]config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.slack, a.clock.Now)
+	teams := NewMetricsTeams(NewDirectory(a.slack, []config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.clock.Now))
 	th, _ := metrics.ThresholdsFor(2023)
 	h := &Metrics{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
-		Claims: store, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
+		Outbox: a.out, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
 	h.Register(a.router, "/platform")
 	// Service names come from ingest senders, who may write anything.
 	var b metrics.Batch
@@ -335,6 +345,7 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 		{User: fzHostNY, Location: newYork, Windows: []officehours.Window{{Day: time.Monday, Start: 10 * 60, End: 11 * 60}}},
 	}}
 	h := NewOfficeHours(a.slack, zerolog.Nop())
+	h.Outbox = a.out
 	rules := officehours.Rules{MaxPerWeek: 3, WeekZone: berlin, TopicRequired: true, ReminderBefore: 15 * time.Minute}
 	h.Service = &officehours.Service{Schedule: sched, Rules: rules, Clock: a.clock, Notifier: h.Notifier(rules.ReminderBefore),
 		Store: storage.NewOfficeHoursStore(db, sched)}
@@ -342,13 +353,8 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 }
 
 func (a *fuzzApp) wirePulse(tb testing.TB, db *storage.DB) {
-	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: a.clock, Poll: time.Hour})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = out.Stop() })
-	h := NewPulse(a.slack, zerolog.Nop())
-	h.Outbox = out
+	h := NewPulse(a.slack, NewDirectory(a.slack, nil, a.clock.Now), zerolog.Nop())
+	h.Outbox = a.out
 	h.Service = surveys.New(surveys.Config{Surveys: []surveys.Survey{fuzzSurvey()}, Store: storage.NewSurveyStore(db),
 		Dir: h.Directory(), Notifier: h.Notifier(), Clock: a.clock})
 	h.Register(a.router, "/pulse")

@@ -8,10 +8,11 @@ import (
 	"github.com/platformbot/platformbot/config"
 )
 
-// RegisterCommands creates the three slash commands so that help lists them
+// RegisterCommands creates the slash commands so that help lists them
 // all; features then add their subcommands to the same tables.
 func RegisterCommands(r *bot.Router, names config.Commands) {
 	r.Command(names.Platform, "self-service requests and platform metrics")
 	r.Command(names.OfficeHours, "book time with the platform team")
 	r.Command(names.Pulse, "developer-satisfaction pulse surveys")
+	r.Command(names.Preview, "preview programs: try new platform features early")
 }

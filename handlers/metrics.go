@@ -12,21 +12,18 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/metrics"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
 )
 
-// DigestClaims makes each occurrence of a scheduled digest post once,
-// across replicas and retries; storage.Metrics implements it.
-type DigestClaims interface {
-	ClaimDigest(ctx context.Context, digestID string, occurrence time.Time, channel string) (bool, error)
-	DigestPosted(ctx context.Context, digestID string, occurrence time.Time, ts string) error
-	ReleaseDigest(ctx context.Context, digestID string, occurrence time.Time) error
-}
+// MetricsDigestKind is the kind of pending send of a scheduled digest.
+const MetricsDigestKind = "metrics.digest"
 
 // Metrics serves `/platform metrics`, the metrics part of App Home and the
 // scheduled digests. All three render the same report.
 type Metrics struct {
 	Service  *metrics.Service
-	Claims   DigestClaims
+	Outbox   *outbox.Dispatcher // the digests go out through it
 	Teams    *MetricsTeams
 	Slack    bot.Slack
 	Digests  config.Digests
@@ -37,11 +34,13 @@ type Metrics struct {
 	command string // the platform command's name, for hints
 }
 
-// Register adds `metrics` to the platform command.
+// Register adds `metrics` to the platform command, and the digest posts to
+// the outbox.
 func (h *Metrics) Register(r *bot.Router, command string) {
 	h.command = command
+	h.Outbox.Handle(MetricsDigestKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.digestPosted})
 	r.Command(command, "").Add(bot.Subcommand{
-		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d]",
+		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d] [until YYYY-MM-DD]",
 		Help: "delivery (DORA) and platform metrics, shown only to you", Run: h.run,
 	})
 }
@@ -60,20 +59,34 @@ func (h *Metrics) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 	return bot.SayBlocks(text, blocks...), nil
 }
 
-// parse reads `[team|service] [7d|30d|90d]` in any order.
+// parse reads `[team|service] [7d|30d|90d] [until YYYY-MM-DD]` in any
+// order.
 func (h *Metrics) parse(ctx context.Context, args []string) (metrics.Query, error) {
 	q := metrics.Query{Days: mxDays(h.Digests.Window()), Location: h.Location}
 	var name string
-	for _, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if d, ok := metrics.ParseWindow(a); ok {
 			q.Days = d
+			continue
+		}
+		if strings.EqualFold(a, "until") {
+			i++
+			if i == len(args) {
+				return q, bot.Errorf("Until when? Give the window's last day, e.g. `%s metrics 30d until 2026-11-23`.", h.command)
+			}
+			day, err := time.Parse(time.DateOnly, args[i])
+			if err != nil {
+				return q, bot.Errorf("“%s” is not a date: write it as YYYY-MM-DD, e.g. `until 2026-11-23`.", bot.Escape(bot.Truncate(args[i], 40)))
+			}
+			q.Until = day
 			continue
 		}
 		if mxLooksLikeWindow(a) {
 			return q, bot.Errorf("There is no %s window: use 7d, 30d or 90d.", bot.Escape(a))
 		}
 		if name != "" {
-			return q, bot.Errorf("Give one team or service at most: `%s metrics [team|service] [7d|30d|90d]`.", h.command)
+			return q, bot.Errorf("Give one team or service at most: `%s metrics [team|service] [7d|30d|90d] [until YYYY-MM-DD]`.", h.command)
 		}
 		name = a
 	}
@@ -119,41 +132,44 @@ func (h *Metrics) logUnavailable(r *metrics.Report, where string) {
 	}
 }
 
-// RunDigest posts one scheduled digest, once per occurrence: the
-// occurrence is claimed first (a unique row), released again if the post
-// fails so that a retry can post it, and marked posted with the message ts.
+// RunDigest queues one scheduled digest for its occurrence: the key names
+// the digest and the occurrence, so a retry of the job, or a replica whose
+// clock is a little off, queues nothing more and the outbox posts it once.
 func (h *Metrics) RunDigest(ctx context.Context, post config.DigestPost) error {
 	loc := post.Location(h.Location)
 	occ, err := metrics.Occurrence(post.Schedule, loc, h.Now())
 	if err != nil {
 		return err
 	}
-	won, err := h.Claims.ClaimDigest(ctx, post.ID, occ, post.Channel)
-	if err != nil || !won {
-		return err
-	}
-	ts, err := h.postDigest(ctx, post, occ, loc)
+	msg, err := h.digest(ctx, post, occ, loc)
 	if err != nil {
-		if rerr := h.Claims.ReleaseDigest(context.WithoutCancel(ctx), post.ID, occ); rerr != nil {
-			h.Log.Error().Err(rerr).Str("digest", post.ID).Msg("could not release the digest claim")
-		}
 		return fmt.Errorf("digest %s at %s: %w", post.ID, occ.Format(time.RFC3339), err)
 	}
-	h.Log.Info().Str("digest", post.ID).Str("channel", post.Channel).Time("occurrence", occ).Msg("digest posted")
-	return h.Claims.DigestPosted(ctx, post.ID, occ, ts)
+	key := fmt.Sprintf("%s:%s:%s", MetricsDigestKind, post.ID, occ.UTC().Format(time.RFC3339))
+	s, err := slacksend.NewPost(MetricsDigestKind, key, post.Channel, msg)
+	if err != nil {
+		return err
+	}
+	_, err = h.Outbox.Enqueue(ctx, s)
+	return err
 }
 
-func (h *Metrics) postDigest(ctx context.Context, post config.DigestPost, occ time.Time, loc *time.Location) (string, error) {
+func (h *Metrics) digest(ctx context.Context, post config.DigestPost, occ time.Time, loc *time.Location) (bot.Message, error) {
 	r, err := h.Service.Report(ctx, metrics.Query{
 		Scope: metrics.Scope{Team: post.Team, Service: post.Service}, Days: mxDays(post.WindowOr(h.Digests.Window())),
 		Location: loc, Sections: post.SectionList(), At: occ,
 	})
 	if err != nil {
-		return "", err
+		return bot.Message{}, err
 	}
 	h.logUnavailable(r, "digest "+post.ID)
 	text, blocks := mxDigest(r)
-	return h.Slack.PostMessage(ctx, post.Channel, bot.Message{Text: text, Blocks: blocks})
+	return bot.Message{Text: text, Blocks: blocks}, nil
+}
+
+func (h *Metrics) digestPosted(_ context.Context, s outbox.Send, ts string) error {
+	h.Log.Info().Str("digest", s.Key).Str("channel", s.To).Str("ts", ts).Msg("digest posted")
+	return nil
 }
 
 // HomeSection shows the latest figures of the user's team (or of the
@@ -198,7 +214,7 @@ func mxHome(r *metrics.Report, command string) []slack.Block {
 		return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
 	}
 	fields := []*slack.TextBlockObject{
-		field("Deployments", d.Frequency, func(v float64) string { return mxRate(v) + " a day" }),
+		field("Deployments", d.Frequency, mxPerDay),
 		field("Lead time", d.LeadTime, mxSeconds),
 		field("Change fail rate", d.ChangeFailRate, mxPercent),
 		field("Recovery time", d.Recovery, mxSeconds),

@@ -70,7 +70,7 @@ func mxDeliveryBlocks(d *metrics.Delivery, year int) []slack.Block {
 	}
 	freq := "no data"
 	if d.Frequency.Has {
-		freq = fmt.Sprintf("*%s a day* · %s a week · deployed on %d of %d days", mxRate(d.Frequency.Value), mxRate(d.PerWeek), d.DeploymentDays, d.Days)
+		freq = fmt.Sprintf("%s · deployed on %d of %d days", mxFrequency(d.Frequency.Value, d.PerWeek), d.DeploymentDays, d.Days)
 	}
 	lines := []struct {
 		title, body string
@@ -345,6 +345,33 @@ func mxPercent(v float64) string {
 		return fmt.Sprintf("%.0f%%", p)
 	}
 	return fmt.Sprintf("%.1f%%", p)
+}
+
+// mxFrequency says how often deployments happen, in mrkdwn. Below one
+// every ten days a rate a day reads as nothing ("0.0 a day · 0.2 a week"
+// next to level Medium), so it is said as "1 in 30 days", which matches the
+// level's own wording ("at least 1 in 30 days").
+func mxFrequency(perDay, perWeek float64) string {
+	if rare, ok := mxRare(perDay); ok {
+		return "*" + rare + "*"
+	}
+	return fmt.Sprintf("*%s a day* · %s a week", mxRate(perDay), mxRate(perWeek))
+}
+
+// mxRare renders a rate below 0.1 a day as "1 in N days".
+func mxRare(perDay float64) (string, bool) {
+	if perDay <= 0 || perDay >= 0.1 {
+		return "", false
+	}
+	return fmt.Sprintf("1 in %.0f days", math.Round(1/perDay)), true
+}
+
+// mxPerDay is a deployment rate in a few words, for the App Home.
+func mxPerDay(perDay float64) string {
+	if rare, ok := mxRare(perDay); ok {
+		return rare
+	}
+	return mxRate(perDay) + " a day"
 }
 
 func mxRate(v float64) string {

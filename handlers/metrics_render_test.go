@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/metrics"
 )
 
@@ -73,5 +75,32 @@ func TestMxFormats(t *testing.T) {
 		if got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
+	}
+}
+
+// TestMxFrequencyOfRareDeployments: one deployment in 30 days read "0.0 a
+// day · 0.2 a week" next to level Medium; below 0.1 a day the rate is
+// said as "1 in N days", the level's own wording.
+func TestMxFrequencyOfRareDeployments(t *testing.T) {
+	for _, tc := range []struct {
+		perDay float64
+		want   string
+	}{
+		{1.0 / 30, "*1 in 30 days*"},
+		{2.0 / 90, "*1 in 45 days*"},
+		{1.0 / 7, "*0.1 a day* · 1 a week"},
+		{0.4, "*0.4 a day* · 2.8 a week"},
+		{0, "*0 a day* · 0 a week"},
+	} {
+		if got := mxFrequency(tc.perDay, tc.perDay*7); got != tc.want {
+			t.Errorf("mxFrequency(%v) = %q, want %q", tc.perDay, got, tc.want)
+		}
+	}
+	d := &metrics.Delivery{Frequency: metrics.Figure{Has: true, Value: 1.0 / 30, Level: metrics.Medium}, PerWeek: 7.0 / 30, DeploymentDays: 1, Days: 30}
+	if got := msgText(bot.Message{Blocks: mxDeliveryBlocks(d, 2023)}); !strings.Contains(got, "*1 in 30 days* · deployed on 1 of 30 days") {
+		t.Errorf("digest reads:\n%s", got)
+	}
+	if got := mxPerDay(1.0 / 30); got != "1 in 30 days" {
+		t.Errorf("home rate = %q", got)
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/rs/zerolog"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/metrics"
+	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
@@ -34,6 +36,8 @@ type mxTest struct {
 	slack  *fakeSlack
 	store  *storage.Metrics
 	now    time.Time
+	out    *outbox.Dispatcher
+	clock  *clockwork.FakeClock // the outbox's: when its retries are due
 }
 
 const mxConfig = `
@@ -61,14 +65,18 @@ func newMxTest(t *testing.T, db *storage.DB) *mxTest {
 	}
 	fs := newFakeSlack()
 	fs.groups["S0PAYMENTS"] = []string{"UGROUP0001"}
-	x := &mxTest{slack: fs, now: mxNow}
+	x := &mxTest{slack: fs, now: mxNow, clock: clockwork.NewFakeClockAt(mxNow)}
 	now := func() time.Time { return x.now }
+	x.out, err = outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: x.clock, Poll: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
 	x.store = storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: now})
-	teams := NewMetricsTeams(cfg.Teams, x.slack, now)
+	teams := NewMetricsTeams(NewDirectory(x.slack, cfg.Teams, now))
 	th, _ := metrics.ThresholdsFor(2023)
 	x.h = &Metrics{
 		Service: &metrics.Service{Store: x.store, Directory: teams, Thresholds: th, Now: now},
-		Claims:  x.store, Teams: teams, Slack: x.slack, Digests: cfg.Digests, Location: time.UTC, Now: now, Log: zerolog.Nop(),
+		Outbox:  x.out, Teams: teams, Slack: x.slack, Digests: cfg.Digests, Location: time.UTC, Now: now, Log: zerolog.Nop(),
 	}
 	x.router = bot.NewRouter(nil)
 	x.h.Register(x.router, "/platform")
@@ -182,6 +190,14 @@ func TestMetricsCommandArguments(t *testing.T) {
 	}
 }
 
+// deliver runs the outbox until nothing is due.
+func (x *mxTest) deliver(t *testing.T) {
+	t.Helper()
+	if err := x.out.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestDigestPostsOncePerOccurrence(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		x := newMxTest(t, db)
@@ -189,19 +205,22 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 		ctx := context.Background()
 
 		x.slack.failing("PostMessage", errors.New("slack is down"))
-		if err := x.h.RunDigest(ctx, post); err == nil {
-			t.Fatal("a failed post must be an error")
+		if err := x.h.RunDigest(ctx, post); err != nil {
+			t.Fatal(err)
 		}
+		x.deliver(t) // the post fails; the outbox retries it after its backoff
 		x.slack.failing("PostMessage", nil)
-		x.now = mxNow.Add(3 * time.Minute) // a retry, or another replica, a little later
+		x.now = mxNow.Add(3 * time.Minute) // a retry of the job, or another replica, a little later
+		x.clock.Advance(3 * time.Minute)
 		for range 2 {
 			if err := x.h.RunDigest(ctx, post); err != nil {
 				t.Fatal(err)
 			}
 		}
+		x.deliver(t)
 		posts := x.slack.posted(post.Channel)
 		if len(posts) != 1 {
-			t.Fatalf("%d posts for one occurrence, want 1 (the failed claim is released, then claimed once)", len(posts))
+			t.Fatalf("%d posts for one occurrence, want 1 (the failed post retried, the repeats queue nothing)", len(posts))
 		}
 		// Reported for the occurrence (Monday 10:00), as /platform metrics payments 7d.
 		if got := blocksText(posts[0].Blocks); !strings.Contains(got, "*0.4 a day*") || !strings.Contains(got, "8–14 Jan 2024") {
@@ -211,9 +230,11 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 			t.Errorf("fallback text = %q", posts[0].Text)
 		}
 		x.now = mxNow.AddDate(0, 0, 7)
+		x.clock.Advance(7 * 24 * time.Hour)
 		if err := x.h.RunDigest(ctx, post); err != nil {
 			t.Fatal(err)
 		}
+		x.deliver(t)
 		if len(x.slack.posted(post.Channel)) != 2 {
 			t.Errorf("the next week's occurrence did not post")
 		}
@@ -238,6 +259,48 @@ func TestMetricsHomeSection(t *testing.T) {
 		}
 		if tc.user == "UPAY000001" {
 			golden(t, "metrics_home", blocks)
+		}
+	}
+}
+
+// TestMetricsUntil: a digest could only be asked for the window ending
+// yesterday, so a figure could not be reproduced later and checked
+// against another tool. `until DAY` makes it the window ending with DAY,
+// with the same figures as on the day after.
+func TestMetricsUntil(t *testing.T) {
+	x := newMxTest(t, storagetest.SQLite(t))
+	want, err := x.command(t, "metrics payments 7d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.now = mxNow.AddDate(0, 2, 0) // two months later, more data since
+	x.seed(t)
+	if _, err := x.store.Ingest(context.Background(), metrics.Batch{Deployments: []metrics.Deployment{{
+		ID: "later", Source: "api", Service: "checkout", Team: "payments", Environment: "production", Status: "success",
+		StartedAt: mxAt("2024-03-01 09:00"), FinishedAt: mxAt("2024-03-01 09:05")}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := x.command(t, "metrics until 2024-01-14 payments 7d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantText, gotText := blocksText(want.Blocks), blocksText(got.Blocks)
+	if !strings.Contains(gotText, "7 days to 14 Jan 2024 (8–14 Jan 2024), UTC") {
+		t.Errorf("header:\n%s", gotText)
+	}
+	// Everything but the header's wording is the same report.
+	if strings.Replace(gotText, "7 days to 14 Jan 2024 (", "Last 7 days (", 1) != wantText {
+		t.Errorf("as of 14 Jan two months later:\n%s\n\nwant what 15 Jan showed:\n%s", gotText, wantText)
+	}
+	for text, msg := range map[string]string{
+		"metrics until 2024-03-15": "A window must end with a complete day: use a date before today (2024-03-15), e.g. until 2024-03-14.",
+		"metrics until":            "Until when?",
+		"metrics until 14.1.2024":  "“14.1.2024” is not a date: write it as YYYY-MM-DD",
+	} {
+		_, err := x.command(t, text)
+		var uf interface{ UserMessage() string }
+		if !errors.As(err, &uf) || !strings.Contains(uf.UserMessage(), msg) {
+			t.Errorf("%q: error %v, want %q", text, err, msg)
 		}
 	}
 }

@@ -11,53 +11,61 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/outbox"
 )
 
 // OfficeHours serves /officehours, its buttons and forms, and the App Home
-// section. Set Service before Register; the service's Notifier comes from
-// Notifier so that both share one cache of users' time zones.
+// section. Set Outbox before Notifier and Service before Register; the
+// service's Notifier comes from Notifier so that both share one cache of
+// users' time zones.
 type OfficeHours struct {
 	Service *officehours.Service
+	Outbox  *outbox.Dispatcher // the DMs go out through it
 	// Refresh, if set, re-renders a user's App Home after a change.
 	Refresh func(ctx context.Context, userID string) error
 
-	slack  bot.Slack
-	log    zerolog.Logger
-	people *ohPeople
+	slack   bot.Slack
+	log     zerolog.Logger
+	people  *ohPeople
+	command string // as registered, for hints
 }
 
 // NewOfficeHours returns the office-hours handlers talking to Slack
 // through s.
 func NewOfficeHours(s bot.Slack, log zerolog.Logger) *OfficeHours {
-	return &OfficeHours{slack: s, log: log, people: newOHPeople(s, log, time.Now)}
+	return &OfficeHours{slack: s, log: log, people: newOHPeople(s, log)}
 }
 
 // Notifier returns the DM sender for the service; reminderBefore is quoted
 // in the booking confirmation.
 func (h *OfficeHours) Notifier(reminderBefore time.Duration) *OfficeHoursNotifier {
-	return &OfficeHoursNotifier{people: h.people, slack: h.slack, reminderBefore: reminderBefore}
+	return &OfficeHoursNotifier{people: h.people, out: h.Outbox, reminderBefore: reminderBefore}
 }
 
 // Register adds the subcommands of command (e.g. "/officehours"), the
-// buttons and the forms to r.
+// buttons and the forms to r, and the deliverers of its DMs to the outbox.
+// Each handler's domain errors are worded here (see explain).
 func (h *OfficeHours) Register(r *bot.Router, command string) {
+	h.command = command
+	h.registerSends()
+	x := h.explain
 	cmd := r.Command(command, "")
-	cmd.Default = h.start
+	cmd.Default = x(h.start)
 	cmd.Add(
-		bot.Subcommand{Name: "list", Aliases: []string{"free", "slots"}, Help: "the next free slots, in your time zone", Run: h.list},
-		bot.Subcommand{Name: "book", Help: "book a slot (opens a form)", Run: h.book},
-		bot.Subcommand{Name: "mine", Aliases: []string{"my"}, Help: "your upcoming bookings, with Cancel buttons", Run: h.mine},
-		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "cancel a booking (the other side is told)", Run: h.cancelCommand},
-		bot.Subcommand{Name: "today", Aliases: []string{"day"}, Help: "hosts: your bookings today and tomorrow (also `" + command + "` alone)", Run: h.agenda},
+		bot.Subcommand{Name: "list", Aliases: []string{"free", "slots"}, Help: "the next free slots, in your time zone", Run: x(h.list)},
+		bot.Subcommand{Name: "book", Help: "book a slot (opens a form)", Form: true, Run: x(h.book)},
+		bot.Subcommand{Name: "mine", Aliases: []string{"my"}, Help: "your upcoming bookings, with Cancel buttons", Run: x(h.mine)},
+		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "cancel a booking (the other side is told)", Run: x(h.cancelCommand)},
+		bot.Subcommand{Name: "today", Aliases: []string{"day"}, Help: "hosts: your bookings today and tomorrow (also `" + command + "` alone)", Run: x(h.agenda)},
 	)
-	r.Action(ohActBook, h.bookClicked)
-	r.Action(ohActBlock, h.blockClicked)
-	r.Action(ohActCancel, h.cancelClicked)
-	r.Action(ohActNoShow, h.noShowClicked)
-	r.Action(ohActRate, h.rateClicked)
-	r.Action(ohActComment, h.commentClicked)
-	r.ViewSubmission(ohViewBook, h.bookSubmitted)
-	r.ViewSubmission(ohViewComment, h.commentSubmitted)
+	r.Action(ohActBook, x(h.bookClicked))
+	r.Action(ohActBlock, x(h.blockClicked))
+	r.Action(ohActCancel, x(h.cancelClicked))
+	r.Action(ohActNoShow, x(h.noShowClicked))
+	r.Action(ohActRate, x(h.rateClicked))
+	r.Action(ohActComment, x(h.commentClicked))
+	r.ViewSubmission(ohViewBook, x(h.bookSubmitted))
+	r.ViewSubmission(ohViewComment, x(h.commentSubmitted))
 }
 
 // start answers the bare command: a host sees their day, everyone else
@@ -182,7 +190,7 @@ func (h *OfficeHours) refresh(ctx context.Context, user string) {
 func ohParseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, bot.Errorf("%s is not a booking id: use the number `/officehours mine` shows next to each booking.", bot.Escape(strconv.Quote(s)))
+		return 0, bot.Errorf("%s is not a booking id: use the number `/officehours mine` shows next to each booking.", bot.Escape(strconv.Quote(bot.Truncate(s, 40))))
 	}
 	return id, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/officehours"
 )
 
@@ -27,7 +28,7 @@ func (h *OfficeHours) openForm(ctx context.Context, req *bot.Request, selected s
 		return err
 	}
 	if selected != "" && form.Selected == "" {
-		form.Note = officehours.ErrSlotTaken.UserMessage() + " Pick another one:"
+		form.Note = h.userMessage(officehours.ErrSlotTaken) + " Pick another one:"
 	}
 	_, err = h.slack.OpenView(ctx, req.TriggerID, form.view())
 	return err
@@ -65,33 +66,24 @@ func (h *OfficeHours) bookSubmitted(ctx context.Context, req *bot.Request) (*bot
 		return nil, bot.FieldErrors{"slot": "Please pick a slot."}
 	}
 	b, err := h.Service.Book(ctx, officehours.BookRequest{User: req.UserID, Host: host, Start: start, Topic: topic})
-	var de *officehours.Error
+	_, isDomain := domain.As(err)
 	switch {
 	case errors.Is(err, officehours.ErrSlotTaken):
-		form, ferr := h.form(ctx, req.UserID, "", topic, ohUserMessage(err)+" Here are the next free slots:")
+		form, ferr := h.form(ctx, req.UserID, "", topic, h.userMessage(err)+" Here are the next free slots:")
 		if ferr != nil {
 			return nil, ferr
 		}
 		v := form.view()
 		return &bot.Reply{ViewUpdate: &v}, nil
 	case errors.Is(err, officehours.ErrTopicRequired), errors.Is(err, officehours.ErrTopicTooLong):
-		return nil, bot.FieldErrors{"topic": ohUserMessage(err)}
-	case errors.As(err, &de):
-		return nil, bot.FieldErrors{"slot": de.UserMessage()}
+		return nil, bot.FieldErrors{"topic": h.fieldMessage(err)}
+	case isDomain:
+		return nil, bot.FieldErrors{"slot": h.fieldMessage(err)}
 	case err != nil:
 		return nil, err
 	}
 	h.refresh(ctx, req.UserID)
 	return &bot.Reply{ViewUpdate: ohBookedView(b, h.people.location(ctx, req.UserID), h.Service.Rules.ReminderBefore)}, nil
-}
-
-// ohUserMessage returns the user message of a domain error.
-func ohUserMessage(err error) string {
-	var de *officehours.Error
-	if errors.As(err, &de) {
-		return de.UserMessage()
-	}
-	return err.Error()
 }
 
 // ohFormValues reads the slot key and topic from a submitted booking form.

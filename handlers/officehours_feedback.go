@@ -53,7 +53,7 @@ func (h *OfficeHours) commentSubmitted(ctx context.Context, req *bot.Request) (*
 	}
 	comment := req.View.State.Values["comment"]["comment"].Value
 	if _, err := h.Service.RecordComment(ctx, id, req.UserID, comment); err != nil {
-		return nil, bot.FieldErrors{"comment": ohUserMessage(err)}
+		return nil, bot.FieldErrors{"comment": h.fieldMessage(err)}
 	}
 	return &bot.Reply{ViewUpdate: &slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: ohViewComment, Title: ohPlain("Office-hours feedback"), Close: ohPlain("Done"),

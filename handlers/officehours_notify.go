@@ -5,34 +5,91 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
 )
 
-// OfficeHoursNotifier implements officehours.Notifier with DMs. Each
-// recipient reads the time in their own Slack time zone.
+// Kinds of pending sends of office hours; all are DMs.
+const (
+	OfficeHoursDMKind       = "officehours.dm"       // booked, cancelled
+	OfficeHoursReminderKind = "officehours.reminder" // skipped if cancelled or started meanwhile
+	OfficeHoursFeedbackKind = "officehours.feedback" // skipped if cancelled or a no-show
+)
+
+// OfficeHoursNotifier implements officehours.Notifier by queueing DMs in
+// the outbox. Each recipient reads the time in their own Slack time zone.
 type OfficeHoursNotifier struct {
 	people         *ohPeople
-	slack          bot.Slack
+	out            *outbox.Dispatcher
 	reminderBefore time.Duration
 }
 
 var _ officehours.Notifier = (*OfficeHoursNotifier)(nil)
 
-// dm posts msg to user's DM with the app. Inside a Slack request it is
-// deferred until the request has been acked; in a scheduled job it is sent
-// at once, so the job sees the error and can release its claim.
-func (n *OfficeHoursNotifier) dm(ctx context.Context, user string, msg bot.Message) error {
-	return bot.Defer(ctx, func(ctx context.Context) error {
-		if _, err := n.slack.PostMessage(ctx, user, msg); err != nil {
-			return fmt.Errorf("office hours: DM to %s: %w", user, err)
-		}
-		return nil
-	})
+// registerSends tells the outbox how office-hours DMs are delivered; the
+// reminder and the feedback question are checked against the booking
+// right before they go out.
+func (h *OfficeHours) registerSends() {
+	post := slacksend.Posts(h.slack)
+	h.Outbox.Handle(OfficeHoursDMKind, outbox.Handler{Deliver: post, InOrder: true})
+	h.Outbox.Handle(OfficeHoursReminderKind, outbox.Handler{Deliver: post, InOrder: true, Before: h.beforeReminder})
+	h.Outbox.Handle(OfficeHoursFeedbackKind, outbox.Handler{Deliver: post, InOrder: true, Before: h.beforeFeedback})
+}
+
+func (h *OfficeHours) beforeReminder(ctx context.Context, s outbox.Send) (bool, string, error) {
+	id, err := ohSendBooking(s.Key)
+	if err != nil {
+		return false, err.Error(), nil
+	}
+	return h.Service.ShouldRemind(ctx, id)
+}
+
+func (h *OfficeHours) beforeFeedback(ctx context.Context, s outbox.Send) (bool, string, error) {
+	id, err := ohSendBooking(s.Key)
+	if err != nil {
+		return false, err.Error(), nil
+	}
+	return h.Service.ShouldAskFeedback(ctx, id)
+}
+
+// ohSendKey is kind:booking[:what]; ohSendBooking reads the booking back.
+func ohSendKey(kind string, id int64, what string) string {
+	key := kind + ":" + strconv.FormatInt(id, 10)
+	if what != "" {
+		key += ":" + what
+	}
+	return key
+}
+
+func ohSendBooking(key string) (int64, error) {
+	parts := strings.Split(key, ":")
+	if len(parts) < 2 {
+		return 0, fmt.Errorf("office hours: bad send key %q", key)
+	}
+	id, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("office hours: bad send key %q", key)
+	}
+	return id, nil
+}
+
+// dm queues msg to user's DM with the app under key.
+func (n *OfficeHoursNotifier) dm(ctx context.Context, kind, key, user string, msg bot.Message) error {
+	s, err := slacksend.NewPost(kind, key, user, msg)
+	if err != nil {
+		return err
+	}
+	if _, err := n.out.Enqueue(ctx, s); err != nil {
+		return fmt.Errorf("office hours: DM to %s: %w", user, err)
+	}
+	return nil
 }
 
 func ohSection(text string) slack.Block { return slack.NewSectionBlock(ohMrkdwn(text), nil, nil) }
@@ -55,8 +112,10 @@ func (n *OfficeHoursNotifier) Booked(ctx context.Context, b officehours.Booking)
 	locH := n.people.location(ctx, b.Slot.Host)
 	textH := fmt.Sprintf(":calendar: <@%s> booked your office hours on *%s* (%s).%s", b.Booker, ohWhen(b.Slot.Start, b.Slot.End, locH), ohZone(locH), ohTopic(b))
 	return errors.Join(
-		n.dm(ctx, b.Booker, bot.Message{Text: textB, Blocks: []slack.Block{ohSection(textB), cancel}}),
-		n.dm(ctx, b.Slot.Host, bot.Message{Text: textH, Blocks: []slack.Block{ohSection(textH), cancel}}),
+		n.dm(ctx, OfficeHoursDMKind, ohSendKey("officehours.booked", b.ID, string(officehours.Booker)), b.Booker,
+			bot.Message{Text: textB, Blocks: []slack.Block{ohSection(textB), cancel}}),
+		n.dm(ctx, OfficeHoursDMKind, ohSendKey("officehours.booked", b.ID, string(officehours.Host)), b.Slot.Host,
+			bot.Message{Text: textH, Blocks: []slack.Block{ohSection(textH), cancel}}),
 	)
 }
 
@@ -71,7 +130,7 @@ func (n *OfficeHoursNotifier) Cancelled(ctx context.Context, b officehours.Booki
 	} else {
 		text += " The slot is free again."
 	}
-	return n.dm(ctx, to, bot.Message{Text: text, Blocks: []slack.Block{ohSection(text)}})
+	return n.dm(ctx, OfficeHoursDMKind, ohSendKey("officehours.cancelled", b.ID, ""), to, bot.Message{Text: text, Blocks: []slack.Block{ohSection(text)}})
 }
 
 // Remind reminds one side of a session that starts soon.
@@ -86,14 +145,14 @@ func (n *OfficeHoursNotifier) Remind(ctx context.Context, b officehours.Booking,
 	if p == officehours.Booker {
 		blocks = append(blocks, slack.NewActionBlock("", ohButton(ohActCancel, strconv.FormatInt(b.ID, 10), "I can't make it")))
 	}
-	return n.dm(ctx, to, bot.Message{Text: text, Blocks: blocks})
+	return n.dm(ctx, OfficeHoursReminderKind, ohSendKey(OfficeHoursReminderKind, b.ID, string(p)), to, bot.Message{Text: text, Blocks: blocks})
 }
 
 // AskFeedback asks the booker for a 1–5 rating with one tap.
 func (n *OfficeHoursNotifier) AskFeedback(ctx context.Context, b officehours.Booking) error {
 	loc := n.people.location(ctx, b.Booker)
 	text := fmt.Sprintf("How helpful were your office hours with <@%s> (%s)? 1 = not at all, 5 = very.", b.Slot.Host, ohWhen(b.Slot.Start, b.Slot.End, loc))
-	return n.dm(ctx, b.Booker, bot.Message{Text: text, Blocks: ohFeedbackBlocks(text, b.ID)})
+	return n.dm(ctx, OfficeHoursFeedbackKind, ohSendKey(OfficeHoursFeedbackKind, b.ID, ""), b.Booker, bot.Message{Text: text, Blocks: ohFeedbackBlocks(text, b.ID)})
 }
 
 func ohFeedbackBlocks(text string, id int64) []slack.Block {

@@ -15,6 +15,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
@@ -47,6 +48,7 @@ type ohTest struct {
 	clock *clockwork.FakeClock
 	svc   *officehours.Service
 	h     *OfficeHours
+	out   *outbox.Dispatcher
 }
 
 func newOHTest(t *testing.T) *ohTest {
@@ -59,15 +61,31 @@ func newOHTest(t *testing.T) *ohTest {
 	}}
 	fs := ohSlack()
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 6, 1, 9, 0, 0, 0, berlin))
+	db := storagetest.SQLite(t)
+	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := NewOfficeHours(fs, zerolog.Nop())
+	h.Outbox = out
 	rules := officehours.Rules{MaxPerWeek: 1, WeekZone: berlin, TopicRequired: true, ReminderBefore: 15 * time.Minute}
 	h.Service = &officehours.Service{
 		Schedule: sched, Rules: rules, Clock: clock, Notifier: h.Notifier(rules.ReminderBefore),
-		Store: storage.NewOfficeHoursStore(storagetest.SQLite(t), sched),
+		Store: storage.NewOfficeHoursStore(db, sched),
 	}
 	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil, nil))
 	h.Register(r, "/officehours")
-	return &ohTest{routerDriver: &routerDriver{t: t, router: r, slash: "/officehours"}, slack: fs, clock: clock, svc: h.Service, h: h}
+	return &ohTest{routerDriver: &routerDriver{t: t, router: r, slash: "/officehours"}, slack: fs, clock: clock, svc: h.Service, h: h, out: out}
+}
+
+// dms delivers what the outbox holds and returns (and forgets) the DMs
+// user got.
+func (o *ohTest) dms(user string) []bot.Message {
+	o.t.Helper()
+	if err := o.out.Drain(context.Background()); err != nil {
+		o.t.Fatal(err)
+	}
+	return o.slack.take(user)
 }
 
 // book books a slot through the service, as the form would.
@@ -136,7 +154,7 @@ func TestOfficeHoursBookThroughTheForm(t *testing.T) {
 	}
 	wantContains(t, blocksText(reply.ViewUpdate.Blocks.BlockSet), "You're booked with <@UHOSTBER01> on *Tue 2 Jun, 08:00–08:30* (America/New_York)")
 
-	booker, host := o.slack.take(ohDevNY), o.slack.take(ohBerlinHost)
+	booker, host := o.dms(ohDevNY), o.dms(ohBerlinHost)
 	if len(booker) != 1 || len(host) != 1 {
 		t.Fatalf("DMs: booker %d, host %d; want 1 each", len(booker), len(host))
 	}
@@ -179,7 +197,7 @@ func TestOfficeHoursSlotJustTaken(t *testing.T) {
 			}
 		}
 	}
-	if dms := o.slack.take(ohDevBerlin); len(dms) != 0 {
+	if dms := o.dms(ohDevBerlin); len(dms) != 0 {
 		t.Errorf("the loser got DMs: %v", dms)
 	}
 
@@ -197,7 +215,7 @@ func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
 		want  map[string]string
 	}{
 		{name: "topic required", key: ohKey(ohBerlinHost, ohTue1200Z), topic: " ",
-			want: map[string]string{"topic": officehours.ErrTopicRequired.Msg}},
+			want: map[string]string{"topic": officehours.ErrTopicRequired.Message}},
 		{name: "no slot picked", key: "", topic: "x", want: map[string]string{"slot": "Please pick a slot."}},
 		{name: "too soon", key: ohKey(ohNYHost, ohMon1400Z), topic: "x",
 			setup: func(o *ohTest) { o.clock.Advance(6*time.Hour + 30*time.Minute) },
@@ -222,7 +240,7 @@ func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
 func TestOfficeHoursMineAndCancel(t *testing.T) {
 	o := newOHTest(t)
 	o.book(ohDevBerlin, ohNYHost, ohMon1400Z, "IAM")
-	o.slack.take(ohNYHost)
+	o.dms(ohNYHost)
 	mine := o.command(ohDevBerlin, "mine")
 	golden(t, "officehours_mine_berlin", mine.Blocks)
 
@@ -231,8 +249,8 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 	}{
 		{ohDevBerlin, "cancel", "Usage: `/officehours cancel ID`"},
 		{ohDevBerlin, "cancel abc", `"abc" is not a booking id`},
-		{ohDevTokyo, "cancel 1", officehours.ErrNotAllowed.Msg},
-		{ohDevBerlin, "cancel 99", officehours.ErrNotFound.Msg},
+		{ohDevTokyo, "cancel 1", o.h.userMessage(officehours.ErrNotAllowed)},
+		{ohDevBerlin, "cancel 99", o.h.userMessage(officehours.ErrNotFound)},
 	} {
 		if got := o.command(tc.user, tc.text).Text; !strings.Contains(got, tc.want) {
 			t.Errorf("%s %q = %q, want %q", tc.user, tc.text, got, tc.want)
@@ -240,12 +258,12 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 	}
 	got := o.click(ohDevBerlin, ohActCancel, "1").Text
 	wantContains(t, got, "Cancelled booking `#1` on Mon 1 Jun, 16:00–16:30. I've told <@UHOSTNYC01>.")
-	dms := o.slack.take(ohNYHost)
+	dms := o.dms(ohNYHost)
 	if len(dms) != 1 {
 		t.Fatalf("host got %d DMs, want 1", len(dms))
 	}
 	wantContains(t, msgText(dms[0]), "<@UDEVBER001> cancelled your office hours on *Mon 1 Jun, 10:00–10:30* (America/New_York). The slot is free again.")
-	if got := o.command(ohDevBerlin, "cancel #1").Text; got != officehours.ErrAlreadyCancelled.Msg {
+	if got := o.command(ohDevBerlin, "cancel #1").Text; got != o.h.userMessage(officehours.ErrAlreadyCancelled) {
 		t.Errorf("second cancel = %q", got)
 	}
 	if got := o.command(ohDevBerlin, "mine").Text; !strings.Contains(got, "no upcoming office hours") {
@@ -269,7 +287,7 @@ func TestOfficeHoursHostDay(t *testing.T) {
 
 	// Block the free 14:30 slot; nobody can book it then.
 	k1430 := ohKey(ohBerlinHost, ohTue1200Z.Add(30*time.Minute))
-	if got := o.click(ohNYHost, ohActBlock, k1430).Text; got != officehours.ErrNotHost.Msg {
+	if got := o.click(ohNYHost, ohActBlock, k1430).Text; got != o.h.userMessage(officehours.ErrNotHost) {
 		t.Errorf("another host blocking = %q", got)
 	}
 	wantContains(t, o.click(ohBerlinHost, ohActBlock, k1430).Text, "Blocked Tue 2 Jun, 14:30–15:00")
@@ -282,7 +300,7 @@ func TestOfficeHoursHostDay(t *testing.T) {
 	day = o.command(ohBerlinHost, "")
 	wantContains(t, msgText(day.Message), "No-show")
 	wantContains(t, o.click(ohBerlinHost, ohActNoShow, "1").Text, "Marked <@UDEVNYC001> as a no-show")
-	if got := o.click(ohDevNY, ohActNoShow, "1").Text; got != officehours.ErrNotHost.Msg {
+	if got := o.click(ohDevNY, ohActNoShow, "1").Text; got != o.h.userMessage(officehours.ErrNotHost) {
 		t.Errorf("booker marking no-show = %q", got)
 	}
 }
@@ -291,20 +309,20 @@ func TestOfficeHoursRemindersAndFeedback(t *testing.T) {
 	o := newOHTest(t)
 	ctx := context.Background()
 	o.book(ohDevTokyo, ohBerlinHost, ohTue1200Z, "Terraform drift")
-	o.slack.take(ohDevTokyo)
-	o.slack.take(ohBerlinHost)
+	o.dms(ohDevTokyo)
+	o.dms(ohBerlinHost)
 	o.clock.Advance(ohTue1200Z.Add(-15 * time.Minute).Sub(o.clock.Now()))
 	if err := o.svc.RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	wantContains(t, msgText(o.slack.take(ohDevTokyo)[0]), "Reminder: office hours with <@UHOSTBER01> at *Tue 2 Jun, 21:00–21:30* (Asia/Tokyo)", "I can't make it")
-	wantContains(t, msgText(o.slack.take(ohBerlinHost)[0]), "Reminder: office hours with <@UDEVTYO001> at *Tue 2 Jun, 14:00–14:30* (Europe/Berlin)")
+	wantContains(t, msgText(o.dms(ohDevTokyo)[0]), "Reminder: office hours with <@UHOSTBER01> at *Tue 2 Jun, 21:00–21:30* (Asia/Tokyo)", "I can't make it")
+	wantContains(t, msgText(o.dms(ohBerlinHost)[0]), "Reminder: office hours with <@UDEVTYO001> at *Tue 2 Jun, 14:00–14:30* (Europe/Berlin)")
 
 	o.clock.Advance(45 * time.Minute) // the session ended 0 minutes ago
 	if err := o.svc.RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ask := o.slack.take(ohDevTokyo)
+	ask := o.dms(ohDevTokyo)
 	if len(ask) != 1 {
 		t.Fatalf("feedback DMs = %d, want 1", len(ask))
 	}
@@ -314,7 +332,7 @@ func TestOfficeHoursRemindersAndFeedback(t *testing.T) {
 	if !reply.ReplaceOriginal || !strings.Contains(reply.Text, "*4/5*") {
 		t.Errorf("rating reply = %+v", reply.Message)
 	}
-	if got := o.click(ohBerlinHost, ohActRate+"1", "1").Text; got != officehours.ErrNotAllowed.Msg {
+	if got := o.click(ohBerlinHost, ohActRate+"1", "1").Text; got != o.h.userMessage(officehours.ErrNotAllowed) {
 		t.Errorf("host rating their own session = %q", got)
 	}
 	o.click(ohDevTokyo, ohActComment, "1")
@@ -341,7 +359,7 @@ func TestOfficeHoursHomeSection(t *testing.T) {
 	if blocks, err := o.h.HomeSection(context.Background(), ohDevBerlin); err != nil || blocks != nil {
 		t.Errorf("without hosts the section = %v, %v; want nothing", blocks, err)
 	}
-	if got := o.command(ohDevBerlin, "").Text; got != officehours.ErrNoHosts.Msg {
+	if got := o.command(ohDevBerlin, "").Text; got != o.h.userMessage(officehours.ErrNoHosts) {
 		t.Errorf("/officehours without hosts = %q", got)
 	}
 }
@@ -359,7 +377,7 @@ func TestOfficeHoursSlackDown(t *testing.T) {
 
 func TestOfficeHoursTeamOf(t *testing.T) {
 	teams := []config.Team{{ID: "platform", Users: []string{ohDevBerlin}}, {ID: "payments", UserGroup: "SPAYMENTS"}}
-	teamOf := OfficeHoursTeamOf(teams, ohSlack(), zerolog.Nop())
+	teamOf := OfficeHoursTeamOf(NewDirectory(ohSlack(), teams, time.Now), zerolog.Nop())
 	for user, want := range map[string]string{ohDevBerlin: "platform", ohDevNY: "payments", ohDevTokyo: ""} {
 		if got := teamOf(context.Background(), user); got != want {
 			t.Errorf("team of %s = %q, want %q", user, got, want)

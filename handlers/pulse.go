@@ -14,6 +14,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
+	"github.com/platformbot/platformbot/people"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -38,14 +39,15 @@ type Pulse struct {
 	Refresh func(ctx context.Context, userID string) error
 
 	slack bot.Slack
-	dir   *pulseDirectory
+	dir   *people.Directory
 	log   zerolog.Logger
 	after *afterAck
 }
 
-// NewPulse returns the survey handlers talking to Slack through s.
-func NewPulse(s bot.Slack, log zerolog.Logger) *Pulse {
-	return &Pulse{slack: s, dir: newPulseDirectory(s, log), log: log, Location: time.UTC, after: newAfterAck(log, 16)}
+// NewPulse returns the survey handlers talking to Slack through s and
+// resolving audiences through dir.
+func NewPulse(s bot.Slack, dir *people.Directory, log zerolog.Logger) *Pulse {
+	return &Pulse{slack: s, dir: dir, log: log, Location: time.UTC, after: newAfterAck(log, 16)}
 }
 
 // Register adds /pulse (named command), the buttons and the form to r, and
@@ -171,8 +173,8 @@ func (h *Pulse) HomeSection(ctx context.Context, userID string) ([]slack.Block, 
 
 // location is the user's time zone, falling back to the configured one.
 func (h *Pulse) location(ctx context.Context, userID string) *time.Location {
-	if u, err := h.slack.UserInfo(ctx, userID); err == nil {
-		return u.Location()
+	if p, err := h.dir.Person(ctx, userID); err == nil {
+		return p.Location()
 	}
 	return h.Location
 }
@@ -190,21 +192,31 @@ func (n pulseNotifier) Remind(ctx context.Context, run surveys.Run, users []stri
 	return n.enqueue(ctx, PulseRemindKind, run, users, invitation(run, n.h.Location, true))
 }
 
+// enqueueChunk bounds the DMs rendered and held at once: a survey of
+// 100,000 people would otherwise hold every one of them in memory together
+// (hundreds of MiB). The first chunk's DMs go out while the rest are queued.
+const enqueueChunk = 1000
+
 // enqueue queues one DM per user under the key kind:run:user, so queuing
-// again (a retried job, another replica) sends nothing twice. A DM not sent
-// by the time the run closes is dropped.
+// again (a retried job, another replica, the rest after a crash half-way)
+// sends nothing twice. A DM not sent by the time the run closes is dropped.
 func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run, users []string, msg bot.Message) error {
-	sends := make([]outbox.Send, len(users))
-	for i, u := range users {
-		s, err := slacksend.NewPost(kind, pulseKey(kind, run.ID, u), u, msg)
-		if err != nil {
+	for start := 0; start < len(users); start += enqueueChunk {
+		chunk := users[start:min(start+enqueueChunk, len(users))]
+		sends := make([]outbox.Send, len(chunk))
+		for i, u := range chunk {
+			s, err := slacksend.NewPost(kind, pulseKey(kind, run.ID, u), u, msg)
+			if err != nil {
+				return err
+			}
+			s.NotAfter = run.ClosesAt
+			sends[i] = s
+		}
+		if _, err := n.h.Outbox.Enqueue(ctx, sends...); err != nil {
 			return err
 		}
-		s.NotAfter = run.ClosesAt
-		sends[i] = s
 	}
-	_, err := n.h.Outbox.Enqueue(ctx, sends...)
-	return err
+	return nil
 }
 
 func (n pulseNotifier) PublishResults(ctx context.Context, res surveys.Results) error {
@@ -260,5 +272,26 @@ func (h *Pulse) beforeRemind(ctx context.Context, s outbox.Send) (bool, string, 
 	return ok, reason, slacksend.Classify(err)
 }
 
-// Directory resolves survey audiences through the Slack port.
-func (h *Pulse) Directory() surveys.Directory { return h.dir }
+// Directory resolves survey audiences through the directory of people.
+func (h *Pulse) Directory() surveys.Directory { return pulseAudience{h.dir} }
+
+// pulseAudience is the surveys' view of the directory of people: who is in
+// an audience, and who of them can be asked (from the workspace's listing,
+// not a users.info call per person). Its errors are the Slack port's, so
+// that a send waiting past its deadline is put back as rate limited.
+type pulseAudience struct{ dir *people.Directory }
+
+func (a pulseAudience) UserGroupMembers(ctx context.Context, id string) ([]string, error) {
+	m, err := a.dir.GroupMembers(ctx, id)
+	return m, bot.PeopleError(err)
+}
+
+func (a pulseAudience) ChannelMembers(ctx context.Context, id string) ([]string, error) {
+	m, err := a.dir.ChannelMembers(ctx, id)
+	return m, bot.PeopleError(err)
+}
+
+func (a pulseAudience) IsActiveHuman(ctx context.Context, id string) (bool, error) {
+	ok, err := a.dir.CanBeAsked(ctx, id)
+	return ok, bot.PeopleError(err)
+}

@@ -88,7 +88,7 @@ func (h *Pulse) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, err
 		meta.TS = req.Interaction.Container.MessageTs
 		meta.Home = req.View != nil && req.View.Type == "home"
 	}
-	if _, err := h.slack.OpenView(ctx, req.TriggerID, answerForm(rc, meta)); err != nil {
+	if _, err := h.slack.OpenView(ctx, req.TriggerID, answerForm(rc, meta, h.Location)); err != nil {
 		return nil, err
 	}
 	return nil, nil
@@ -213,3 +213,6 @@ func (a *afterAck) Go(fn func(ctx context.Context)) {
 
 // Wait waits for the follow-ups in flight (tests, shutdown).
 func (a *afterAck) Wait() { a.wg.Wait() }
+
+// Wait waits for the DM updates that follow answers (the console, tests).
+func (h *Pulse) Wait() { h.after.Wait() }

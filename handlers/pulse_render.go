@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -131,9 +132,8 @@ func thankYou(rc surveys.Receipt, loc *time.Location) bot.Message {
 		}
 		lines = append(lines, fmt.Sprintf("• %s — *%s*", bot.Escape(bot.Truncate(q.Text, 120)), answerText(q, a)))
 	}
-	blocks := []slack.Block{
-		slack.NewSectionBlock(pulseMD(fmt.Sprintf(":white_check_mark: *Thanks for answering %s!*", bot.Escape(run.Title))), nil, nil),
-	}
+	head, text := thankYouHead(rc)
+	blocks := []slack.Block{slack.NewSectionBlock(pulseMD(head), nil, nil)}
 	if len(lines) > 0 {
 		blocks = append(blocks, slack.NewSectionBlock(pulseMD(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)), nil, nil))
 	}
@@ -146,7 +146,26 @@ func thankYou(rc surveys.Receipt, loc *time.Location) bot.Message {
 	blocks = append(blocks,
 		slack.NewActionBlock("pulse:after", buttons...),
 		slack.NewContextBlock("", pulseMD(fmt.Sprintf("You can change your answers until %s.", pulseDate(run.ClosesAt, loc)))))
-	return bot.Message{Text: "Thanks for answering " + run.Title + "!", Blocks: blocks, ReplaceOriginal: true}
+	return bot.Message{Text: text, Blocks: blocks, ReplaceOriginal: true}
+}
+
+// thankYouHead thanks someone who is done — every question that needs an
+// answer has one — and otherwise says how far they are, so that one tap
+// of four does not read as finished.
+func thankYouHead(rc surveys.Receipt) (mrkdwn, text string) {
+	title := rc.Run.Title
+	required := 0
+	for _, q := range rc.Remaining {
+		if !q.IsOptional() {
+			required++
+		}
+	}
+	if required == 0 {
+		return fmt.Sprintf(":white_check_mark: *Thanks for answering %s!*", bot.Escape(title)), "Thanks for answering " + title + "!"
+	}
+	n, of := len(rc.Answers), len(rc.Run.Questions)
+	return fmt.Sprintf(":white_check_mark: *Saved — %d of %d questions answered.* The rest of %s takes a minute: *Answer the rest*.", n, of, bot.Escape(title)),
+		fmt.Sprintf("Saved — %d of %d questions of %s answered.", n, of, title)
 }
 
 // answerText shows an answer as its label; free text is escaped and cut.
@@ -184,14 +203,23 @@ type formMeta struct {
 }
 
 // answerForm is the modal with the questions still open (or all of them,
-// prefilled, for Change).
-func answerForm(rc surveys.Receipt, meta formMeta) slack.ModalViewRequest {
+// prefilled, for Change). Its closing time is a date token, shown in the
+// reader's zone; loc only writes the fallback, like every other pulse date.
+func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location) slack.ModalViewRequest {
 	run := rc.Run
 	given := map[string]surveys.Answer{}
 	for _, a := range rc.Answers {
 		given[a.QuestionID] = a
 	}
+	// A modal title holds 24 characters: a longer survey name would be cut
+	// ("Developer experience pu…"), so the title is then generic and the
+	// body names the survey in full.
+	title := run.Title
 	var blocks []slack.Block
+	if utf8.RuneCountInString(title) > 24 {
+		title = "Pulse survey"
+		blocks = append(blocks, slack.NewSectionBlock(pulseMD("*"+bot.Escape(bot.Truncate(run.Title, 2000))+"*"), nil, nil))
+	}
 	if run.Intro != "" && rc.Token == "" {
 		blocks = append(blocks, slack.NewSectionBlock(pulseMD(run.Intro), nil, nil))
 	}
@@ -202,11 +230,11 @@ func answerForm(rc surveys.Receipt, meta formMeta) slack.ModalViewRequest {
 		}
 		blocks = append(blocks, questionInput(q, a, answered))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, time.UTC))))
+	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, loc))))
 	md, _ := json.Marshal(meta)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: pulseViewForm, PrivateMetadata: string(md),
-		Title: pulsePlain(bot.Truncate(run.Title, 24)), Submit: pulsePlain("Send"), Close: pulsePlain("Cancel"),
+		Title: pulsePlain(title), Submit: pulsePlain("Send"), Close: pulsePlain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }

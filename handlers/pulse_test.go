@@ -64,7 +64,7 @@ func newPulseTest(t *testing.T) *pulseTest {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = out.Stop() })
-	h := NewPulse(fs, zerolog.Nop())
+	h := NewPulse(fs, NewDirectory(fs, nil, clock.Now), zerolog.Nop())
 	h.Outbox = out
 	h.Service = surveys.New(surveys.Config{
 		Surveys: []surveys.Survey{pulseSurvey()}, Store: storage.NewSurveyStore(db), Dir: h.Directory(), Notifier: h.Notifier(), Clock: clock,
@@ -333,5 +333,44 @@ func TestPulseFormAnswersParse(t *testing.T) {
 	md, _ := json.Marshal(formMeta{Run: 1})
 	if !strings.Contains(string(md), `"run":1`) {
 		t.Errorf("metadata = %s", md)
+	}
+}
+
+// TestPulseDatesAgree: the form's closing time used to fall back to UTC
+// while the DM's fell back to the configured zone, so one person read two
+// zones for the same thing. Every date is Slack's date token (shown in the
+// reader's zone) with a fallback in the configured zone, named.
+func TestPulseDatesAgree(t *testing.T) {
+	p := newPulseTest(t)
+	p.h.Location, _ = time.LoadLocation("Europe/Berlin")
+	p.command("UADMIN", "send devex")
+	p.deliver()
+	p.click("U1", pulseActForm, "1")
+	dm := flatText(p.slack.posts["U1"][0])
+	form := pulseJSON(p.slack.lastView(t), "")
+	want := "|Thu 5 Mar 09:00 CET" // closes 72 h after Mon 2 Mar 09:00 Berlin
+	for name, text := range map[string]string{"DM": dm, "form": form} {
+		if !strings.Contains(text, want) || strings.Contains(text, "08:00 UTC") {
+			t.Errorf("%s dates = %s\nwant the fallback %q", name, text, want)
+		}
+	}
+}
+
+// TestPulseFormTitleIsNotCut: a modal title holds 24 characters, so
+// "Developer experience pulse" showed as "Developer experience pu…". A
+// long name gets a generic title and is named in full in the body.
+func TestPulseFormTitleIsNotCut(t *testing.T) {
+	run := surveys.Run{ID: 1, ClosesAt: pulseStart}
+	run.Title, run.Questions = "Developer experience pulse", pulseSurvey().Questions
+	v := answerForm(surveys.Receipt{Run: run, Remaining: run.Questions}, formMeta{Run: 1}, time.UTC)
+	if got := v.Title.Text; got != "Pulse survey" {
+		t.Errorf("title = %q, want Pulse survey", got)
+	}
+	if body := pulseJSON(v.Blocks, ""); !strings.Contains(body, "*Developer experience pulse*") {
+		t.Errorf("body does not name the survey in full: %s", body)
+	}
+	run.Title = "Short name"
+	if v := answerForm(surveys.Receipt{Run: run}, formMeta{Run: 1}, time.UTC); v.Title.Text != "Short name" {
+		t.Errorf("short title = %q, want it as it is", v.Title.Text)
 	}
 }

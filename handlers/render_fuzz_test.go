@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,7 +13,11 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/selfservice"
+	"github.com/platformbot/platformbot/storage"
+	"github.com/platformbot/platformbot/storage/storagetest"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -76,18 +82,27 @@ func FuzzSelfServiceRender(f *testing.F) {
 
 // FuzzOfficeHoursRender renders bookings with a fuzzed topic: the lists,
 // the host's agenda, the booking form, and the DMs (confirmation, reminder,
-// cancellation, feedback question) sent through the notifier.
+// cancellation, feedback question) the notifier queues in the outbox.
 func FuzzOfficeHoursRender(f *testing.F) {
 	for _, s := range hostileSeeds {
 		f.Add(s)
 	}
 	berlin, _ := time.LoadLocation("Europe/Berlin")
+	store := storage.NewOutboxStore(storagetest.SQLite(f))
+	out, err := outbox.New(outbox.Options{Store: store, Log: zerolog.Nop(), Poll: time.Hour})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := NewOfficeHours(&fuzzSlack{}, zerolog.Nop())
+	h.Outbox = out
+	n := h.Notifier(15 * time.Minute)
+	var id atomic.Int64 // each run queues its own DMs
 	f.Fuzz(func(t *testing.T, topic string) {
 		start := fuzzRenderNow.Add(26 * time.Hour)
-		b := officehours.Booking{ID: 7, Kind: officehours.KindBooking, Booker: fzDev, Topic: topic, CreatedAt: fuzzRenderNow,
+		b := officehours.Booking{ID: id.Add(2), Kind: officehours.KindBooking, Booker: fzDev, Topic: topic, CreatedAt: fuzzRenderNow,
 			Slot: officehours.Slot{Host: fzHostBer, Start: start, End: start.Add(30 * time.Minute)}}
 		block := b
-		block.Kind, block.Booker, block.ID = officehours.KindBlock, fzHostBer, 8
+		block.Kind, block.Booker, block.ID = officehours.KindBlock, fzHostBer, b.ID+1
 		for _, viewer := range []string{fzDev, fzHostBer} {
 			checkMrkdwn(t, "booking line", ohBookingLine(b, viewer, berlin))
 			checkMessage(t, "mine", ohMineReply([]officehours.Booking{b, block}, viewer, berlin, start.Add(time.Minute)).Message)
@@ -97,8 +112,6 @@ func FuzzOfficeHoursRender(f *testing.F) {
 		for _, s := range mrkdwnOf(form.view()) {
 			checkMrkdwn(t, "booking form", s)
 		}
-		fs := &fuzzSlack{}
-		n := NewOfficeHours(fs, zerolog.Nop()).Notifier(15 * time.Minute)
 		ctx := context.Background()
 		b.CancelledBy = fzDev
 		for _, err := range []error{n.Booked(ctx, b), n.Remind(ctx, b, officehours.Booker), n.Remind(ctx, b, officehours.Host),
@@ -107,9 +120,20 @@ func FuzzOfficeHoursRender(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		where, msgs, _ := fs.take()
-		for i, m := range msgs {
-			checkMessage(t, where[i], m)
+		for _, key := range []string{
+			ohSendKey("officehours.booked", b.ID, "booker"), ohSendKey("officehours.booked", b.ID, "host"),
+			ohSendKey(OfficeHoursReminderKind, b.ID, "booker"), ohSendKey(OfficeHoursReminderKind, b.ID, "host"),
+			ohSendKey("officehours.cancelled", b.ID, ""), ohSendKey(OfficeHoursFeedbackKind, b.ID, ""),
+		} {
+			rec, err := store.OutboxRecord(ctx, key)
+			if err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			var p slacksend.Post
+			if err := json.Unmarshal(rec.Payload, &p); err != nil {
+				t.Fatal(err)
+			}
+			checkMessage(t, key, p.Message())
 		}
 	})
 }
@@ -139,7 +163,7 @@ func FuzzPulseRender(f *testing.F) {
 		for _, shared := range []bool{true, false} {
 			checkMessage(t, "results", resultsMessage(res, berlin, shared))
 		}
-		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true})) {
+		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true}, time.UTC)) {
 			checkMrkdwn(t, "answer form", s)
 		}
 	})

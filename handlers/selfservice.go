@@ -13,47 +13,53 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/selfservice"
 )
 
 // SelfService is the Slack side of self-service requests: the /platform
 // subcommands, the request modal, the triage buttons and the rating DM. It
-// also implements selfservice.Messenger, rendering what the dispatcher
-// delivers.
+// also implements selfservice.Notifier, rendering what follows a change
+// and queueing it in the outbox (see selfservice_sends.go).
 type SelfService struct {
 	Svc           *selfservice.Service
 	Slack         bot.Slack
-	Command       string // e.g. "/platform", for hints
+	Outbox        *outbox.Dispatcher
+	Webhooks      *webhook.Client // the automation calls; its Hooks name each type's
+	Command       string          // e.g. "/platform", for hints
 	TriageChannel string
 	Location      *time.Location // for fallbacks when a user's zone is unknown
 	Clock         clockwork.Clock
 	Log           zerolog.Logger
 }
 
-var _ selfservice.Messenger = (*SelfService)(nil)
-
-// Register adds the subcommands to the command table and the routes of
-// the modal and buttons.
+// Register adds the subcommands to the command table, the routes of the
+// modal and buttons, and the deliverers of the feature's sends to the
+// outbox.
 func (h *SelfService) Register(r *bot.Router) {
+	h.registerSends()
+	x := h.explain
 	r.Command(h.Command, "").Add(
-		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Run: h.request},
-		bot.Subcommand{Name: "status", Usage: "ID", Help: "where a request is, with its history", Run: h.status},
-		bot.Subcommand{Name: "mine", Help: "your recent requests", Run: h.mine},
-		bot.Subcommand{Name: "catalog", Help: "what you can request", Run: h.catalog},
-		bot.Subcommand{Name: "queue", Help: "open requests, oldest first (platform team and approvers)", Run: h.queue},
-		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "withdraw a request that is not approved yet", Run: h.cancelCommand},
+		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Form: true, Run: x(h.request)},
+		bot.Subcommand{Name: "status", Usage: "ID", Help: "where a request is, with its history", Run: x(h.status)},
+		bot.Subcommand{Name: "mine", Help: "your recent requests", Run: x(h.mine)},
+		bot.Subcommand{Name: "catalog", Help: "what you can request", Run: x(h.catalog)},
+		bot.Subcommand{Name: "queue", Help: "open requests, oldest first (platform team and approvers)", Run: x(h.queue)},
+		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "withdraw a request that is not approved yet", Run: x(h.cancelCommand)},
 	)
-	r.Action(ssActNew, h.newClicked)
-	r.Action(ssActPick, h.picked)
-	r.Action(ssActApprove, h.approve)
-	r.Action(ssActReject, h.rejectClicked)
-	r.Action(ssActDone, h.complete(selfservice.Done))
-	r.Action(ssActFail, h.complete(selfservice.Failed))
-	r.Action(ssActCancel, h.cancelClicked)
-	r.Action(ssActStatus, h.statusClicked)
-	r.Action(ssActRate, h.rate)
-	r.ViewSubmission(ssViewRequest, h.submit)
-	r.ViewSubmission(ssViewReject, h.rejectSubmitted)
+	r.Action(ssActNew, x(h.newClicked))
+	r.Action(ssActPick, x(h.picked))
+	r.Action(ssActApprove, x(h.approve))
+	r.Action(ssActReject, x(h.rejectClicked))
+	r.Action(ssActDone, x(h.complete(selfservice.Done)))
+	r.Action(ssActFail, x(h.complete(selfservice.Failed)))
+	r.Action(ssActCancel, x(h.cancelClicked))
+	r.Action(ssActStatus, x(h.statusClicked))
+	r.Action(ssActRate, x(h.rate))
+	r.ViewSubmission(ssViewRequest, x(h.submit))
+	r.ViewSubmission(ssViewReject, x(h.rejectSubmitted))
 }
 
 // request opens the form at once (the trigger id lasts 3 s): the picker,
@@ -174,12 +180,11 @@ func (h *SelfService) rejectSubmitted(ctx context.Context, req *bot.Request) (*b
 	}
 	_, err = h.Svc.Reject(ctx, id, req.UserID, reason)
 	var fe selfservice.FieldErrors
-	var uf interface{ UserMessage() string }
 	switch {
 	case errors.As(err, &fe):
 		return nil, bot.FieldErrors(fe)
-	case errors.As(err, &uf):
-		return nil, bot.FieldErrors{ssReasonBlock: uf.UserMessage()}
+	case domain.ErrorCode(err) != domain.Internal && err != nil:
+		return nil, bot.FieldErrors{ssReasonBlock: domain.ErrorMessage(err)}
 	}
 	return nil, err
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
-	"github.com/platformbot/platformbot/selfservice"
 )
 
 const (
@@ -57,7 +56,7 @@ func (h *SelfService) mine(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	}
 	return ssReply(fmt.Sprintf("Your %d latest requests", len(rs)),
 		ssSection("*Your latest requests*"), ssSection(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)),
-		ssContext(fmt.Sprintf("`%s status REQ-42` shows one with its history.", h.Command))), nil
+		ssContext(fmt.Sprintf("`%s status %s` shows one with its history.", h.Command, rs[0].Ref()))), nil // an id of theirs, not one that may not exist
 }
 
 // queue lists open requests oldest first for the people who act on them,
@@ -104,7 +103,7 @@ func (h *SelfService) catalog(ctx context.Context, req *bot.Request) (*bot.Reply
 			text += "\n" + bot.Escape(bot.Truncate(d, 500))
 		}
 		text += "\n_" + ssPolicyText(t) + "_"
-		if sla := t.SLA(); sla > 0 {
+		if sla := t.SLA; sla > 0 {
 			text += fmt.Sprintf(" SLA %s.", ssSpan(sla))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(ssMrkdwn(text), nil, slack.NewAccessory(ssButton(ssActNew, t.ID, "Request", ""))))
@@ -140,51 +139,6 @@ func (h *SelfService) renderHome(ctx context.Context, user string) ([]slack.Bloc
 		slack.NewSectionBlock(ssMrkdwn(bot.TruncateMrkdwn(text, 2900)), nil, slack.NewAccessory(ssButton(ssActNew, "", "New request", "primary"))),
 		ssContext(fmt.Sprintf("`%s mine` lists all your requests; `%s catalog` what you can ask for.", h.Command, h.Command)),
 	}, nil
-}
-
-// PostTriage posts a request to the triage channel.
-func (h *SelfService) PostTriage(ctx context.Context, r *selfservice.Request) (string, string, error) {
-	msg, err := h.triageMessage(ctx, r)
-	if err != nil {
-		return "", "", err
-	}
-	ts, err := h.Slack.PostMessage(ctx, h.TriageChannel, msg)
-	return h.TriageChannel, ts, err
-}
-
-// UpdateTriage re-renders a request's triage message; once decided, the
-// buttons disappear and the decision (who, when) shows.
-func (h *SelfService) UpdateTriage(ctx context.Context, r *selfservice.Request) error {
-	msg, err := h.triageMessage(ctx, r)
-	if err != nil {
-		return err
-	}
-	return h.Slack.UpdateMessage(ctx, r.TriageChannel, r.TriageTS, msg)
-}
-
-func (h *SelfService) triageMessage(ctx context.Context, r *selfservice.Request) (bot.Message, error) {
-	approvers, err := h.Svc.Store.Approvers(ctx, r.ID)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	return ssTriageMessage(r, approvers, h.defaultLocation()), nil
-}
-
-// Notify DMs the requester. (The App Home is rendered when opened, so it
-// needs no refresh here.)
-func (h *SelfService) Notify(ctx context.Context, r *selfservice.Request, ev selfservice.Event) error {
-	_, err := h.Slack.PostMessage(ctx, r.Requester, ssNotifyMessage(r, ev, h.Command))
-	return err
-}
-
-// Alert posts a new message to the triage channel.
-func (h *SelfService) Alert(ctx context.Context, r *selfservice.Request, a selfservice.Alert) error {
-	var sla time.Duration
-	if !r.SLADueAt.IsZero() {
-		sla = r.SLADueAt.Sub(r.CreatedAt)
-	}
-	_, err := h.Slack.PostMessage(ctx, h.TriageChannel, ssAlertMessage(r, a, sla, h.defaultLocation()))
-	return err
 }
 
 // defaultLocation is the zone of fallback times in channel messages

@@ -5,11 +5,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
-	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/selfservice"
 )
 
@@ -69,9 +69,9 @@ func ssPolicyText(t *selfservice.Type) string {
 	}
 	var who string
 	switch p.Kind {
-	case config.ApprovalNone:
+	case selfservice.ApprovalNone:
 		who = "No approval needed"
-	case config.ApprovalUserGroup:
+	case selfservice.ApprovalUserGroup:
 		who = fmt.Sprintf("Needs %s from <!subteam^%s>", n, p.UserGroup)
 	default:
 		who = fmt.Sprintf("Needs %s from the platform team", n)
@@ -91,10 +91,13 @@ func ssPolicyText(t *selfservice.Type) string {
 }
 
 // ssFieldInput renders one catalog field as an input block.
-func ssFieldInput(f config.Field) *slack.InputBlock {
+func ssFieldInput(f selfservice.Field) *slack.InputBlock {
 	hint := f.Hint
 	if f.PatternHint != "" && !strings.Contains(hint, f.PatternHint) {
 		hint = strings.TrimSpace(hint + " Use " + f.PatternHint + ".")
+	}
+	if r := ssRangeHint(f); r != "" {
+		hint = strings.TrimSpace(hint + " " + r)
 	}
 	var hintObj *slack.TextBlockObject
 	if hint != "" {
@@ -105,7 +108,35 @@ func ssFieldInput(f config.Field) *slack.InputBlock {
 	return in
 }
 
-func ssDefault(f config.Field) string {
+// ssRangeHint states a number or date field's bounds up front, so that
+// people do not learn them from an error.
+func ssRangeHint(f selfservice.Field) string {
+	if f.Type == selfservice.FieldDate {
+		return ssCapitalize(selfservice.DateRange(f, time.Time{})) + "."
+	}
+	if f.Type != selfservice.FieldNumber {
+		return ""
+	}
+	n := func(x *float64) string { return strconv.FormatFloat(*x, 'f', -1, 64) }
+	switch {
+	case f.Min != nil && f.Max != nil:
+		return fmt.Sprintf("From %s to %s.", n(f.Min), n(f.Max))
+	case f.Min != nil:
+		return fmt.Sprintf("At least %s.", n(f.Min))
+	case f.Max != nil:
+		return fmt.Sprintf("At most %s.", n(f.Max))
+	}
+	return ""
+}
+
+func ssCapitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func ssDefault(f selfservice.Field) string {
 	if len(f.Default) == 0 {
 		return ""
 	}
@@ -113,10 +144,10 @@ func ssDefault(f config.Field) string {
 }
 
 // ssElement returns the input element of a field kind, with its default.
-func ssElement(f config.Field) slack.BlockElement {
+func ssElement(f selfservice.Field) slack.BlockElement {
 	def := ssDefault(f)
 	switch f.Type {
-	case config.FieldNumber:
+	case selfservice.FieldNumber:
 		e := slack.NewNumberInputBlockElement(nil, ssValueAction, f.Decimal)
 		e.InitialValue = def
 		if f.Min != nil {
@@ -126,23 +157,23 @@ func ssElement(f config.Field) slack.BlockElement {
 			e.MaxValue = strconv.FormatFloat(*f.Max, 'f', -1, 64)
 		}
 		return e
-	case config.FieldSelect, config.FieldMultiSelect:
+	case selfservice.FieldSelect, selfservice.FieldMultiSelect:
 		return ssSelect(f)
-	case config.FieldUser:
+	case selfservice.FieldUser:
 		e := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, ssPlain("Choose a person"), ssValueAction)
 		e.InitialUser = def
 		return e
-	case config.FieldChannel:
+	case selfservice.FieldChannel:
 		e := slack.NewOptionsSelectBlockElement(slack.OptTypeChannels, ssPlain("Choose a channel"), ssValueAction)
 		e.InitialChannel = def
 		return e
-	case config.FieldDate:
+	case selfservice.FieldDate:
 		e := slack.NewDatePickerBlockElement(ssValueAction)
 		e.InitialDate = def
 		return e
 	}
 	e := slack.NewPlainTextInputBlockElement(nil, ssValueAction)
-	e.Multiline = f.Type == config.FieldTextarea
+	e.Multiline = f.Type == selfservice.FieldTextarea
 	e.InitialValue = def
 	// Slack caps both at 3,000; the domain still checks the configured bounds.
 	if f.Min != nil {
@@ -154,7 +185,7 @@ func ssElement(f config.Field) slack.BlockElement {
 	return e
 }
 
-func ssSelect(f config.Field) slack.BlockElement {
+func ssSelect(f selfservice.Field) slack.BlockElement {
 	options := make([]*slack.OptionBlockObject, len(f.Options))
 	var initial []*slack.OptionBlockObject
 	for i, o := range f.Options {
@@ -167,7 +198,7 @@ func ssSelect(f config.Field) slack.BlockElement {
 			initial = append(initial, options[i])
 		}
 	}
-	if f.Type == config.FieldMultiSelect {
+	if f.Type == selfservice.FieldMultiSelect {
 		e := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, ssPlain("Choose…"), ssValueAction, options...)
 		e.InitialOptions = initial
 		if f.Max != nil && *f.Max >= 1 {

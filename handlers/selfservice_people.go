@@ -3,33 +3,20 @@ package handlers
 import (
 	"context"
 	"errors"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/platformbot/platformbot/bot"
-	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/people"
 	"github.com/platformbot/platformbot/selfservice"
 )
 
-// SelfServicePeople answers selfservice.People from the admin list, Slack
-// user groups and the configured teams. Group members are cached for a few
-// minutes because usergroups.users.list is a Tier 2 method and approver
-// checks happen on every click.
+// SelfServicePeople answers selfservice.People from the admin list and the
+// directory of people (user groups, cached there because
+// usergroups.users.list is a Tier 2 method and approver checks happen on
+// every click; configured teams).
 type SelfServicePeople struct {
 	Admins bot.Authorizer
-	Slack  bot.Slack
-	Teams  []config.Team
-	TTL    time.Duration // default 5m
-	Now    func() time.Time
-
-	mu     sync.Mutex
-	groups map[string]ssGroup
-}
-
-type ssGroup struct {
-	members []string
-	fetched time.Time
+	People *people.Directory
 }
 
 var _ selfservice.People = (*SelfServicePeople)(nil)
@@ -43,68 +30,27 @@ func (p *SelfServicePeople) IsAdmin(ctx context.Context, user string) (bool, err
 }
 
 // InGroup reports whether user is in the Slack user group. When Slack is
-// down, a stale member list is used rather than refusing everyone.
+// down, the last known members answer rather than refusing everyone; with
+// none known it is unavailable.
 func (p *SelfServicePeople) InGroup(ctx context.Context, group, user string) (bool, error) {
-	members, err := p.members(ctx, group)
+	in, err := p.People.InGroup(ctx, group, user)
 	if err != nil {
-		return false, err
+		return false, errors.Join(bot.ErrUnavailable, bot.PeopleError(err))
 	}
-	return slices.Contains(members, user), nil
+	return in, nil
 }
 
-func (p *SelfServicePeople) members(ctx context.Context, group string) ([]string, error) {
-	now := time.Now
-	if p.Now != nil {
-		now = p.Now
+// Location returns the user's Slack time zone, nil when Slack does not say.
+func (p *SelfServicePeople) Location(ctx context.Context, user string) *time.Location {
+	person, err := p.People.Person(ctx, user)
+	if err != nil || person.TZ == "" {
+		return nil
 	}
-	ttl := p.TTL
-	if ttl <= 0 {
-		ttl = 5 * time.Minute
-	}
-	p.mu.Lock()
-	g, ok := p.groups[group]
-	p.mu.Unlock()
-	if ok && now().Sub(g.fetched) < ttl {
-		return g.members, nil
-	}
-	members, err := p.Slack.UserGroupMembers(ctx, group)
-	if err != nil {
-		if ok {
-			return g.members, nil
-		}
-		return nil, errors.Join(bot.ErrUnavailable, err)
-	}
-	p.mu.Lock()
-	if p.groups == nil {
-		p.groups = map[string]ssGroup{}
-	}
-	p.groups[group] = ssGroup{members: members, fetched: now()}
-	p.mu.Unlock()
-	return members, nil
+	return person.Location()
 }
 
-// TeamOf attributes a user to a team: the first team (in config order)
-// that lists the user id explicitly, else the first whose user group has
-// them, else "". Requests keep the team they were filed under.
+// TeamOf attributes a user to a team (see people.Directory.TeamOf).
+// Requests keep the team they were filed under.
 func (p *SelfServicePeople) TeamOf(ctx context.Context, user string) (string, error) {
-	for _, t := range p.Teams {
-		if slices.Contains(t.Users, user) {
-			return t.ID, nil
-		}
-	}
-	var errs []error
-	for _, t := range p.Teams {
-		if t.UserGroup == "" {
-			continue
-		}
-		in, err := p.InGroup(ctx, t.UserGroup, user)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if in {
-			return t.ID, nil
-		}
-	}
-	return "", errors.Join(errs...)
+	return p.People.TeamOf(ctx, user)
 }

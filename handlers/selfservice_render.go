@@ -8,7 +8,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
-	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/selfservice"
 )
 
@@ -83,18 +82,18 @@ func ssFieldValue(f selfservice.FieldValue) string {
 	parts := make([]string, len(f.Values))
 	for i, v := range f.Values {
 		switch f.Kind {
-		case config.FieldUser:
+		case selfservice.FieldUser:
 			parts[i] = "<@" + v + ">" // validated id
-		case config.FieldChannel:
+		case selfservice.FieldChannel:
 			parts[i] = "<#" + v + ">"
-		case config.FieldSelect, config.FieldMultiSelect:
+		case selfservice.FieldSelect, selfservice.FieldMultiSelect:
 			parts[i] = bot.Escape(f.Texts[min(i, len(f.Texts)-1)])
 		default:
 			parts[i] = bot.Escape(bot.Truncate(v, 500))
 		}
 	}
 	s := strings.Join(parts, ", ")
-	if f.Kind == config.FieldTextarea && strings.Contains(s, "\n") {
+	if f.Kind == selfservice.FieldTextarea && strings.Contains(s, "\n") {
 		s = "\n>" + strings.ReplaceAll(s, "\n", "\n>")
 	}
 	if f.Exception {

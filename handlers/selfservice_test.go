@@ -13,6 +13,8 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
@@ -40,31 +42,32 @@ func ssPtr(x float64) *float64 { return &x }
 
 // ssTestCatalog: new-repo (no approval, public is an exception), db-access
 // (two DBAs), dns (admins).
-var ssTestCatalog = []config.RequestType{
-	{ID: "new-repo", Title: "New repository", Description: "A repo with <CI> & more.", ManualMinutes: 30, SLA: config.Duration(24 * time.Hour),
-		Fields: []config.Field{
-			{ID: "name", Label: "Name", Type: config.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
-			{ID: "visibility", Label: "Visibility", Type: config.FieldSelect, Required: true, Default: config.StringList{"private"},
-				Options: []config.Option{{Value: "private", Label: "Private"}, {Value: "public", Label: "Public"}}, Standard: []string{"private"}},
-			{ID: "teams", Label: "Teams", Type: config.FieldMultiSelect, Max: ssPtr(2), Options: []config.Option{{Value: "web"}, {Value: "api"}}},
-			{ID: "minutes", Label: "CI minutes", Type: config.FieldNumber, Min: ssPtr(100), Max: ssPtr(5000)},
-			{ID: "owner", Label: "Owner", Type: config.FieldUser},
-			{ID: "channel", Label: "Channel", Type: config.FieldChannel},
-			{ID: "until", Label: "Until", Type: config.FieldDate},
-			{ID: "why", Label: "Why", Type: config.FieldTextarea, Hint: "Tell us more."},
+var ssTestCatalog = []selfservice.Type{
+	{ID: "new-repo", Title: "New repository", Description: "A repo with <CI> & more.", ManualMinutes: 30, SLA: 24 * time.Hour,
+		Fields: []selfservice.Field{
+			{ID: "name", Label: "Name", Type: selfservice.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
+			{ID: "visibility", Label: "Visibility", Type: selfservice.FieldSelect, Required: true, Default: []string{"private"},
+				Options: []selfservice.Option{{Value: "private", Label: "Private"}, {Value: "public", Label: "Public"}}, Standard: []string{"private"}},
+			{ID: "teams", Label: "Teams", Type: selfservice.FieldMultiSelect, Max: ssPtr(2), Options: []selfservice.Option{{Value: "web"}, {Value: "api"}}},
+			{ID: "minutes", Label: "CI minutes", Type: selfservice.FieldNumber, Min: ssPtr(100), Max: ssPtr(5000)},
+			{ID: "owner", Label: "Owner", Type: selfservice.FieldUser},
+			{ID: "channel", Label: "Channel", Type: selfservice.FieldChannel},
+			{ID: "until", Label: "Until", Type: selfservice.FieldDate},
+			{ID: "why", Label: "Why", Type: selfservice.FieldTextarea, Hint: "Tell us more."},
 		}},
-	{ID: "db-access", Title: "Database access", Approval: config.Approval{Policy: config.ApprovalUserGroup, UserGroup: ssDBAs, Required: 2}},
-	{ID: "dns", Title: "DNS record", Approval: config.Approval{Policy: config.ApprovalAdmins}},
+	{ID: "db-access", Title: "Database access", Approval: selfservice.Approval{Policy: selfservice.ApprovalUserGroup, UserGroup: ssDBAs, Required: 2}},
+	{ID: "dns", Title: "DNS record", Approval: selfservice.Approval{Policy: selfservice.ApprovalAdmins}},
 }
 
-// ssTest is the self-service handlers over a real SQLite store, a fake
-// clock and a fake Slack; the dispatcher is driven by hand (settle).
+// ssTest is the self-service handlers over a real SQLite store and
+// outbox, a fake clock and a fake Slack; the outbox is drained by hand
+// (settle).
 type ssTest struct {
 	*routerDriver
 	slack *fakeSlack
 	clock *clockwork.FakeClock
 	h     *SelfService
-	d     *selfservice.Dispatcher
+	out   *outbox.Dispatcher
 }
 
 func newSSTest(t *testing.T) *ssTest {
@@ -76,25 +79,31 @@ func newSSTest(t *testing.T) *ssTest {
 	fs := ssSlack()
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC))
 	admins := &bot.Admins{Users: []string{ssAdmin}}
-	people := &SelfServicePeople{Admins: admins, Slack: fs, Teams: []config.Team{{ID: "web", Users: []string{ssDev}}}, Now: clock.Now}
-	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(storagetest.SQLite(t)), Catalog: catalog, People: people, Clock: clock}
+	people := &SelfServicePeople{Admins: admins, People: NewDirectory(fs, []config.Team{{ID: "web", Users: []string{ssDev}}}, clock.Now)}
+	db := storagetest.SQLite(t)
+	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(db), Catalog: catalog, People: people, Clock: clock}
+	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
 	berlin, _ := time.LoadLocation("Europe/Berlin")
-	h := &SelfService{Svc: svc, Slack: fs, Command: "/platform", TriageChannel: ssTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
+	h := &SelfService{Svc: svc, Slack: fs, Outbox: out, Webhooks: &webhook.Client{Hooks: noHooks},
+		Command: "/platform", TriageChannel: ssTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
+	svc.Notifier = h
 	r := bot.NewRouter(admins, bot.Errors(zerolog.Nop(), nil, nil))
 	r.Command("/platform", "requests")
 	h.Register(r)
-	d := &selfservice.Dispatcher{Service: svc, Messenger: h, Webhooks: &selfservice.Webhooks{}, Log: zerolog.Nop()}
-	return &ssTest{routerDriver: &routerDriver{t: t, router: r, slash: "/platform"}, slack: fs, clock: clock, h: h, d: d}
+	return &ssTest{routerDriver: &routerDriver{t: t, router: r, slash: "/platform"}, slack: fs, clock: clock, h: h, out: out}
 }
 
-// settle delivers notifications and runs due automations.
+// noHooks is a webhook.Client's Hooks when no type has automation.
+func noHooks(string) (webhook.Hook, bool) { return webhook.Hook{}, false }
+
+// settle delivers what the outbox holds.
 func (s *ssTest) settle() {
 	s.t.Helper()
-	for range 2 {
-		if err := s.d.Pass(context.Background()); err != nil {
-			s.t.Fatal(err)
-		}
-		s.d.Wait()
+	if err := s.out.Drain(context.Background()); err != nil {
+		s.t.Fatal(err)
 	}
 }
 
@@ -362,7 +371,7 @@ func TestSelfServiceListsAndPermissions(t *testing.T) {
 		user, text string
 		want       []string
 	}{
-		{ssDev, "mine", []string{"*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval · 1d 1h ago"}},
+		{ssDev, "mine", []string{"*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval · 1d 1h ago", "`/platform status REQ-1` shows one"}},
 		{ssDev, "status REQ-1", []string{"*History*", "submitted by <@UDEV000001>", "Mon 1 Jun 09:00 CEST", "Cancel request"}},
 		{ssAdmin, "status 1", []string{"Approve", "Reject"}},
 		{ssDBA1, "status 1", []string{":no_entry: REQ-1 is someone else's request."}},
@@ -375,8 +384,13 @@ func TestSelfServiceListsAndPermissions(t *testing.T) {
 		{ssOther, "cancel REQ-1", []string{"Only <@UDEV000001> can cancel REQ-1."}},
 		{ssDev, "cancel REQ-1", []string{":heavy_minus_sign: REQ-1 is cancelled."}},
 		{ssAdmin, "queue", []string{"The queue is empty"}},
+		{ssDev, "status REQ-1", []string{"— cancelled by <@UDEV000001>"}},
 	} {
 		wantContains(t, msgText(s.command(tc.user, tc.text).Message), tc.want...)
+	}
+	// The history said "cancelled: cancelled by the requester by @…".
+	if text := msgText(s.command(ssDev, "status REQ-1").Message); strings.Contains(text, "cancelled:") {
+		t.Errorf("the cancellation is told twice in the history:\n%s", text)
 	}
 }
 
@@ -396,10 +410,10 @@ func TestSelfServiceHome(t *testing.T) {
 
 func TestSelfServicePeopleTeams(t *testing.T) {
 	fs := ssSlack()
-	p := &SelfServicePeople{Slack: fs, Teams: []config.Team{
+	p := &SelfServicePeople{People: NewDirectory(fs, []config.Team{
 		{ID: "dba", UserGroup: ssDBAs},
 		{ID: "web", Users: []string{ssDev}},
-	}}
+	}, time.Now)}
 	for user, want := range map[string]string{ssDev: "web", ssDBA1: "dba", ssOther: ""} {
 		got, err := p.TeamOf(context.Background(), user)
 		if got != want || err != nil {
@@ -415,7 +429,7 @@ func TestSelfServiceAlertAndRenderEscapes(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	r := &selfservice.Request{ID: 7, TypeTitle: "A <b> & c", Requester: ssDev, State: selfservice.Failed,
 		Note: "automation failed: 500 <!channel>", CreatedAt: time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC),
-		Fields: []selfservice.FieldValue{{ID: "x", Label: "<@U1>", Kind: config.FieldText, Values: []string{"<!here>"}}}}
+		Fields: []selfservice.FieldValue{{ID: "x", Label: "<@U1>", Kind: selfservice.FieldText, Values: []string{"<!here>"}}}}
 	got := msgText(ssAlertMessage(r, selfservice.AlertFailed, 0, berlin))
 	for _, bad := range []string{"<!channel>", "<!here>", "<@U1>", "<b>"} {
 		if strings.Contains(got, bad) {

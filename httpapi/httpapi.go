@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -28,21 +29,35 @@ type Server struct {
 	checks map[string]Check
 	srv    *http.Server
 	ln     net.Listener
+	routes []string // patterns in the order they were mounted
 }
 
 // New returns a server whose /metrics serves gatherer.
 func New(log zerolog.Logger, gatherer prometheus.Gatherer) *Server {
 	s := &Server{mux: http.NewServeMux(), log: log, checks: map[string]Check{}}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	s.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	}))
+	s.Handle("GET /readyz", http.HandlerFunc(s.readyz))
+	s.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	return s
 }
 
 // Handle mounts a route, using Go 1.22 patterns ("POST /api/v1/…").
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+func (s *Server) Handle(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, h)
+	s.mu.Lock()
+	s.routes = append(s.routes, pattern)
+	s.mu.Unlock()
+}
+
+// Routes returns the patterns mounted so far, so that the API description
+// (api/openapi.yaml) can be checked against what the server really serves.
+func (s *Server) Routes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.routes)
+}
 
 // AddCheck adds a readiness check.
 func (s *Server) AddCheck(name string, c Check) {

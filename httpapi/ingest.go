@@ -90,7 +90,11 @@ func (in *Ingest) store(w http.ResponseWriter, r *http.Request, b metrics.Batch,
 	}
 	in.Log.Debug().Str("path", r.URL.Path).Int("deployments", res.Deployments).Int("incidents", res.Incidents).
 		Int("commits", res.Commits).Bool("duplicate", res.Duplicate).Msg("ingested")
-	WriteJSON(w, code, map[string]any{"deployments": res.Deployments, "incidents": res.Incidents, "commits": res.Commits, "duplicate": res.Duplicate})
+	body := map[string]any{"deployments": res.Deployments, "incidents": res.Incidents, "commits": res.Commits, "duplicate": res.Duplicate}
+	if res.Repeated > 0 {
+		body["repeated"] = res.Repeated // ids given twice in the body: the later item won
+	}
+	WriteJSON(w, code, body)
 }
 
 // ignore answers an event the ingest API does not use, so that the sender

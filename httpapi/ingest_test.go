@@ -134,6 +134,32 @@ func TestDeploymentsEndpoint(t *testing.T) {
 	})
 }
 
+// TestRepeatedIDInOneBody: an array that gives one id twice used to be
+// answered "deployments":2 for one stored row. The later item wins, as if
+// sent afterwards; it is counted once and the answer says one was repeated.
+func TestRepeatedIDInOneBody(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newIngest(t, db)
+		later := strings.Replace(strings.Replace(deploymentJSON, `"success"`, `"failure"`, 1), "10:00:00Z", "10:05:00Z", 1)
+		r := e.do("/api/v1/deployments", "["+deploymentJSON+","+later+"]", bearer(token))
+		if r.Code != 200 || r.Body["deployments"] != 1.0 || r.Body["repeated"] != 1.0 {
+			t.Fatalf("answer = %+v, want deployments 1 and repeated 1", r)
+		}
+		ds, _ := e.store.DeliveryStats(context.Background(), metrics.Scope{}, everything)
+		if ds[0].Deployments != 1 || ds[0].Failed != 1 {
+			t.Errorf("stored %+v, want the later item (failed) once", ds[0])
+		}
+		inc := `{"id":"INC-1","service":"checkout","title":"down","opened_at":"2024-05-01T10:20:00Z"}`
+		resolved := `{"id":"INC-1","service":"checkout","title":"down","opened_at":"2024-05-01T10:20:00Z","resolved_at":"2024-05-01T11:00:00Z"}`
+		if r := e.do("/api/v1/incidents", "["+inc+","+resolved+"]", bearer(token)); r.Body["incidents"] != 1.0 || r.Body["repeated"] != 1.0 {
+			t.Errorf("incidents answer = %+v, want incidents 1 and repeated 1", r)
+		}
+		if r := e.do("/api/v1/deployments", deploymentJSON, bearer(token)); r.Body["repeated"] != nil {
+			t.Errorf("a body without repeats says repeated: %+v", r)
+		}
+	})
+}
+
 func TestDeploymentsRefused(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		e := newIngest(t, db)

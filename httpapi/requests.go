@@ -82,7 +82,7 @@ func reportStatus(w http.ResponseWriter, r *http.Request, svc StatusReporter, id
 	var se *selfservice.StateError
 	switch {
 	case errors.As(err, &se):
-		WriteJSON(w, http.StatusConflict, map[string]string{"error": se.UserMessage(), "state": string(se.Current)})
+		WriteJSON(w, http.StatusConflict, map[string]string{"error": se.Error(), "state": string(se.Current)})
 		return
 	case errors.Is(err, selfservice.ErrNotFound):
 		Error(w, http.StatusNotFound, "id", "no such request")

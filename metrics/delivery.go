@@ -57,6 +57,13 @@ type Quality struct {
 	UnknownDeployment   int // of which naming a deployment never ingested
 }
 
+// Delivery computes the delivery section over a period the caller made
+// (SpanPeriod: a quarter for the value report) rather than one of the
+// digest windows.
+func (s *Service) Delivery(ctx context.Context, sc Scope, p Period) (*Delivery, error) {
+	return s.delivery(ctx, sc, p)
+}
+
 func (s *Service) delivery(ctx context.Context, sc Scope, p Period) (*Delivery, error) {
 	ranges := windowRanges(p)
 	figs, err := s.deliveryFigures(ctx, sc, ranges, append(append([]Range(nil), p.DaysPrev...), p.DaysCur...))
@@ -127,13 +134,12 @@ func (s *Service) deliveryFigures(ctx context.Context, sc Scope, ranges, days []
 func (s *Service) frequency(st []DeliveryStats, p Period) Figure {
 	known := st[0].Deployments+st[1].Deployments > 0
 	days := float64(p.Days)
-	bucketLen := float64(p.Days) / float64(len(p.Buckets))
 	f := Figure{
 		Has: known, Value: float64(st[1].Succeeded) / days,
 		PrevHas: st[0].Deployments > 0, Prev: float64(st[0].Succeeded) / days,
 	}
-	for _, b := range st[2:] {
-		f.Series = append(f.Series, Point{known, float64(b.Succeeded) / bucketLen})
+	for i, b := range st[2:] {
+		f.Series = append(f.Series, Point{known, float64(b.Succeeded) / p.Buckets[i].Days()})
 	}
 	if f.Has {
 		f.Level = s.Thresholds.FrequencyLevel(f.Value)

@@ -89,6 +89,9 @@ type IngestResult struct {
 	Deployments int
 	Incidents   int
 	Commits     int
+	// Repeated counts the items that gave an id already given earlier in
+	// the same batch: the later one was stored, and counted once.
+	Repeated int
 }
 
 // Ingester stores batches; implemented by storage.Metrics.

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -14,6 +15,10 @@ type Range struct {
 
 // Contains reports whether t is in the range.
 func (r Range) Contains(t time.Time) bool { return !t.Before(r.From) && t.Before(r.To) }
+
+// Days returns the range's length in days, rounded so that a day across a
+// DST change (23 or 25 hours) counts as one.
+func (r Range) Days() float64 { return math.Round(r.To.Sub(r.From).Hours() / 24) }
 
 // Windows are the window lengths in days that metrics are computed over.
 var Windows = []int{7, 30, 90}
@@ -34,6 +39,9 @@ type Period struct {
 	Buckets  []Range // sparkline, oldest first, covering Current
 	DaysCur  []Range // each calendar day of Current
 	DaysPrev []Range // each calendar day of Previous
+	// Fixed is set for a window asked for by its last day ("until
+	// 2026-11-23") rather than the one ending yesterday.
+	Fixed bool
 }
 
 // NewPeriod returns the window of the last `days` complete days before the
@@ -78,6 +86,9 @@ func (p Period) Label() string {
 	default:
 		span = fmt.Sprintf("%d–%s", first.Day(), last.Format("2 Jan 2006"))
 	}
+	if p.Fixed {
+		return fmt.Sprintf("%d days to %s (%s)", p.Days, last.Format("2 Jan 2006"), span)
+	}
 	return fmt.Sprintf("last %d days (%s)", p.Days, span)
 }
 
@@ -102,3 +113,44 @@ func ParseWindow(s string) (int, bool) {
 	}
 	return 0, false
 }
+
+// SpanPeriod returns the Period of the whole local days [from, to) in loc
+// (both local midnights), compared with the same number of days just
+// before it, with buckets that the caller chose (weeks, for the value
+// report) covering [from, to). Digests use NewPeriod's fixed windows; the
+// value report covers quarters and any span of up to maxSpanDays.
+func SpanPeriod(from, to time.Time, loc *time.Location, buckets []Range) (Period, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	from, to = from.In(loc), to.In(loc)
+	days := 0
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		days++
+	}
+	switch {
+	case days == 0 || days > maxSpanDays:
+		return Period{}, fmt.Errorf("metrics.SpanPeriod: %d days; a span has 1 to %d", days, maxSpanDays)
+	case !from.AddDate(0, 0, days).Equal(to):
+		return Period{}, fmt.Errorf("metrics.SpanPeriod: %s to %s is not whole days in %s", from, to, loc)
+	case len(buckets) == 0 || !buckets[0].From.Equal(from) || !buckets[len(buckets)-1].To.Equal(to):
+		return Period{}, fmt.Errorf("metrics.SpanPeriod: the buckets do not cover %s to %s", from, to)
+	}
+	midnight := func(offset int) time.Time { return from.AddDate(0, 0, offset).UTC() }
+	p := Period{
+		Days:     days,
+		Location: loc,
+		Current:  Range{midnight(0), midnight(days)},
+		Previous: Range{midnight(-days), midnight(0)},
+		Buckets:  buckets,
+	}
+	for d := range days {
+		p.DaysCur = append(p.DaysCur, Range{midnight(d), midnight(d + 1)})
+		p.DaysPrev = append(p.DaysPrev, Range{midnight(d - days), midnight(d - days + 1)})
+	}
+	return p, nil
+}
+
+// maxSpanDays bounds a SpanPeriod: a year and a day covers any quarter,
+// half-year or calendar year, and keeps the per-day queries small.
+const maxSpanDays = 367

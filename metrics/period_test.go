@@ -119,3 +119,37 @@ func TestOccurrence(t *testing.T) {
 		t.Error("no occurrence in the last 6 hours must be an error")
 	}
 }
+
+// TestSpanPeriod: a quarter across a DST change, compared with the same
+// number of days before; buckets of uneven length give per-day rates.
+func TestSpanPeriod(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, berlin)
+	to := time.Date(2026, 4, 1, 0, 0, 0, 0, berlin) // 90 days, DST on 29 March
+	buckets := []metrics.Range{{From: from.UTC(), To: from.AddDate(0, 0, 80).UTC()}, {From: from.AddDate(0, 0, 80).UTC(), To: to.UTC()}}
+	p, err := metrics.SpanPeriod(from, to, berlin, buckets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Days != 90 || len(p.DaysCur) != 90 || len(p.DaysPrev) != 90 ||
+		!p.Previous.From.Equal(time.Date(2025, 10, 3, 0, 0, 0, 0, berlin)) || !p.Previous.To.Equal(from) || !p.Current.To.Equal(to) {
+		t.Errorf("period = %d days, previous %s – %s, current to %s", p.Days, p.Previous.From, p.Previous.To, p.Current.To)
+	}
+	if d := p.DaysCur[87]; d.Days() != 1 || d.To.Sub(d.From) != 23*time.Hour {
+		t.Errorf("29 March = %s – %s", d.From, d.To)
+	}
+	if buckets[1].Days() != 10 {
+		t.Errorf("last bucket = %v days", buckets[1].Days())
+	}
+	for _, bad := range [][]metrics.Range{nil, buckets[:1], {{From: from.AddDate(0, 0, 1).UTC(), To: to.UTC()}}} {
+		if _, err := metrics.SpanPeriod(from, to, berlin, bad); err == nil {
+			t.Errorf("buckets %v accepted", bad)
+		}
+	}
+	if _, err := metrics.SpanPeriod(from, from.Add(5*time.Hour), berlin, buckets); err == nil {
+		t.Error("a span of part of a day accepted")
+	}
+}

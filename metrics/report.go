@@ -74,6 +74,47 @@ type Query struct {
 	// now. A scheduled digest passes its occurrence, so that a late or
 	// retried run reports the same window.
 	At time.Time
+	// Until, when set, is the last day of the window (its date in
+	// Location): the report is as of the end of that day, so that a
+	// figure can be reproduced later and checked against another tool. It
+	// must be before today.
+	Until time.Time
+}
+
+// UntilError is an as-of date that is not over yet.
+type UntilError struct{ Until, Today time.Time }
+
+func (e *UntilError) Error() string {
+	return fmt.Sprintf("metrics: until %s is not before today (%s)", e.Until.Format(time.DateOnly), e.Today.Format(time.DateOnly))
+}
+
+// UserMessage lets the bot show the error as it is.
+func (e *UntilError) UserMessage() string {
+	return fmt.Sprintf("A window must end with a complete day: use a date before today (%s), e.g. until %s.",
+		e.Today.Format(time.DateOnly), e.Today.AddDate(0, 0, -1).Format(time.DateOnly))
+}
+
+// reportTime is when q's report is made: the end of its Until day, At, or
+// now.
+func (s *Service) reportTime(q Query) (at time.Time, fixed bool, err error) {
+	now := s.Now()
+	if q.Until.IsZero() {
+		if !q.At.IsZero() {
+			return q.At, false, nil
+		}
+		return now, false, nil
+	}
+	loc := q.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := q.Until.Date()
+	end := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	ny, nm, nd := now.In(loc).Date()
+	if today := time.Date(ny, nm, nd, 0, 0, 0, 0, loc); end.After(today) {
+		return time.Time{}, false, &UntilError{Until: q.Until, Today: today}
+	}
+	return end, true, nil
 }
 
 // Service computes reports. Sources other than Store may be nil: their
@@ -90,14 +131,15 @@ type Service struct {
 
 // Report computes the report for q.
 func (s *Service) Report(ctx context.Context, q Query) (*Report, error) {
-	at := q.At
-	if at.IsZero() {
-		at = s.Now()
+	at, fixed, err := s.reportTime(q)
+	if err != nil {
+		return nil, err
 	}
 	p, err := NewPeriod(at, q.Days, q.Location)
 	if err != nil {
 		return nil, err
 	}
+	p.Fixed = fixed
 	r := &Report{Scope: q.Scope, ScopeName: s.scopeName(q.Scope), Period: p, Thresholds: s.Thresholds, Unavailable: map[string]error{}}
 	sections := q.Sections
 	if sections == nil {

@@ -300,3 +300,35 @@ func TestFigureChange(t *testing.T) {
 		}
 	}
 }
+
+// TestDeliveryOverSpan: the value report's delivery over a span with
+// buckets of 7 and 10 days: each bucket's frequency is per its own days.
+func TestDeliveryOverSpan(t *testing.T) {
+	from := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	buckets := []metrics.Range{{From: from, To: from.AddDate(0, 0, 7)}, {From: from.AddDate(0, 0, 7), To: from.AddDate(0, 0, 17)}}
+	p, err := metrics.SpanPeriod(from, from.AddDate(0, 0, 17), time.UTC, buckets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &fakeStore{
+		delivery: func(_ metrics.Scope, n int) []metrics.DeliveryStats {
+			out := make([]metrics.DeliveryStats, n)
+			out[0] = metrics.DeliveryStats{Deployments: 17, Succeeded: 17}
+			out[1] = metrics.DeliveryStats{Deployments: 34, Succeeded: 34}
+			out[2] = metrics.DeliveryStats{Deployments: 14, Succeeded: 14}
+			out[3] = metrics.DeliveryStats{Deployments: 20, Succeeded: 20}
+			return out
+		},
+		counts:    func(n int) []int { return make([]int, n) },
+		incidents: func(n int) []metrics.IncidentStats { return make([]metrics.IncidentStats, n) },
+	}
+	th, _ := metrics.ThresholdsFor(2023)
+	d, err := (&metrics.Service{Store: store, Thresholds: th}).Delivery(context.Background(), metrics.Scope{}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []metrics.Point{{Has: true, Value: 2}, {Has: true, Value: 2}}
+	if diff := cmp.Diff(want, d.Frequency.Series); diff != "" || d.Frequency.Value != 2 || d.Frequency.Prev != 1 {
+		t.Errorf("frequency %v/%v, series mismatch (-want +got):\n%s", d.Frequency.Value, d.Frequency.Prev, diff)
+	}
+}

@@ -8,19 +8,20 @@ import (
 	"unicode/utf8"
 )
 
-// RunDue sends the reminders and feedback questions that are due. It is
-// the body of a job that runs every minute. Every message is claimed in
-// the database before it is sent (an atomic conditional update), so it goes
-// out once even when runs overlap across restarts or replicas; a message
-// that fails to send is released and retried on the next run.
+// RunDue queues the reminders and feedback questions that are due. It is
+// the body of a job that runs every minute. Each message is queued in the
+// outbox under a key of its own (so queueing it again is a no-op) and
+// then marked as queued on the booking; a message that could not be
+// queued is tried again by the next run, and the outbox delivers what it
+// holds once, across restarts and replicas.
 func (s *Service) RunDue(ctx context.Context) error {
 	_, errR := s.SendReminders(ctx)
 	_, errF := s.AskForFeedback(ctx)
 	return errors.Join(errR, errF)
 }
 
-// SendReminders reminds booker and host of sessions starting within
-// Rules.ReminderBefore. It returns how many reminders it sent.
+// SendReminders queues reminders to booker and host of sessions starting
+// within Rules.ReminderBefore. It returns how many it queued.
 func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	if s.Rules.ReminderBefore <= 0 {
 		return 0, nil
@@ -30,32 +31,28 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("officehours: due reminders: %w", err)
 	}
-	sent := 0
+	queued := 0
 	var errs []error
 	for _, b := range due {
 		for _, p := range []Party{Booker, Host} {
 			if p == Booker && !b.BookerRemindedAt.IsZero() || p == Host && !b.HostRemindedAt.IsZero() {
 				continue
 			}
-			ok, err := s.Store.ClaimReminder(ctx, b.ID, p, now)
-			if err != nil || !ok {
-				errs = append(errs, err) // nil when another run was faster
-				continue
-			}
 			if err := s.Notifier.Remind(ctx, b, p); err != nil {
-				errs = append(errs, fmt.Errorf("officehours: remind %s of booking %d: %w", p, b.ID, err),
-					s.Store.ReleaseReminder(ctx, b.ID, p))
+				errs = append(errs, fmt.Errorf("officehours: remind %s of booking %d: %w", p, b.ID, err))
 				continue
 			}
-			sent++
+			errs = append(errs, s.Store.Reminded(ctx, b.ID, p, now))
+			queued++
 		}
 	}
-	return sent, errors.Join(errs...)
+	return queued, errors.Join(errs...)
 }
 
-// AskForFeedback asks bookers of sessions that ended (Rules.FeedbackAfter
-// ago, at most a day late) how helpful they were; sessions the host marked
-// as no-shows are skipped. It returns how many questions it sent.
+// AskForFeedback queues the question to bookers of sessions that ended
+// (Rules.FeedbackAfter ago, at most a day late) how helpful they were;
+// sessions the host marked as no-shows are skipped. It returns how many
+// it queued.
 func (s *Service) AskForFeedback(ctx context.Context) (int, error) {
 	now := s.Now()
 	until := now.Add(-s.Rules.FeedbackAfter)
@@ -63,22 +60,55 @@ func (s *Service) AskForFeedback(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("officehours: due feedback: %w", err)
 	}
-	sent := 0
+	queued := 0
 	var errs []error
 	for _, b := range due {
-		ok, err := s.Store.ClaimFeedback(ctx, b.ID, now)
-		if err != nil || !ok {
-			errs = append(errs, err)
-			continue
-		}
 		if err := s.Notifier.AskFeedback(ctx, b); err != nil {
-			errs = append(errs, fmt.Errorf("officehours: ask feedback for booking %d: %w", b.ID, err),
-				s.Store.ReleaseFeedback(ctx, b.ID))
+			errs = append(errs, fmt.Errorf("officehours: ask feedback for booking %d: %w", b.ID, err))
 			continue
 		}
-		sent++
+		errs = append(errs, s.Store.FeedbackAsked(ctx, b.ID, now))
+		queued++
 	}
-	return sent, errors.Join(errs...)
+	return queued, errors.Join(errs...)
+}
+
+// ShouldRemind reports, right before a queued reminder is sent, whether
+// it still should be: not when the booking was cancelled meanwhile or the
+// session has started.
+func (s *Service) ShouldRemind(ctx context.Context, id int64) (bool, string, error) {
+	b, err := s.Store.Booking(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return false, "booking not found", nil
+	case err != nil:
+		return false, "", err
+	case !b.Active():
+		return false, "cancelled", nil
+	case !s.Now().Before(b.Slot.Start):
+		return false, "the session has started", nil
+	}
+	return true, "", nil
+}
+
+// ShouldAskFeedback reports, right before a queued feedback question is
+// sent, whether it still should be: not for a cancelled booking, a
+// no-show, or a session more than a day past its question.
+func (s *Service) ShouldAskFeedback(ctx context.Context, id int64) (bool, string, error) {
+	b, err := s.Store.Booking(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return false, "booking not found", nil
+	case err != nil:
+		return false, "", err
+	case !b.Active():
+		return false, "cancelled", nil
+	case b.NoShow():
+		return false, "no-show", nil
+	case s.Now().After(b.Slot.End.Add(s.Rules.FeedbackAfter + feedbackMaxAge)):
+		return false, "too late", nil
+	}
+	return true, "", nil
 }
 
 // RecordFeedback stores the booker's 1–5 answer; answering again replaces
@@ -130,7 +160,7 @@ func (s *Service) feedbackTarget(ctx context.Context, id int64, user string) (Bo
 	case !b.Active():
 		return Booking{}, ErrAlreadyCancelled
 	case s.Now().Before(b.Slot.Start):
-		return Booking{}, newError("not_started", "You can rate the session once it has taken place.")
+		return Booking{}, ErrNotStarted.Withf("You can rate the session once it has taken place.")
 	}
 	return b, nil
 }

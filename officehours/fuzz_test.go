@@ -2,11 +2,12 @@ package officehours
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/platformbot/platformbot/domain"
 )
 
 // FuzzParseSlotKey: a slot key comes back from Slack in a button or a
@@ -51,8 +52,7 @@ func FuzzBook(f *testing.F) {
 		start := tue1400.Add(time.Duration(offset%(60*24*3600)) * time.Second)
 		b, err := s.Book(context.Background(), BookRequest{User: dev, Host: who, Start: start, Topic: topic})
 		if err != nil {
-			var uf interface{ UserMessage() string }
-			if !errors.As(err, &uf) || uf.UserMessage() == "" {
+			if domain.ErrorCode(err) == domain.Internal || domain.ErrorMessage(err) == "" {
 				t.Fatalf("refusal %v (%T) has no message for the person", err, err)
 			}
 			return

@@ -114,26 +114,12 @@ func (m *memStore) DueReminders(_ context.Context, from, to time.Time) ([]Bookin
 	}), nil
 }
 
-func (m *memStore) ClaimReminder(_ context.Context, id int64, p Party, at time.Time) (bool, error) {
-	return m.update(id, func(b *Booking) bool {
-		f := &b.BookerRemindedAt
-		if p == Host {
-			f = &b.HostRemindedAt
-		}
-		if !b.Active() || !f.IsZero() {
-			return false
-		}
-		*f = at
-		return true
-	}), nil
-}
-
-func (m *memStore) ReleaseReminder(_ context.Context, id int64, p Party) error {
+func (m *memStore) Reminded(_ context.Context, id int64, p Party, at time.Time) error {
 	m.update(id, func(b *Booking) bool {
 		if p == Host {
-			b.HostRemindedAt = time.Time{}
+			b.HostRemindedAt = at
 		} else {
-			b.BookerRemindedAt = time.Time{}
+			b.BookerRemindedAt = at
 		}
 		return true
 	})
@@ -147,18 +133,8 @@ func (m *memStore) DueFeedback(_ context.Context, from, to time.Time) ([]Booking
 	}), nil
 }
 
-func (m *memStore) ClaimFeedback(_ context.Context, id int64, at time.Time) (bool, error) {
-	return m.update(id, func(b *Booking) bool {
-		if !b.Active() || !b.FeedbackAskedAt.IsZero() {
-			return false
-		}
-		b.FeedbackAskedAt = at
-		return true
-	}), nil
-}
-
-func (m *memStore) ReleaseFeedback(_ context.Context, id int64) error {
-	m.update(id, func(b *Booking) bool { b.FeedbackAskedAt = time.Time{}; return true })
+func (m *memStore) FeedbackAsked(_ context.Context, id int64, at time.Time) error {
+	m.update(id, func(b *Booking) bool { b.FeedbackAskedAt = at; return true })
 	return nil
 }
 

@@ -108,9 +108,9 @@ func (s *Schedule) CheckBookable(host string, start, now time.Time) (Slot, error
 	case !sl.Start.After(now):
 		return Slot{}, ErrStarted
 	case sl.Start.Before(now.Add(s.MinNotice)):
-		return Slot{}, newError(ErrTooSoon.Code, "That slot starts too soon: slots must be booked at least %s ahead.", humanDuration(s.MinNotice))
+		return Slot{}, ErrTooSoon.Withf("That slot starts too soon: slots must be booked at least %s ahead.", humanDuration(s.MinNotice))
 	case !sl.Start.Before(now.Add(s.Horizon)):
-		return Slot{}, newError(ErrTooFar.Code, "That slot is too far ahead: slots can be booked up to %s ahead.", humanDuration(s.Horizon))
+		return Slot{}, ErrTooFar.Withf("That slot is too far ahead: slots can be booked up to %s ahead.", humanDuration(s.Horizon))
 	}
 	return sl, nil
 }

@@ -38,20 +38,15 @@ type Store interface {
 	HostBookings(ctx context.Context, host string, from, to time.Time) ([]Booking, error)
 
 	// DueReminders returns active bookings starting in (from, to] with a
-	// reminder not yet claimed for at least one side.
+	// reminder not yet queued for at least one side.
 	DueReminders(ctx context.Context, from, to time.Time) ([]Booking, error)
-	// ClaimReminder atomically marks p's reminder as sent; it reports
-	// false when it was claimed already or the booking is not active.
-	ClaimReminder(ctx context.Context, id int64, p Party, at time.Time) (bool, error)
-	// ReleaseReminder undoes a claim whose message could not be sent.
-	ReleaseReminder(ctx context.Context, id int64, p Party) error
+	// Reminded records that p's reminder of booking id is queued.
+	Reminded(ctx context.Context, id int64, p Party, at time.Time) error
 	// DueFeedback returns active, attended bookings ending in (from, to]
-	// whose feedback question was not claimed yet.
+	// whose feedback question was not queued yet.
 	DueFeedback(ctx context.Context, from, to time.Time) ([]Booking, error)
-	// ClaimFeedback atomically marks the feedback question as sent.
-	ClaimFeedback(ctx context.Context, id int64, at time.Time) (bool, error)
-	// ReleaseFeedback undoes a claim whose message could not be sent.
-	ReleaseFeedback(ctx context.Context, id int64) error
+	// FeedbackAsked records that the feedback question is queued.
+	FeedbackAsked(ctx context.Context, id int64, at time.Time) error
 	// SaveFeedback stores a score (1–5); the last answer counts.
 	SaveFeedback(ctx context.Context, id int64, score int, at time.Time) error
 	// SaveFeedbackComment stores the optional comment.
@@ -59,7 +54,9 @@ type Store interface {
 }
 
 // Notifier tells people about their bookings, each in their own time zone.
-// The Slack handlers implement it with DMs.
+// The Slack handlers implement it by queueing DMs in the outbox, each
+// under a key of its own: calling a method again for the same booking
+// queues nothing more.
 type Notifier interface {
 	// Booked confirms a new booking to the booker and the host.
 	Booked(ctx context.Context, b Booking) error
@@ -90,8 +87,8 @@ type Service struct {
 	Clock    clockwork.Clock
 	// TeamOf maps a booker to their team id for metrics ("" if unknown).
 	TeamOf func(ctx context.Context, user string) string
-	// OnNotifyError is told about messages that could not be sent after a
-	// change was stored; the change stands.
+	// OnNotifyError is told about messages that could not be queued after
+	// a change was stored; the change stands.
 	OnNotifyError func(ctx context.Context, err error)
 }
 
@@ -151,8 +148,7 @@ func (s *Service) Book(ctx context.Context, req BookRequest) (Booking, error) {
 	limit.From, limit.To = WeekOf(slot.Start, s.weekZone())
 	b, err = s.Store.Book(ctx, b, limit)
 	if errors.Is(err, ErrWeeklyLimit) {
-		return Booking{}, newError(ErrWeeklyLimit.Code,
-			"You already have %d office-hours booking(s) in the week of %s, the most one person can hold. Cancel one with `/officehours mine` to book another.",
+		return Booking{}, ErrWeeklyLimit.Withf("You already have %d office-hours booking(s) in the week of %s, the most one person can hold.",
 			limit.Max, limit.From.In(s.weekZone()).Format("Mon 2 Jan"))
 	}
 	if err != nil {
@@ -175,7 +171,7 @@ func (s *Service) Block(ctx context.Context, host string, start time.Time) (Book
 	b := Booking{Kind: KindBlock, Slot: slot, Booker: host, CreatedAt: now}
 	b, err = s.Store.Book(ctx, b, Limit{})
 	if errors.Is(err, ErrSlotTaken) {
-		return Booking{}, newError(ErrSlotTaken.Code, "That slot is already booked or blocked. Cancel the booking first if you can't make it (the booker is told).")
+		return Booking{}, ErrSlotTaken.Withf("That slot is already booked or blocked. Cancel the booking first if you can't make it (the booker is told).")
 	}
 	return b, err
 }
@@ -222,7 +218,7 @@ func (s *Service) MarkNoShow(ctx context.Context, id int64, by string) (Booking,
 	case !b.Active():
 		return Booking{}, ErrAlreadyCancelled
 	case now.Before(b.Slot.Start):
-		return Booking{}, newError("not_started", "The session has not started yet; mark a no-show once it has.")
+		return Booking{}, ErrNotStarted.Withf("The session has not started yet; mark a no-show once it has.")
 	}
 	if err := s.Store.MarkNoShow(ctx, id, now); err != nil {
 		return Booking{}, err

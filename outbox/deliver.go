@@ -48,6 +48,9 @@ func (d *Dispatcher) process(r Record) {
 		return
 	}
 	r.handler = h
+	if s.After != "" && !d.follow(ctx, rec, log, r, &s) {
+		return
+	}
 	if !d.before(ctx, rec, log, r, s, h) {
 		return
 	}
@@ -71,6 +74,7 @@ func (d *Dispatcher) process(r Record) {
 func (d *Dispatcher) delivered(rec context.Context, log zerolog.Logger, r Record, s Send, h Handler, ref string) {
 	d.markSent(rec, log, r, ref)
 	d.sends.WithLabelValues(r.Kind, Sent).Inc()
+	d.releaseFollowers(rec, log, r)
 	if h.Sent != nil {
 		if err := h.Sent(rec, s, ref); err != nil {
 			log.Warn().Err(err).Msg("outbox: sent hook failed")
@@ -81,6 +85,57 @@ func (d *Dispatcher) delivered(rec context.Context, log zerolog.Logger, r Record
 // unknownKindDelay is how long a send of a kind this process cannot
 // deliver waits before it is claimed again.
 const unknownKindDelay = time.Minute
+
+// followDelay is how often a send waiting for the send it follows looks
+// again; the first send's outcome also makes its followers due at once.
+const followDelay = 2 * time.Second
+
+// releaseFollowers makes the sends that follow r due now that r is done,
+// and wakes the dispatcher for them.
+func (d *Dispatcher) releaseFollowers(ctx context.Context, log zerolog.Logger, r Record) {
+	if !r.Followed {
+		return
+	}
+	if err := d.opt.Store.DueFollowers(ctx, r.Key, d.opt.Clock.Now().UTC()); err != nil {
+		log.Warn().Err(err).Msg("outbox: could not release the sends that follow; they look again in a moment")
+		return
+	}
+	d.Wake()
+}
+
+// follow checks the send s comes after: delivered, its ref goes into
+// s.AfterRef and s may go; not yet, s is held without using an attempt;
+// failed, skipped or gone, s is skipped. It reports whether s may go; when
+// not, it has recorded why on rec.
+func (d *Dispatcher) follow(ctx, rec context.Context, log zerolog.Logger, r Record, s *Send) bool {
+	first, found, err := d.opt.Store.Find(ctx, s.After)
+	switch {
+	case err != nil:
+		d.retry(rec, log, r, fmt.Errorf("reading the send it follows: %w", err))
+	case !found:
+		d.finish(rec, log, r, Skipped, fmt.Sprintf("the send it follows (%s) does not exist", s.After))
+	case first.State == Sent:
+		s.AfterRef = first.Ref
+		return true
+	case first.State == Failed || first.State == Skipped:
+		d.finish(rec, log, r, Skipped, fmt.Sprintf("the send it follows (%s) was %s", s.After, first.State))
+	default:
+		d.hold(rec, log, r, d.opt.Clock.Now().Add(followDelay), fmt.Errorf("waiting for %s", s.After))
+		d.recheck(rec, log, s.After)
+	}
+	return false
+}
+
+// recheck closes the race between a follower's hold and the outcome of the
+// send it follows, which may have released its followers just before the
+// hold was recorded: if that send is done now, release them again.
+func (d *Dispatcher) recheck(ctx context.Context, log zerolog.Logger, key string) {
+	first, found, err := d.opt.Store.Find(ctx, key)
+	if err != nil || !found || first.State == Pending || first.State == Claimed {
+		return
+	}
+	d.releaseFollowers(ctx, log, Record{Key: key, Followed: true})
+}
 
 // failed records what a failed delivery (or Before hook) asked for.
 func (d *Dispatcher) failed(ctx context.Context, log zerolog.Logger, r Record, err error) {
@@ -146,13 +201,7 @@ retries:
 // retry puts the send back for later with exponential backoff, or fails it
 // once its attempts are used up.
 func (d *Dispatcher) retry(ctx context.Context, log zerolog.Logger, r Record, cause error) {
-	maxAttempts, backoff := d.opt.MaxAttempts, d.opt.Backoff
-	if r.handler.MaxAttempts > 0 {
-		maxAttempts = r.handler.MaxAttempts
-	}
-	if r.handler.Backoff > 0 {
-		backoff = r.handler.Backoff
-	}
+	maxAttempts, backoff := r.handler.limits(r.send(), d.opt.MaxAttempts, d.opt.Backoff)
 	if r.Attempts >= maxAttempts {
 		d.finish(ctx, log, r, Failed, fmt.Sprintf("gave up after %d attempts: %v", r.Attempts, cause))
 		return
@@ -206,6 +255,7 @@ func (d *Dispatcher) finish(ctx context.Context, log zerolog.Logger, r Record, s
 		log.Warn().Err(err).Msg("outbox: could not record the outcome; it is retried when its lease expires")
 		return
 	}
+	d.releaseFollowers(ctx, log, r)
 	if state == Failed && r.handler.Failed != nil {
 		if err := r.handler.Failed(ctx, r.send(), reason); err != nil {
 			log.Warn().Err(err).Msg("outbox: failed hook failed")

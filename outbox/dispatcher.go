@@ -42,6 +42,37 @@ type Handler struct {
 	// (zero: the dispatcher's), e.g. an automation webhook's own limits.
 	MaxAttempts int
 	Backoff     time.Duration
+	// InOrder delivers the sends of this kind to one recipient one after
+	// another, in the order they were queued (among those one claim
+	// takes), so that a person reads a request's DMs, or a channel its
+	// post and the post's updates, in order. Kinds that share recipients
+	// and whose order matters all set it; a fan-out to many recipients
+	// is as parallel as without it.
+	InOrder bool
+	// Limits, if set, gives one send's own limits (zero values: the
+	// kind's), for kinds whose sends differ: each request type's
+	// automation has its configured attempts and backoff.
+	Limits func(s Send) (maxAttempts int, backoff time.Duration)
+}
+
+// limits returns the attempts and first backoff that apply to s.
+func (h Handler) limits(s Send, maxAttempts int, backoff time.Duration) (int, time.Duration) {
+	if h.MaxAttempts > 0 {
+		maxAttempts = h.MaxAttempts
+	}
+	if h.Backoff > 0 {
+		backoff = h.Backoff
+	}
+	if h.Limits != nil {
+		n, b := h.Limits(s)
+		if n > 0 {
+			maxAttempts = n
+		}
+		if b > 0 {
+			backoff = b
+		}
+	}
+	return maxAttempts, backoff
 }
 
 // Options configure a Dispatcher. Zero values get the defaults.
@@ -76,6 +107,10 @@ type Options struct {
 	// Enqueue, for processes that start it lazily; otherwise call Start,
 	// Run or Drain.
 	StartOnEnqueue bool
+	// Manual makes Start (and StartOnEnqueue) do nothing: sends go out
+	// only when Drain is called. The console drains between the lines it
+	// reads, so what it prints comes in the order it was decided.
+	Manual bool
 }
 
 // Dispatcher delivers pending sends.
@@ -156,6 +191,12 @@ func (d *Dispatcher) handler(kind string) (Handler, bool) {
 func (d *Dispatcher) Enqueue(ctx context.Context, sends ...Send) (int, error) {
 	now := d.opt.Clock.Now().UTC()
 	recs := make([]Record, 0, len(sends))
+	followed := map[string]bool{}
+	for _, s := range sends {
+		if s.After != "" {
+			followed[s.After] = true
+		}
+	}
 	for _, s := range sends {
 		if s.NotBefore.IsZero() {
 			s.NotBefore = now
@@ -165,7 +206,7 @@ func (d *Dispatcher) Enqueue(ctx context.Context, sends ...Send) (int, error) {
 		}
 		recs = append(recs, Record{
 			Kind: s.Kind, Key: s.Key, To: s.To, Payload: s.Payload, State: Pending,
-			NotBefore: s.NotBefore.UTC(), NotAfter: s.NotAfter.UTC(),
+			NotBefore: s.NotBefore.UTC(), NotAfter: s.NotAfter.UTC(), After: s.After, Followed: followed[s.Key],
 		})
 	}
 	n, err := d.opt.Store.Enqueue(ctx, recs, now)
@@ -190,6 +231,9 @@ func (d *Dispatcher) Wake() {
 // Start runs the dispatcher in the background until Stop; calling it again
 // while it runs does nothing.
 func (d *Dispatcher) Start() {
+	if d.opt.Manual {
+		return
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.cancel != nil {
@@ -222,12 +266,12 @@ func (d *Dispatcher) Stop() error {
 // process takes them at once), and waits for the sends in flight, each
 // bounded by SendTimeout.
 func (d *Dispatcher) Run(ctx context.Context) {
-	jobs := make(chan Record)
+	jobs := make(chan []Record)
 	var workers sync.WaitGroup
 	for range d.opt.Workers {
 		workers.Go(func() {
-			for r := range jobs {
-				d.process(r)
+			for run := range jobs {
+				d.processRun(ctx, run)
 			}
 		})
 	}
@@ -242,15 +286,51 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			d.idle(ctx)
 			continue
 		}
-		for i, r := range recs {
+		runs := d.runs(recs)
+		for i, run := range runs {
 			select {
-			case jobs <- r:
+			case jobs <- run:
 			case <-ctx.Done():
-				d.release(recs[i:])
+				var rest []Record
+				for _, run := range runs[i:] {
+					rest = append(rest, run...)
+				}
+				d.release(rest)
 				return
 			}
 		}
 	}
+}
+
+// processRun delivers a run of sends one after another; once ctx is done
+// it hands the rest back.
+func (d *Dispatcher) processRun(ctx context.Context, run []Record) {
+	for i, r := range run {
+		if i > 0 && ctx.Err() != nil {
+			d.release(run[i:])
+			return
+		}
+		d.process(r)
+	}
+}
+
+// runs splits a claimed batch into what one worker delivers: the sends of
+// InOrder kinds to one recipient form one run, in the order they were
+// queued; every other send is a run of its own.
+func (d *Dispatcher) runs(recs []Record) [][]Record {
+	out := make([][]Record, 0, len(recs))
+	ordered := map[string]int{} // recipient → index in out
+	for _, r := range recs {
+		if h, ok := d.handler(r.Kind); ok && h.InOrder {
+			if i, seen := ordered[r.To]; seen {
+				out[i] = append(out[i], r)
+				continue
+			}
+			ordered[r.To] = len(out)
+		}
+		out = append(out, []Record{r})
+	}
+	return out
 }
 
 // Drain delivers every send that is due now and returns when none is left
@@ -266,11 +346,11 @@ func (d *Dispatcher) Drain(ctx context.Context) error {
 		}
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, d.opt.Workers)
-		for _, r := range recs {
+		for _, run := range d.runs(recs) {
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				d.process(r)
+				d.processRun(ctx, run)
 			})
 		}
 		wg.Wait()

@@ -362,3 +362,202 @@ func TestDispatcherKindLimitsAndFailedHook(t *testing.T) {
 		}
 	})
 }
+
+// TestDispatcherFollows: a send that follows another waits for it, gets
+// its ref, and is skipped when it fails; a chain enqueued together can
+// never lose its second half to a crash in between.
+func TestDispatcherFollows(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		st := storage.NewOutboxStore(db)
+		d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock, MaxAttempts: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		threadOf := map[string]string{}
+		d.Handle("msg", outbox.Handler{Deliver: func(_ context.Context, s outbox.Send) (string, error) {
+			if s.To == "CGONE" {
+				return "", outbox.Permanent(fmt.Errorf("channel_not_found"))
+			}
+			return "ts-" + s.Key, nil
+		}})
+		d.Handle("chart", outbox.Handler{Deliver: func(_ context.Context, s outbox.Send) (string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			threadOf[s.Key] = s.AfterRef
+			return "F" + s.Key, nil
+		}})
+		post := func(key, to string, notBefore time.Time) outbox.Send {
+			s, _ := outbox.NewSend("msg", key, to, nil)
+			s.NotBefore = notBefore
+			return s
+		}
+		chart := func(key, after string) outbox.Send {
+			s, _ := outbox.NewSend("chart", key, "", nil)
+			s.After = after
+			return s
+		}
+		if _, err := d.Enqueue(ctx,
+			chart("c1", "r1"), post("r1", "C1", time.Time{}), // the chart first: it must still wait
+			post("r2", "CGONE", time.Time{}), chart("c2", "r2"),
+			post("r3", "C1", start.Add(time.Hour)), chart("c3", "r3"),
+			chart("c4", "nowhere"),
+		); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(3 * time.Second)
+		}
+		want := map[string]string{"c1": outbox.Sent, "c2": outbox.Skipped, "c3": outbox.Pending, "c4": outbox.Skipped}
+		for key, state := range want {
+			r, _ := st.OutboxRecord(ctx, key)
+			if r.State != state || r.Attempts > 1 {
+				t.Errorf("%s: %s after %d attempts, want %s", key, r.State, r.Attempts, state)
+			}
+		}
+		clock.Advance(time.Hour)
+		for range 2 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(3 * time.Second)
+		}
+		if diff := cmp.Diff(map[string]string{"c1": "ts-r1", "c3": "ts-r3"}, threadOf); diff != "" {
+			t.Errorf("AfterRef mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestDispatcherSendLimits: a kind's Limits give each send its own
+// attempts (here per recipient, as each automation hook has its own),
+// falling back to the kind's.
+func TestDispatcherSendLimits(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := clockwork.NewFakeClockAt(start)
+		st := storage.NewOutboxStore(db)
+		d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Clock: clock, MaxAttempts: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		calls := map[string]int{}
+		d.Handle("hook", outbox.Handler{MaxAttempts: 3, Backoff: time.Second,
+			Deliver: func(_ context.Context, s outbox.Send) (string, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				calls[s.To]++
+				return "", fmt.Errorf("503")
+			},
+			Limits: func(s outbox.Send) (int, time.Duration) {
+				if s.To == "once" {
+					return 1, 0
+				}
+				return 0, 0
+			},
+		})
+		for _, to := range []string{"once", "default"} {
+			s, _ := outbox.NewSend("hook", "hook:"+to, to, nil)
+			if _, err := d.Enqueue(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 6 {
+			if err := d.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(time.Minute)
+		}
+		if want := map[string]int{"once": 1, "default": 3}; !cmp.Equal(calls, want) {
+			t.Errorf("calls %v, want %v", calls, want)
+		}
+	})
+}
+
+// TestDispatcherInOrder: sends of an InOrder kind to one recipient are
+// delivered one after another in the order they were queued, while sends
+// to other recipients, and of other kinds, go in parallel.
+func TestDispatcherInOrder(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		st := storage.NewOutboxStore(db)
+		d, err := outbox.New(outbox.Options{Store: st, Log: zerolog.Nop(), Workers: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		got := map[string][]string{}
+		inFlight, most := map[string]int{}, map[string]int{}
+		deliver := func(_ context.Context, s outbox.Send) (string, error) {
+			mu.Lock()
+			inFlight[s.To]++
+			most[s.To] = max(most[s.To], inFlight[s.To])
+			mu.Unlock()
+			time.Sleep(5 * time.Millisecond)
+			mu.Lock()
+			inFlight[s.To]--
+			got[s.To] = append(got[s.To], s.Key)
+			mu.Unlock()
+			return "ok", nil
+		}
+		d.Handle("dm", outbox.Handler{Deliver: deliver, InOrder: true})
+		d.Handle("call", outbox.Handler{Deliver: deliver})
+		var sends []outbox.Send
+		for i := range 5 {
+			for _, to := range []string{"U1", "U2"} {
+				s, _ := outbox.NewSend("dm", fmt.Sprintf("dm:%s:%d", to, i), to, nil)
+				sends = append(sends, s)
+			}
+			s, _ := outbox.NewSend("call", fmt.Sprintf("call:%d", i), "hook", nil)
+			sends = append(sends, s)
+		}
+		if _, err := d.Enqueue(ctx, sends...); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []string{"U1", "U2"} {
+			want := []string{"dm:" + to + ":0", "dm:" + to + ":1", "dm:" + to + ":2", "dm:" + to + ":3", "dm:" + to + ":4"}
+			if diff := cmp.Diff(want, got[to]); diff != "" || most[to] != 1 {
+				t.Errorf("%s: at most %d at once, order mismatch (-want +got):\n%s", to, most[to], diff)
+			}
+		}
+		if len(got["hook"]) != 5 || most["hook"] < 2 {
+			t.Errorf("calls: %d delivered, at most %d at once; want 5, in parallel", len(got["hook"]), most["hook"])
+		}
+	})
+}
+
+// TestDispatcherManual: a manual dispatcher sends nothing until Drain,
+// whatever Start and StartOnEnqueue say.
+func TestDispatcherManual(t *testing.T) {
+	db := storagetest.SQLite(t)
+	ctx := context.Background()
+	st := storage.NewOutboxStore(db)
+	p := &poster{}
+	d, err := postDispatcher(outbox.Options{Store: st, Log: zerolog.Nop(), Manual: true, StartOnEnqueue: true, Poll: time.Millisecond}, p, outbox.Handler{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Start()
+	defer d.Stop()
+	if _, err := d.Enqueue(ctx, send("m", "UM")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if counts, _ := st.OutboxCounts(ctx, "test"); counts[outbox.Pending] != 1 {
+		t.Fatalf("before Drain: %v, want the send pending", counts)
+	}
+	if err := d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if counts, _ := st.OutboxCounts(ctx, "test"); counts[outbox.Sent] != 1 {
+		t.Errorf("after Drain: %v, want it sent", counts)
+	}
+}

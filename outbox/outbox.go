@@ -57,6 +57,13 @@ type Send struct {
 	// NotBefore delays the send; NotAfter (if set) skips it once passed.
 	NotBefore time.Time
 	NotAfter  time.Time
+	// After names the key of a send that must be delivered first (a
+	// report's charts follow its message): this one waits for it, is
+	// skipped if it fails, and is delivered with its ref in AfterRef (the
+	// message ts to thread under). Enqueue both together, so that neither
+	// can exist without the other.
+	After    string
+	AfterRef string
 }
 
 // NewSend returns a send of kind to to whose payload is v as JSON.
@@ -94,12 +101,16 @@ type Record struct {
 	LastError  string
 	// Ref is what the deliverer returned: a message ts, a file id…
 	Ref string
+	// After is the key of the send this one follows ("" if none);
+	// Followed says that other sends follow this one.
+	After    string
+	Followed bool
 
 	handler Handler // set while a dispatcher processes the record
 }
 
 func (r Record) send() Send {
-	return Send{Kind: r.Kind, Key: r.Key, To: r.To, Payload: r.Payload, NotBefore: r.NotBefore, NotAfter: r.NotAfter}
+	return Send{Kind: r.Kind, Key: r.Key, To: r.To, Payload: r.Payload, NotBefore: r.NotBefore, NotAfter: r.NotAfter, After: r.After}
 }
 
 // Store keeps pending sends; storage implements it for PostgreSQL and
@@ -128,6 +139,11 @@ type Store interface {
 	Release(ctx context.Context, ids []int64, token string) error
 	// Purge deletes finished records created before t.
 	Purge(ctx context.Context, before time.Time) (int64, error)
+	// Find returns the record with a key, and whether there is one.
+	Find(ctx context.Context, key string) (Record, bool, error)
+	// DueFollowers makes the pending records that follow the send with
+	// key due at now (it has just been sent, failed or skipped).
+	DueFollowers(ctx context.Context, key string, now time.Time) error
 }
 
 // ErrRateLimited tells the dispatcher that the receiving side's rate limits

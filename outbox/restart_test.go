@@ -67,6 +67,9 @@ func waitMessages(t *testing.T, srv *fakeslack.Server, n int) {
 // 2,000-user fan-out (its dispatcher is cancelled, as on SIGTERM) and
 // starts another on the same database: every user gets exactly one DM.
 func TestRestartMidFanoutSendsEachDMOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 2,000-user fan-out, about 5 s: skipped with -short")
+	}
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		srv := fakeslack.New()
 		defer srv.Close()

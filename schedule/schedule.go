@@ -25,7 +25,9 @@ type Job struct {
 	Cron     string         // five-field cron expression
 	Location *time.Location // for Cron; default UTC
 	Every    time.Duration
-	Run      func(ctx context.Context) error
+	// Timeout bounds one run; zero means the scheduler's (Options.Timeout).
+	Timeout time.Duration
+	Run     func(ctx context.Context) error
 }
 
 // Claims records which occurrences of which jobs have run, in the database
@@ -43,6 +45,7 @@ type Scheduler struct {
 	s       gocron.Scheduler
 	log     zerolog.Logger
 	runs    *prometheus.CounterVec
+	missed  *prometheus.CounterVec
 	timeout time.Duration
 	clock   clockwork.Clock
 	claims  Claims
@@ -79,12 +82,19 @@ func New(opt Options) (*Scheduler, error) {
 	if sc.timeout == 0 {
 		sc.timeout = 5 * time.Minute
 	}
+	// The job's label is "name", not "job", which Prometheus gives every
+	// scraped series (the scrape job) and would rename to exported_job.
 	sc.runs = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "platformbot_job_runs_total", Help: "Scheduled job runs by job and outcome.",
-	}, []string{"job", "outcome"})
+		Name: "platformbot_job_runs_total", Help: "Scheduled job runs by job name and outcome (ok, error, panic, skipped: another replica ran it, claim_error).",
+	}, []string{"name", "outcome"})
+	sc.missed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "platformbot_job_missed_total", Help: "Occurrences of cron jobs that no replica ran and that will not be caught up, as found by this replica when it started.",
+	}, []string{"name"})
 	if opt.Registry != nil {
-		if err := opt.Registry.Register(sc.runs); err != nil {
-			return nil, fmt.Errorf("schedule.New: %w", err)
+		for _, c := range []prometheus.Collector{sc.runs, sc.missed} {
+			if err := opt.Registry.Register(c); err != nil {
+				return nil, fmt.Errorf("schedule.New: %w", err)
+			}
 		}
 	}
 	return sc, nil
@@ -116,6 +126,7 @@ func (sc *Scheduler) Add(job Job) error {
 		return fmt.Errorf("schedule.Add(%q): %w", job.Name, err)
 	}
 	sc.jobs = append(sc.jobs, job)
+	sc.initSeries(job)
 	return nil
 }
 
@@ -133,7 +144,11 @@ func (sc *Scheduler) occurrence(job Job) time.Time {
 // run claims the occurrence (when several replicas share claims) and runs
 // the job with a deadline, panic recovery, a log line and a metric.
 func (sc *Scheduler) run(job Job, occurrence time.Time) {
-	ctx, cancel := context.WithTimeout(context.Background(), sc.timeout)
+	timeout := sc.timeout
+	if job.Timeout > 0 {
+		timeout = job.Timeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	log := sc.log.With().Str("job", job.Name).Time("occurrence", occurrence).Logger()
 	if sc.claims != nil {
@@ -175,9 +190,10 @@ func (sc *Scheduler) Start() {
 // catchUp runs, once, the latest occurrence of each cron job that was due
 // while no replica ran, if it is at most CatchUpGrace old and the job has
 // run before (a job seen for the first time has missed nothing). gocron
-// itself never catches up.
+// itself never catches up. The other occurrences due in that time are
+// counted as missed.
 func (sc *Scheduler) catchUp() {
-	if sc.claims == nil || sc.grace <= 0 {
+	if sc.claims == nil {
 		return
 	}
 	now := sc.clock.Now().UTC()
@@ -185,20 +201,27 @@ func (sc *Scheduler) catchUp() {
 		if job.Cron == "" {
 			continue
 		}
-		missed, ok := latestBefore(job, now.Add(-sc.grace), now)
-		if !ok {
-			continue
-		}
 		last, err := sc.claims.LastOccurrence(context.Background(), job.Name)
 		if err != nil {
 			sc.log.Error().Err(err).Str("job", job.Name).Msg("catch-up: cannot read job history")
 			continue
 		}
-		if last.IsZero() || !last.Before(missed) {
+		if last.IsZero() {
 			continue
 		}
-		sc.log.Info().Str("job", job.Name).Time("occurrence", missed).Msg("catching up a missed run")
-		go sc.run(job, missed)
+		missed := countBetween(job, last, now)
+		if sc.grace > 0 {
+			if occ, ok := latestBefore(job, later(last, now.Add(-sc.grace)), now); ok {
+				missed--
+				sc.log.Info().Str("job", job.Name).Time("occurrence", occ).Msg("catching up a missed run")
+				go sc.run(job, occ)
+			}
+		}
+		if missed > 0 {
+			sc.missed.WithLabelValues(job.Name).Add(float64(missed))
+			sc.log.Warn().Str("job", job.Name).Int("missed", missed).Time("last_run", last).
+				Msg("runs were due while no replica ran and are too old to catch up (scheduler.catch_up_grace)")
+		}
 	}
 }
 

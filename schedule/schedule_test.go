@@ -199,3 +199,26 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestJobTimeout: a job's own timeout replaces the scheduler's, e.g. for a
+// listing of a large workspace that takes longer than other jobs may.
+func TestJobTimeout(t *testing.T) {
+	sc, err := New(Options{Log: zerolog.Nop(), Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Shutdown()
+	for _, tc := range []struct {
+		timeout, atLeast, atMost time.Duration
+	}{{0, 50 * time.Second, time.Minute}, {30 * time.Minute, 29 * time.Minute, 30 * time.Minute}} {
+		var left time.Duration
+		sc.run(Job{Name: "j", Every: time.Hour, Timeout: tc.timeout, Run: func(ctx context.Context) error {
+			dl, _ := ctx.Deadline()
+			left = time.Until(dl)
+			return nil
+		}}, time.Now())
+		if left < tc.atLeast || left > tc.atMost {
+			t.Errorf("Job.Timeout %s: the run had %s, want %s to %s", tc.timeout, left, tc.atLeast, tc.atMost)
+		}
+	}
+}

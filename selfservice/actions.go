@@ -19,11 +19,11 @@ func (s *Service) Approve(ctx context.Context, id int64, user string) (ApprovalO
 	out, err := s.Store.Approve(ctx, id, user, s.now())
 	switch {
 	case errors.Is(err, ErrAlreadyApproved):
-		return ApprovalOutcome{}, &Error{Msg: fmt.Sprintf("You have already approved %s; it needs %d approvals.", r.Ref(), r.ApprovalsRequired), err: err}
+		return ApprovalOutcome{}, ErrAlreadyApproved.Withf("You have already approved %s; it needs %d approvals.", r.Ref(), r.ApprovalsRequired)
 	case err != nil:
 		return ApprovalOutcome{}, s.stateErr(ctx, err)
 	}
-	s.wake()
+	s.followUp(ctx, id)
 	return out, nil
 }
 
@@ -63,7 +63,11 @@ func (s *Service) decidable(ctx context.Context, id int64, user string) (*Reques
 		return nil, err
 	}
 	if !ok {
-		return nil, forbidden("Only %s can decide %s.", s.approvers(r), r.Ref())
+		only := &OnlyError{Action: "decide", Ref: r.Ref()}
+		if p := s.policyOf(r); p.Kind == ApprovalUserGroup {
+			only.Group = p.UserGroup
+		}
+		return nil, only
 	}
 	return r, nil
 }
@@ -76,9 +80,10 @@ func (s *Service) Cancel(ctx context.Context, id int64, user string) (*Request, 
 		return nil, err
 	}
 	if r.Requester != user {
-		return nil, forbidden("Only <@%s> can cancel %s.", r.Requester, r.Ref())
+		return nil, &OnlyError{User: r.Requester, Action: "cancel", Ref: r.Ref()}
 	}
-	return s.transition(ctx, id, Transition{From: []State{Submitted, PendingApproval}, To: Cancelled, Actor: user, Note: "cancelled by the requester"})
+	// No note: the event names who cancelled, and a note would say it twice.
+	return s.transition(ctx, id, Transition{From: []State{Submitted, PendingApproval}, To: Cancelled, Actor: user})
 }
 
 // Complete is a platform engineer marking an approved or in-progress
@@ -128,14 +133,14 @@ func (s *Service) CallbackToken(ctx context.Context, id int64) (string, error) {
 	if !ok || !t.Automation.Enabled() {
 		return "", nil
 	}
-	return t.Automation.CallbackToken(), nil
+	return t.Automation.CallbackToken, nil
 }
 
 // ReportStatus applies an automation's report. Reporting the state the
 // request is already in is a no-op, so callbacks may be retried.
 func (s *Service) ReportStatus(ctx context.Context, id int64, rep StatusReport) (*Request, error) {
 	if rep.Status != InProgress && rep.Status != Done && rep.Status != Failed {
-		return nil, &Error{Msg: fmt.Sprintf("status must be in_progress, done or failed, not %q", rep.Status)}
+		return nil, invalid("status must be in_progress, done or failed, not %q", rep.Status)
 	}
 	r, err := s.load(ctx, id)
 	if err != nil {
@@ -150,7 +155,7 @@ func (s *Service) ReportStatus(ctx context.Context, id int64, rep StatusReport) 
 // Rate records the requester's answer to "How was this?" (1–5).
 func (s *Service) Rate(ctx context.Context, id int64, user string, score int) error {
 	if score < 1 || score > 5 {
-		return &Error{Msg: "Ratings go from 1 to 5."}
+		return invalid("Ratings go from 1 to 5.")
 	}
 	err := s.Store.Rate(ctx, id, user, score, s.now())
 	switch {
@@ -162,14 +167,14 @@ func (s *Service) Rate(ctx context.Context, id int64, user string, score int) er
 	return err
 }
 
-// transition applies t and wakes the dispatcher.
+// transition applies t and hands over what follows it.
 func (s *Service) transition(ctx context.Context, id int64, t Transition) (*Request, error) {
 	t.At = s.now()
 	r, err := s.Store.Transition(ctx, id, t)
 	if err != nil {
 		return nil, s.stateErr(ctx, err)
 	}
-	s.wake()
+	s.followUp(ctx, id)
 	return r, nil
 }
 
@@ -181,7 +186,7 @@ func (s *Service) stateErr(_ context.Context, err error) error {
 	case errors.As(err, &se):
 		return se
 	case errors.Is(err, ErrNotFound):
-		return &Error{Msg: "There is no such request.", err: err}
+		return err
 	}
 	return fmt.Errorf("selfservice: %w", err)
 }

@@ -1,39 +1,38 @@
 package selfservice
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/platformbot/platformbot/domain"
 )
 
-// Error is a refusal or a problem the person who asked should read as it
-// is. It satisfies the bot's user-facing error contract (UserMessage)
-// without this package importing bot.
-type Error struct {
-	Msg string
-	err error // optional sentinel, for errors.Is
-}
-
-func (e *Error) Error() string       { return e.Msg }
-func (e *Error) UserMessage() string { return e.Msg }
-func (e *Error) Unwrap() error       { return e.err }
-
-// Sentinels returned by Store implementations and wrapped by the Service.
+// Sentinels, each a *domain.Error; compare with errors.Is. Stores return
+// ErrNotFound, ErrAlreadyApproved and ErrForbidden; the Service returns
+// them with a message about the request, and *StateError (a Conflict)
+// when a request was not in a state that allows the change. Messages are
+// plain words: the handlers choose emoji, mentions and command hints.
 var (
 	// ErrNotFound means no request has the id.
-	ErrNotFound = errors.New("selfservice: request not found")
+	ErrNotFound = &domain.Error{Code: domain.NotFound, Reason: "request_not_found", Message: "There is no such request."}
 	// ErrAlreadyApproved means the approver has approved this request
 	// before (the unique (request, approver) constraint fired).
-	ErrAlreadyApproved = errors.New("selfservice: already approved by this approver")
+	ErrAlreadyApproved = &domain.Error{Code: domain.Conflict, Reason: "already_approved", Message: "You have already approved this request."}
 	// ErrForbidden means the user may not do what they asked.
-	ErrForbidden = errors.New("selfservice: forbidden")
+	ErrForbidden = &domain.Error{Code: domain.Forbidden, Reason: "forbidden", Message: "You may not do that."}
+	// ErrNoSuchType means the catalog has no such request type.
+	ErrNoSuchType = &domain.Error{Code: domain.Invalid, Reason: "no_such_type", Message: "There is no such request type."}
+	// ErrInvalid is any other input that cannot be used: an id, a score,
+	// a reported status.
+	ErrInvalid = &domain.Error{Code: domain.Invalid, Reason: "invalid", Message: "That cannot be used."}
 )
 
 // StateError means a request was not in a state that allows the change:
 // someone else decided first, the automation finished, and so on. Stores
-// return it when an atomic conditional update touched no row.
+// return it when an atomic conditional update touched no row. It is a
+// domain.Conflict; By lets a handler say who decided.
 type StateError struct {
 	ID      int64
 	Current State
@@ -41,32 +40,55 @@ type StateError struct {
 }
 
 func (e *StateError) Error() string {
-	return fmt.Sprintf("selfservice: %s is %s", Ref(e.ID), e.Current)
+	return fmt.Sprintf("%s is already %s; nothing changed.", Ref(e.ID), e.Current.Label())
 }
 
-// UserMessage says what happened instead.
-func (e *StateError) UserMessage() string {
-	msg := fmt.Sprintf("%s is already %s", Ref(e.ID), e.Current.Label())
-	if e.By != "" && (e.Current == Approved || e.Current == Rejected) {
-		msg += fmt.Sprintf(" (by <@%s>)", e.By)
+// Unwrap makes a StateError a domain.Conflict for errors.Is and
+// domain.As.
+func (e *StateError) Unwrap() error {
+	return &domain.Error{Code: domain.Conflict, Reason: "state", Message: e.Error()}
+}
+
+// OnlyError is a refusal that says who may do the thing instead: one
+// person (User), the members of a user group (Group), or, with neither,
+// the platform team. It is a domain.Forbidden.
+type OnlyError struct {
+	User, Group string
+	Action      string // "decide", "cancel"
+	Ref         string // REQ-42
+}
+
+func (e *OnlyError) Error() string {
+	who := "the platform team"
+	switch {
+	case e.User != "":
+		who = "the requester"
+	case e.Group != "":
+		who = "the request type's approvers"
 	}
-	return msg + "; nothing changed."
+	return fmt.Sprintf("Only %s can %s %s.", who, e.Action, e.Ref)
 }
 
-func forbidden(format string, args ...any) error {
-	return &Error{Msg: ":no_entry: " + fmt.Sprintf(format, args...), err: ErrForbidden}
-}
+// Unwrap makes an OnlyError a domain.Forbidden that matches ErrForbidden.
+func (e *OnlyError) Unwrap() error { return ErrForbidden.Withf("%s", e.Error()) }
 
-// quoteInput quotes what a person typed for an error message, which the
-// bot shows as mrkdwn: &, < and > are escaped so that "<!channel>" or a
-// link in the input is shown, never sent as a mention or a link.
+func forbidden(format string, args ...any) error { return ErrForbidden.Withf(format, args...) }
+
+func notFound(id int64) error { return ErrNotFound.Withf("There is no request %s.", Ref(id)) }
+
+func invalid(format string, args ...any) error { return ErrInvalid.Withf(format, args...) }
+
+// quoteInput quotes what a person typed for a message, cut to 40
+// characters so that pasting a page does not echo a page; the handlers
+// escape the message for Slack.
 func quoteInput(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(strconv.Quote(s))
+	if r := []rune(s); len(r) > maxQuoted {
+		s = string(r[:maxQuoted]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
-func notFound(id int64) error {
-	return &Error{Msg: fmt.Sprintf("There is no request %s.", Ref(id)), err: ErrNotFound}
-}
+const maxQuoted = 40
 
 // FieldErrors are form validation errors keyed by field id. Handlers turn
 // them into inline modal errors keyed by block id.

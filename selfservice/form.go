@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/platformbot/platformbot/config"
 )
 
 // Input is what a person entered in a request form: raw values by field
@@ -40,21 +38,23 @@ var (
 
 // Validate checks in against the type's fields and returns the answers in
 // form order, or every problem at once keyed by field id so that the form
-// can show each next to its input. Unknown keys in in are ignored.
-func (t *Type) Validate(in Input) ([]FieldValue, error) {
+// can show each next to its input. Unknown keys in in are ignored. today
+// is the requester's date (its year, month and day are used), for the
+// bounds of date fields.
+func (t *Type) Validate(in Input, today time.Time) ([]FieldValue, error) {
 	errs := FieldErrors{}
 	out := make([]FieldValue, 0, len(t.Fields))
 	for _, f := range t.Fields {
 		v := FieldValue{ID: f.ID, Label: f.Label, Kind: f.Type}
 		for _, raw := range in[f.ID] {
 			if s := strings.TrimSpace(raw); s != "" {
-				if f.Type == config.FieldTextarea {
+				if f.Type == FieldTextarea {
 					s = strings.TrimRight(raw, " \t\r\n") // keep the layout of multi-line text
 				}
 				v.Values = append(v.Values, s)
 			}
 		}
-		if msg := t.check(f, &v); msg != "" {
+		if msg := t.check(f, &v, today); msg != "" {
 			errs[f.ID] = msg
 			continue
 		}
@@ -68,41 +68,104 @@ func (t *Type) Validate(in Input) ([]FieldValue, error) {
 
 // check validates one field, filling in option texts and the exception
 // flag; it returns a message for the person, or "".
-func (t *Type) check(f config.Field, v *FieldValue) string {
+func (t *Type) check(f Field, v *FieldValue, today time.Time) string {
 	if v.Empty() {
 		if f.Required {
 			return "Please fill this in."
 		}
 		return ""
 	}
-	if f.Type != config.FieldMultiSelect && len(v.Values) > 1 {
+	if f.Type != FieldMultiSelect && len(v.Values) > 1 {
 		return "Pick only one."
 	}
 	val := v.Values[0]
 	switch f.Type {
-	case config.FieldText, config.FieldTextarea:
+	case FieldText, FieldTextarea:
 		return t.checkText(f, val)
-	case config.FieldNumber:
+	case FieldNumber:
 		return checkNumber(f, val)
-	case config.FieldSelect, config.FieldMultiSelect:
+	case FieldSelect, FieldMultiSelect:
 		return checkOptions(f, v)
-	case config.FieldUser:
+	case FieldUser:
 		if !userIDRe.MatchString(val) {
 			return "Pick a person."
 		}
-	case config.FieldChannel:
+	case FieldChannel:
 		if !channelIDRe.MatchString(val) {
 			return "Pick a channel."
 		}
-	case config.FieldDate:
-		if _, err := time.Parse(time.DateOnly, val); err != nil {
-			return "Enter a date like 2026-01-31."
-		}
+	case FieldDate:
+		return checkDate(f, val, today)
 	}
 	return ""
 }
 
-func (t *Type) checkText(f config.Field, val string) string {
+// checkDate checks a date against the field's bounds in days from today:
+// by default not in the past, so that "access until 2020-01-01" is not
+// filed.
+func checkDate(f Field, val string, today time.Time) string {
+	d, err := time.Parse(time.DateOnly, val)
+	if err != nil {
+		return "Enter a date like 2026-01-31."
+	}
+	y, m, day := today.Date()
+	today = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+	lo, hi := DateBounds(f)
+	if lo != nil && d.Before(today.AddDate(0, 0, *lo)) {
+		return "Pick " + DateRange(f, today) + "."
+	}
+	if hi != nil && d.After(today.AddDate(0, 0, *hi)) {
+		return "Pick " + DateRange(f, today) + "."
+	}
+	return ""
+}
+
+// DateBounds returns a date field's bounds in days from today (nil: none).
+// Without min a date may not be in the past.
+func DateBounds(f Field) (lo, hi *int) {
+	zero := 0
+	lo = &zero
+	if f.Min != nil {
+		n := int(*f.Min)
+		lo = &n
+	}
+	if f.Max != nil {
+		n := int(*f.Max)
+		hi = &n
+	}
+	return lo, hi
+}
+
+// DateRange describes the dates a field accepts, e.g. "today or later" or
+// "a date from 2026-12-04 to 2027-03-04"; with today zero it names no
+// dates ("from today to 90 days from today").
+func DateRange(f Field, today time.Time) string {
+	lo, hi := DateBounds(f)
+	day := func(n int) string {
+		switch {
+		case !today.IsZero():
+			return today.AddDate(0, 0, n).Format(time.DateOnly)
+		case n == 0:
+			return "today"
+		case n == 1:
+			return "tomorrow"
+		case n > 0:
+			return fmt.Sprintf("%d days from today", n)
+		}
+		return fmt.Sprintf("%d days ago", -n)
+	}
+	switch {
+	case lo != nil && hi != nil:
+		return fmt.Sprintf("a date from %s to %s", day(*lo), day(*hi))
+	case lo != nil && *lo == 0 && today.IsZero():
+		return "today or a later date"
+	case lo != nil:
+		return fmt.Sprintf("%s or a later date", day(*lo))
+	}
+	return fmt.Sprintf("%s or an earlier date", day(*hi))
+}
+
+func (t *Type) checkText(f Field, val string) string {
 	n := utf8.RuneCountInString(val)
 	if f.Min != nil && n < int(*f.Min) {
 		return fmt.Sprintf("Use at least %d characters.", int(*f.Min))
@@ -116,7 +179,7 @@ func (t *Type) checkText(f config.Field, val string) string {
 	return ""
 }
 
-func checkNumber(f config.Field, val string) string {
+func checkNumber(f Field, val string) string {
 	x, err := strconv.ParseFloat(val, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 		return "Enter a number."
@@ -137,10 +200,10 @@ func checkNumber(f config.Field, val string) string {
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-func checkOptions(f config.Field, v *FieldValue) string {
+func checkOptions(f Field, v *FieldValue) string {
 	seen := map[string]bool{}
 	for _, val := range v.Values {
-		i := slices.IndexFunc(f.Options, func(o config.Option) bool { return o.Value == val })
+		i := slices.IndexFunc(f.Options, func(o Option) bool { return o.Value == val })
 		if i < 0 {
 			return fmt.Sprintf("%q is not one of the choices.", val)
 		}
@@ -173,15 +236,15 @@ func IsException(values []FieldValue) bool {
 // when blank.
 func (f FieldValue) Typed() any {
 	if f.Empty() {
-		if f.Kind == config.FieldMultiSelect {
+		if f.Kind == FieldMultiSelect {
 			return []string{}
 		}
 		return nil
 	}
 	switch f.Kind {
-	case config.FieldMultiSelect:
+	case FieldMultiSelect:
 		return f.Values
-	case config.FieldNumber:
+	case FieldNumber:
 		if x, err := strconv.ParseFloat(f.Values[0], 64); err == nil {
 			return x
 		}

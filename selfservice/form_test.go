@@ -2,39 +2,45 @@ package selfservice_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/selfservice"
 )
 
 func ptr(x float64) *float64 { return &x }
 
+// formToday is the requester's date in form tests.
+var formToday = time.Date(2026, 1, 1, 15, 0, 0, 0, time.UTC)
+
 // testCatalog has one type of each approval policy and every field kind.
 func testCatalog(t testing.TB) *selfservice.Catalog {
 	t.Helper()
-	c, err := selfservice.NewCatalog([]config.RequestType{
+	c, err := selfservice.NewCatalog([]selfservice.Type{
 		{
 			ID: "new-repo", Title: "New repository", ManualMinutes: 30,
-			Fields: []config.Field{
-				{ID: "name", Label: "Name", Type: config.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
-				{ID: "why", Label: "Why", Type: config.FieldTextarea, Max: ptr(20)},
-				{ID: "visibility", Label: "Visibility", Type: config.FieldSelect, Required: true,
-					Options:  []config.Option{{Value: "private"}, {Value: "public", Label: "Public"}},
+			Fields: []selfservice.Field{
+				{ID: "name", Label: "Name", Type: selfservice.FieldText, Required: true, Pattern: `[a-z][a-z0-9-]{2,30}`, PatternHint: "lower-case letters, digits and dashes"},
+				{ID: "why", Label: "Why", Type: selfservice.FieldTextarea, Max: ptr(20)},
+				{ID: "visibility", Label: "Visibility", Type: selfservice.FieldSelect, Required: true,
+					Options:  []selfservice.Option{{Value: "private"}, {Value: "public", Label: "Public"}},
 					Standard: []string{"private"}},
-				{ID: "teams", Label: "Teams", Type: config.FieldMultiSelect, Max: ptr(2),
-					Options: []config.Option{{Value: "web"}, {Value: "api"}, {Value: "data"}}},
-				{ID: "minutes", Label: "CI minutes", Type: config.FieldNumber, Min: ptr(100), Max: ptr(5000)},
-				{ID: "owner", Label: "Owner", Type: config.FieldUser},
-				{ID: "channel", Label: "Channel", Type: config.FieldChannel},
-				{ID: "until", Label: "Until", Type: config.FieldDate},
+				{ID: "teams", Label: "Teams", Type: selfservice.FieldMultiSelect, Max: ptr(2),
+					Options: []selfservice.Option{{Value: "web"}, {Value: "api"}, {Value: "data"}}},
+				{ID: "minutes", Label: "CI minutes", Type: selfservice.FieldNumber, Min: ptr(100), Max: ptr(5000)},
+				{ID: "owner", Label: "Owner", Type: selfservice.FieldUser},
+				{ID: "channel", Label: "Channel", Type: selfservice.FieldChannel},
+				{ID: "until", Label: "Until", Type: selfservice.FieldDate},
 			},
-			Automation: config.Automation{URL: "http://hook.invalid/repo", SecretEnv: "X"},
+			Automation: selfservice.Automation{Hook: "new-repo"},
 		},
-		{ID: "db-access", Title: "Database access", Approval: config.Approval{Policy: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
-		{ID: "dns", Title: "DNS record", Approval: config.Approval{Policy: config.ApprovalAdmins}},
+		{ID: "db-access", Title: "Database access", Approval: selfservice.Approval{Policy: selfservice.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{ID: "dns", Title: "DNS record", Approval: selfservice.Approval{Policy: selfservice.ApprovalAdmins}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -75,9 +81,14 @@ func TestValidate(t *testing.T) {
 		{"bad user", with("owner", "alice"), selfservice.FieldErrors{"owner": "Pick a person."}},
 		{"bad channel", with("channel", "#general"), selfservice.FieldErrors{"channel": "Pick a channel."}},
 		{"bad date", with("until", "01/05/2026"), selfservice.FieldErrors{"until": "Enter a date like 2026-01-31."}},
+		// Issue 15: Until = 2020-01-01 was filed. A date is not in the past
+		// unless the field's min allows it.
+		{"date in the past", with("until", "2020-01-01"), selfservice.FieldErrors{"until": "Pick 2026-01-01 or a later date."}},
+		{"date yesterday", with("until", "2025-12-31"), selfservice.FieldErrors{"until": "Pick 2026-01-01 or a later date."}},
+		{"date today", with("until", "2026-01-01"), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := typ.Validate(tc.in)
+			_, err := typ.Validate(tc.in, formToday)
 			var got selfservice.FieldErrors
 			if err != nil && !errors.As(err, &got) {
 				t.Fatalf("error %v is not FieldErrors", err)
@@ -91,7 +102,7 @@ func TestValidate(t *testing.T) {
 
 func TestValidateValuesAndExceptions(t *testing.T) {
 	typ, _ := testCatalog(t).Type("new-repo")
-	values, err := typ.Validate(selfservice.Input{"name": {" billing "}, "visibility": {"public"}, "teams": {"api", "web"}, "minutes": {"300"}, "ignored": {"x"}})
+	values, err := typ.Validate(selfservice.Input{"name": {" billing "}, "visibility": {"public"}, "teams": {"api", "web"}, "minutes": {"300"}, "ignored": {"x"}}, formToday)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +121,7 @@ func TestValidateValuesAndExceptions(t *testing.T) {
 	if values[2].Texts[0] != "Public" {
 		t.Errorf("option text = %q, want the label", values[2].Texts[0])
 	}
-	std, _ := typ.Validate(selfservice.Input{"name": {"billing"}, "visibility": {"private"}})
+	std, _ := typ.Validate(selfservice.Input{"name": {"billing"}, "visibility": {"private"}}, formToday)
 	if selfservice.IsException(std) {
 		t.Error("private is standard: not an exception")
 	}
@@ -123,16 +134,51 @@ func TestPolicy(t *testing.T) {
 		exception bool
 		want      selfservice.Policy
 	}{
-		{"new-repo", false, selfservice.Policy{Kind: config.ApprovalNone}},
-		{"new-repo", true, selfservice.Policy{Kind: config.ApprovalAdmins, Required: 1}},
-		{"db-access", false, selfservice.Policy{Kind: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
-		{"db-access", true, selfservice.Policy{Kind: config.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
-		{"dns", false, selfservice.Policy{Kind: config.ApprovalAdmins, Required: 1}},
+		{"new-repo", false, selfservice.Policy{Kind: selfservice.ApprovalNone}},
+		{"new-repo", true, selfservice.Policy{Kind: selfservice.ApprovalAdmins, Required: 1}},
+		{"db-access", false, selfservice.Policy{Kind: selfservice.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{"db-access", true, selfservice.Policy{Kind: selfservice.ApprovalUserGroup, UserGroup: "SDBA00001", Required: 2}},
+		{"dns", false, selfservice.Policy{Kind: selfservice.ApprovalAdmins, Required: 1}},
 	} {
 		typ, _ := c.Type(tc.typ)
 		if diff := cmp.Diff(tc.want, typ.Policy(tc.exception)); diff != "" {
 			t.Errorf("%s exception=%v: policy mismatch (-want +got):\n%s", tc.typ, tc.exception, diff)
 		}
+	}
+}
+
+// TestDateBounds: min and max of a date field are days from the
+// requester's today.
+func TestDateBounds(t *testing.T) {
+	c, err := selfservice.NewCatalog([]selfservice.Type{{ID: "t", Title: "T", Fields: []selfservice.Field{
+		{ID: "soon", Label: "Soon", Type: selfservice.FieldDate, Min: ptr(1), Max: ptr(90)},
+		{ID: "past", Label: "Past", Type: selfservice.FieldDate, Min: ptr(-30), Max: ptr(0)},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ, _ := c.Type("t")
+	for _, tc := range []struct {
+		soon, past string
+		want       selfservice.FieldErrors
+	}{
+		{"2026-01-02", "2025-12-02", nil},
+		{"2026-04-01", "2026-01-01", nil},
+		{"2026-01-01", "2025-12-01", selfservice.FieldErrors{"soon": "Pick a date from 2026-01-02 to 2026-04-01.", "past": "Pick a date from 2025-12-02 to 2026-01-01."}},
+		{"2026-04-02", "2026-01-02", selfservice.FieldErrors{"soon": "Pick a date from 2026-01-02 to 2026-04-01.", "past": "Pick a date from 2025-12-02 to 2026-01-01."}},
+	} {
+		_, err := typ.Validate(selfservice.Input{"soon": {tc.soon}, "past": {tc.past}}, formToday)
+		var got selfservice.FieldErrors
+		if err != nil && !errors.As(err, &got) {
+			t.Fatalf("error %v is not FieldErrors", err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("soon %s, past %s: mismatch (-want +got):\n%s", tc.soon, tc.past, diff)
+		}
+	}
+	soon := typ.Fields[0]
+	if got := selfservice.DateRange(soon, time.Time{}); got != "a date from tomorrow to 90 days from today" {
+		t.Errorf("hint = %q", got)
 	}
 }
 
@@ -145,5 +191,20 @@ func TestParseRef(t *testing.T) {
 	}
 	if got := selfservice.Ref(42); got != "REQ-42" {
 		t.Errorf("Ref(42) = %q", got)
+	}
+}
+
+// TestParseRefCutsWhatItEchoes: `/platform status REQ-<3000 characters>`
+// used to repeat all of them back.
+func TestParseRefCutsWhatItEchoes(t *testing.T) {
+	in := "REQ-" + strings.Repeat("x", 3000)
+	_, err := selfservice.ParseRef(in)
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		t.Fatalf("ParseRef error = %v, want a domain error", err)
+	}
+	msg := de.Message
+	if n := utf8.RuneCountInString(msg); n > 120 || !strings.Contains(msg, `"REQ-xxxx`) || !strings.Contains(msg, "…") {
+		t.Errorf("message (%d characters) = %q, want the input cut with …", n, msg)
 	}
 }

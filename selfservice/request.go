@@ -1,12 +1,12 @@
 // Package selfservice is the self-service request domain: the catalog of
 // things developers can ask for, form validation, the request lifecycle
-// with its audit trail, approvals, and the automation webhooks that fulfil
-// requests with no human step. It knows nothing of Slack or SQL: handlers
-// talk to people, the storage package implements Store.
+// with its audit trail, approvals, and the automation calls that fulfil
+// requests with no human step. It knows nothing of Slack, SQL or HTTP:
+// handlers talk to people and queue messages and calls in the outbox
+// (Notifier), the storage package implements Store.
 package selfservice
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,7 +111,7 @@ func ParseRef(s string) (int64, error) {
 	}
 	id, err := strconv.ParseInt(t, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &Error{Msg: fmt.Sprintf("%s is not a request id; they look like REQ-42.", quoteInput(s))}
+		return 0, invalid("%s is not a request id; they look like REQ-42.", quoteInput(s))
 	}
 	return id, nil
 }
@@ -132,9 +132,11 @@ const (
 	EventApproval EventKind = "approval"
 )
 
-// Event is one row of a request's audit trail: who did what, when. Events
-// double as the outbox of notifications: each is delivered (DM, triage
-// message) once, after the transaction that wrote it has committed.
+// Event is one row of a request's audit trail: who did what, when. It is
+// written in the transaction of its change, so a change is never without
+// its event; the notifications an event calls for (DM, triage message) are
+// handed to the Notifier after the commit and the event marked sent, and
+// HandOver finds the events a crash left unsent.
 type Event struct {
 	ID        int64
 	RequestID int64
@@ -143,7 +145,7 @@ type Event struct {
 	Actor     string // Slack user id; "" for platformbot, "automation" for the webhook
 	From, To  State
 	Note      string
-	// Silent events are recorded but not delivered (the submission itself:
+	// Silent events are recorded as already sent (the submission itself:
 	// the requester is told by the next event).
 	Silent bool
 }

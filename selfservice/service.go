@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
-
-	"github.com/platformbot/platformbot/config"
 )
 
 // People answers who someone is to the platform: admin, member of a user
@@ -20,20 +18,30 @@ type People interface {
 	// TeamOf returns the id of the configured team a user belongs to, or
 	// "" when none claims them.
 	TeamOf(ctx context.Context, userID string) (string, error)
+	// Location returns a user's time zone (their "today" for date
+	// fields), or nil when it is not known.
+	Location(ctx context.Context, userID string) *time.Location
 }
 
 // Service carries out what people ask: submit, approve, reject, cancel,
 // mark done, rate. It checks who may do what; the Store makes each change
-// atomic. Notifications and webhooks run later, in the Dispatcher, which
-// Wake nudges.
+// atomic. What follows a change (notifications, the automation call) is
+// handed to the Notifier right after it, and by HandOver for what a
+// crashed process left (see followup.go).
 type Service struct {
 	Store   Store
 	Catalog *Catalog
 	People  People
 	Clock   clockwork.Clock
-	// Wake is called after a change that has notifications to deliver or
-	// automation to run; nil is allowed (the scheduled job catches up).
-	Wake func()
+	// Notifier queues the messages and calls that follow a change; nil
+	// leaves them recorded but unsent (tests of the rules alone).
+	Notifier Notifier
+	// OnNotifyError is told when what follows a change could not be
+	// queued; the change stands and HandOver tries again.
+	OnNotifyError func(ctx context.Context, err error)
+	// Location is the zone of "today" for date fields when the requester's
+	// own is not known; nil is UTC.
+	Location *time.Location
 }
 
 // teamLookupTimeout bounds the team lookup at submission, which may ask
@@ -43,25 +51,15 @@ const teamLookupTimeout = 500 * time.Millisecond
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
 
-func (s *Service) wake() {
-	if s.Wake != nil {
-		s.Wake()
-	}
-}
-
 // Type returns a catalog type or a user-facing error listing the valid ones.
 func (s *Service) Type(id string) (*Type, error) {
 	if t, ok := s.Catalog.Type(strings.ToLower(strings.TrimSpace(id))); ok {
 		return t, nil
 	}
-	ids := make([]string, 0, len(s.Catalog.types))
-	for _, t := range s.Catalog.types {
-		ids = append(ids, "`"+t.ID+"`")
+	if len(s.Catalog.types) == 0 {
+		return nil, ErrNoSuchType.Withf("The self-service catalog is empty: the platform team has not configured any request types yet.")
 	}
-	if len(ids) == 0 {
-		return nil, &Error{Msg: "The self-service catalog is empty: the platform team has not configured any request types yet."}
-	}
-	return nil, &Error{Msg: fmt.Sprintf("There is no request type %s. Valid types: %s.", quoteInput(id), strings.Join(ids, ", "))}
+	return nil, ErrNoSuchType.Withf("There is no request type %s.", quoteInput(id))
 }
 
 // Submit validates a form and files the request. It returns FieldErrors
@@ -73,11 +71,11 @@ func (s *Service) Submit(ctx context.Context, requester, typeID string, in Input
 	if err != nil {
 		return nil, err
 	}
-	values, err := t.Validate(in)
+	now := s.now()
+	values, err := t.Validate(in, now.In(s.requesterZone(ctx, requester)))
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	exception := IsException(values)
 	policy := t.Policy(exception)
 	r := &Request{
@@ -87,8 +85,8 @@ func (s *Service) Submit(ctx context.Context, requester, typeID string, in Input
 		HasAutomation: t.Automation.Enabled(), ManualMinutes: t.ManualMinutes,
 		CreatedAt: now, UpdatedAt: now,
 	}
-	if sla := t.SLA(); sla > 0 {
-		r.SLADueAt = now.Add(sla)
+	if t.SLA > 0 {
+		r.SLADueAt = now.Add(t.SLA)
 	}
 	if r.NeedsApproval {
 		r.State = PendingApproval
@@ -100,8 +98,24 @@ func (s *Service) Submit(ctx context.Context, requester, typeID string, in Input
 	if err := s.Store.CreateRequest(ctx, r, events); err != nil {
 		return nil, fmt.Errorf("selfservice.Submit(%s): %w", t.ID, err)
 	}
-	s.wake()
+	s.followUp(ctx, r.ID)
 	return r, nil
+}
+
+// requesterZone is the requester's time zone, else the configured one;
+// like the team, it is looked up within a bound.
+func (s *Service) requesterZone(ctx context.Context, user string) *time.Location {
+	if s.People != nil {
+		ctx, cancel := context.WithTimeout(ctx, teamLookupTimeout)
+		defer cancel()
+		if loc := s.People.Location(ctx, user); loc != nil {
+			return loc
+		}
+	}
+	if s.Location != nil {
+		return s.Location
+	}
+	return time.UTC
 }
 
 func (s *Service) teamOf(ctx context.Context, user string) string {
@@ -164,24 +178,16 @@ func (s *Service) policyOf(r *Request) Policy {
 			return p
 		}
 	}
-	return Policy{Kind: config.ApprovalAdmins, Required: max(1, r.ApprovalsRequired)}
+	return Policy{Kind: ApprovalAdmins, Required: max(1, r.ApprovalsRequired)}
 }
 
 // CanApprove reports whether user is one of r's approvers.
 func (s *Service) CanApprove(ctx context.Context, r *Request, user string) (bool, error) {
 	p := s.policyOf(r)
-	if p.Kind == config.ApprovalUserGroup {
+	if p.Kind == ApprovalUserGroup {
 		return s.People.InGroup(ctx, p.UserGroup, user)
 	}
 	return s.People.IsAdmin(ctx, user)
-}
-
-// approvers says who may approve r, for refusals.
-func (s *Service) approvers(r *Request) string {
-	if p := s.policyOf(r); p.Kind == config.ApprovalUserGroup {
-		return fmt.Sprintf("members of <!subteam^%s>", p.UserGroup)
-	}
-	return "the platform team"
 }
 
 // Queue returns the open requests user may act on, oldest first: all of
@@ -196,7 +202,7 @@ func (s *Service) Queue(ctx context.Context, user string, limit int) ([]*Request
 	}
 	var types []string
 	for _, t := range s.Catalog.types {
-		if p := t.Policy(true); p.Kind == config.ApprovalUserGroup {
+		if p := t.Policy(true); p.Kind == ApprovalUserGroup {
 			in, err := s.People.InGroup(ctx, p.UserGroup, user)
 			if err != nil {
 				return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
@@ -20,6 +21,7 @@ type fakePeople struct {
 	admins []string
 	groups map[string][]string
 	teams  map[string]string
+	zones  map[string]*time.Location
 }
 
 func (p fakePeople) IsAdmin(_ context.Context, u string) (bool, error) {
@@ -31,6 +33,8 @@ func (p fakePeople) InGroup(_ context.Context, g, u string) (bool, error) {
 }
 
 func (p fakePeople) TeamOf(_ context.Context, u string) (string, error) { return p.teams[u], nil }
+
+func (p fakePeople) Location(_ context.Context, u string) *time.Location { return p.zones[u] }
 
 const (
 	alice = "UALICE001" // developer
@@ -91,8 +95,8 @@ func TestSubmit(t *testing.T) {
 			t.Errorf("Submit(invalid) error = %v, want FieldErrors for name and visibility", err)
 		}
 		_, err = svc.Submit(ctx, alice, "pony", nil)
-		if err == nil || !strings.Contains(err.Error(), "Valid types: `new-repo`, `db-access`, `dns`") {
-			t.Errorf("Submit(unknown type) error = %v, want the list of types", err)
+		if !errors.Is(err, selfservice.ErrNoSuchType) || !strings.Contains(domain.ErrorMessage(err), `"pony"`) {
+			t.Errorf("Submit(unknown type) error = %v, want ErrNoSuchType naming it (the handler lists the types)", err)
 		}
 	})
 }
@@ -102,21 +106,31 @@ func TestApproveRules(t *testing.T) {
 	svc, _ := newService(t)
 	db, _ := svc.Submit(ctx, alice, "db-access", nil)
 	dns, _ := svc.Submit(ctx, alice, "dns", nil)
+	only := func(group string) func(error) bool { // who may decide instead
+		return func(err error) bool {
+			var o *selfservice.OnlyError
+			return errors.As(err, &o) && o.Group == group && o.Action == "decide" && errors.Is(err, selfservice.ErrForbidden)
+		}
+	}
 	for _, tc := range []struct {
 		name   string
 		id     int64
 		user   string
-		refuse string // fragment of the user message; "" means allowed
+		refuse string           // fragment of the domain message; "" means allowed
+		detail func(error) bool // what the handler words the refusal from
 	}{
-		{"not an approver", db.ID, bob, "Only members of <!subteam^SDBA00001> can decide"},
-		{"own request", db.ID, alice, "can't decide your own request"},
-		{"not an admin", dns.ID, carol, "Only the platform team can decide"},
-		{"first of two", db.ID, carol, ""},
-		{"same approver again", db.ID, carol, "You have already approved"},
-		{"second of two", db.ID, dave, ""},
-		{"after the decision", db.ID, carol, "is already approved (by <@" + dave + ">)"},
-		{"admin", dns.ID, bob, ""},
-		{"unknown request", 999, bob, "There is no request REQ-999."},
+		{"not an approver", db.ID, bob, "Only the request type's approvers can decide", only("SDBA00001")},
+		{"own request", db.ID, alice, "can't decide your own request", nil},
+		{"not an admin", dns.ID, carol, "Only the platform team can decide", only("")},
+		{"first of two", db.ID, carol, "", nil},
+		{"same approver again", db.ID, carol, "You have already approved", nil},
+		{"second of two", db.ID, dave, "", nil},
+		{"after the decision", db.ID, carol, "is already approved", func(err error) bool {
+			var se *selfservice.StateError
+			return errors.As(err, &se) && se.By == dave && errors.Is(err, &domain.Error{Code: domain.Conflict})
+		}},
+		{"admin", dns.ID, bob, "", nil},
+		{"unknown request", 999, bob, "There is no request REQ-999.", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := svc.Approve(ctx, tc.id, tc.user)
@@ -126,9 +140,11 @@ func TestApproveRules(t *testing.T) {
 				}
 				return
 			}
-			var uf interface{ UserMessage() string }
-			if !errors.As(err, &uf) || !strings.Contains(uf.UserMessage(), tc.refuse) {
-				t.Errorf("Approve error = %v, want a user message containing %q", err, tc.refuse)
+			if domain.ErrorCode(err) == domain.Internal || !strings.Contains(domain.ErrorMessage(err), tc.refuse) {
+				t.Errorf("Approve error = %v, want a domain error whose message contains %q", err, tc.refuse)
+			}
+			if tc.detail != nil && !tc.detail(err) {
+				t.Errorf("Approve error = %v (%T) lacks the details to word it", err, err)
 			}
 		})
 	}
@@ -228,5 +244,25 @@ func TestQueue(t *testing.T) {
 	}
 	if _, _, err := svc.Get(ctx, db.ID, "UNOBODY01"); !errors.Is(err, selfservice.ErrForbidden) {
 		t.Errorf("Get by a stranger error = %v, want forbidden", err)
+	}
+}
+
+// TestSubmitDatesInTheRequestersDay: "not in the past" is the requester's
+// today. At 23:30 UTC it is already tomorrow in Berlin but still today in
+// Los Angeles.
+func TestSubmitDatesInTheRequestersDay(t *testing.T) {
+	svc, clock := newService(t)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	la, _ := time.LoadLocation("America/Los_Angeles")
+	svc.People = fakePeople{zones: map[string]*time.Location{alice: berlin, carol: la}}
+	clock.Advance(time.Date(2026, 3, 2, 23, 30, 0, 0, time.UTC).Sub(clock.Now()))
+	in := selfservice.Input{"name": {"billing"}, "visibility": {"private"}, "until": {"2026-03-02"}}
+	_, err := svc.Submit(context.Background(), alice, "new-repo", in)
+	var fe selfservice.FieldErrors
+	if !errors.As(err, &fe) || fe["until"] != "Pick 2026-03-03 or a later date." {
+		t.Errorf("Berlin (3 March): error = %v, want the date refused", err)
+	}
+	if _, err := svc.Submit(context.Background(), carol, "new-repo", in); err != nil {
+		t.Errorf("Los Angeles (2 March): %v, want it filed", err)
 	}
 }

@@ -33,15 +33,20 @@ type Store interface {
 	// Rate records the requester's 1–5 answer on a done request.
 	Rate(ctx context.Context, id int64, requester string, score int, at time.Time) error
 
-	Outbox
-	AutomationQueue
+	// UnsentEvents returns events whose notifications were not handed
+	// over yet, oldest first: of request id, or of any request when id
+	// is 0. Silent events count as handed over.
+	UnsentEvents(ctx context.Context, id int64, limit int) ([]Event, error)
+	// EventsSent records that the events' notifications are queued.
+	EventsSent(ctx context.Context, ids []int64, at time.Time) error
+	// AwaitingAutomation returns ids of approved requests with automation,
+	// oldest first: their call is queued, or was lost with a process.
+	AwaitingAutomation(ctx context.Context, limit int) ([]int64, error)
 	// OverdueRequests returns open requests whose SLA passed before now and
 	// that were not nudged yet.
 	OverdueRequests(ctx context.Context, now time.Time, limit int) ([]*Request, error)
-	// ClaimSLANudge marks a request nudged; false if another run did first.
-	ClaimSLANudge(ctx context.Context, id int64, at time.Time) (bool, error)
-	// ReleaseSLANudge undoes a claim whose nudge could not be posted.
-	ReleaseSLANudge(ctx context.Context, id int64) error
+	// SLANudged records that a request's overdue alert is queued.
+	SLANudged(ctx context.Context, id int64, at time.Time) error
 }
 
 // ApprovalOutcome is the result of one approval.
@@ -49,28 +54,4 @@ type ApprovalOutcome struct {
 	Request      *Request // after the approval
 	Count        int      // approvals so far
 	Transitioned bool     // this approval moved the request to approved
-}
-
-// Outbox is the delivery queue of audit events: the notifications of a
-// transition are sent after it committed, and a crash between the two
-// loses nothing because undelivered events are found again.
-type Outbox interface {
-	// PendingEvents returns undelivered events that are not leased at now
-	// and have been tried fewer than maxAttempts times, oldest first.
-	PendingEvents(ctx context.Context, now time.Time, maxAttempts, limit int) ([]Event, error)
-	// ClaimEvent leases an event until leaseUntil; false if it is
-	// delivered or leased by someone else.
-	ClaimEvent(ctx context.Context, id int64, now, leaseUntil time.Time) (bool, error)
-	// DeliveredEvent marks a claimed event delivered.
-	DeliveredEvent(ctx context.Context, id int64, at time.Time) error
-}
-
-// AutomationQueue finds approved requests whose webhook has not completed.
-type AutomationQueue interface {
-	// DueAutomations returns ids of approved requests with automation whose
-	// lease is free at now, oldest first.
-	DueAutomations(ctx context.Context, now time.Time, limit int) ([]int64, error)
-	// ClaimAutomation leases a due request until leaseUntil and counts the
-	// run; ok is false if it is not due (any more).
-	ClaimAutomation(ctx context.Context, id int64, now, leaseUntil time.Time) (runs int, ok bool, err error)
 }

@@ -130,6 +130,13 @@ const upsertChunk = 500
 // rollups change in the same transaction.
 func (s *Metrics) Ingest(ctx context.Context, b metrics.Batch) (res metrics.IngestResult, err error) {
 	defer metricsWrap(&err, "Metrics.Ingest")
+	// An id given twice in one batch is one item: the later one wins, as
+	// if it had been sent afterwards, and it is counted once.
+	n := len(b.Deployments) + len(b.Incidents) + len(b.Commits)
+	b.Deployments = lastByID(b.Deployments, func(d metrics.Deployment) string { return d.ID })
+	b.Incidents = lastByID(b.Incidents, func(i metrics.Incident) string { return i.ID })
+	b.Commits = lastByID(b.Commits, func(c metrics.Commit) string { return c.SHA })
+	repeated := n - len(b.Deployments) - len(b.Incidents) - len(b.Commits)
 	err = s.transact(ctx, func(tx *gorm.DB) error {
 		res = metrics.IngestResult{}
 		if b.Delivery != nil {
@@ -152,7 +159,7 @@ func (s *Metrics) Ingest(ctx context.Context, b metrics.Batch) (res metrics.Inge
 		if err := tr.flush(tx); err != nil {
 			return err
 		}
-		res.Commits, res.Deployments, res.Incidents = len(b.Commits), len(b.Deployments), len(b.Incidents)
+		res.Commits, res.Deployments, res.Incidents, res.Repeated = len(b.Commits), len(b.Deployments), len(b.Incidents), repeated
 		return nil
 	})
 	return res, err
@@ -248,7 +255,6 @@ func (s *Metrics) upsertDeployments(tx *gorm.DB, tr *rollupTracker, deps []metri
 	if len(deps) == 0 {
 		return nil
 	}
-	deps = lastByID(deps, func(d metrics.Deployment) string { return d.ID })
 	if err := s.fillCommitTimes(tx, deps); err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func TestRollupsBerlinDSTWindow(t *testing.T) {
 					})
 				}
 				ingest(t, s, b)
-				svc := &metrics.Service{Store: s, Thresholds: metrics.Thresholds{}}
+				svc := &metrics.Service{Store: s, Thresholds: metrics.Thresholds{}, Now: func() time.Time { return utc("2024-04-02T07:00:00Z") }}
 
 				// Made on 2 April at 09:00 local: the window is 26 March –
 				// 1 April, Berlin time, from 25 March 23:00 UTC (winter time)

@@ -72,12 +72,15 @@ func (l layer) where(col string) (string, []any) {
 
 // bucket returns the SQL that numbers col's range within the layer (0 for
 // the first), for rows inside the layer's span.
-func (s *Metrics) bucket(col string, l layer) (string, []any) {
+func (s *Metrics) bucket(col string, l layer) (string, []any) { return s.db.bucket(col, l) }
+
+// bucket is Metrics.bucket for any table's time column.
+func (db *DB) bucket(col string, l layer) (string, []any) {
 	n := len(l.bounds) - 1
 	if n == 1 {
 		return "0", nil
 	}
-	if s.db.Dialect == Postgres {
+	if db.Dialect == Postgres {
 		parts := make([]string, len(l.bounds))
 		for i, b := range l.bounds {
 			parts[i] = b.Format(time.RFC3339Nano)

@@ -96,4 +96,20 @@ var surveyMigrations = []migration{
 		}
 		return m.RenameColumn(&pendingSend{}, "ts", "ref")
 	}},
+	{version: 311, name: "pending_sends_after", up: func(tx *gorm.DB) error {
+		// A send may follow another (a report's charts follow its
+		// message): after_key names it, and followed marks a send whose
+		// outcome releases its followers.
+		type pendingSend struct {
+			AfterKey string `gorm:"size:200;not null;default:'';index:idx_pending_sends_after"`
+			Followed bool   `gorm:"not null;default:false"`
+		}
+		m := tx.Migrator()
+		for _, col := range []string{"AfterKey", "Followed"} {
+			if err := m.AddColumn(&pendingSend{}, col); err != nil {
+				return err
+			}
+		}
+		return m.CreateIndex(&pendingSend{}, "idx_pending_sends_after")
+	}},
 }

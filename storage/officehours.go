@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/officehours"
 )
 
@@ -225,10 +226,9 @@ func ohTimeValue(t *time.Time) time.Time {
 }
 
 // ohWrap adds the operation to an error once, keeping it errors.Is-able;
-// domain errors pass unchanged so that their user message stays on top.
+// domain errors pass unchanged: they are answers, not failures.
 func ohWrap(err *error, format string, args ...any) {
-	var de *officehours.Error
-	if *err == nil || errors.As(*err, &de) {
+	if _, ok := domain.As(*err); *err == nil || ok {
 		return
 	}
 	*err = fmt.Errorf("storage: "+format+": %w", append(args, *err)...)

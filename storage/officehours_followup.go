@@ -10,9 +10,10 @@ import (
 	"github.com/platformbot/platformbot/officehours"
 )
 
-// Reminders and feedback questions are claimed with conditional updates
-// (… WHERE <column> IS NULL, then RowsAffected == 1) before they are sent,
-// so that overlapping job runs, restarts and replicas send each one once.
+// Reminders and feedback questions are queued in the outbox, each under a
+// key of its own, and then marked here as queued: the columns keep the
+// job from queueing them again (which would be a no-op anyway), and say
+// when they were queued.
 
 func ohReminderColumn(p officehours.Party) string {
 	if p == officehours.Host {
@@ -30,17 +31,9 @@ func (s *OfficeHoursStore) DueReminders(ctx context.Context, from, to time.Time)
 	})
 }
 
-// ClaimReminder marks p's reminder of booking id as sent at at; it reports
-// false when someone claimed it first or the booking was cancelled.
-func (s *OfficeHoursStore) ClaimReminder(ctx context.Context, id int64, p officehours.Party, at time.Time) (bool, error) {
-	col := ohReminderColumn(p)
-	return s.claim(ctx, "ClaimReminder", id, col, at)
-}
-
-// ReleaseReminder clears a claim whose message could not be sent, so the
-// next run retries it.
-func (s *OfficeHoursStore) ReleaseReminder(ctx context.Context, id int64, p officehours.Party) error {
-	return s.release(ctx, "ReleaseReminder", id, ohReminderColumn(p))
+// Reminded records that p's reminder of booking id is queued.
+func (s *OfficeHoursStore) Reminded(ctx context.Context, id int64, p officehours.Party, at time.Time) error {
+	return s.mark(ctx, "Reminded", id, ohReminderColumn(p), at)
 }
 
 // DueFeedback returns active, attended bookings ending in (from, to] whose
@@ -52,28 +45,15 @@ func (s *OfficeHoursStore) DueFeedback(ctx context.Context, from, to time.Time) 
 	})
 }
 
-// ClaimFeedback marks the feedback question of booking id as sent.
-func (s *OfficeHoursStore) ClaimFeedback(ctx context.Context, id int64, at time.Time) (bool, error) {
-	return s.claim(ctx, "ClaimFeedback", id, "feedback_asked_at", at)
+// FeedbackAsked records that the feedback question of booking id is
+// queued.
+func (s *OfficeHoursStore) FeedbackAsked(ctx context.Context, id int64, at time.Time) error {
+	return s.mark(ctx, "FeedbackAsked", id, "feedback_asked_at", at)
 }
 
-// ReleaseFeedback clears a feedback claim whose message could not be sent.
-func (s *OfficeHoursStore) ReleaseFeedback(ctx context.Context, id int64) error {
-	return s.release(ctx, "ReleaseFeedback", id, "feedback_asked_at")
-}
-
-// claim sets col to at where it is NULL on an active booking.
-func (s *OfficeHoursStore) claim(ctx context.Context, op string, id int64, col string, at time.Time) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&officehoursBooking{}).Scopes(ohActive).
-		Where("id = ? AND "+col+" IS NULL", id).Update(col, at.UTC())
-	if res.Error != nil {
-		return false, fmt.Errorf("storage: OfficeHoursStore.%s(%d): %w", op, id, res.Error)
-	}
-	return res.RowsAffected == 1, nil
-}
-
-func (s *OfficeHoursStore) release(ctx context.Context, op string, id int64, col string) error {
-	err := s.db.WithContext(ctx).Model(&officehoursBooking{}).Where("id = ?", id).Update(col, nil).Error
+// mark sets col to at unless it is set already.
+func (s *OfficeHoursStore) mark(ctx context.Context, op string, id int64, col string, at time.Time) error {
+	err := s.db.WithContext(ctx).Model(&officehoursBooking{}).Where("id = ? AND "+col+" IS NULL", id).Update(col, at.UTC()).Error
 	if err != nil {
 		return fmt.Errorf("storage: OfficeHoursStore.%s(%d): %w", op, id, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/storage"
@@ -77,11 +78,10 @@ func TestOfficeHoursFiftyRacersOneBooking(t *testing.T) {
 		wg.Wait()
 		ok, taken := 0, 0
 		for _, err := range errs {
-			var um interface{ UserMessage() string }
 			switch {
 			case err == nil:
 				ok++
-			case errors.Is(err, officehours.ErrSlotTaken) && errors.As(err, &um) && strings.Contains(um.UserMessage(), "just taken"):
+			case errors.Is(err, officehours.ErrSlotTaken) && strings.Contains(domain.ErrorMessage(err), "just taken"):
 				taken++
 			default:
 				t.Errorf("unexpected error: %v", err)
@@ -171,7 +171,10 @@ func TestOfficeHoursCancelFreesSlotAndKeepsHistory(t *testing.T) {
 	})
 }
 
-func TestOfficeHoursClaimsAreOnce(t *testing.T) {
+// TestOfficeHoursFollowUpMarks: reminders and feedback questions are due
+// until marked as queued; marks from replicas racing keep the first time;
+// cancelled bookings and started sessions are not due.
+func TestOfficeHoursFollowUpMarks(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		svc, store, clock := ohService(t, db, 0)
 		ctx := context.Background()
@@ -186,49 +189,44 @@ func TestOfficeHoursClaimsAreOnce(t *testing.T) {
 		if due, _ := store.DueReminders(ctx, tue1400, tue1400.Add(time.Hour)); len(due) != 0 {
 			t.Errorf("a started session is due for a reminder: %v", due)
 		}
-		// Ten replicas claim the booker's reminder at once: one wins.
+		// Ten replicas mark the booker's reminder at once: the first mark
+		// written stays.
+		first := clock.Now()
 		var wg sync.WaitGroup
-		var mu sync.Mutex
-		wins := 0
-		for range 10 {
+		for i := range 10 {
 			wg.Go(func() {
-				ok, err := store.ClaimReminder(ctx, b.ID, officehours.Booker, clock.Now())
-				if err != nil {
+				if err := store.Reminded(ctx, b.ID, officehours.Booker, first.Add(time.Duration(i)*time.Second)); err != nil {
 					t.Error(err)
-				}
-				if ok {
-					mu.Lock()
-					wins++
-					mu.Unlock()
 				}
 			})
 		}
 		wg.Wait()
-		if wins != 1 {
-			t.Fatalf("%d claims won, want 1", wins)
+		marked, _ := store.Booking(ctx, b.ID)
+		if err := store.Reminded(ctx, b.ID, officehours.Booker, first.Add(time.Hour)); err != nil {
+			t.Fatal(err)
 		}
-		if ok, _ := store.ClaimReminder(ctx, b.ID, officehours.Host, clock.Now()); !ok {
-			t.Error("the host's reminder is claimed separately and should be free")
+		if due, _ := store.DueReminders(ctx, tue1400.Add(-15*time.Minute), tue1400); len(due) != 1 {
+			t.Errorf("the host's reminder is marked separately and should still be due: %v", due)
+		}
+		if err := store.Reminded(ctx, b.ID, officehours.Host, first); err != nil {
+			t.Fatal(err)
 		}
 		if due, _ := store.DueReminders(ctx, tue1400.Add(-15*time.Minute), tue1400); len(due) != 0 {
 			t.Errorf("fully reminded booking still due: %v", due)
-		}
-		if err := store.ReleaseReminder(ctx, b.ID, officehours.Booker); err != nil {
-			t.Fatal(err)
-		}
-		if ok, _ := store.ClaimReminder(ctx, b.ID, officehours.Booker, clock.Now()); !ok {
-			t.Error("a released reminder could not be claimed again")
 		}
 
 		end := b.Slot.End
 		if due, _ := store.DueFeedback(ctx, end.Add(-time.Hour), end); len(due) != 1 {
 			t.Fatalf("DueFeedback = %d, want 1", len(due))
 		}
-		if ok, _ := store.ClaimFeedback(ctx, b.ID, end); !ok {
-			t.Fatal("feedback claim failed")
+		if err := store.FeedbackAsked(ctx, b.ID, end); err != nil {
+			t.Fatal(err)
 		}
-		if ok, _ := store.ClaimFeedback(ctx, b.ID, end); ok {
-			t.Fatal("feedback claimed twice")
+		if err := store.FeedbackAsked(ctx, b.ID, end.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := store.DueFeedback(ctx, end.Add(-time.Hour), end); len(due) != 0 {
+			t.Fatalf("asked feedback still due: %v", due)
 		}
 		if err := store.SaveFeedback(ctx, b.ID, 4, end); err != nil {
 			t.Fatal(err)
@@ -237,11 +235,12 @@ func TestOfficeHoursClaimsAreOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ := store.Booking(ctx, b.ID)
-		if got.FeedbackScore != 4 || got.FeedbackComment != "thanks" || !got.FeedbackAskedAt.Equal(end) {
-			t.Errorf("feedback = %d %q asked %s", got.FeedbackScore, got.FeedbackComment, got.FeedbackAskedAt)
+		if got.FeedbackScore != 4 || got.FeedbackComment != "thanks" || !got.FeedbackAskedAt.Equal(end) ||
+			marked.BookerRemindedAt.IsZero() || !got.BookerRemindedAt.Equal(marked.BookerRemindedAt) {
+			t.Errorf("feedback = %d %q asked %s reminded %s", got.FeedbackScore, got.FeedbackComment, got.FeedbackAskedAt, got.BookerRemindedAt)
 		}
 
-		// A cancelled booking cannot be claimed.
+		// A cancelled booking is not due.
 		other, err := svc.Book(ctx, officehours.BookRequest{User: "UDEV0002", Host: ohHost, Start: thu1400})
 		if err != nil {
 			t.Fatal(err)
@@ -249,8 +248,8 @@ func TestOfficeHoursClaimsAreOnce(t *testing.T) {
 		if _, err := svc.Cancel(ctx, other.ID, ohHost); err != nil {
 			t.Fatal(err)
 		}
-		if ok, _ := store.ClaimReminder(ctx, other.ID, officehours.Booker, clock.Now()); ok {
-			t.Error("claimed a reminder of a cancelled booking")
+		if due, _ := store.DueReminders(ctx, thu1400.Add(-15*time.Minute), thu1400); len(due) != 0 {
+			t.Errorf("a cancelled booking is due for a reminder: %v", due)
 		}
 	})
 }

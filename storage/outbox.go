@@ -29,6 +29,8 @@ type pendingSend struct {
 	Attempts   int
 	LastError  string
 	Ref        string
+	AfterKey   string
+	Followed   bool
 	CreatedAt  time.Time
 	SentAt     *time.Time
 }
@@ -50,7 +52,7 @@ func (s *OutboxStore) Enqueue(ctx context.Context, recs []outbox.Record, now tim
 	rows := make([]pendingSend, len(recs))
 	for i, r := range recs {
 		rows[i] = pendingSend{
-			Kind: r.Kind, DedupeKey: r.Key, Recipient: r.To, Payload: string(r.Payload),
+			Kind: r.Kind, DedupeKey: r.Key, Recipient: r.To, Payload: string(r.Payload), AfterKey: r.After, Followed: r.Followed,
 			State: outbox.Pending, NotBefore: r.NotBefore.UTC(), NotAfter: obTimePtr(r.NotAfter), CreatedAt: now.UTC(),
 		}
 	}
@@ -188,6 +190,25 @@ func (s *OutboxStore) OutboxCounts(ctx context.Context, kind string) (map[string
 	return out, nil
 }
 
+// Find returns the record with a dedupe key, and whether there is one.
+func (s *OutboxStore) Find(ctx context.Context, key string) (outbox.Record, bool, error) {
+	var rows []pendingSend
+	if err := s.db.WithContext(ctx).Where("dedupe_key = ?", key).Limit(1).Find(&rows).Error; err != nil {
+		return outbox.Record{}, false, fmt.Errorf("storage: OutboxStore.Find(%q): %w", key, err)
+	}
+	if len(rows) == 0 {
+		return outbox.Record{}, false, nil
+	}
+	return rows[0].record(), true, nil
+}
+
+// DueFollowers makes the pending records that follow key due at now.
+func (s *OutboxStore) DueFollowers(ctx context.Context, key string, now time.Time) (err error) {
+	defer obWrap(&err, "OutboxStore.DueFollowers(%q)", key)
+	return s.db.WithContext(ctx).Model(&pendingSend{}).Where("after_key = ? AND state = ? AND not_before > ?", key, outbox.Pending, now.UTC()).
+		Update("not_before", now.UTC()).Error
+}
+
 // OutboxRecord returns the record with a dedupe key.
 func (s *OutboxStore) OutboxRecord(ctx context.Context, key string) (outbox.Record, error) {
 	var r pendingSend
@@ -201,7 +222,7 @@ func (r pendingSend) record() outbox.Record {
 	rec := outbox.Record{
 		ID: r.ID, Kind: r.Kind, Key: r.DedupeKey, To: r.Recipient, Payload: []byte(r.Payload),
 		State: r.State, NotBefore: r.NotBefore.UTC(), ClaimToken: r.ClaimToken, Attempts: r.Attempts,
-		LastError: r.LastError, Ref: r.Ref,
+		LastError: r.LastError, Ref: r.Ref, After: r.AfterKey, Followed: r.Followed,
 	}
 	if r.NotAfter != nil {
 		rec.NotAfter = r.NotAfter.UTC()

@@ -16,51 +16,50 @@ import (
 // not named CreatedAt/UpdatedAt on purpose: gorm would fill those from the
 // wall clock, and the domain's clock (a fake one in tests) decides.
 type ssRequest struct {
-	ID                   int64 `gorm:"primaryKey"`
-	TypeID               string
-	TypeTitle            string
-	Requester            string
-	Team                 string
-	State                string
-	Fields               string
-	Exception            bool
-	NeedsApproval        bool
-	ApprovalsRequired    int
-	ApprovalCount        int
-	HasAutomation        bool
-	HumanStep            bool
-	ManualMinutes        int
-	Created              time.Time `gorm:"column:created_at"`
-	Updated              time.Time `gorm:"column:updated_at"`
-	DecidedAt            *time.Time
-	DecidedBy            string
-	DoneAt               *time.Time
-	ClosedAt             *time.Time
-	SLADueAt             *time.Time `gorm:"column:sla_due_at"`
-	SLANudgedAt          *time.Time `gorm:"column:sla_nudged_at"`
-	Note                 string
-	TriageChannel        string
-	TriageTS             string `gorm:"column:triage_ts"`
-	AutomationLeaseUntil *time.Time
-	AutomationRuns       int
-	Rating               *int
-	RatedAt              *time.Time
+	ID                int64 `gorm:"primaryKey"`
+	TypeID            string
+	TypeTitle         string
+	Requester         string
+	Team              string
+	State             string
+	Fields            string
+	Exception         bool
+	NeedsApproval     bool
+	ApprovalsRequired int
+	ApprovalCount     int
+	HasAutomation     bool
+	HumanStep         bool
+	ManualMinutes     int
+	Created           time.Time `gorm:"column:created_at"`
+	Updated           time.Time `gorm:"column:updated_at"`
+	DecidedAt         *time.Time
+	DecidedBy         string
+	DoneAt            *time.Time
+	ClosedAt          *time.Time
+	SLADueAt          *time.Time `gorm:"column:sla_due_at"`
+	SLANudgedAt       *time.Time `gorm:"column:sla_nudged_at"`
+	Note              string
+	TriageChannel     string
+	TriageTS          string `gorm:"column:triage_ts"`
+	Rating            *int
+	RatedAt           *time.Time
 }
 
 func (ssRequest) TableName() string { return "selfservice_requests" }
 
 type ssEvent struct {
-	ID          int64 `gorm:"primaryKey"`
-	RequestID   int64
-	Kind        string
-	At          time.Time
-	Actor       string
-	FromState   string
-	ToState     string
-	Note        string
+	ID        int64 `gorm:"primaryKey"`
+	RequestID int64
+	Kind      string
+	At        time.Time
+	Actor     string
+	FromState string
+	ToState   string
+	Note      string
+	// DeliveredAt is when the event's notifications were handed to the
+	// outbox. (The lease_until and attempts columns of the table are
+	// left from the dispatcher that delivered events itself.)
 	DeliveredAt *time.Time
-	LeaseUntil  *time.Time
-	Attempts    int
 }
 
 func (ssEvent) TableName() string { return "selfservice_events" }
@@ -142,7 +141,7 @@ func ssEventRow(requestID int64, ev selfservice.Event) *ssEvent {
 		FromState: string(ev.From), ToState: string(ev.To), Note: ev.Note,
 	}
 	if ev.Silent {
-		row.DeliveredAt = ssTimePtr(ev.At) // nothing to deliver
+		row.DeliveredAt = ssTimePtr(ev.At) // nothing to hand over
 	}
 	return row
 }
@@ -151,7 +150,7 @@ func (row *ssEvent) domain() selfservice.Event {
 	return selfservice.Event{
 		ID: row.ID, RequestID: row.RequestID, Kind: selfservice.EventKind(row.Kind), At: row.At.UTC(),
 		Actor: row.Actor, From: selfservice.State(row.FromState), To: selfservice.State(row.ToState),
-		Note: row.Note, Silent: row.DeliveredAt != nil && row.Attempts == 0,
+		Note: row.Note,
 	}
 }
 

@@ -26,7 +26,7 @@ type ssFigureRow struct {
 
 // SelfServiceFigures summarises the requests created in w, for the whole
 // organization or, with w.Team, for the requests attributed to that team
-// (the requester's team when they submitted; see docs/selfservice.md).
+// (the requester's team when they submitted; see docs/selfservice.md#figures-for-the-digests).
 func (s *SelfServiceStore) SelfServiceFigures(ctx context.Context, w metrics.Window) (metrics.SelfServiceFigures, error) {
 	rows, err := s.figureRows(ctx, w)
 	if err != nil {

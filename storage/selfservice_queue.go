@@ -146,30 +146,27 @@ func (s *SelfServiceStore) Rate(ctx context.Context, id int64, requester string,
 	})
 }
 
-// ClaimSLANudge marks a request nudged unless another run did first.
-func (s *SelfServiceStore) ClaimSLANudge(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&ssRequest{}).Where("id = ? AND sla_nudged_at IS NULL", id).
-		Update("sla_nudged_at", ssUTC(at))
-	if res.Error != nil {
-		return false, fmt.Errorf("SelfServiceStore.ClaimSLANudge(%d): %w", id, res.Error)
-	}
-	return res.RowsAffected == 1, nil
-}
-
-// ReleaseSLANudge undoes a claim whose nudge could not be posted.
-func (s *SelfServiceStore) ReleaseSLANudge(ctx context.Context, id int64) error {
-	return s.db.WithContext(ctx).Model(&ssRequest{}).Where("id = ?", id).Update("sla_nudged_at", nil).Error
-}
-
-// PendingEvents returns undelivered, unleased events tried fewer than
-// maxAttempts times, oldest first.
-func (s *SelfServiceStore) PendingEvents(ctx context.Context, now time.Time, maxAttempts, limit int) ([]selfservice.Event, error) {
-	var rows []ssEvent
-	err := s.db.WithContext(ctx).
-		Where("delivered_at IS NULL AND attempts < ? AND (lease_until IS NULL OR lease_until < ?)", maxAttempts, ssUTC(now)).
-		Order("id").Limit(limit).Find(&rows).Error
+// SLANudged records that a request's overdue alert is queued.
+func (s *SelfServiceStore) SLANudged(ctx context.Context, id int64, at time.Time) error {
+	err := s.db.WithContext(ctx).Model(&ssRequest{}).Where("id = ?", id).Update("sla_nudged_at", ssUTC(at)).Error
 	if err != nil {
-		return nil, fmt.Errorf("SelfServiceStore.PendingEvents: %w", err)
+		return fmt.Errorf("SelfServiceStore.SLANudged(%d): %w", id, err)
+	}
+	return nil
+}
+
+// UnsentEvents returns events whose notifications were not handed over,
+// oldest first: of request id, or of any request when id is 0. The
+// delivered_at column records the hand-over (silent events are written
+// with it set).
+func (s *SelfServiceStore) UnsentEvents(ctx context.Context, id int64, limit int) ([]selfservice.Event, error) {
+	q := s.db.WithContext(ctx).Where("delivered_at IS NULL")
+	if id != 0 {
+		q = q.Where("request_id = ?", id)
+	}
+	var rows []ssEvent
+	if err := q.Order("id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("SelfServiceStore.UnsentEvents(%d): %w", id, err)
 	}
 	out := make([]selfservice.Event, len(rows))
 	for i := range rows {
@@ -178,55 +175,26 @@ func (s *SelfServiceStore) PendingEvents(ctx context.Context, now time.Time, max
 	return out, nil
 }
 
-// ClaimEvent leases an undelivered event until leaseUntil.
-func (s *SelfServiceStore) ClaimEvent(ctx context.Context, id int64, now, leaseUntil time.Time) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&ssEvent{}).
-		Where("id = ? AND delivered_at IS NULL AND (lease_until IS NULL OR lease_until < ?)", id, ssUTC(now)).
-		Updates(map[string]any{"lease_until": ssUTC(leaseUntil), "attempts": gorm.Expr("attempts + 1")})
-	if res.Error != nil {
-		return false, fmt.Errorf("SelfServiceStore.ClaimEvent(%d): %w", id, res.Error)
+// EventsSent records that the events' notifications are queued.
+func (s *SelfServiceStore) EventsSent(ctx context.Context, ids []int64, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
 	}
-	return res.RowsAffected == 1, nil
+	err := s.db.WithContext(ctx).Model(&ssEvent{}).Where("id IN ? AND delivered_at IS NULL", ids).Update("delivered_at", ssUTC(at)).Error
+	if err != nil {
+		return fmt.Errorf("SelfServiceStore.EventsSent(%v): %w", ids, err)
+	}
+	return nil
 }
 
-// DeliveredEvent marks an event delivered.
-func (s *SelfServiceStore) DeliveredEvent(ctx context.Context, id int64, at time.Time) error {
-	return s.db.WithContext(ctx).Model(&ssEvent{}).Where("id = ?", id).Update("delivered_at", ssUTC(at)).Error
-}
-
-// DueAutomations returns approved requests with automation whose lease is
-// free, oldest first.
-func (s *SelfServiceStore) DueAutomations(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+// AwaitingAutomation returns ids of approved requests with automation,
+// oldest first.
+func (s *SelfServiceStore) AwaitingAutomation(ctx context.Context, limit int) ([]int64, error) {
 	var ids []int64
-	err := s.db.WithContext(ctx).Model(&ssRequest{}).
-		Where("state = ? AND has_automation = ? AND (automation_lease_until IS NULL OR automation_lease_until < ?)",
-			string(selfservice.Approved), true, ssUTC(now)).
+	err := s.db.WithContext(ctx).Model(&ssRequest{}).Where("state = ? AND has_automation = ?", string(selfservice.Approved), true).
 		Order("id").Limit(limit).Pluck("id", &ids).Error
 	if err != nil {
-		return nil, fmt.Errorf("SelfServiceStore.DueAutomations: %w", err)
+		return nil, fmt.Errorf("SelfServiceStore.AwaitingAutomation: %w", err)
 	}
 	return ids, nil
-}
-
-// ClaimAutomation leases a due request's automation and counts the run.
-func (s *SelfServiceStore) ClaimAutomation(ctx context.Context, id int64, now, leaseUntil time.Time) (runs int, ok bool, err error) {
-	err = s.db.Transact(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&ssRequest{}).
-			Where("id = ? AND state = ? AND has_automation = ? AND (automation_lease_until IS NULL OR automation_lease_until < ?)",
-				id, string(selfservice.Approved), true, ssUTC(now)).
-			Updates(map[string]any{"automation_lease_until": ssUTC(leaseUntil), "automation_runs": gorm.Expr("automation_runs + 1")})
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
-		}
-		var counts []int
-		if err := tx.Model(&ssRequest{}).Where("id = ?", id).Pluck("automation_runs", &counts).Error; err != nil || len(counts) == 0 {
-			return err
-		}
-		runs, ok = counts[0], true
-		return nil
-	})
-	if err != nil {
-		return 0, false, fmt.Errorf("SelfServiceStore.ClaimAutomation(%d): %w", id, err)
-	}
-	return runs, ok, nil
 }

@@ -14,58 +14,41 @@ import (
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
 
-func TestSelfServiceOutbox(t *testing.T) {
+// TestSelfServiceUnsentEvents: events wait to be handed over (the
+// submission itself is silent), per request or across requests, until they
+// are marked sent.
+func TestSelfServiceUnsentEvents(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		st := storage.NewSelfServiceStore(db)
 		r := newRequest(t, st, selfservice.PendingApproval, 1)
-		evs, err := st.PendingEvents(ctx, t0, 5, 10)
+		r2 := newRequest(t, st, selfservice.PendingApproval, 1)
+		evs, err := st.UnsentEvents(ctx, r.ID, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(evs) != 1 || evs[0].To != selfservice.PendingApproval || evs[0].RequestID != r.ID {
-			t.Fatalf("pending = %+v; want only the →pending_approval event (the submission is silent)", evs)
+			t.Fatalf("unsent = %+v; want only the →pending_approval event (the submission is silent)", evs)
 		}
-		id := evs[0].ID
-		lease := t0.Add(2 * time.Minute)
-		if ok, err := st.ClaimEvent(ctx, id, t0, lease); !ok || err != nil {
-			t.Fatalf("first claim = %v, %v", ok, err)
+		if all, _ := st.UnsentEvents(ctx, 0, 10); len(all) != 2 || all[1].RequestID != r2.ID {
+			t.Fatalf("unsent of all requests = %+v; want one of each, oldest first", all)
 		}
-		if ok, _ := st.ClaimEvent(ctx, id, t0.Add(time.Minute), lease); ok {
-			t.Error("claimed an event whose lease is held")
-		}
-		if evs, _ := st.PendingEvents(ctx, t0.Add(time.Minute), 5, 10); len(evs) != 0 {
-			t.Errorf("leased event still pending: %+v", evs)
-		}
-		// The lease ran out (the delivery failed): it is due again.
-		if evs, _ := st.PendingEvents(ctx, lease.Add(time.Second), 5, 10); len(evs) != 1 {
-			t.Fatalf("event not pending after its lease: %+v", evs)
-		}
-		if ok, _ := st.ClaimEvent(ctx, id, lease.Add(time.Second), lease.Add(time.Hour)); !ok {
-			t.Fatal("could not reclaim after the lease")
-		}
-		if err := st.DeliveredEvent(ctx, id, lease.Add(2*time.Second)); err != nil {
+		if err := st.EventsSent(ctx, []int64{evs[0].ID}, t0); err != nil {
 			t.Fatal(err)
 		}
-		if evs, _ := st.PendingEvents(ctx, t0.Add(24*time.Hour), 5, 10); len(evs) != 0 {
-			t.Errorf("delivered event still pending: %+v", evs)
+		if evs, _ := st.UnsentEvents(ctx, r.ID, 10); len(evs) != 0 {
+			t.Errorf("sent event still unsent: %+v", evs)
 		}
-		// Attempts are bounded.
-		r2 := newRequest(t, st, selfservice.PendingApproval, 1)
-		evs, _ = st.PendingEvents(ctx, t0, 5, 10)
-		for i := range 2 {
-			now := t0.Add(time.Duration(i) * time.Hour)
-			if ok, _ := st.ClaimEvent(ctx, evs[0].ID, now, now.Add(time.Minute)); !ok {
-				t.Fatalf("claim %d failed", i)
-			}
+		if all, _ := st.UnsentEvents(ctx, 0, 10); len(all) != 1 || all[0].RequestID != r2.ID {
+			t.Errorf("unsent of all requests = %+v; want only %s's", all, r2.Ref())
 		}
-		if evs, _ := st.PendingEvents(ctx, t0.Add(5*time.Hour), 2, 10); len(evs) != 0 {
-			t.Errorf("event of %s tried twice is still pending with maxAttempts 2: %+v", r2.Ref(), evs)
+		if err := st.EventsSent(ctx, nil, t0); err != nil {
+			t.Errorf("marking no events: %v", err)
 		}
 	})
 }
 
-func TestSelfServiceAutomationClaims(t *testing.T) {
+func TestSelfServiceAwaitingAutomation(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		st := storage.NewSelfServiceStore(db)
@@ -73,33 +56,18 @@ func TestSelfServiceAutomationClaims(t *testing.T) {
 		a := newRequest(t, st, selfservice.Approved, 0, auto)
 		newRequest(t, st, selfservice.Approved, 0)              // no automation
 		newRequest(t, st, selfservice.PendingApproval, 1, auto) // not approved yet
-		ids, err := st.DueAutomations(ctx, t0, 10)
+		ids, err := st.AwaitingAutomation(ctx, 10)
 		if diff := cmp.Diff([]int64{a.ID}, ids); diff != "" || err != nil {
-			t.Fatalf("due mismatch (-want +got):\n%s %v", diff, err)
-		}
-		runs, ok, err := st.ClaimAutomation(ctx, a.ID, t0, t0.Add(time.Minute))
-		if !ok || runs != 1 || err != nil {
-			t.Fatalf("claim = %d, %v, %v; want 1, true", runs, ok, err)
-		}
-		if _, ok, _ := st.ClaimAutomation(ctx, a.ID, t0.Add(30*time.Second), t0.Add(2*time.Minute)); ok {
-			t.Error("claimed a leased automation")
-		}
-		if ids, _ := st.DueAutomations(ctx, t0.Add(30*time.Second), 10); len(ids) != 0 {
-			t.Errorf("leased automation still due: %v", ids)
-		}
-		// The process died during the call: after the lease it is due again.
-		runs, ok, _ = st.ClaimAutomation(ctx, a.ID, t0.Add(2*time.Minute), t0.Add(3*time.Minute))
-		if !ok || runs != 2 {
-			t.Errorf("reclaim after lease = %d, %v; want run 2", runs, ok)
+			t.Fatalf("awaiting mismatch (-want +got):\n%s %v", diff, err)
 		}
 		st.Transition(ctx, a.ID, selfservice.Transition{From: []selfservice.State{selfservice.Approved}, To: selfservice.Done, At: t0})
-		if ids, _ := st.DueAutomations(ctx, t0.Add(time.Hour), 10); len(ids) != 0 {
-			t.Errorf("done request still due: %v", ids)
+		if ids, _ := st.AwaitingAutomation(ctx, 10); len(ids) != 0 {
+			t.Errorf("done request still awaiting: %v", ids)
 		}
 	})
 }
 
-func TestSelfServiceSLANudgeClaims(t *testing.T) {
+func TestSelfServiceSLANudged(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		st := storage.NewSelfServiceStore(db)
@@ -116,20 +84,11 @@ func TestSelfServiceSLANudgeClaims(t *testing.T) {
 		if err != nil || len(rs) != 1 || rs[0].ID != late.ID {
 			t.Fatalf("overdue = %v, %v; want only %s", rs, err, late.Ref())
 		}
-		if ok, _ := st.ClaimSLANudge(ctx, late.ID, now); !ok {
-			t.Fatal("first claim failed")
-		}
-		if ok, _ := st.ClaimSLANudge(ctx, late.ID, now); ok {
-			t.Error("nudge claimed twice")
+		if err := st.SLANudged(ctx, late.ID, now); err != nil {
+			t.Fatal(err)
 		}
 		if rs, _ := st.OverdueRequests(ctx, now, 10); len(rs) != 0 {
 			t.Errorf("nudged request still overdue: %v", rs)
-		}
-		if err := st.ReleaseSLANudge(ctx, late.ID); err != nil {
-			t.Fatal(err)
-		}
-		if rs, _ := st.OverdueRequests(ctx, now, 10); len(rs) != 1 {
-			t.Errorf("released nudge not due again: %v", rs)
 		}
 	})
 }

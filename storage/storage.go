@@ -47,7 +47,7 @@ type Options struct {
 }
 
 // Open opens the database named by rawURL: postgres:// or postgresql:// for
-// PostgreSQL; sqlite:PATH, a file path, or "" (DefaultURL) for SQLite.
+// PostgreSQL; sqlite:PATH, file:PATH or "" (DefaultURL) for SQLite.
 func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	if rawURL == "" {
 		rawURL = DefaultURL
@@ -67,8 +67,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	case Postgres:
 		db.Gorm, err = gorm.Open(postgres.New(postgres.Config{DSN: dsn}), cfg)
 	case SQLite:
-		path := strings.SplitN(dsn, "?", 2)[0]
-		if path != ":memory:" && !strings.HasPrefix(path, "file::memory:") {
+		if path := sqlitePath(dsn); !inMemory(path) {
 			if db.unlock, err = lockFile(path); err != nil {
 				return nil, err
 			}
@@ -116,7 +115,11 @@ func (db *DB) configurePool(opt Options) {
 	db.sql.SetConnMaxLifetime(opt.ConnMaxLifetime)
 }
 
-// ParseURL splits a DATABASE_URL into its dialect and driver DSN.
+// ParseURL splits a DATABASE_URL into its dialect and driver DSN. Only
+// three forms are accepted — postgres:// (or postgresql://), sqlite:PATH and
+// file:PATH (SQLite's URI form) — so that a typo or a stray value is one
+// clear error instead of a new SQLite file named after it. The error never
+// repeats the value, which may hold a password.
 func ParseURL(rawURL string) (Dialect, string, error) {
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
@@ -124,14 +127,17 @@ func ParseURL(rawURL string) (Dialect, string, error) {
 			return "", "", fmt.Errorf("DATABASE_URL: not a valid postgres:// URL")
 		}
 		return Postgres, rawURL, nil
-	case strings.Contains(rawURL, "://"):
-		return "", "", fmt.Errorf("DATABASE_URL: expected postgres://…, sqlite:PATH or a file path, got scheme %q", strings.SplitN(rawURL, "://", 2)[0])
+	case strings.Contains(rawURL, "://") && !strings.HasPrefix(rawURL, "file:"):
+		return "", "", fmt.Errorf("DATABASE_URL: expected postgres://…, sqlite:PATH or file:PATH, got scheme %q", strings.SplitN(rawURL, "://", 2)[0])
+	case !strings.HasPrefix(rawURL, "sqlite:") && !strings.HasPrefix(rawURL, "file:"):
+		return "", "", errors.New("DATABASE_URL: expected postgres://user:pass@host:5432/db, sqlite:PATH (e.g. sqlite:platformbot.db) or file:PATH")
 	}
-	path := strings.TrimPrefix(rawURL, "sqlite:")
+	dsn := strings.TrimPrefix(rawURL, "sqlite:")
+	path := sqlitePath(dsn)
 	if path == "" {
 		return "", "", errors.New("DATABASE_URL: sqlite: needs a file path, e.g. sqlite:platformbot.db")
 	}
-	if path != ":memory:" {
+	if !inMemory(path) {
 		if dir := filepath.Dir(path); dir != "." {
 			if _, err := os.Stat(dir); err != nil {
 				return "", "", fmt.Errorf("DATABASE_URL: directory %s does not exist", dir)
@@ -139,11 +145,26 @@ func ParseURL(rawURL string) (Dialect, string, error) {
 		}
 	}
 	sep := "?"
-	if strings.Contains(path, "?") {
+	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	return SQLite, path + sep + "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", nil
+	return SQLite, dsn + sep + "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", nil
 }
+
+// sqlitePath returns the file a SQLite DSN names: PATH of "PATH?…",
+// "file:PATH?…" and "file:///PATH?…".
+func sqlitePath(dsn string) string {
+	path, _, _ := strings.Cut(dsn, "?")
+	if rest, ok := strings.CutPrefix(path, "file:"); ok {
+		path = rest
+		if rest, ok := strings.CutPrefix(path, "//"); ok { // file://[localhost]/abs/path
+			path = strings.TrimPrefix(rest, "localhost")
+		}
+	}
+	return path
+}
+
+func inMemory(path string) bool { return path == ":memory:" || strings.HasPrefix(path, ":memory:") }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {

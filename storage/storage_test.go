@@ -54,7 +54,12 @@ func TestParseURL(t *testing.T) {
 		{"postgres://u@localhost/db", storage.Postgres, false},
 		{"postgresql://u@localhost/db", storage.Postgres, false},
 		{"sqlite:bot.db", storage.SQLite, false},
-		{"bot.db", storage.SQLite, false},
+		{"file:bot.db", storage.SQLite, false},
+		{"file:bot.db?cache=shared", storage.SQLite, false},
+		{"sqlite::memory:", storage.SQLite, false},
+		{"bot.db", "", true},  // a bare path: was silently a new SQLite file
+		{"garbage", "", true}, // issue 15: DATABASE_URL=garbage created ./garbage
+		{"localhost:5432", "", true},
 		{"mysql://x", "", true},
 		{"sqlite:", "", true},
 		{"sqlite:/no/such/dir/bot.db", "", true},

@@ -3,6 +3,7 @@ package surveys
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // Results is the report of one run. Every figure is computed from groups of
@@ -97,6 +98,9 @@ func summarizeQuestion(q Question, t Tally, minN int) QuestionResult {
 				qr.Comments = append(qr.Comments, c)
 			}
 		}
+		// Sorted, so that a report reads the same every time and its order
+		// says nothing about who answered when.
+		slices.SortStableFunc(qr.Comments, func(a, b Comment) int { return strings.Compare(a.Text, b.Text) })
 		qr.N = len(qr.Comments)
 		if qr.N < minN {
 			qr.Hidden, qr.Comments = true, nil

@@ -127,7 +127,7 @@ type RunStore interface {
 	// CloseRun closes an open run and reports whether this caller closed
 	// it. For anonymous runs it also rewrites the answers in one
 	// transaction, in random order, with the teams FoldTeams names merged
-	// into team "" (see docs/surveys.md).
+	// into team "" (see docs/surveys.md#pulse-surveys, Guarantees).
 	CloseRun(ctx context.Context, runID int64, at time.Time) (bool, error)
 	MarkResultsPosted(ctx context.Context, runID int64) error
 }

@@ -1,6 +1,6 @@
 // Package surveys runs pulse surveys: short developer-satisfaction surveys
 // sent by DM on a schedule, answered in a tap, reminded once, and reported
-// with anonymity that holds (see docs/surveys.md for the guarantee).
+// with anonymity that holds (see docs/surveys.md#pulse-surveys, Guarantees).
 //
 // The package knows nothing of Slack or SQL. It declares what it needs: a
 // Store for runs, the participation ledger and answers; a Directory to

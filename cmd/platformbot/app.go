@@ -18,7 +18,10 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/httpapi"
+	"github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/people"
+	"github.com/platformbot/platformbot/previews"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -36,6 +39,7 @@ type Main struct {
 	Metrics   *bot.Metrics
 	DB        *storage.DB
 	Slack     bot.Slack // set before Open by console and tests; else the Web API
+	People    *people.Directory
 	Admins    *bot.Admins
 	Router    *bot.Router
 	Home      *handlers.Home
@@ -43,32 +47,74 @@ type Main struct {
 	HTTP      *httpapi.Server
 	Runtime   *bot.Runtime
 	Outbox    *outbox.Dispatcher // every side effect goes out through it
+	// Previews runs the preview programs; its Summary feeds the value
+	// report.
+	Previews *previews.Service
 
 	// AckBudget overrides how long a handler may take before its envelope
 	// is acked without the reply (tests shorten it).
 	AckBudget time.Duration
+	// ManualOutbox delivers sends only when settle drains them, one at a
+	// time: the console does, so that what it prints comes in the order it
+	// was decided (a script reads the same every time).
+	ManualOutbox bool
 
-	api *bot.API // the Web API client, when Slack is the real thing
+	api   *bot.API       // the Web API client, when Slack is the real thing
+	ideas *ideas.Service // the request board, which the value report ranks
 	// background loops run on every replica (unlike scheduled jobs, which
 	// run once across replicas), e.g. the outbox dispatcher; Run and the
 	// console start them.
 	background []func()
-	closers    []func() error
+	// settlers wait for the background work a request started (outbox
+	// sends, notifications, DM updates); the console runs them between
+	// scripted lines.
+	settlers []func(context.Context) error
+	closers  []func() error
 }
 
-// loadConfig reads PLATFORMBOT_CONFIG, else ./platformbot.yaml, else the
-// built-in example.
+// builtinConfigName names the built-in example in messages.
+const builtinConfigName = "built-in platformbot.example.yaml"
+
+// readConfig returns the configuration `run` uses: the file path
+// (PLATFORMBOT_CONFIG), else ./platformbot.yaml, else the built-in example.
+// `config validate` with no file checks the same.
+func readConfig(path string) (name string, data []byte, err error) {
+	if path == "" {
+		if _, err := os.Stat("platformbot.yaml"); err == nil {
+			path = "platformbot.yaml"
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", nil, fmt.Errorf("config: %w", err)
+		}
+	}
+	if path == "" {
+		return builtinConfigName, platformbot.ExampleConfig, nil
+	}
+	data, err = os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil, fmt.Errorf("config: %s does not exist", path)
+	} else if err != nil {
+		return "", nil, fmt.Errorf("config: %w", err)
+	}
+	return path, data, nil
+}
+
+// loadConfig reads and validates the configuration, logging its warnings.
 func loadConfig(path string, log zerolog.Logger) (*config.Config, error) {
-	if path != "" {
-		return config.Load(path)
+	name, data, err := readConfig(path)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := os.Stat("platformbot.yaml"); err == nil {
-		return config.Load("platformbot.yaml")
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("config: %w", err)
+	if name == builtinConfigName {
+		log.Info().Msg("no platformbot.yaml and PLATFORMBOT_CONFIG unset: using the built-in example configuration")
 	}
-	log.Info().Msg("no platformbot.yaml and PLATFORMBOT_CONFIG unset: using the built-in example configuration")
-	return config.Parse("built-in platformbot.example.yaml", platformbot.ExampleConfig)
+	cfg, err := config.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		log.Warn().Str("config", name).Msg(w.String(name))
+	}
+	return cfg, nil
 }
 
 // Open loads configuration, opens and migrates the database, and wires the
@@ -105,15 +151,17 @@ func (m *Main) Open(ctx context.Context) error {
 		})
 		m.Slack = m.api
 	}
-	m.Admins = &bot.Admins{Users: m.Config.Admins.Users, Group: m.Config.Admins.UserGroup, Slack: m.Slack}
+	claims := storage.NewJobClaims(db)
+	m.openPeople(claims)
+	m.Admins = &bot.Admins{Users: m.Config.Admins.Users, Group: m.Config.Admins.UserGroup, Members: m.People}
 	m.Router = bot.NewRouter(m.Admins, bot.Chain(bot.ChainConfig{
 		Log: m.Log, Metrics: m.Metrics, Timeout: 30 * time.Second, Unavailable: storage.IsUnavailable,
 	})...)
 	handlers.RegisterCommands(m.Router, m.Config.Slack.Commands)
 	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
 	m.Home.Register(m.Router)
+	(&handlers.DirectMessages{Router: m.Router, Slack: m.Slack}).Register(m.Router)
 
-	claims := storage.NewJobClaims(db)
 	m.Scheduler, err = schedule.New(schedule.Options{
 		Log: m.Log, Registry: m.Registry, Clock: m.Clock,
 		Claims: claims, CatchUpGrace: m.Config.Scheduler.CatchUpGrace.D(),
@@ -127,12 +175,12 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wirePeople, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews, m.wireReport} {
 		if err := wire(ctx); err != nil {
 			return err
 		}
 	}
-	return nil
+	return m.wireObservability()
 }
 
 // Run connects to Slack over Socket Mode and serves until ctx is done.
@@ -149,10 +197,23 @@ func (m *Main) Run(ctx context.Context) error {
 		Dedup: storage.NewEventDedup(m.DB), AckBudget: m.AckBudget,
 	})
 	m.HTTP.AddCheck("slack", m.Runtime.Ready)
+	if err := m.wireSocketGauge(); err != nil {
+		return err
+	}
 	m.startBackground()
 	err := m.Runtime.Run(ctx)
 	m.shutdown()
 	return err
+}
+
+// settle waits until the background work started so far has finished.
+func (m *Main) settle(ctx context.Context) error {
+	for _, s := range m.settlers {
+		if err := s(ctx); err != nil {
+			return err
+		}
+	}
+	return m.Outbox.Drain(ctx)
 }
 
 // startBackground starts the scheduler and the per-replica loops.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 )
 
@@ -18,7 +19,7 @@ type Env struct {
 	ConfigPath  string // PLATFORMBOT_CONFIG; "" means platformbot.yaml or the built-in example
 	HTTPAddr    string
 	LogLevel    zerolog.Level
-	LogFormat   string // json | console
+	LogFormat   string // json | console (human-readable text)
 }
 
 // envError is a one-line message naming the variable and what is expected.
@@ -69,14 +70,33 @@ func readEnv(getenv func(string) string, needSlack bool) (Env, error) {
 	if e.LogLevel, err = zerolog.ParseLevel(strings.ToLower(lvl)); err != nil || lvl == "" {
 		return e, &envError{"LOG_LEVEL", fmt.Sprintf("unknown level %q (use debug, info, warn or error)", lvl)}
 	}
-	switch e.LogFormat {
-	case "":
-		e.LogFormat = "json"
-	case "json", "console":
-	default:
-		return e, &envError{"LOG_FORMAT", fmt.Sprintf("unknown format %q (use json or console)", e.LogFormat)}
+	if e.LogFormat, err = logFormat(e.LogFormat, stderrIsTerminal()); err != nil {
+		return e, err
 	}
 	return e, nil
+}
+
+// logFormat resolves LOG_FORMAT: text ("console" is the same) for a person
+// at a terminal, JSON for a log collector; unset, it is text when stderr is
+// a terminal and JSON otherwise.
+func logFormat(setting string, terminal bool) (string, error) {
+	switch strings.ToLower(setting) {
+	case "":
+		if terminal {
+			return "console", nil
+		}
+		return "json", nil
+	case "json":
+		return "json", nil
+	case "text", "console":
+		return "console", nil
+	}
+	return "", &envError{"LOG_FORMAT", fmt.Sprintf("unknown format %q (use text or json)", setting)}
+}
+
+func stderrIsTerminal() bool {
+	fd := os.Stderr.Fd()
+	return isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd)
 }
 
 // newLogger builds the process logger. Tokens are never logged: they live

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -17,8 +18,20 @@ import (
 	"github.com/platformbot/platformbot/config"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
+// version is set at build time with -ldflags "-X main.version=…"; a local
+// build says which commit it was built from instead (see versionString).
 var version = "dev"
+
+// envHelp lists the environment variables in --help.
+const envHelp = `Environment:
+  SLACK_APP_TOKEN     app-level token (xapp-…, scope connections:write); required for run
+  SLACK_BOT_TOKEN     bot token (xoxb-…); required for run
+  SLACK_API_URL       Slack Web API base URL (default https://slack.com/api/)
+  DATABASE_URL        postgres://…, sqlite:PATH or file:PATH (default sqlite:platformbot.db)
+  PLATFORMBOT_CONFIG  YAML config file (default platformbot.yaml if present, else the built-in example)
+  HTTP_ADDR           health, metrics and ingest API (default :8080)
+  LOG_LEVEL           debug, info, warn or error (default info)
+  LOG_FORMAT          text or json (default text on a terminal, json otherwise)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -33,14 +46,18 @@ func main() {
 // and environment.
 func newRootCmd(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "platformbot",
-		Short:         "The platform team's Slack bot",
+		Use:   "platformbot",
+		Short: "The platform team's Slack bot",
+		Long: "The platform team's Slack bot: self-service requests, office hours, pulse surveys\n" +
+			"and metric digests. With no command it runs the bot (platformbot run).\n\n" + envHelp,
+		Version:       versionString(debug.ReadBuildInfo()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runBot(cmd.Context(), getenv)
 		},
 	}
+	root.SetVersionTemplate("platformbot {{.Version}}\n")
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -61,11 +78,41 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) s
 			Short: "Print the version",
 			Args:  cobra.NoArgs,
 			Run: func(cmd *cobra.Command, _ []string) {
-				fmt.Fprintln(cmd.OutOrStdout(), "platformbot", version)
+				fmt.Fprintln(cmd.OutOrStdout(), "platformbot", cmd.Root().Version)
 			},
 		},
 	)
 	return root
+}
+
+// versionString is the -ldflags version of a release build; for a local
+// build ("dev") it adds what the Go toolchain recorded: the module version
+// of `go install …@v1.2.3`, or the commit, its time and whether the tree
+// had changes.
+func versionString(info *debug.BuildInfo, ok bool) string {
+	if version != "dev" || !ok {
+		return version
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, at, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value[:min(12, len(s.Value))]
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = ", modified"
+			}
+		}
+	}
+	if rev == "" {
+		return version
+	}
+	return fmt.Sprintf("dev (%s, %s%s)", rev, at, dirty)
 }
 
 func runBot(ctx context.Context, getenv func(string) string) error {
@@ -144,29 +191,44 @@ func migrate(ctx context.Context, out io.Writer, getenv func(string) string, reb
 
 func newConfigCmd(getenv func(string) string) *cobra.Command {
 	cfgCmd := &cobra.Command{Use: "config", Short: "Work with the configuration file"}
+	cfgCmd.AddCommand(newConfigReferenceCmd())
 	cfgCmd.AddCommand(&cobra.Command{
 		Use:   "validate [FILE]",
 		Short: "Check a config file and list every problem with its line",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `Checks FILE and lists every problem with its line, key and value, sorted by line.
+With no FILE it checks what "run" would load: $PLATFORMBOT_CONFIG, else
+./platformbot.yaml, else the built-in example.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := getenv("PLATFORMBOT_CONFIG")
 			if len(args) == 1 {
 				path = args[0]
 			}
-			if path == "" {
-				path = "platformbot.yaml"
-			}
-			if _, err := config.Load(path); err != nil {
-				var probs *config.Problems
-				if errors.As(err, &probs) {
-					fmt.Fprintln(cmd.OutOrStdout(), probs.Error())
-					return fmt.Errorf("%s is invalid", path)
-				}
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", path)
-			return nil
+			return validateConfig(cmd.OutOrStdout(), path)
 		},
 	})
 	return cfgCmd
+}
+
+// validateConfig checks the configuration run would load from path and
+// prints its problems, or "ok" and any warnings.
+func validateConfig(out io.Writer, path string) error {
+	name, data, err := readConfig(path)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Parse(name, data)
+	if err != nil {
+		var probs *config.Problems
+		if errors.As(err, &probs) {
+			fmt.Fprintln(out, probs.Error())
+			return fmt.Errorf("%s is invalid", name)
+		}
+		return err
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(out, "warning:", w.String(name))
+	}
+	fmt.Fprintf(out, "%s: ok\n", name)
+	return nil
 }

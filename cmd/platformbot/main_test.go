@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -58,7 +59,7 @@ func TestConfigValidateListsEveryProblem(t *testing.T) {
 	if err == nil {
 		t.Fatal("validate of a broken file succeeded")
 	}
-	for _, want := range []string{bad + ":1: timezone", bad + ":3: slack.triage_channel", bad + `:4: unknown key "colour"`} {
+	for _, want := range []string{bad + ":1: timezone", bad + ":3: slack.triage_channel", bad + `:4: slack.colour: unknown key "colour"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -74,5 +75,115 @@ func TestVersion(t *testing.T) {
 	out, err := execute(t, nil, "", "version")
 	if err != nil || !strings.HasPrefix(out, "platformbot ") {
 		t.Fatalf("version = %q, %v", out, err)
+	}
+	flag, err := execute(t, nil, "", "--version")
+	if err != nil || flag != out {
+		t.Errorf("--version = %q, %v; want what version prints (%q)", flag, err, out)
+	}
+}
+
+// TestVersionOfALocalBuild: a build without -ldflags used to print "dev";
+// it now names the commit the Go toolchain recorded, or the module
+// version of `go install …@vX`.
+func TestVersionOfALocalBuild(t *testing.T) {
+	vcs := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "3143d81c0ffee0123456789abcdef0123456789a"}, {Key: "vcs.time", Value: "2026-12-04T15:28:00Z"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	for _, tc := range []struct {
+		name string
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{"commit", vcs, true, "dev (3143d81c0ffe, 2026-12-04T15:28:00Z, modified)"},
+		{"go install", &debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}, true, "v1.4.0"},
+		{"nothing recorded", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true, "dev"},
+		{"no build info", nil, false, "dev"},
+	} {
+		if got := versionString(tc.info, tc.ok); got != tc.want {
+			t.Errorf("%s: versionString = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestHelpListsTheEnvironment: --help names every variable the binary reads.
+func TestHelpListsTheEnvironment(t *testing.T) {
+	out, err := execute(t, nil, "", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_API_URL", "DATABASE_URL", "PLATFORMBOT_CONFIG", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT"} {
+		if !strings.Contains(out, v) {
+			t.Errorf("--help does not mention %s:\n%s", v, out)
+		}
+	}
+}
+
+// TestGarbageDatabaseURLIsRefused: DATABASE_URL=garbage used to create a
+// SQLite file named garbage; now it is one line naming the accepted forms.
+func TestGarbageDatabaseURLIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, v := range []string{"garbage", "platformbot.db", "host:5432/db"} {
+		_, err := execute(t, map[string]string{"DATABASE_URL": v, "LOG_LEVEL": "error"}, "", "migrate")
+		if err == nil || !strings.Contains(err.Error(), "DATABASE_URL: expected postgres://") || !strings.Contains(err.Error(), "sqlite:PATH") {
+			t.Errorf("DATABASE_URL=%s: error = %v, want the accepted forms", v, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("DATABASE_URL=%s: error spans lines: %q", v, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("files created for a bad DATABASE_URL: %v", entries)
+	}
+}
+
+// TestLogFormatFollowsTheTerminal: unset, LOG_FORMAT is readable text on a
+// terminal and JSON otherwise (a pipe, a container's log driver).
+func TestLogFormatFollowsTheTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		setting  string
+		terminal bool
+		want     string
+	}{
+		{"", true, "console"},
+		{"", false, "json"},
+		{"json", true, "json"},
+		{"text", false, "console"},
+		{"console", false, "console"},
+		{"TEXT", false, "console"},
+	} {
+		got, err := logFormat(tc.setting, tc.terminal)
+		if err != nil || got != tc.want {
+			t.Errorf("logFormat(%q, terminal=%v) = %q, %v; want %q", tc.setting, tc.terminal, got, err, tc.want)
+		}
+	}
+	if _, err := logFormat("xml", true); err == nil || !strings.Contains(err.Error(), "LOG_FORMAT: unknown format") {
+		t.Errorf("logFormat(xml) error = %v", err)
+	}
+}
+
+// TestConfigValidateChecksWhatRunLoads: with no file, validate used to fail
+// on a missing platformbot.yaml although run falls back to the built-in
+// example; it now checks PLATFORMBOT_CONFIG, else ./platformbot.yaml, else
+// the example. An empty file is valid but warned about.
+func TestConfigValidateChecksWhatRunLoads(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	out, err := execute(t, nil, "", "config", "validate")
+	if err != nil || !strings.Contains(out, "built-in platformbot.example.yaml: ok") {
+		t.Fatalf("validate with no file = %q, %v; want the built-in example checked", out, err)
+	}
+	os.WriteFile("platformbot.yaml", []byte("timezone: Nowhere/City\n"), 0o600)
+	if out, err := execute(t, nil, "", "config", "validate"); err == nil || !strings.Contains(out, "platformbot.yaml:1: timezone") {
+		t.Errorf("validate with ./platformbot.yaml = %q, %v; want its problem", out, err)
+	}
+	os.WriteFile("empty.yaml", nil, 0o600)
+	out, err = execute(t, map[string]string{"PLATFORMBOT_CONFIG": "empty.yaml"}, "", "config", "validate")
+	if err != nil || !strings.Contains(out, "warning: empty.yaml: the file configures nothing") || !strings.Contains(out, "empty.yaml: ok") {
+		t.Errorf("validate of an empty PLATFORMBOT_CONFIG = %q, %v; want a warning and ok", out, err)
+	}
+	if _, err := execute(t, nil, "", "config", "validate", "missing.yaml"); err == nil || !strings.Contains(err.Error(), "missing.yaml does not exist") {
+		t.Errorf("validate of a missing file: %v", err)
 	}
 }

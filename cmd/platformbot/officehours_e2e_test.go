@@ -166,6 +166,9 @@ func TestOfficeHoursEndToEnd(t *testing.T) {
 // TestOfficeHoursRaceOverSocketMode sends ten submissions for one slot at
 // once through the real runtime: one books it, the others see fresh slots.
 func TestOfficeHoursRaceOverSocketMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paced replies to ten submissions, about 4 s: skipped with -short")
+	}
 	eachDB(t, func(t *testing.T, db string) {
 		b := newTestBot(t, botOptions{Config: officeHoursE2EConfig, DatabaseURL: db})
 		b.Fake.AddUser(slack.User{ID: "UHOSTBER01", RealName: "Hanna Host", TZ: "Europe/Berlin"})

@@ -44,6 +44,9 @@ func benchEnv(name string, def int) int {
 //
 //	TEST_DATABASE_URL=… go test ./cmd/platformbot -run '^$' -bench FanoutReplicas -benchtime 1x -timeout 30m
 func BenchmarkFanoutReplicas(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a fan-out over three processes: skipped with -short")
+	}
 	if os.Getenv("TEST_DATABASE_URL") == "" {
 		b.Skip("set TEST_DATABASE_URL: replicas share PostgreSQL")
 	}

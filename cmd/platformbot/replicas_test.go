@@ -29,6 +29,9 @@ import (
 // TEST_DATABASE_URL are set.
 func needProcesses(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("process-level tests take minutes: skipped with -short")
+	}
 	if os.Getenv("PLATFORMBOT_PROCESS_TESTS") != "1" || os.Getenv("TEST_DATABASE_URL") == "" {
 		t.Skip("set PLATFORMBOT_PROCESS_TESTS=1 and TEST_DATABASE_URL to run process-level tests")
 	}

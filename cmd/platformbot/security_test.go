@@ -28,11 +28,13 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/internal/fakeslack"
 	"github.com/platformbot/platformbot/officehours"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -124,7 +126,7 @@ func newSecBot(t *testing.T, db string) *secBot {
 	t.Helper()
 	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		if !selfservice.VerifySignature(secSignSecret, body, r.Header.Get("X-Platformbot-Signature")) {
+		if !webhook.Verify(secSignSecret, body, r.Header.Get("X-Platformbot-Signature")) {
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}
@@ -494,8 +496,26 @@ func (s *secBot) slackInvalidAuth(t *testing.T) {
 	if text := AckText(s.Command(secDev, "/platform request preview")); !strings.Contains(text, "Something went wrong (ref") {
 		t.Errorf("views.open failing with invalid_auth: ack %q, want the something-went-wrong reply", text)
 	}
-	// The survey's one member must be a person for the DM to be tried.
-	s.Fake.AddUser(slack.User{ID: secDev, Name: "dev", RealName: "Dev Eloper"})
+	// The survey's one member must be a person for the DM to be tried: they
+	// join the workspace, as Slack tells the bot (the directory remembers
+	// that Slack did not know them when a request was filed).
+	dev := slack.User{ID: secDev, Name: "dev", RealName: "Dev Eloper"}
+	s.Fake.AddUser(dev)
+	id, err := s.Fake.SendEvent("team_join", &slackevents.TeamJoinEvent{Type: "team_join", User: &dev}, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := s.Fake.WaitAck(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	for ok, _ := s.Main.People.CanBeAsked(ctx, secDev); !ok; ok, _ = s.Main.People.CanBeAsked(ctx, secDev) {
+		if ctx.Err() != nil {
+			t.Fatal("the team_join event never reached the directory")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	s.Command(secAdmin, "/pulse send devex")
 	logged := func() bool {
 		views, dm := false, false

@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/internal/fakeslack"
+	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -47,7 +48,7 @@ func newSSReceiver(t *testing.T) *ssReceiver {
 	rcv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
 		c := ssCall{Path: r.URL.Path, Key: r.Header.Get("Idempotency-Key"),
-			Signed: selfservice.VerifySignature(ssE2ESecret, raw, r.Header.Get("X-Platformbot-Signature"))}
+			Signed: webhook.Verify(ssE2ESecret, raw, r.Header.Get("X-Platformbot-Signature"))}
 		json.Unmarshal(raw, &c.Body)
 		rcv.mu.Lock()
 		rcv.calls = append(rcv.calls, c)
@@ -135,6 +136,26 @@ func ssWaitState(t *testing.T, b *testBot, id int64, want selfservice.State) *se
 		if time.Now().After(deadline) {
 			t.Fatalf("REQ-%d is %v (err %v), want %s\nlogs:\n%s", id, r, err, want, b.Logs)
 		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// ssWaitStateTicking is ssWaitState while the fake clock moves on, 100 ms
+// per poll: the outbox retries a failed call after its backoff on the
+// bot's clock.
+func ssWaitStateTicking(t *testing.T, b *testBot, id int64, want selfservice.State) *selfservice.Request {
+	t.Helper()
+	store := storage.NewSelfServiceStore(b.Main.DB)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r, err := store.Request(context.Background(), id)
+		if err == nil && r.State == want {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("REQ-%d is %v (err %v), want %s\nlogs:\n%s", id, r, err, want, b.Logs)
+		}
+		b.Clock.Advance(100 * time.Millisecond)
 		time.Sleep(10 * time.Millisecond)
 	}
 }
@@ -293,6 +314,9 @@ func ssWaitRated(t *testing.T, b *testBot, id int64) *selfservice.Request {
 // exception path, the accepted (202 + status callback) path and the failed
 // automation path.
 func TestSelfServiceAutomaticPathsE2E(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paced DMs to one user, about 7 s: skipped with -short")
+	}
 	eachDB(t, func(t *testing.T, db string) {
 		b, rcv := newSSBot(t, db)
 		file := func(typ string, values map[string]slack.BlockAction) {
@@ -353,7 +377,7 @@ func TestSelfServiceAutomaticPathsE2E(t *testing.T) {
 		// 4. Failed automation: bounded retries, then failed, the triage
 		// channel is told and so is the requester.
 		file("broken", nil)
-		r = ssWaitState(t, b, 4, selfservice.Failed)
+		r = ssWaitStateTicking(t, b, 4, selfservice.Failed)
 		if c := rcv.Calls("REQ-4"); len(c) != 3 {
 			t.Errorf("broken webhook called %d times, want 3 (the configured attempts)", len(c))
 		}
@@ -401,7 +425,7 @@ func TestSelfServiceResumesAfterRestartE2E(t *testing.T) {
 	if len(rcv.Calls(r.Ref())) != 0 {
 		t.Fatal("called without the job or a wake-up")
 	}
-	b.Advance(time.Minute) // the selfservice-dispatch job's next occurrence
+	b.Advance(time.Minute) // the selfservice-handover job's next occurrence
 	ssWaitState(t, b, r.ID, selfservice.Done)
 	if c := rcv.Calls(r.Ref()); len(c) != 1 || c[0].Body.Fields["name"] != "left-behind" {
 		t.Errorf("webhook calls = %+v", c)
@@ -423,24 +447,28 @@ func TestSelfServiceConsole(t *testing.T) {
 		in := strings.NewReader(strings.Join(lines, "\n") + "\n")
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		if err := runConsole(ctx, in, &out, getenv, user, demo); err != nil {
+		if err := runConsole(ctx, consoleRun{In: in, Out: &out, Getenv: getenv, User: user, Demo: demo}); err != nil {
 			t.Fatalf("console: %v\n%s", err, out.String())
 		}
 		return out.String()
 	}
+	berlin, _ := time.LoadLocation("Europe/Berlin") // the example's zone, the console user's
+	today := time.Now().In(berlin)
 	out := run("UCONSOLE", true,
 		"/platform mine",
 		"/platform request db-access",
 		"",           // keep the type
 		"1",          // database: orders
 		"",           // access level: keep read
-		"2026-12-24", // until
+		"2020-01-01", // until: in the past (issue 15: it was filed)
 		"short",      // reason: too short (min_length), asked again
 		"debugging order #42",
+		today.AddDate(0, 0, 20).Format(time.DateOnly), // until, asked again after the refusal
 		"/platform mine",
 	)
 	ssExpect(t, "console", out,
-		"*REQ-4* · Database access — :hourglass_flowing_sand: waiting for approval", // seeded
+		"Until: Pick a date from "+today.Format(time.DateOnly)+" to "+today.AddDate(0, 0, 90).Format(time.DateOnly)+".", // refused inline, in the modal
+		"*REQ-4* · Database access — :hourglass_flowing_sand: waiting for approval",                                     // seeded
 		"*REQ-6* · Database access is filed. It is waiting for approval.",
 		"*REQ-6* · Database access — :hourglass_flowing_sand: waiting for approval · just now",
 	)

@@ -28,7 +28,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 		return err
 	}
 	m.ensureRollupsInBackground(store)
-	teams := handlers.NewMetricsTeams(cfg.Teams, m.Slack, m.Clock.Now)
+	teams := handlers.NewMetricsTeams(m.People)
 	h := &handlers.Metrics{
 		Service: &metrics.Service{
 			Store: store, Directory: teams, Thresholds: th, Now: m.Clock.Now,
@@ -36,7 +36,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 			SelfService:  storage.NewSelfServiceStore(m.DB),
 			OfficeHours:  m.officeHoursStore(),
 		},
-		Claims: store, Teams: teams, Slack: m.Slack, Digests: cfg.Digests,
+		Outbox: m.Outbox, Teams: teams, Slack: m.Slack, Digests: cfg.Digests,
 		Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log,
 	}
 	h.Register(m.Router, cfg.Slack.Commands.Platform)
@@ -155,14 +155,30 @@ func (m *Main) seedMetrics(ctx context.Context) error {
 	if _, err := m.metricsStore().Ingest(ctx, b); err != nil {
 		return err
 	}
+	return m.metricsStore().RecordActivity(ctx, m.demoActivity(now, rng))
+}
+
+// demoActivity is 40 days of bot use: the configured teams' listed members
+// on most days (so that team digests show adoption, as the demo user's
+// requests show self-service) and a few people in no team.
+func (m *Main) demoActivity(now time.Time, rng *rand.Rand) []metrics.Activity {
+	var members []string
+	for _, t := range m.Config.Teams {
+		members = append(members, t.Users...)
+	}
 	var acts []metrics.Activity
 	loc := m.Config.Location()
 	for day := 40; day >= 0; day-- {
 		t := now.In(loc).AddDate(0, 0, -day)
 		midnight := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc).UTC()
+		for _, u := range members {
+			if rng.IntN(4) != 0 {
+				acts = append(acts, metrics.Activity{Day: midnight, UserID: u})
+			}
+		}
 		for u := range 3 + rng.IntN(6) {
 			acts = append(acts, metrics.Activity{Day: midnight, UserID: fmt.Sprintf("UDEMO%04d", u)})
 		}
 	}
-	return m.metricsStore().RecordActivity(ctx, acts)
+	return acts
 }

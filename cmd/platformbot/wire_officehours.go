@@ -13,9 +13,11 @@ import (
 )
 
 // wireOfficeHours registers /officehours, its buttons and forms, the App
-// Home section and the job that sends reminders and feedback questions.
+// Home section, its kinds of DM and the job that queues reminders and
+// feedback questions.
 func (m *Main) wireOfficeHours(ctx context.Context) error {
 	oh := handlers.NewOfficeHours(m.Slack, m.Log)
+	oh.Outbox = m.Outbox
 	rules := officeHoursRules(m.Config)
 	svc := &officehours.Service{
 		Schedule: officeHoursSchedule(m.Config),
@@ -23,9 +25,9 @@ func (m *Main) wireOfficeHours(ctx context.Context) error {
 		Store:    m.officeHoursStore(),
 		Notifier: oh.Notifier(rules.ReminderBefore),
 		Clock:    m.Clock,
-		TeamOf:   handlers.OfficeHoursTeamOf(m.Config.Teams, m.Slack, m.Log),
+		TeamOf:   handlers.OfficeHoursTeamOf(m.People, m.Log),
 		OnNotifyError: func(_ context.Context, err error) {
-			m.Log.Warn().Err(err).Msg("office hours: message not sent (the change itself is saved)")
+			m.Log.Warn().Err(err).Msg("office hours: message not queued (the change itself is saved)")
 		},
 	}
 	oh.Service = svc
@@ -89,6 +91,7 @@ func (m *Main) seedOfficeHours(ctx context.Context) error {
 	}
 	store := m.officeHoursStore()
 	const user = "UCONSOLE"
+	team := handlers.OfficeHoursTeamOf(m.People, m.Log)(ctx, user) // as a real booking gets it
 	now := m.Clock.Now().UTC()
 	upcoming, err := store.Upcoming(ctx, user, now)
 	if err != nil || len(upcoming) > 0 {
@@ -99,13 +102,13 @@ func (m *Main) seedOfficeHours(ctx context.Context) error {
 	for _, sl := range sched.Bookable(now) { // the first slot of each host
 		if !seen[sl.Host] {
 			seen[sl.Host] = true
-			seeds = append(seeds, officehours.Booking{Kind: officehours.KindBooking, Slot: sl, Booker: user,
+			seeds = append(seeds, officehours.Booking{Kind: officehours.KindBooking, Slot: sl, Booker: user, Team: team,
 				Topic: "Demo: our CI pipeline got slow since the runner upgrade", CreatedAt: now})
 		}
 	}
 	if past := sched.Slots(now.AddDate(0, 0, -14), now.Add(-time.Hour)); len(past) > 0 {
 		last := past[len(past)-1]
-		seeds = append(seeds, officehours.Booking{Kind: officehours.KindBooking, Slot: last, Booker: user,
+		seeds = append(seeds, officehours.Booking{Kind: officehours.KindBooking, Slot: last, Booker: user, Team: team,
 			Topic: "Demo: preview environments for feature branches", CreatedAt: last.Start.AddDate(0, 0, -2),
 			BookerRemindedAt: last.Start, HostRemindedAt: last.Start, FeedbackAskedAt: last.End,
 			FeedbackScore: 5, FeedbackComment: "Very helpful, thanks!", FeedbackAt: last.End})

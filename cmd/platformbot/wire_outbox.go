@@ -20,8 +20,12 @@ const outboxRetention = 30 * 24 * time.Hour
 // letting its in-flight sends finish.
 func (m *Main) wireOutbox(ctx context.Context) error {
 	lease := m.Config.Scheduler.SendLease.D()
+	workers := 0 // the default
+	if m.ManualOutbox {
+		workers = 1 // in the order they were decided
+	}
 	d, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(m.DB), Log: m.Log, Clock: m.Clock,
-		Registry: m.Registry, StartOnEnqueue: true, Lease: lease, SendTimeout: min(time.Minute, lease/2)})
+		Registry: m.Registry, StartOnEnqueue: true, Lease: lease, SendTimeout: min(time.Minute, lease/2), Manual: m.ManualOutbox, Workers: workers})
 	if err != nil {
 		return err
 	}

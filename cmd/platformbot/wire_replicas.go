@@ -29,12 +29,8 @@ const (
 // table and sizes its Slack client's limits to budget ÷ live replicas. On
 // SQLite there is one replica by construction (a second process is refused),
 // and without the Web API client (console, some tests) there is nothing to
-// pace, so it wires nothing.
+// pace, so it wires only platformbot_replicas_live, at 1.
 func (m *Main) wireReplicas(context.Context) error {
-	if m.api == nil || m.DB.Dialect != storage.Postgres {
-		return nil
-	}
-	host, _ := os.Hostname()
 	live := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "platformbot_replicas_live",
 		Help: "Replicas with a recent heartbeat, as seen by this one; each sends at most 1/N of the Slack rate budget.",
@@ -42,6 +38,11 @@ func (m *Main) wireReplicas(context.Context) error {
 	if err := m.Registry.Register(live); err != nil {
 		return err
 	}
+	if m.api == nil || m.DB.Dialect != storage.Postgres {
+		live.Set(1) // this one: the dashboard shows the same panel on SQLite
+		return nil
+	}
+	host, _ := os.Hostname()
 	b := &replicaBudget{
 		store: storage.NewReplicas(m.DB), clock: m.Clock, share: m.api.ShareLimits, log: m.Log, gauge: live,
 		self: storage.Replica{ID: fmt.Sprintf("%s:%d:%d", host, os.Getpid(), time.Now().UnixNano()), Host: host, PID: os.Getpid(), StartedAt: m.Clock.Now()},

@@ -18,13 +18,14 @@ import (
 // reminds and closes; their DMs go out through the outbox.
 func (m *Main) wireSurveys(ctx context.Context) error {
 	d := m.Outbox
-	pulse := handlers.NewPulse(m.Slack, m.Log)
+	pulse := handlers.NewPulse(m.Slack, m.People, m.Log)
 	pulse.Location, pulse.Outbox, pulse.Refresh = m.Config.Location(), d, m.Home.Publish
 	svc := surveys.New(surveys.Config{
 		Surveys: surveysFromConfig(m.Config), Teams: surveyTeams(m.Config), Store: storage.NewSurveyStore(m.DB),
 		Dir: pulse.Directory(), Notifier: pulse.Notifier(), Clock: m.Clock,
 	})
 	pulse.Service = svc
+	m.settlers = append(m.settlers, func(context.Context) error { pulse.Wait(); return nil })
 	pulse.Register(m.Router, m.Config.Slack.Commands.Pulse)
 	m.Home.Add(handlers.HomeSection{Name: "Pulse surveys", Order: 30, Render: pulse.HomeSection})
 

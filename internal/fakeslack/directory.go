@@ -10,7 +10,8 @@ import (
 )
 
 // AddUser adds or replaces a user; users.info and users.list return it as
-// given (tz, tz_offset, is_bot, deleted, profile…). An empty TeamID becomes
+// given (tz, tz_offset, is_bot, deleted, profile…), its locale only when
+// asked with include_locale=true, as Slack does. An empty TeamID becomes
 // TeamID.
 func (s *Server) AddUser(u slack.User) {
 	if u.TeamID == "" {
@@ -71,7 +72,7 @@ func (s *Server) usersInfo(p params) (map[string]any, error) {
 		var out []slack.User
 		for _, id := range strings.Split(ids, ",") {
 			if i, ok := s.userIdx[id]; ok {
-				out = append(out, s.users[i])
+				out = append(out, withLocale(p, s.users[i]))
 			}
 		}
 		if len(out) == 0 {
@@ -83,7 +84,16 @@ func (s *Server) usersInfo(p params) (map[string]any, error) {
 	if !ok {
 		return nil, slackError("user_not_found")
 	}
-	return map[string]any{"user": s.users[i]}, nil
+	return map[string]any{"user": withLocale(p, s.users[i])}, nil
+}
+
+// withLocale returns u as Slack shows it: with its locale only when the
+// call asked for it.
+func withLocale(p params, u slack.User) slack.User {
+	if p.str("include_locale") != "true" {
+		u.Locale = ""
+	}
+	return u
 }
 
 func (s *Server) usersList(p params) (map[string]any, error) {
@@ -93,8 +103,12 @@ func (s *Server) usersList(p params) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	members := make([]slack.User, 0, to-from)
+	for _, u := range s.users[from:to] {
+		members = append(members, withLocale(p, u))
+	}
 	return map[string]any{
-		"members":           slices.Clone(s.users[from:to]),
+		"members":           members,
 		"cache_ts":          1700000000,
 		"response_metadata": map[string]any{"next_cursor": next},
 	}, nil

@@ -157,14 +157,16 @@ func TestDropConnectionsMakesSlackGoReconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.DropConnections()
-	if srv.Connections() != 0 {
-		t.Error("dropped sockets still counted")
-	}
 	if err := srv.WaitConnectionOpens(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.WaitConnections(ctx, 1); err != nil {
 		t.Fatal(err)
+	}
+	// Checked after the reconnect: slack-go may reconnect before a check
+	// right after the drop could run, and then the new socket is counted.
+	if n := srv.Connections(); n != 1 {
+		t.Errorf("%d sockets counted after one was dropped and one opened, want 1: the dropped one is still counted", n)
 	}
 }
 

@@ -11,7 +11,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// UploadMethod names, in Calls, the POST of a file's bytes to the upload
+// URL (not a Web API method).
+const UploadMethod = "upload"
 
 // File is a file uploaded the v2 way: files.getUploadURLExternal, a POST to
 // the returned upload URL, then files.completeUploadExternal.
@@ -78,6 +83,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 		f.Data = data
 	}
 	s.mu.Unlock()
+	s.recordCall(Call{Method: UploadMethod, Header: r.Header.Clone(), At: time.Now(), Status: http.StatusOK})
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -102,15 +108,26 @@ func (s *Server) filesCompleteUploadExternal(p params) (map[string]any, error) {
 			return nil, slackError("file_not_found")
 		}
 	}
+	channel, thread := cmp.Or(p.str("channel_id"), p.str("channels")), p.str("thread_ts")
+	if thread != "" && p.str("channel_id") != "" && s.findMessageLocked(channel, thread) < 0 {
+		return nil, slackError("invalid_thread_ts") // (?) the exact error is unconfirmed
+	}
 	out := make([]map[string]string, 0, len(files))
+	var ids []string
 	for _, in := range files {
 		f := s.files[in.ID]
 		f.Title = cmp.Or(in.Title, f.Name)
 		f.Completed = true
-		f.Channel = cmp.Or(p.str("channel_id"), p.str("channels"))
-		f.ThreadTS = p.str("thread_ts")
+		f.Channel, f.ThreadTS = channel, thread
 		f.InitialComment = p.str("initial_comment")
 		out = append(out, map[string]string{"id": f.ID, "title": f.Title})
+		ids = append(ids, f.ID)
+	}
+	// Sharing in one channel posts the files as a message there, in the
+	// thread if one was named, as Slack does.
+	if ch := p.str("channel_id"); ch != "" {
+		s.messages = append(s.messages, &Message{Channel: s.canonChannelLocked(ch), TS: s.nextTS(), ThreadTS: thread,
+			Text: p.str("initial_comment"), Files: ids})
 	}
 	s.notifyLocked()
 	return map[string]any{"files": out}, nil

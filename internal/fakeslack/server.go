@@ -140,7 +140,10 @@ func New(opts ...Option) *Server {
 	mux.HandleFunc("GET /ws/{ticket}", s.handleWS)
 	mux.HandleFunc("POST /upload/{file}", s.handleUpload)
 	mux.HandleFunc("POST /response/{id}", s.handleResponseURL)
-	s.http = httptest.NewServer(mux)
+	// Set before it serves: a request can arrive at once (a client of an
+	// earlier server on the same port, still retrying) and read s.http.
+	s.http = httptest.NewUnstartedServer(mux)
+	s.http.Start()
 	return s
 }
 
@@ -274,6 +277,9 @@ type Message struct {
 	Blocks                            json.RawMessage
 	Ephemeral                         bool
 	Updated                           int
+	// Files are the ids of the files a files.completeUploadExternal
+	// shared with this message (its text is the initial comment).
+	Files []string
 }
 
 // Messages returns the messages in channel ("" = all) in posting order.
@@ -286,6 +292,7 @@ func (s *Server) Messages(channel string) []Message {
 		if channel == "" || m.Channel == channel {
 			c := *m
 			c.Blocks = slices.Clone(m.Blocks)
+			c.Files = slices.Clone(m.Files)
 			out = append(out, c)
 		}
 	}

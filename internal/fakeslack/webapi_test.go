@@ -169,17 +169,24 @@ func TestDirectory(t *testing.T) {
 	}
 
 	for i := range 5 {
-		srv.AddUser(slack.User{ID: fmt.Sprintf("U%d", i), Name: "u", TZ: "Europe/Paris", TZOffset: 3600,
+		srv.AddUser(slack.User{ID: fmt.Sprintf("U%d", i), Name: "u", TZ: "Europe/Paris", TZOffset: 3600, Locale: "fr-FR",
 			Profile: slack.UserProfile{Email: "u@example.com"}, IsBot: i == 4, Deleted: i == 3})
 	}
+	// The locale comes only with include_locale=true, as from Slack.
+	if u, err := api.GetUserInfo("U1", slack.GetUserInfoOptionIncludeLocale(false)); err != nil || u.Locale != "" {
+		t.Errorf("GetUserInfo without include_locale: locale %q, %v; want none", u.Locale, err)
+	}
+	if all, err := api.GetUsers(slack.GetUsersOptionIncludeLocale(true)); err != nil || len(all) != 5 || all[0].Locale != "fr-FR" {
+		t.Errorf("GetUsers with include_locale = %+v, %v; want 5 with their locale", all, err)
+	}
 	u, err := api.GetUserInfo("U4")
-	if err != nil || u.TZ != "Europe/Paris" || u.TZOffset != 3600 || !u.IsBot || u.Profile.Email != "u@example.com" {
+	if err != nil || u.TZ != "Europe/Paris" || u.TZOffset != 3600 || !u.IsBot || u.Profile.Email != "u@example.com" || u.Locale != "fr-FR" {
 		t.Errorf("GetUserInfo = %+v, %v", u, err)
 	}
 	if _, err := api.GetUserInfo("U404"); slackErr(err) != "user_not_found" {
 		t.Errorf("unknown user: %v", err)
 	}
-	if all, err := api.GetUsers(slack.GetUsersOptionLimit(2)); err != nil || len(all) != 5 || !all[3].Deleted {
+	if all, err := api.GetUsers(slack.GetUsersOptionLimit(2), slack.GetUsersOptionIncludeLocale(false)); err != nil || len(all) != 5 || !all[3].Deleted || all[0].Locale != "" {
 		t.Errorf("GetUsers = %d users, %v", len(all), err)
 	}
 
@@ -237,6 +244,25 @@ func TestUploadAndResponseURL(t *testing.T) {
 	files := srv.Files()
 	if len(files) != 1 || files[0].ID != f.ID || string(files[0].Data) != "a,b\n1,2\n" || !files[0].Completed || files[0].Channel != "C1" {
 		t.Errorf("files = %+v", files)
+	}
+
+	// Shared in a thread: the file message lands there, naming the file.
+	_, parent, err := api.PostMessage("C1", slack.MsgOptionText("report", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := api.UploadFileContext(t.Context(), slack.UploadFileParameters{
+		Filename: "chart.png", Content: "PNG", FileSize: 3, Channel: "C1", ThreadTimestamp: parent, Title: "Chart"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages("C1")
+	if len(msgs) != 3 || msgs[2].ThreadTS != parent || len(msgs[2].Files) != 1 || msgs[2].Files[0] != g.ID {
+		t.Errorf("messages after a threaded upload = %+v", msgs)
+	}
+	if _, err := api.UploadFileContext(t.Context(), slack.UploadFileParameters{
+		Filename: "chart.png", Content: "PNG", FileSize: 3, Channel: "C1", ThreadTimestamp: "9.999999"}); slackErr(err) != "invalid_thread_ts" {
+		t.Errorf("upload into no thread: %v", err)
 	}
 
 	u := srv.ResponseURL("cmd-1")

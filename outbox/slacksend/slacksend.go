@@ -61,11 +61,16 @@ type Updater interface {
 }
 
 // Posts returns the deliverer of Post payloads; its ref is the message ts.
+// A post that follows another send (outbox.Send.After) without a thread of
+// its own goes into the thread of the message that send posted.
 func Posts(p Poster) outbox.Deliverer {
 	return func(ctx context.Context, s outbox.Send) (string, error) {
 		var post Post
 		if err := s.Decode(&post); err != nil {
 			return "", err
+		}
+		if post.ThreadTS == "" {
+			post.ThreadTS = s.AfterRef
 		}
 		ts, err := p.PostMessage(ctx, post.Channel, post.Message())
 		return ts, Classify(err)

@@ -18,6 +18,7 @@ import (
 type recorder struct {
 	channel, ts string
 	msg         bot.Message
+	file        bot.File
 	err         error
 }
 
@@ -88,5 +89,32 @@ func TestClassify(t *testing.T) {
 	bad := outbox.Send{Key: "x", Payload: []byte("{")}
 	if _, err := slacksend.Posts(&recorder{})(context.Background(), bad); !outbox.IsPermanent(err) {
 		t.Errorf("a payload that does not decode: %v, want a permanent failure", err)
+	}
+}
+
+func (r *recorder) UploadFile(_ context.Context, f bot.File) (string, error) {
+	r.channel, r.ts, r.file = f.Channel, f.ThreadTS, f
+	return "F123", r.err
+}
+
+// TestUploadRoundTrip: the file's bytes survive the JSON payload and the
+// ref is the file id; refusals fail for good.
+func TestUploadRoundTrip(t *testing.T) {
+	f := bot.File{Channel: "C1", ThreadTS: "5.000001", Filename: "a.png", Title: "A", AltText: "alt", Data: []byte{0x89, 0, 'P', 0xff}}
+	s, err := slacksend.NewUpload("k", "k:1", f)
+	if err != nil || s.To != "C1" {
+		t.Fatal(s.To, err)
+	}
+	rec := &recorder{}
+	ref, err := slacksend.Uploads(rec)(context.Background(), s)
+	if err != nil || ref != "F123" {
+		t.Fatalf("Uploads = %q, %v", ref, err)
+	}
+	if diff := cmp.Diff(f, rec.file); diff != "" {
+		t.Errorf("file mismatch (-want +got):\n%s", diff)
+	}
+	rec.err = fmt.Errorf("files.completeUploadExternal: %w", slack.SlackErrorResponse{Err: "channel_not_found"})
+	if _, err := slacksend.Uploads(rec)(context.Background(), s); !outbox.IsPermanent(err) {
+		t.Errorf("refused upload: %v, want a permanent failure", err)
 	}
 }

@@ -44,6 +44,10 @@ type Hook struct {
 	URL     string
 	Secret  string
 	Timeout time.Duration // per call; zero: 10s
+	// Attempts and Backoff are the hook's own retry limits (zero: the
+	// kind's); register Client.Limits as the kind's Limits to apply them.
+	Attempts int
+	Backoff  time.Duration
 }
 
 // Call is the payload of a webhook send.
@@ -100,6 +104,16 @@ func (cl *Client) Deliver(ctx context.Context, s outbox.Send) (string, error) {
 	}
 	status, err := cl.post(ctx, h, s.Key, c)
 	return strconv.Itoa(status), err
+}
+
+// Limits returns the retry limits of the hook a send calls, for
+// outbox.Handler.Limits: calls to different hooks of one kind then retry
+// as each hook is configured.
+func (cl *Client) Limits(s outbox.Send) (maxAttempts int, backoff time.Duration) {
+	if h, ok := cl.Hooks(s.To); ok {
+		return h.Attempts, h.Backoff
+	}
+	return 0, 0
 }
 
 func (cl *Client) post(ctx context.Context, h Hook, key string, c Call) (int, error) {

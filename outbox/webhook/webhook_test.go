@@ -107,3 +107,45 @@ func TestDeliverTimesOut(t *testing.T) {
 		t.Errorf("error %q (it must not carry the URL)", msg)
 	}
 }
+
+func TestLimitsFollowTheHook(t *testing.T) {
+	cl := &webhook.Client{Hooks: func(name string) (webhook.Hook, bool) {
+		return webhook.Hook{Attempts: 3, Backoff: time.Millisecond}, name == "repo"
+	}}
+	for hook, want := range map[string][2]int64{"repo": {3, int64(time.Millisecond)}, "gone": {0, 0}} {
+		s, _ := webhook.NewSend("k", "k:"+hook, hook, "", nil)
+		if n, b := cl.Limits(s); n != int(want[0]) || int64(b) != want[1] {
+			t.Errorf("Limits(%s) = %d, %s; want %d, %s", hook, n, b, want[0], time.Duration(want[1]))
+		}
+	}
+}
+
+// TestSignature checks Sign against a value computed independently, so
+// that receivers written in other languages verify what we send (this
+// vector was the self-service webhook's, whose signing moved here).
+func TestSignature(t *testing.T) {
+	body := []byte(`{"id":"REQ-1"}`)
+	sig := webhook.Sign("secret", body)
+	// printf '{"id":"REQ-1"}' | openssl dgst -sha256 -hmac secret
+	const want = "sha256=9486584eb19a3efb9e4292ef0a194e941391eef9a07c87b1071f48bdcb1a289c"
+	if sig != want {
+		t.Fatalf("Sign = %q, want %q", sig, want)
+	}
+	for _, tc := range []struct {
+		name   string
+		secret string
+		body   []byte
+		header string
+		ok     bool
+	}{
+		{"valid", "secret", body, sig, true},
+		{"valid with spaces", "secret", body, " " + sig + "\n", true},
+		{"wrong secret", "other", body, sig, false},
+		{"tampered body", "secret", []byte(`{"id":"REQ-2"}`), sig, false},
+		{"missing", "secret", body, "", false},
+	} {
+		if got := webhook.Verify(tc.secret, tc.body, tc.header); got != tc.ok {
+			t.Errorf("%s: Verify = %v, want %v", tc.name, got, tc.ok)
+		}
+	}
+}

@@ -1,0 +1,192 @@
+// Package ideas is the Slack side of the request board: `/platform idea`
+// (the form), `/platform ideas …` (the lists and the admins' status and
+// merge commands), the Vote / Unvote buttons and the admin menu of the
+// board message, and the App Home section. It renders what the board
+// sends and hands it to the outbox.
+package ideas
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	dom "github.com/platformbot/platformbot/ideas"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
+)
+
+// Board serves the request board. Set every field before Register.
+type Board struct {
+	Service *dom.Service
+	Outbox  *outbox.Dispatcher
+	Slack   bot.Slack
+	Admins  bot.Authorizer
+	Teams   *Teams
+	Command string // e.g. "/platform"
+	Channel string // the board channel; "" keeps ideas unposted
+	Log     zerolog.Logger
+}
+
+// Register adds `idea` and `ideas` to the command table, the routes of the
+// buttons and forms, and the delivery of the board's sends to the outbox.
+func (b *Board) Register(r *bot.Router) {
+	r.Command(b.Command, "").Add(
+		bot.Subcommand{Name: "idea", Usage: "[title]", Help: "submit an idea to the platform team's request board (opens a form)", Run: b.open},
+		bot.Subcommand{Name: "ideas", Usage: "[top|new|mine|status [STATUS]]",
+			Help: "the request board: top ranked (with votes, weights and asking teams), newest, yours, by status; " +
+				"platform team: `status ID STATUS [reason]`, `merge ID INTO`", Run: b.ideas},
+	)
+	r.Action(actVote, b.vote)
+	r.Action(actUnvote, b.unvote)
+	r.Action(actNew, func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return b.open(ctx, req) })
+	r.Action(actAdmin, bot.RequireAdmin(b.Admins, b.adminMenu))
+	r.ViewSubmission(viewSubmit, b.submitted)
+	r.ViewSubmission(viewStatus, bot.RequireAdmin(b.Admins, b.statusSubmitted))
+	r.ViewSubmission(viewMerge, bot.RequireAdmin(b.Admins, b.mergeSubmitted))
+	post := slacksend.Posts(b.Slack)
+	b.Outbox.Handle(KindPost, outbox.Handler{Deliver: post, Sent: b.posted})
+	b.Outbox.Handle(KindUpdate, outbox.Handler{Deliver: b.deliverUpdate, Before: b.beforeUpdate})
+	b.Outbox.Handle(KindDecision, outbox.Handler{Deliver: post})
+	b.Outbox.Handle(KindThread, outbox.Handler{Deliver: post})
+}
+
+func (b *Board) lists() listContext { return listContext{Command: b.Command, Channel: b.Channel} }
+
+// open shows the form at once: the trigger id lasts 3 seconds.
+func (b *Board) open(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	_, err := b.Slack.OpenView(ctx, req.TriggerID, submitModal(strings.Join(req.Args, " "), b.Channel))
+	return nil, err
+}
+
+// submitted files the idea, or answers with inline errors that keep the
+// rest of the form.
+func (b *Board) submitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	i, err := b.Service.Submit(ctx, req.UserID, draftOf(req.View))
+	var fe dom.FieldErrors
+	if errors.As(err, &fe) {
+		return nil, fieldErrors(fe)
+	}
+	if err != nil && i.ID == 0 {
+		return nil, err
+	}
+	if err != nil {
+		// Stored; the post is queued by the next PostMissing run.
+		b.Log.Warn().Err(err).Int64("idea", i.ID).Msg("ideas: board post not queued yet")
+	}
+	where := fmt.Sprintf("`%s ideas` lists it; people can vote for it there once the board channel is configured.", b.Command)
+	if b.Channel != "" {
+		where = fmt.Sprintf("It is on its way to <#%s>, where people vote for it and discuss it in its thread.", b.Channel)
+	}
+	return &bot.Reply{ViewUpdate: doneView(fmt.Sprintf("Idea #%d", i.ID),
+		fmt.Sprintf(":bulb: Thanks! *%s* is submitted. %s", title(i), where))}, nil
+}
+
+// ideas routes `/platform ideas [top|new|mine|status …|merge …]`.
+func (b *Board) ideas(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	what := "top"
+	if len(req.Args) > 0 {
+		what = strings.ToLower(req.Args[0])
+	}
+	switch what {
+	case "top":
+		return b.top(ctx, req)
+	case "new", "newest", "latest":
+		return b.newest(ctx, req)
+	case "mine", "my":
+		return b.mine(ctx, req)
+	case "status":
+		return b.status(ctx, req)
+	case "merge":
+		return bot.RequireAdmin(b.Admins, b.mergeCommand)(ctx, req)
+	}
+	return nil, bot.Errorf("I don't know `%s ideas %s`. Try `%s ideas top`, `new`, `mine` or `status`; `%s idea` submits one.",
+		b.Command, bot.Escape(bot.Truncate(what, 30)), b.Command, b.Command)
+}
+
+func (b *Board) top(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	r, err := b.Service.List(ctx, dom.Query{Order: dom.ByScore, Statuses: dom.ActiveStatuses, Viewer: req.UserID, Limit: listSize})
+	if err != nil {
+		return nil, err
+	}
+	return bot.SayBlocks("Top ideas", rankedBlocks("*Top ideas* (open, not yet shipped)", r, b.lists())...), nil
+}
+
+func (b *Board) newest(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	r, err := b.Service.List(ctx, dom.Query{Order: dom.ByNewest, Viewer: req.UserID, Limit: listSize})
+	if err != nil {
+		return nil, err
+	}
+	return bot.SayBlocks("Newest ideas", briefBlocks("*Newest ideas*", "No ideas yet.", r, req.UserID, b.lists())...), nil
+}
+
+func (b *Board) mine(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	r, err := b.Service.List(ctx, dom.Query{Order: dom.ByNewest, Person: req.UserID, Viewer: req.UserID, Limit: listSize})
+	if err != nil {
+		return nil, err
+	}
+	return bot.SayBlocks("Your ideas and votes", briefBlocks("*Your ideas and votes*",
+		"You have not submitted or voted for any idea yet.", r, req.UserID, b.lists())...), nil
+}
+
+// status is `ideas status` (the roadmap), `ideas status STATUS` (one
+// status, ranked) and, for admins, `ideas status ID STATUS [reason]`.
+func (b *Board) status(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	args := req.Args[1:]
+	switch {
+	case len(args) == 0:
+		return b.roadmap(ctx, req)
+	case len(args) >= 2:
+		if _, ok := parseID(args[0]); ok {
+			return bot.RequireAdmin(b.Admins, b.statusCommand)(ctx, req)
+		}
+	}
+	st, ok := dom.ParseStatus(strings.Join(args, " "))
+	if !ok {
+		return nil, b.statusUsage(strings.Join(args, " "))
+	}
+	r, err := b.Service.List(ctx, dom.Query{Order: dom.ByScore, Statuses: []dom.Status{st}, Viewer: req.UserID, Limit: listSize})
+	if err != nil {
+		return nil, err
+	}
+	return bot.SayBlocks(st.Label()+" ideas", rankedBlocks(fmt.Sprintf("*%s ideas*", statusText(st)), r, b.lists())...), nil
+}
+
+func (b *Board) statusUsage(got string) error {
+	var names []string
+	for _, st := range dom.Statuses {
+		names = append(names, "`"+string(st)+"`")
+	}
+	return bot.Errorf("`%s` is not a status. Statuses: %s. Usage: `%s ideas status [STATUS]`; platform team: `%s ideas status ID STATUS [reason]` (a reason is required for `declined`).",
+		bot.Escape(bot.Truncate(got, 40)), strings.Join(names, ", "), b.Command, b.Command)
+}
+
+func (b *Board) roadmap(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	r, err := b.Service.List(ctx, dom.Query{Order: dom.ByNewest, Statuses: roadmapStatuses, Viewer: req.UserID})
+	if err != nil {
+		return nil, err
+	}
+	groups := map[dom.Status][]dom.Ranked{}
+	for _, i := range r.Ideas {
+		groups[i.Status] = append(groups[i.Status], i)
+	}
+	return bot.SayBlocks("Ideas by status", roadmapBlocks(groups, b.lists())...), nil
+}
+
+// HomeSection renders the App Home part: the viewer's ideas and votes,
+// and the top open ideas.
+func (b *Board) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
+	mine, err := b.Service.List(ctx, dom.Query{Order: dom.ByNewest, Person: userID, Viewer: userID, Limit: homeMineSize})
+	if err != nil {
+		return nil, err
+	}
+	top, err := b.Service.List(ctx, dom.Query{Order: dom.ByScore, Statuses: dom.ActiveStatuses, Viewer: userID, Limit: homeTopSize})
+	if err != nil {
+		return nil, err
+	}
+	return homeBlocks(mine, top, userID), nil
+}

@@ -1,0 +1,5 @@
+// Package archtest holds the test that keeps the layering true: storage
+// never reaches Slack, and the domain packages reach neither Slack, the
+// database, HTTP nor the logger (see the README's architecture section).
+// It has no code of its own.
+package archtest
