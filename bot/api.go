@@ -525,3 +525,14 @@ func (a *API) record(method, status string) {
 		a.metrics.SlackCalls.WithLabelValues(method, status).Inc()
 	}
 }
+
+// TeamDND returns the Do Not Disturb status of users (dnd.teamInfo, a
+// Tier 2 method: ask about up to 50 users a call).
+func (a *API) TeamDND(ctx context.Context, users []string) (map[string]slack.DNDStatus, error) {
+	var out map[string]slack.DNDStatus
+	err := a.call(ctx, "dnd.teamInfo", "", func(ctx context.Context) (err error) {
+		out, err = a.client.GetDNDTeamInfoContext(ctx, users)
+		return err
+	})
+	return out, err
+}

@@ -36,6 +36,7 @@ var defaultLimits = map[string]Limit{
 	// Tier 2.
 	"usergroups.users.list": {20, 2},
 	"users.list":            {20, 2},
+	"dnd.teamInfo":          {20, 2},
 	// Tier 3.
 	"chat.update":        {50, 3},
 	"conversations.open": {50, 3},

@@ -33,6 +33,7 @@ type Config struct {
 	Ideas       Ideas         `yaml:"ideas"`
 	Report      Report        `yaml:"report"`
 	Scheduler   Scheduler     `yaml:"scheduler"`
+	Delivery    Delivery      `yaml:"delivery"`
 
 	location *time.Location
 	warnings []Problem
@@ -205,6 +206,7 @@ func (c *Config) validate(v *validator) {
 	}
 	v.userGroupID("admins.usergroup", c.Admins.UserGroup, false)
 	c.Scheduler.validate(v, "scheduler")
+	c.Delivery.validate(v, "delivery")
 	c.Slack.validateRateLimits(v, "slack.rate_limits")
 	c.validateTeams(v)
 	c.validateCatalog(v)

@@ -51,6 +51,10 @@ func (d *Dispatcher) process(r Record) {
 	if s.After != "" && !d.follow(ctx, rec, log, r, &s) {
 		return
 	}
+	if until, why := d.guardHolds(ctx, s); !until.IsZero() {
+		d.hold(rec, log, r, until, why)
+		return
+	}
 	if !d.before(ctx, rec, log, r, s, h) {
 		return
 	}

@@ -119,10 +119,13 @@ type Dispatcher struct {
 	sends *prometheus.CounterVec
 	wake  chan struct{}
 
-	mu     sync.Mutex
-	kinds  map[string]Handler
-	cancel context.CancelFunc
-	done   chan struct{}
+	mu    sync.Mutex
+	kinds map[string]Handler
+	// guard holds the sends of the guarded kinds (see Guard).
+	guard   Guard
+	guarded map[string]bool
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
 // New returns a stopped dispatcher.
@@ -204,6 +207,7 @@ func (d *Dispatcher) Enqueue(ctx context.Context, sends ...Send) (int, error) {
 		if s.Kind == "" || s.Key == "" {
 			return 0, fmt.Errorf("outbox: a send needs a kind and a key (key %q)", s.Key)
 		}
+		d.guardEnqueue(ctx, &s)
 		recs = append(recs, Record{
 			Kind: s.Kind, Key: s.Key, To: s.To, Payload: s.Payload, State: Pending,
 			NotBefore: s.NotBefore.UTC(), NotAfter: s.NotAfter.UTC(), After: s.After, Followed: followed[s.Key],
@@ -365,6 +369,7 @@ func (d *Dispatcher) claim(ctx context.Context) ([]Record, error) {
 	for i := range recs {
 		recs[i].LeaseUntil = now.Add(d.opt.Lease)
 	}
+	d.prefetch(ctx, recs)
 	return recs, err
 }
 

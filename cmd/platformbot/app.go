@@ -175,7 +175,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wirePeople, m.wireOutbox, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews, m.wireReport} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wirePeople, m.wireOutbox, m.wireDelivery, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews, m.wireReport} {
 		if err := wire(ctx); err != nil {
 			return err
 		}

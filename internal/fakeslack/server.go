@@ -96,6 +96,7 @@ type Server struct {
 	userIdx   map[string]int
 	groups    map[string][]string
 	members   map[string][]string
+	dnd       map[string]slack.DNDStatus // user → dnd.teamInfo's answer (SetDND)
 	views     map[string]*storedView
 	modals    []string          // modal view ids in the order they were opened or pushed
 	homes     map[string]string // user id -> home view id

@@ -38,6 +38,7 @@ var apiMethods = map[string]apiMethod{
 	"views.publish":                {handle: (*Server).viewsPublish},
 	"users.info":                   {handle: (*Server).usersInfo},
 	"users.list":                   {handle: (*Server).usersList},
+	"dnd.teamInfo":                 {handle: (*Server).dndTeamInfo},
 	"usergroups.users.list":        {handle: (*Server).usergroupsUsersList},
 	"conversations.members":        {handle: (*Server).conversationsMembers},
 	"conversations.open":           {handle: (*Server).conversationsOpen},
