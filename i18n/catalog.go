@@ -153,3 +153,10 @@ func (c *Catalog) messageIDs(code string) ([]string, error) {
 	slices.Sort(ids)
 	return ids, nil
 }
+
+// Fallback returns English from the built-in catalogs: the language of
+// whatever is rendered before (or without) knowing the reader's.
+func Fallback() *Lang {
+	l, _ := MustBuiltin().Lang(English)
+	return l
+}
