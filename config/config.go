@@ -33,6 +33,7 @@ type Config struct {
 	Ideas       Ideas         `yaml:"ideas"`
 	Report      Report        `yaml:"report"`
 	Scheduler   Scheduler     `yaml:"scheduler"`
+	Language    Language      `yaml:"language"`
 
 	location *time.Location
 	warnings []Problem
@@ -184,6 +185,7 @@ func Defaults() *Config {
 		Slack:     Slack{Commands: Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse", Preview: "/preview"}},
 		Timezone:  "UTC",
 		Scheduler: Scheduler{CatchUpGrace: Duration(time.Hour), SendLease: Duration(5 * time.Minute)},
+		Language:  Language{Default: "en"},
 	}
 }
 
@@ -215,6 +217,7 @@ func (c *Config) validate(v *validator) {
 	c.Ingest.validate(v, "ingest")
 	c.Ideas.validate(v, "ideas")
 	c.Report.validate(v, "report")
+	c.Language.validate(v, "language")
 	c.validateTeamRefs(v)
 }
 
