@@ -187,7 +187,7 @@ type Command struct {
 	Summary string
 	// SummaryID, if set, is the Summary's message in the catalogs.
 	SummaryID i18n.ID
-	subs    []Subcommand
+	subs      []Subcommand
 	// Default runs when the command is used with no subcommand; help if nil.
 	Default Handler
 	router  *Router
@@ -202,7 +202,7 @@ type Subcommand struct {
 	// HelpID, if set, is Help's message in the catalogs, with HelpData.
 	HelpID   i18n.ID
 	HelpData i18n.Data
-	Admin   bool   // platform team only
+	Admin    bool // platform team only
 	// Form marks a subcommand that opens a modal, which Slack allows only
 	// with the trigger_id of a slash command or a click: typed in a DM it
 	// is refused with a pointer to the slash command.
