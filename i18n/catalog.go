@@ -69,7 +69,7 @@ func Languages() []string {
 	if err != nil {
 		return []string{English}
 	}
-	return slices.Clone(c.codes)
+	return c.Codes()
 }
 
 func load(fsys fs.FS, dir string) (*Catalog, error) {
@@ -160,3 +160,6 @@ func Fallback() *Lang {
 	l, _ := MustBuiltin().Lang(English)
 	return l
 }
+
+// Codes returns the codes of the catalog's languages, sorted.
+func (c *Catalog) Codes() []string { return slices.Clone(c.codes) }
