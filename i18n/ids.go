@@ -42,3 +42,31 @@ const (
 	LanguageAuto           ID = "language.auto"
 	LanguageUnknown        ID = "language.unknown"
 )
+
+// Pulse surveys: the invitation and reminder DMs, the thank-you, the form.
+const (
+	PulseInviteText       ID = "pulse.invite_text"
+	PulseReminderText     ID = "pulse.reminder_text"
+	PulseReminderBody     ID = "pulse.reminder_body"
+	PulseAnswerRest       ID = "pulse.answer_rest"
+	PulseAnswer           ID = "pulse.answer"
+	PulseChange           ID = "pulse.change"
+	PulseNPSHint          ID = "pulse.nps_hint"
+	PulsePrivacyAnonymous ID = "pulse.privacy_anonymous" // plural: the minimum group size
+	PulsePrivacyNamed     ID = "pulse.privacy_named"
+	PulseOpenUntil        ID = "pulse.open_until"
+	PulseChangeUntil      ID = "pulse.change_until"
+	PulseThanks           ID = "pulse.thanks"
+	PulseThanksText       ID = "pulse.thanks_text"
+	PulseSaved            ID = "pulse.saved"      // plural: the number of questions
+	PulseSavedText        ID = "pulse.saved_text" // plural: the number of questions
+	PulseClosed           ID = "pulse.closed"
+	PulseAlready          ID = "pulse.already"
+	PulseFormTitle        ID = "pulse.form_title"
+	PulseFormSend         ID = "pulse.form_send"
+	PulseFormCancel       ID = "pulse.form_cancel"
+	PulseFormOptional     ID = "pulse.form_optional"
+	PulseFormPickOne      ID = "pulse.form_pick_one"
+	PulseButtonOutOfDate  ID = "pulse.button_out_of_date"
+	PulseFormOutOfDate    ID = "pulse.form_out_of_date"
+)

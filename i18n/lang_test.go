@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"embed"
+	"strings"
 	"testing"
 	"time"
 )
@@ -117,3 +118,30 @@ func TestMissingFallsBack(t *testing.T) {
 
 //go:embed testdata/partial/*.yaml
 var testCatalogs embed.FS
+
+// TestPlurals: the forms of the real catalogs, 1 against n, with the
+// count formatted per language (1.000 in German) and the German noun
+// changing with it (Person, Personen; Frage, Fragen).
+func TestPlurals(t *testing.T) {
+	en, de := langs(t)
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{en.N(PulsePrivacyAnonymous, 1), "at least 1 person."},
+		{en.N(PulsePrivacyAnonymous, 5), "at least 5 people."},
+		{en.N(PulsePrivacyAnonymous, 0), "at least 0 people."},
+		{en.N(PulsePrivacyAnonymous, 1000), "at least 1,000 people."},
+		{de.N(PulsePrivacyAnonymous, 1), "ab 1 Person gezeigt."},
+		{de.N(PulsePrivacyAnonymous, 5), "ab 5 Personen gezeigt."},
+		{de.N(PulsePrivacyAnonymous, 0), "ab 0 Personen gezeigt."},
+		{de.N(PulsePrivacyAnonymous, 1000), "ab 1.000 Personen gezeigt."},
+		{de.N(PulseSavedText, 1, Data{"N": 1, "Title": "X"}), "1 von 1 Frage von X"},
+		{de.N(PulseSavedText, 3, Data{"N": 1, "Title": "X"}), "1 von 3 Fragen von X"},
+		{en.N(PulseSavedText, 1, Data{"N": 1, "Title": "X"}), "1 of 1 question of X"},
+		{en.N(PulseSavedText, 3, Data{"N": 2, "Title": "X"}), "2 of 3 questions of X"},
+	} {
+		if !strings.Contains(tc.got, tc.want) {
+			t.Errorf("%q does not contain %q", tc.got, tc.want)
+		}
+	}
+}
