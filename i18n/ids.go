@@ -15,6 +15,7 @@ const (
 	DurationSeconds      ID = "duration.seconds"
 	DateDay              ID = "date.day"
 	DateWeekdayTime      ID = "date.weekday_time"
+	DateWeekday          ID = "date.weekday_day"
 	DateSlackToken       ID = "date.slack_token"
 )
 
@@ -69,4 +70,14 @@ const (
 	PulseFormPickOne      ID = "pulse.form_pick_one"
 	PulseButtonOutOfDate  ID = "pulse.button_out_of_date"
 	PulseFormOutOfDate    ID = "pulse.form_out_of_date"
+)
+
+// Office hours: the reminder and the feedback DMs, and the thank-you that
+// replaces the feedback question.
+const (
+	OfficeHoursReminder       ID = "officehours.reminder"
+	OfficeHoursCantMake       ID = "officehours.cant_make"
+	OfficeHoursFeedbackAsk    ID = "officehours.feedback_ask"
+	OfficeHoursFeedbackThanks ID = "officehours.feedback_thanks"
+	OfficeHoursAddComment     ID = "officehours.add_comment"
 )

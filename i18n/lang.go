@@ -127,6 +127,13 @@ func (l *Lang) Date(t time.Time, loc *time.Location) string {
 	return l.T(DateDay, Data{"Day": t.Day(), "Month": l.names.months[t.Month()-1], "Year": t.Year()})
 }
 
+// Weekday renders a day with its weekday and without the year: "Fri 4
+// Dec", "Fr. 4. Dez.".
+func (l *Lang) Weekday(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return l.T(DateWeekday, Data{"Weekday": l.names.weekdays[t.Weekday()], "Day": t.Day(), "Month": l.names.months[t.Month()-1]})
+}
+
 // DateTime renders a moment with its weekday and zone: "Fri 4 Dec 14:30
 // CET", "Fr. 4. Dez. 14:30 CET".
 func (l *Lang) DateTime(t time.Time, loc *time.Location) string {
