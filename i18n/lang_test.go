@@ -145,3 +145,22 @@ func TestPlurals(t *testing.T) {
 		}
 	}
 }
+
+// The day of office-hours DMs: weekday, day and month, no year.
+func TestWeekday(t *testing.T) {
+	en, de := langs(t)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	at := time.Date(2026, 12, 4, 23, 30, 0, 0, time.UTC) // already Saturday in Berlin
+	for _, c := range []struct {
+		l    *Lang
+		loc  *time.Location
+		want string
+	}{{en, time.UTC, "Fri 4 Dec"}, {de, time.UTC, "Fr. 4. Dez."}, {de, berlin, "Sa. 5. Dez."}} {
+		if got := c.l.Weekday(at, c.loc); got != c.want {
+			t.Errorf("%s in %s: %q, want %q", c.l.Code(), c.loc, got, c.want)
+		}
+	}
+}
