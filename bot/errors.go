@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/platformbot/platformbot/domain"
+	"github.com/platformbot/platformbot/i18n"
 )
 
 // userFacing is implemented by errors whose message is meant for the person
@@ -26,6 +27,30 @@ func (e *UserError) UserMessage() string { return e.Msg }
 func Errorf(format string, args ...any) error {
 	return &UserError{Msg: fmt.Sprintf(format, args...)}
 }
+
+// Refusal is an error shown to the user in their language: a catalog
+// message with its data. Its Error text is the English one.
+type Refusal struct {
+	ID   i18n.ID
+	Data i18n.Data
+}
+
+// Refuse returns an error whose message the user sees in their language.
+func Refuse(id i18n.ID, data ...i18n.Data) error {
+	r := &Refusal{ID: id}
+	if len(data) > 0 {
+		r.Data = data[0]
+	}
+	return r
+}
+
+func (r *Refusal) Error() string { return r.In(i18n.Fallback()) }
+
+// UserMessage is the English message (for callers without a language).
+func (r *Refusal) UserMessage() string { return r.Error() }
+
+// In renders the refusal in l.
+func (r *Refusal) In(l *i18n.Lang) string { return l.T(r.ID, r.Data) }
 
 // FieldErrors are validation errors of a modal submission, keyed by block id;
 // the runtime answers them with response_action "errors" so they show inline
@@ -72,6 +97,14 @@ func errorReply(req *Request, err error, unavailable func(error) bool) (reply *R
 	if errors.As(err, &fe) && req.Kind == KindViewSubmission {
 		return &Reply{ViewErrors: fe}, false, ""
 	}
+	l := req.L()
+	var rf *Refusal
+	if errors.As(err, &rf) {
+		return Say(rf.In(l)), false, ""
+	}
+	if errors.Is(err, ErrForbidden) {
+		return Say(l.T(i18n.BotForbidden)), false, ""
+	}
 	var uf userFacing
 	if errors.As(err, &uf) {
 		return Say(uf.UserMessage()), false, ""
@@ -83,8 +116,8 @@ func errorReply(req *Request, err error, unavailable func(error) bool) (reply *R
 	}
 	var tmp temporary
 	if errors.Is(err, ErrUnavailable) || (errors.As(err, &tmp) && tmp.Temporary()) || (unavailable != nil && unavailable(err)) {
-		return Say(":hourglass: platformbot is temporarily unavailable. Please try again in a minute."), true, ""
+		return Say(l.T(i18n.BotUnavailable)), true, ""
 	}
 	ref = newRef()
-	return Say(fmt.Sprintf(":warning: Something went wrong (ref %s). The platform team can look it up.", ref)), true, ref
+	return Say(l.T(i18n.BotInternalError, i18n.Data{"Ref": ref})), true, ref
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/platformbot/platformbot/i18n"
 )
 
 // ChainConfig configures the standard middleware chain.
@@ -100,6 +102,24 @@ func Timeout(d time.Duration) Middleware {
 			}
 			ctx, cancel := context.WithTimeout(ctx, d)
 			defer cancel()
+			return next(ctx, req)
+		}
+	}
+}
+
+// Language sets each request's Lang to the asker's language, chosen once
+// per request: their stored choice, else their Slack locale, else the
+// default. Put it inside Errors, so that refusals are worded in it too.
+func Language(ch *i18n.Chooser) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, req *Request) (*Reply, error) {
+			if req.Lang == nil && ch != nil {
+				if req.UserID == "" {
+					req.Lang = ch.Default()
+				} else {
+					req.Lang = ch.User(ctx, req.UserID)
+				}
+			}
 			return next(ctx, req)
 		}
 	}

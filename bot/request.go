@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/i18n"
 )
 
 // Kind says what a Request carries.
@@ -51,6 +53,18 @@ type Request struct {
 	EventID      string
 	Event        any // the inner event, e.g. *slackevents.AppHomeOpenedEvent
 	RetryAttempt int
+
+	// Lang is the language of the person asking, set by the Language
+	// middleware; L returns English when it is not set.
+	Lang *i18n.Lang
+}
+
+// L returns the language to answer in: the asker's, else English.
+func (r *Request) L() *i18n.Lang {
+	if r != nil && r.Lang != nil {
+		return r.Lang
+	}
+	return i18n.Fallback()
 }
 
 // Route names what the request is routed by, for logs and metrics.

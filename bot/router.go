@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
+
+	"github.com/platformbot/platformbot/i18n"
 )
 
 // Handler handles one request. It returns the reply to show (nil for none)
@@ -31,9 +34,10 @@ type Router struct {
 
 	// Built on first use and dropped by every change to the routes, so
 	// that serving neither wraps the middleware nor renders help again for
-	// each request.
+	// each request. help is by language code.
 	served atomic.Pointer[Handler]
-	help   atomic.Pointer[string]
+	helpMu sync.Mutex
+	help   map[string]string
 }
 
 type prefixRoute struct {
@@ -64,7 +68,7 @@ func (r *Router) Use(mw ...Middleware) {
 // Command returns the command table for a slash command, creating it on
 // first use so that several features can add subcommands to one command.
 func (r *Router) Command(name, summary string) *Command {
-	r.help.Store(nil)
+	r.dropHelp()
 	if c, ok := r.commands[name]; ok {
 		if summary != "" {
 			c.Summary = summary
@@ -112,7 +116,8 @@ func (r *Router) route(ctx context.Context, req *Request) (*Reply, error) {
 		if c, ok := r.commands[req.Command]; ok {
 			return c.serve(ctx, req)
 		}
-		return Say(fmt.Sprintf("I don't know the command %s.\n\n%s", Escape(req.Command), r.Help())), nil
+		l := req.L()
+		return Say(l.T(i18n.BotUnknownCommand, i18n.Data{"Command": Escape(req.Command)}) + "\n\n" + r.HelpIn(l)), nil
 	case KindAction:
 		for _, a := range r.actions {
 			if strings.HasPrefix(req.ActionID, a.prefix) {
@@ -137,22 +142,39 @@ func (r *Router) route(ctx context.Context, req *Request) (*Reply, error) {
 	return nil, fmt.Errorf("bot: no route for %s %q", req.Kind, req.Route())
 }
 
-// Help renders the help of every registered command. The text is kept
-// until a command or subcommand is added; set a Command's fields while
-// wiring, before the router serves.
-func (r *Router) Help() string {
-	if h := r.help.Load(); h != nil {
-		return *h
+// Help renders the help of every registered command in English.
+func (r *Router) Help() string { return r.HelpIn(nil) }
+
+// HelpIn renders the help of every registered command in l (nil:
+// English). The text is kept until a command or subcommand is added; set
+// a Command's fields while wiring, before the router serves.
+func (r *Router) HelpIn(l *i18n.Lang) string {
+	if l == nil {
+		l = i18n.Fallback()
+	}
+	r.helpMu.Lock()
+	defer r.helpMu.Unlock()
+	if h, ok := r.help[l.Code()]; ok {
+		return h
 	}
 	var b strings.Builder
-	b.WriteString("*platformbot* — the platform team's front door in Slack.\n")
+	b.WriteString(l.T(i18n.BotIntro) + "\n")
 	for _, name := range r.cmdOrder {
 		b.WriteString("\n")
-		b.WriteString(r.commands[name].Help())
+		b.WriteString(r.commands[name].HelpIn(l))
 	}
 	h := b.String()
-	r.help.Store(&h)
+	if r.help == nil {
+		r.help = map[string]string{}
+	}
+	r.help[l.Code()] = h
 	return h
+}
+
+func (r *Router) dropHelp() {
+	r.helpMu.Lock()
+	r.help = nil
+	r.helpMu.Unlock()
 }
 
 // Commands returns the registered slash command names in registration order.
@@ -163,7 +185,9 @@ func (r *Router) Commands() []string { return append([]string(nil), r.cmdOrder..
 type Command struct {
 	Name    string
 	Summary string
-	subs    []Subcommand
+	// SummaryID, if set, is the Summary's message in the catalogs.
+	SummaryID i18n.ID
+	subs      []Subcommand
 	// Default runs when the command is used with no subcommand; help if nil.
 	Default Handler
 	router  *Router
@@ -175,7 +199,10 @@ type Subcommand struct {
 	Aliases []string
 	Usage   string // argument synopsis, e.g. "[type]"; none: it takes no arguments
 	Help    string // one line
-	Admin   bool   // platform team only
+	// HelpID, if set, is Help's message in the catalogs, with HelpData.
+	HelpID   i18n.ID
+	HelpData i18n.Data
+	Admin    bool // platform team only
 	// Form marks a subcommand that opens a modal, which Slack allows only
 	// with the trigger_id of a slash command or a click: typed in a DM it
 	// is refused with a pointer to the slash command.
@@ -187,7 +214,7 @@ type Subcommand struct {
 func (c *Command) Add(subs ...Subcommand) *Command {
 	c.subs = append(c.subs, subs...)
 	if c.router != nil {
-		c.router.help.Store(nil)
+		c.router.dropHelp()
 	}
 	return c
 }
@@ -213,16 +240,17 @@ func (c *Command) serve(ctx context.Context, req *Request) (*Reply, error) {
 		if c.Default != nil {
 			return c.Default(ctx, req)
 		}
-		return Say(c.router.Help()), nil
+		return Say(c.router.HelpIn(req.L())), nil
 	}
 	if strings.EqualFold(words[0], "help") {
 		if _, ok := c.find("help"); !ok {
-			return Say(c.router.Help()), nil
+			return Say(c.router.HelpIn(req.L())), nil
 		}
 	}
 	sub, ok := c.find(words[0])
 	if !ok {
-		return Say(fmt.Sprintf("I don't know `%s %s`.\n\n%s", c.Name, Escape(words[0]), c.router.Help())), nil
+		l := req.L()
+		return Say(l.T(i18n.BotUnknownSubcommand, i18n.Data{"Command": c.Name, "Word": Escape(words[0])}) + "\n\n" + c.router.HelpIn(l)), nil
 	}
 	req.Subcommand = sub.Name
 	if sub.Admin {
@@ -232,29 +260,40 @@ func (c *Command) serve(ctx context.Context, req *Request) (*Reply, error) {
 	}
 	req.Args = words[1:]
 	if sub.Form && req.TriggerID == "" {
-		return nil, Errorf("`%s %s` opens a form, and Slack opens forms only from a slash command or a button: type `%s %s` (with the slash) here or in any channel.",
-			c.Name, sub.Name, c.Name, sub.Name)
+		return nil, Refuse(i18n.BotFormOnly, i18n.Data{"Command": c.Name + " " + sub.Name})
 	}
 	if sub.Usage == "" && len(req.Args) > 0 {
 		// A subcommand without a synopsis takes no arguments: saying so
 		// beats silently ignoring "book nonsense".
-		return nil, Errorf("`%s %s` takes nothing after it, so I don't know what to do with “%s”: type `%s %s` alone.",
-			c.Name, sub.Name, Escape(Truncate(strings.Join(req.Args, " "), 80)), c.Name, sub.Name)
+		return nil, Refuse(i18n.BotNoArguments, i18n.Data{"Command": c.Name + " " + sub.Name,
+			"Text": Escape(Truncate(strings.Join(req.Args, " "), 80))})
 	}
 	return sub.Run(ctx, req)
 }
 
-// Help renders the command's table.
-func (c *Command) Help() string {
+// Help renders the command's table in English.
+func (c *Command) Help() string { return c.HelpIn(i18n.Fallback()) }
+
+// HelpIn renders the command's table in l; a summary or line without a
+// message ID stays as written.
+func (c *Command) HelpIn(l *i18n.Lang) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s* — %s\n", c.Name, c.Summary)
+	summary := c.Summary
+	if c.SummaryID != "" {
+		summary = l.T(c.SummaryID)
+	}
+	fmt.Fprintf(&b, "*%s* — %s\n", c.Name, summary)
 	for _, s := range c.subs {
 		usage := strings.TrimSpace(c.Name + " " + s.Name + " " + s.Usage)
 		note := ""
 		if s.Admin {
-			note = " _(platform team)_"
+			note = l.T(i18n.BotAdminNote)
 		}
-		fmt.Fprintf(&b, "• `%s` — %s%s\n", usage, s.Help, note)
+		help := s.Help
+		if s.HelpID != "" {
+			help = l.T(s.HelpID, s.HelpData)
+		}
+		fmt.Fprintf(&b, "• `%s` — %s%s\n", usage, help, note)
 	}
 	return b.String()
 }

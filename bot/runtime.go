@@ -13,6 +13,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/platformbot/platformbot/i18n"
 )
 
 // RuntimeConfig configures the Socket Mode runtime.
@@ -527,7 +529,7 @@ func (rt *Runtime) followUp(ctx context.Context, req *Request, reply *Reply) {
 	if reply == nil || (reply.Text == "" && len(reply.Blocks) == 0) {
 		if reply != nil && reply.ViewErrors != nil && req.UserID != "" {
 			// The modal closed before its errors were ready: tell the user.
-			reply = Say(fmt.Sprintf(":warning: Your form could not be submitted: %v", FieldErrors(reply.ViewErrors)))
+			reply = Say(req.L().T(i18n.BotFormNotSubmitted, i18n.Data{"Errors": FieldErrors(reply.ViewErrors).Error()}))
 		} else {
 			return
 		}

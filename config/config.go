@@ -34,6 +34,7 @@ type Config struct {
 	Report      Report        `yaml:"report"`
 	Scheduler   Scheduler     `yaml:"scheduler"`
 	Delivery    Delivery      `yaml:"delivery"`
+	Language    Language      `yaml:"language"`
 
 	location *time.Location
 	warnings []Problem
@@ -185,6 +186,7 @@ func Defaults() *Config {
 		Slack:     Slack{Commands: Commands{Platform: "/platform", OfficeHours: "/officehours", Pulse: "/pulse", Preview: "/preview"}},
 		Timezone:  "UTC",
 		Scheduler: Scheduler{CatchUpGrace: Duration(time.Hour), SendLease: Duration(5 * time.Minute)},
+		Language:  Language{Default: "en"},
 	}
 }
 
@@ -217,6 +219,7 @@ func (c *Config) validate(v *validator) {
 	c.Ingest.validate(v, "ingest")
 	c.Ideas.validate(v, "ideas")
 	c.Report.validate(v, "report")
+	c.Language.validate(v, "language")
 	c.validateTeamRefs(v)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
 )
@@ -23,6 +24,9 @@ type OfficeHours struct {
 	Outbox  *outbox.Dispatcher // the DMs go out through it
 	// Refresh, if set, re-renders a user's App Home after a change.
 	Refresh func(ctx context.Context, userID string) error
+	// Languages picks the language of the reminder and feedback DMs;
+	// nil means English. Set it before Notifier.
+	Languages *i18n.Chooser
 
 	slack   bot.Slack
 	log     zerolog.Logger
@@ -39,7 +43,7 @@ func NewOfficeHours(s bot.Slack, log zerolog.Logger) *OfficeHours {
 // Notifier returns the DM sender for the service; reminderBefore is quoted
 // in the booking confirmation.
 func (h *OfficeHours) Notifier(reminderBefore time.Duration) *OfficeHoursNotifier {
-	return &OfficeHoursNotifier{people: h.people, out: h.Outbox, reminderBefore: reminderBefore}
+	return &OfficeHoursNotifier{people: h.people, out: h.Outbox, reminderBefore: reminderBefore, languages: h.Languages}
 }
 
 // Register adds the subcommands of command (e.g. "/officehours"), the

@@ -2,13 +2,13 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 )
 
 // rateClicked stores a 1–5 answer from the feedback DM and replaces the
@@ -26,8 +26,9 @@ func (h *OfficeHours) rateClicked(ctx context.Context, req *bot.Request) (*bot.R
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf(":pray: Thanks! You rated your office hours with <@%s> *%d/5*. You can still change it or add a comment.", b.Slot.Host, score)
-	blocks := ohFeedbackBlocks(text, b.ID)
+	l := req.L()
+	text := l.T(i18n.OfficeHoursFeedbackThanks, i18n.Data{"Host": "<@" + b.Slot.Host + ">", "Score": score})
+	blocks := ohFeedbackBlocks(text, b.ID, l)
 	return &bot.Reply{Message: bot.Message{Text: text, Blocks: blocks, ReplaceOriginal: true}}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
@@ -29,6 +30,7 @@ type OfficeHoursNotifier struct {
 	people         *ohPeople
 	out            *outbox.Dispatcher
 	reminderBefore time.Duration
+	languages      *i18n.Chooser // nil: English
 }
 
 var _ officehours.Notifier = (*OfficeHoursNotifier)(nil)
@@ -139,23 +141,38 @@ func (n *OfficeHoursNotifier) Remind(ctx context.Context, b officehours.Booking,
 	if p == officehours.Host {
 		to, other = b.Slot.Host, b.Booker
 	}
-	loc := n.people.location(ctx, to)
-	text := fmt.Sprintf(":alarm_clock: Reminder: office hours with <@%s> at *%s* (%s).%s", other, ohWhen(b.Slot.Start, b.Slot.End, loc), ohZone(loc), ohTopic(b))
+	loc, l := n.people.location(ctx, to), n.lang(ctx, to)
+	text := l.T(i18n.OfficeHoursReminder, i18n.Data{
+		"Other": "<@" + other + ">", "When": ohWhenIn(l, b.Slot.Start, b.Slot.End, loc), "Zone": ohZone(loc), "Topic": ohTopic(b),
+	})
 	blocks := []slack.Block{ohSection(text)}
 	if p == officehours.Booker {
-		blocks = append(blocks, slack.NewActionBlock("", ohButton(ohActCancel, strconv.FormatInt(b.ID, 10), "I can't make it")))
+		blocks = append(blocks, slack.NewActionBlock("", ohButton(ohActCancel, strconv.FormatInt(b.ID, 10), l.T(i18n.OfficeHoursCantMake))))
 	}
 	return n.dm(ctx, OfficeHoursReminderKind, ohSendKey(OfficeHoursReminderKind, b.ID, string(p)), to, bot.Message{Text: text, Blocks: blocks})
 }
 
 // AskFeedback asks the booker for a 1–5 rating with one tap.
 func (n *OfficeHoursNotifier) AskFeedback(ctx context.Context, b officehours.Booking) error {
-	loc := n.people.location(ctx, b.Booker)
-	text := fmt.Sprintf("How helpful were your office hours with <@%s> (%s)? 1 = not at all, 5 = very.", b.Slot.Host, ohWhen(b.Slot.Start, b.Slot.End, loc))
-	return n.dm(ctx, OfficeHoursFeedbackKind, ohSendKey(OfficeHoursFeedbackKind, b.ID, ""), b.Booker, bot.Message{Text: text, Blocks: ohFeedbackBlocks(text, b.ID)})
+	loc, l := n.people.location(ctx, b.Booker), n.lang(ctx, b.Booker)
+	text := l.T(i18n.OfficeHoursFeedbackAsk, i18n.Data{"Host": "<@" + b.Slot.Host + ">", "When": ohWhenIn(l, b.Slot.Start, b.Slot.End, loc)})
+	return n.dm(ctx, OfficeHoursFeedbackKind, ohSendKey(OfficeHoursFeedbackKind, b.ID, ""), b.Booker, bot.Message{Text: text, Blocks: ohFeedbackBlocks(text, b.ID, l)})
 }
 
-func ohFeedbackBlocks(text string, id int64) []slack.Block {
+// lang is the language of a DM's recipient; English without a chooser.
+func (n *OfficeHoursNotifier) lang(ctx context.Context, user string) *i18n.Lang {
+	if n.languages == nil {
+		return i18n.Fallback()
+	}
+	return n.languages.User(ctx, user)
+}
+
+// ohWhenIn is ohWhen with the day in l: "Fri 4 Dec, 14:30–15:00".
+func ohWhenIn(l *i18n.Lang, start, end time.Time, loc *time.Location) string {
+	return l.Weekday(start, loc) + ", " + start.In(loc).Format(ohTimeFormat) + "–" + end.In(loc).Format(ohTimeFormat)
+}
+
+func ohFeedbackBlocks(text string, id int64, l *i18n.Lang) []slack.Block {
 	v := strconv.FormatInt(id, 10)
 	var buttons []slack.BlockElement
 	for score := 1; score <= 5; score++ {
@@ -164,6 +181,6 @@ func ohFeedbackBlocks(text string, id int64) []slack.Block {
 	return []slack.Block{
 		ohSection(text),
 		slack.NewActionBlock("", buttons...),
-		slack.NewActionBlock("", ohButton(ohActComment, v, "Add a comment")),
+		slack.NewActionBlock("", ohButton(ohActComment, v, l.T(i18n.OfficeHoursAddComment))),
 	}
 }

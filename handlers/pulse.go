@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/people"
@@ -37,6 +38,9 @@ type Pulse struct {
 	// Refresh, if set, re-renders a user's App Home after they answered
 	// from it.
 	Refresh func(ctx context.Context, userID string) error
+	// Languages picks each recipient's language for the survey DMs;
+	// nil means English for everyone.
+	Languages *i18n.Chooser
 
 	slack bot.Slack
 	dir   *people.Directory
@@ -185,11 +189,35 @@ func (h *Pulse) Notifier() surveys.Notifier { return pulseNotifier{h} }
 type pulseNotifier struct{ h *Pulse }
 
 func (n pulseNotifier) Invite(ctx context.Context, run surveys.Run, users []string) error {
-	return n.enqueue(ctx, PulseInviteKind, run, users, invitation(run, n.h.Location, false))
+	return n.byLanguage(ctx, PulseInviteKind, run, users, false)
 }
 
 func (n pulseNotifier) Remind(ctx context.Context, run surveys.Run, users []string) error {
-	return n.enqueue(ctx, PulseRemindKind, run, users, invitation(run, n.h.Location, true))
+	return n.byLanguage(ctx, PulseRemindKind, run, users, true)
+}
+
+// byLanguage renders the DM once per language of the recipients (their
+// /platform language choice, else their Slack locale, else the default)
+// and queues it for the people who read that language.
+func (n pulseNotifier) byLanguage(ctx context.Context, kind string, run surveys.Run, users []string, reminder bool) error {
+	if n.h.Languages == nil {
+		return n.enqueue(ctx, kind, run, users, invitation(run, n.h.Location, reminder, i18n.Fallback()))
+	}
+	for _, g := range n.h.Languages.Users(ctx, users) {
+		if err := n.enqueue(ctx, kind, run, g.Users, invitation(run, n.h.Location, reminder, g.Lang)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lang is a person's language for messages not answering a request of
+// theirs (a request carries its own, req.L()).
+func (h *Pulse) lang(ctx context.Context, userID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.User(ctx, userID)
 }
 
 // enqueueChunk bounds the DMs rendered and held at once: a survey of

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -21,12 +22,12 @@ import (
 func (h *Pulse) tap(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	parts := strings.Split(req.Value, ":")
 	if len(parts) != 3 {
-		return nil, bot.Errorf("That button is out of date.")
+		return nil, bot.Refuse(i18n.PulseButtonOutOfDate)
 	}
 	run, err1 := strconv.ParseInt(parts[0], 10, 64)
 	value, err2 := strconv.Atoi(parts[2])
 	if err1 != nil || err2 != nil {
-		return nil, bot.Errorf("That button is out of date.")
+		return nil, bot.Refuse(i18n.PulseButtonOutOfDate)
 	}
 	rc, err := h.Service.Answer(ctx, surveys.Submission{
 		RunID: run, UserID: req.UserID, Channel: dmChannel(req),
@@ -38,7 +39,7 @@ func (h *Pulse) tap(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Message: thankYou(rc, h.Location)}, nil
+	return &bot.Reply{Message: thankYou(rc, h.Location, req.L())}, nil
 }
 
 // answerRefusal turns the refusals a DM button can meet into a replacement
@@ -50,9 +51,9 @@ func (h *Pulse) answerRefusal(ctx context.Context, req *bot.Request, err error) 
 	var closed *surveys.ClosedError
 	switch {
 	case errors.As(err, &closed):
-		return &bot.Reply{Message: closedNote(closed, h.location(ctx, req.UserID))}, true
+		return &bot.Reply{Message: closedNote(closed, h.location(ctx, req.UserID), req.L())}, true
 	case errors.Is(err, surveys.ErrAnswered):
-		return &bot.Reply{Message: alreadyNote()}, true
+		return &bot.Reply{Message: alreadyNote(req.L())}, true
 	}
 	return nil, false
 }
@@ -73,7 +74,7 @@ func (h *Pulse) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, err
 	runStr, token, _ := strings.Cut(req.Value, ":")
 	run, err := strconv.ParseInt(runStr, 10, 64)
 	if err != nil {
-		return nil, bot.Errorf("That button is out of date.")
+		return nil, bot.Refuse(i18n.PulseButtonOutOfDate)
 	}
 	rc, err := h.Service.Form(ctx, run, req.UserID, token)
 	if reply, ok := h.answerRefusal(ctx, req, err); ok {
@@ -88,7 +89,7 @@ func (h *Pulse) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, err
 		meta.TS = req.Interaction.Container.MessageTs
 		meta.Home = req.View != nil && req.View.Type == "home"
 	}
-	if _, err := h.slack.OpenView(ctx, req.TriggerID, answerForm(rc, meta, h.Location)); err != nil {
+	if _, err := h.slack.OpenView(ctx, req.TriggerID, answerForm(rc, meta, h.Location, req.L())); err != nil {
 		return nil, err
 	}
 	return nil, nil
@@ -100,7 +101,7 @@ func (h *Pulse) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, err
 func (h *Pulse) submitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	var meta formMeta
 	if req.View == nil || json.Unmarshal([]byte(req.View.PrivateMetadata), &meta) != nil || meta.Run == 0 {
-		return nil, bot.Errorf("This form is out of date; please use the buttons in the survey message.")
+		return nil, bot.Refuse(i18n.PulseFormOutOfDate)
 	}
 	run, err := h.Service.Run(ctx, meta.Run)
 	if err != nil {
@@ -142,7 +143,7 @@ func formError(run surveys.Run, view *slack.View, err error) error {
 // response_url of the click that opened the form while it is valid (it is
 // not rate-limited by method), else chat.update on the stored message.
 func (h *Pulse) updateDM(ctx context.Context, user string, meta formMeta, rc surveys.Receipt) {
-	msg := thankYou(rc, h.Location)
+	msg := thankYou(rc, h.Location, h.lang(ctx, user))
 	var err error
 	switch {
 	case meta.ResponseURL != "":

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -34,20 +35,27 @@ func pulsePlain(s string) *slack.TextBlockObject {
 
 // pulseDate renders t with Slack's date token, which every reader sees in
 // their own time zone: one DM is rendered for a whole fan-out. The
-// fallback uses loc.
+// fallback uses loc; the words around the token are in l.
+func pulseDateIn(l *i18n.Lang, t time.Time, loc *time.Location) string {
+	return l.SlackDate(t, loc)
+}
+
+// pulseDate is pulseDateIn English, for the texts not translated yet.
 func pulseDate(t time.Time, loc *time.Location) string {
-	return fmt.Sprintf("<!date^%d^{date_short_pretty} at {time}|%s>", t.Unix(), t.In(loc).Format("Mon 2 Jan 15:04 MST"))
+	return pulseDateIn(i18n.Fallback(), t, loc)
 }
 
 // invitation is the DM a run sends: the first question as one-tap buttons
-// and a button for the form with the rest.
-func invitation(run surveys.Run, loc *time.Location, reminder bool) bot.Message {
+// and a button for the form with the rest, in the reader's language l.
+// The survey's own texts (title, intro, questions) are as configured.
+func invitation(run surveys.Run, loc *time.Location, reminder bool, l *i18n.Lang) bot.Message {
 	var blocks []slack.Block
-	text := fmt.Sprintf("%s — a short survey from the platform team", run.Title)
+	closes := pulseDateIn(l, run.ClosesAt, loc)
+	text := l.T(i18n.PulseInviteText, i18n.Data{"Title": run.Title})
 	if reminder {
-		text = fmt.Sprintf("Reminder: %s closes %s", run.Title, pulseDate(run.ClosesAt, loc))
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(fmt.Sprintf(
-			":wave: A friendly reminder: *%s* is still open until %s. It takes a few seconds.", bot.Escape(run.Title), pulseDate(run.ClosesAt, loc))), nil, nil))
+		text = l.T(i18n.PulseReminderText, i18n.Data{"Title": run.Title, "Closes": closes})
+		blocks = append(blocks, slack.NewSectionBlock(pulseMD(
+			l.T(i18n.PulseReminderBody, i18n.Data{"Title": bot.Escape(run.Title), "Closes": closes})), nil, nil))
 	} else {
 		blocks = append(blocks, slack.NewHeaderBlock(pulsePlain(bot.Truncate(run.Title, 150))))
 		if run.Intro != "" {
@@ -55,20 +63,20 @@ func invitation(run surveys.Run, loc *time.Location, reminder bool) bot.Message 
 		}
 	}
 	q := run.Questions[0]
-	more := "Answer the rest"
+	more, taps := l.T(i18n.PulseAnswerRest), true
 	if buttons := tapButtons(run, q); buttons != nil {
 		blocks = append(blocks, slack.NewSectionBlock(pulseMD(questionLine(run, 0)), nil, nil), buttons)
-		if hint := scaleHint(q); hint != "" {
+		if hint := scaleHint(q, l); hint != "" {
 			blocks = append(blocks, slack.NewContextBlock("", pulseMD(bot.Escape(hint))))
 		}
 	} else {
-		more = "Answer"
+		more, taps = l.T(i18n.PulseAnswer), false
 	}
-	if len(run.Questions) > 1 || more == "Answer" {
+	if len(run.Questions) > 1 || !taps {
 		blocks = append(blocks, slack.NewActionBlock("pulse:more",
 			slack.NewButtonBlockElement(pulseActForm, strconv.FormatInt(run.ID, 10), pulsePlain(more))))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, loc))))
+	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, loc, l))))
 	return bot.Message{Text: text, Blocks: blocks}
 }
 
@@ -99,30 +107,29 @@ func tapButtons(run surveys.Run, q surveys.Question) *slack.ActionBlock {
 }
 
 // scaleHint names the ends of a scale or NPS question, as plain text.
-func scaleHint(q surveys.Question) string {
+func scaleHint(q surveys.Question, l *i18n.Lang) string {
 	switch {
 	case q.Kind == surveys.Scale && len(q.Labels) == 5:
 		return fmt.Sprintf("1 = %s · 5 = %s", q.Labels[0], q.Labels[4])
 	case q.Kind == surveys.NPS && len(q.Labels) == 2:
 		return fmt.Sprintf("0 = %s · 10 = %s", q.Labels[0], q.Labels[1])
 	case q.Kind == surveys.NPS:
-		return "0 = not at all likely · 10 = extremely likely"
+		return l.T(i18n.PulseNPSHint)
 	}
 	return ""
 }
 
-func privacyNote(run surveys.Run, loc *time.Location) string {
-	who := ":lock: Anonymous: your answers are stored without your name, and results are shown only for groups of at least " +
-		strconv.Itoa(run.MinGroupSize) + " people."
+func privacyNote(run surveys.Run, loc *time.Location, l *i18n.Lang) string {
+	who := l.N(i18n.PulsePrivacyAnonymous, run.MinGroupSize)
 	if !run.Anonymous {
-		who = ":bust_in_silhouette: Not anonymous: the platform team can see who answered what."
+		who = l.T(i18n.PulsePrivacyNamed)
 	}
-	return fmt.Sprintf("%s Open until %s.", who, pulseDate(run.ClosesAt, loc))
+	return l.T(i18n.PulseOpenUntil, i18n.Data{"Privacy": who, "Closes": pulseDateIn(l, run.ClosesAt, loc)})
 }
 
 // thankYou replaces the DM once someone has answered: their answers, and
 // buttons to answer the rest or change them while the run is open.
-func thankYou(rc surveys.Receipt, loc *time.Location) bot.Message {
+func thankYou(rc surveys.Receipt, loc *time.Location, l *i18n.Lang) bot.Message {
 	run := rc.Run
 	var lines []string
 	for _, a := range rc.Answers {
@@ -132,7 +139,7 @@ func thankYou(rc surveys.Receipt, loc *time.Location) bot.Message {
 		}
 		lines = append(lines, fmt.Sprintf("• %s — *%s*", bot.Escape(bot.Truncate(q.Text, 120)), answerText(q, a)))
 	}
-	head, text := thankYouHead(rc)
+	head, text := thankYouHead(rc, l)
 	blocks := []slack.Block{slack.NewSectionBlock(pulseMD(head), nil, nil)}
 	if len(lines) > 0 {
 		blocks = append(blocks, slack.NewSectionBlock(pulseMD(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)), nil, nil))
@@ -140,19 +147,19 @@ func thankYou(rc surveys.Receipt, loc *time.Location) bot.Message {
 	value := fmt.Sprintf("%d:%s", run.ID, rc.Token)
 	var buttons []slack.BlockElement
 	if len(rc.Remaining) > 0 {
-		buttons = append(buttons, slack.NewButtonBlockElement(pulseActForm, value, pulsePlain("Answer the rest")).WithStyle(slack.StylePrimary))
+		buttons = append(buttons, slack.NewButtonBlockElement(pulseActForm, value, pulsePlain(l.T(i18n.PulseAnswerRest))).WithStyle(slack.StylePrimary))
 	}
-	buttons = append(buttons, slack.NewButtonBlockElement(pulseActChange, value, pulsePlain("Change")))
+	buttons = append(buttons, slack.NewButtonBlockElement(pulseActChange, value, pulsePlain(l.T(i18n.PulseChange))))
 	blocks = append(blocks,
 		slack.NewActionBlock("pulse:after", buttons...),
-		slack.NewContextBlock("", pulseMD(fmt.Sprintf("You can change your answers until %s.", pulseDate(run.ClosesAt, loc)))))
+		slack.NewContextBlock("", pulseMD(l.T(i18n.PulseChangeUntil, i18n.Data{"Closes": pulseDateIn(l, run.ClosesAt, loc)}))))
 	return bot.Message{Text: text, Blocks: blocks, ReplaceOriginal: true}
 }
 
 // thankYouHead thanks someone who is done — every question that needs an
 // answer has one — and otherwise says how far they are, so that one tap
 // of four does not read as finished.
-func thankYouHead(rc surveys.Receipt) (mrkdwn, text string) {
+func thankYouHead(rc surveys.Receipt, l *i18n.Lang) (mrkdwn, text string) {
 	title := rc.Run.Title
 	required := 0
 	for _, q := range rc.Remaining {
@@ -161,11 +168,11 @@ func thankYouHead(rc surveys.Receipt) (mrkdwn, text string) {
 		}
 	}
 	if required == 0 {
-		return fmt.Sprintf(":white_check_mark: *Thanks for answering %s!*", bot.Escape(title)), "Thanks for answering " + title + "!"
+		return l.T(i18n.PulseThanks, i18n.Data{"Title": bot.Escape(title)}), l.T(i18n.PulseThanksText, i18n.Data{"Title": title})
 	}
 	n, of := len(rc.Answers), len(rc.Run.Questions)
-	return fmt.Sprintf(":white_check_mark: *Saved — %d of %d questions answered.* The rest of %s takes a minute: *Answer the rest*.", n, of, bot.Escape(title)),
-		fmt.Sprintf("Saved — %d of %d questions of %s answered.", n, of, title)
+	return l.N(i18n.PulseSaved, of, i18n.Data{"N": l.Int(n), "Title": bot.Escape(title)}),
+		l.N(i18n.PulseSavedText, of, i18n.Data{"N": l.Int(n), "Title": title})
 }
 
 // answerText shows an answer as its label; free text is escaped and cut.
@@ -177,16 +184,15 @@ func answerText(q surveys.Question, a surveys.Answer) string {
 }
 
 // closedNote replaces a DM whose buttons were used after the window.
-func closedNote(err *surveys.ClosedError, loc *time.Location) bot.Message {
-	text := fmt.Sprintf(":lock: Thanks for wanting to answer! This survey closed %s, so it no longer takes answers. Watch for the next one.",
-		pulseDate(err.ClosedAt, loc))
+func closedNote(err *surveys.ClosedError, loc *time.Location, l *i18n.Lang) bot.Message {
+	text := l.T(i18n.PulseClosed, i18n.Data{"Closed": pulseDateIn(l, err.ClosedAt, loc)})
 	return bot.Message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(pulseMD(text), nil, nil)}, ReplaceOriginal: true}
 }
 
 // alreadyNote replaces a DM (e.g. the reminder) used by someone who has
 // answered through another message.
-func alreadyNote() bot.Message {
-	text := ":white_check_mark: You've already answered this survey — thank you! To change your answers, use *Change* in the message where you answered."
+func alreadyNote(l *i18n.Lang) bot.Message {
+	text := l.T(i18n.PulseAlready)
 	return bot.Message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(pulseMD(text), nil, nil)}, ReplaceOriginal: true}
 }
 
@@ -205,7 +211,7 @@ type formMeta struct {
 // answerForm is the modal with the questions still open (or all of them,
 // prefilled, for Change). Its closing time is a date token, shown in the
 // reader's zone; loc only writes the fallback, like every other pulse date.
-func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location) slack.ModalViewRequest {
+func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location, l *i18n.Lang) slack.ModalViewRequest {
 	run := rc.Run
 	given := map[string]surveys.Answer{}
 	for _, a := range rc.Answers {
@@ -217,7 +223,7 @@ func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location) slack.Mod
 	title := run.Title
 	var blocks []slack.Block
 	if utf8.RuneCountInString(title) > 24 {
-		title = "Pulse survey"
+		title = l.T(i18n.PulseFormTitle)
 		blocks = append(blocks, slack.NewSectionBlock(pulseMD("*"+bot.Escape(bot.Truncate(run.Title, 2000))+"*"), nil, nil))
 	}
 	if run.Intro != "" && rc.Token == "" {
@@ -228,13 +234,13 @@ func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location) slack.Mod
 		if answered && !meta.Change {
 			continue // "Answer the rest" leaves the answered ones alone
 		}
-		blocks = append(blocks, questionInput(q, a, answered))
+		blocks = append(blocks, questionInput(q, a, answered, l))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, loc))))
+	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, loc, l))))
 	md, _ := json.Marshal(meta)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: pulseViewForm, PrivateMetadata: string(md),
-		Title: pulsePlain(title), Submit: pulsePlain("Send"), Close: pulsePlain("Cancel"),
+		Title: pulsePlain(title), Submit: pulsePlain(l.T(i18n.PulseFormSend)), Close: pulsePlain(l.T(i18n.PulseFormCancel)),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }
@@ -242,11 +248,11 @@ func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location) slack.Mod
 func pulseBlockID(q surveys.Question) string { return "pulse:q:" + q.ID }
 
 // questionInput renders one question as a form input, prefilled with a.
-func questionInput(q surveys.Question, a surveys.Answer, prefill bool) *slack.InputBlock {
+func questionInput(q surveys.Question, a surveys.Answer, prefill bool, l *i18n.Lang) *slack.InputBlock {
 	var el slack.BlockElement
 	switch q.Kind {
 	case surveys.Text:
-		in := slack.NewPlainTextInputBlockElement(pulsePlain("Optional"), pulseInput)
+		in := slack.NewPlainTextInputBlockElement(pulsePlain(l.T(i18n.PulseFormOptional)), pulseInput)
 		in.Multiline, in.MaxLength = true, surveys.MaxTextLength
 		if prefill {
 			in.InitialValue = a.Text
@@ -267,13 +273,13 @@ func questionInput(q surveys.Question, a surveys.Answer, prefill bool) *slack.In
 			rb.InitialOption = initial
 			el = rb
 		} else {
-			sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, pulsePlain("Pick one"), pulseInput, opts...)
+			sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, pulsePlain(l.T(i18n.PulseFormPickOne)), pulseInput, opts...)
 			sel.InitialOption = initial
 			el = sel
 		}
 	}
 	var hint *slack.TextBlockObject
-	if h := scaleHint(q); h != "" {
+	if h := scaleHint(q, l); h != "" {
 		hint = pulsePlain(h)
 	}
 	in := slack.NewInputBlock(pulseBlockID(q), pulsePlain(bot.Truncate(q.Text, 2000)), hint, el)

@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
@@ -362,7 +363,7 @@ func TestPulseDatesAgree(t *testing.T) {
 func TestPulseFormTitleIsNotCut(t *testing.T) {
 	run := surveys.Run{ID: 1, ClosesAt: pulseStart}
 	run.Title, run.Questions = "Developer experience pulse", pulseSurvey().Questions
-	v := answerForm(surveys.Receipt{Run: run, Remaining: run.Questions}, formMeta{Run: 1}, time.UTC)
+	v := answerForm(surveys.Receipt{Run: run, Remaining: run.Questions}, formMeta{Run: 1}, time.UTC, i18n.Fallback())
 	if got := v.Title.Text; got != "Pulse survey" {
 		t.Errorf("title = %q, want Pulse survey", got)
 	}
@@ -370,7 +371,7 @@ func TestPulseFormTitleIsNotCut(t *testing.T) {
 		t.Errorf("body does not name the survey in full: %s", body)
 	}
 	run.Title = "Short name"
-	if v := answerForm(surveys.Receipt{Run: run}, formMeta{Run: 1}, time.UTC); v.Title.Text != "Short name" {
+	if v := answerForm(surveys.Receipt{Run: run}, formMeta{Run: 1}, time.UTC, i18n.Fallback()); v.Title.Text != "Short name" {
 		t.Errorf("short title = %q, want it as it is", v.Title.Text)
 	}
 }

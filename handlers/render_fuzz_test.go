@@ -11,6 +11,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
@@ -152,9 +153,9 @@ func FuzzPulseRender(f *testing.F) {
 			Snapshot: surveys.Snapshot{Title: sv.Title, Intro: sv.Intro, Questions: sv.Questions, Anonymous: true, MinGroupSize: 2, ResultsChannel: fzResults, ShareComments: true}}
 		rc := surveys.Receipt{Run: run, Token: "tok", Answers: []surveys.Answer{{QuestionID: "sat", Value: 4}, {QuestionID: "slow", Value: 1}, {QuestionID: "why", Text: answer}},
 			Remaining: []surveys.Question{sv.Questions[1]}}
-		checkMessage(t, "thank you", thankYou(rc, berlin))
-		checkMessage(t, "invitation", invitation(run, berlin, false))
-		checkMessage(t, "reminder", invitation(run, berlin, true))
+		checkMessage(t, "thank you", thankYou(rc, berlin, i18n.Fallback()))
+		checkMessage(t, "invitation", invitation(run, berlin, false, i18n.Fallback()))
+		checkMessage(t, "reminder", invitation(run, berlin, true, i18n.Fallback()))
 		res := surveys.Results{Run: run, Asked: 5, Responses: 3, Rate: 0.6, Questions: []surveys.QuestionResult{
 			{Question: sv.Questions[0], N: 3, Counts: []int{0, 0, 1, 1, 1}, Mean: 4},
 			{Question: sv.Questions[2], N: 3, Counts: []int{2, 1}},
@@ -163,7 +164,7 @@ func FuzzPulseRender(f *testing.F) {
 		for _, shared := range []bool{true, false} {
 			checkMessage(t, "results", resultsMessage(res, berlin, shared))
 		}
-		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true}, time.UTC)) {
+		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true}, time.UTC, i18n.Fallback())) {
 			checkMrkdwn(t, "answer form", s)
 		}
 	})

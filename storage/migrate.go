@@ -22,7 +22,7 @@ import (
 // Version ranges keep features apart: 1–99 foundation (10–19 the directory
 // of people), 100–199 self-service, 200–299 office hours, 300–399 surveys,
 // 400–499 metrics, 500– replicas, 600–699 preview programs, 700–799 the
-// idea board.
+// idea board, 850–899 the languages people chose.
 type migration struct {
 	version int64
 	name    string
@@ -31,7 +31,7 @@ type migration struct {
 
 // allMigrations lists every migration; order is by version.
 func allMigrations() []migration {
-	all := slices.Concat(foundationMigrations, peopleMigrations, selfServiceMigrations, officeHoursMigrations, surveyMigrations, metricsMigrations, ideaMigrations, previewMigrations, rollupMigrations)
+	all := slices.Concat(foundationMigrations, peopleMigrations, selfServiceMigrations, officeHoursMigrations, surveyMigrations, metricsMigrations, ideaMigrations, previewMigrations, rollupMigrations, languageMigrations)
 	slices.SortFunc(all, func(a, b migration) int { return int(a.version - b.version) })
 	return all
 }

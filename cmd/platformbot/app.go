@@ -18,6 +18,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/httpapi"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/people"
@@ -47,6 +48,8 @@ type Main struct {
 	HTTP      *httpapi.Server
 	Runtime   *bot.Runtime
 	Outbox    *outbox.Dispatcher // every side effect goes out through it
+	// Language picks the language of a person or a channel.
+	Language *i18n.Chooser
 	// Previews runs the preview programs; its Summary feeds the value
 	// report.
 	Previews *previews.Service
@@ -157,6 +160,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Router = bot.NewRouter(m.Admins, bot.Chain(bot.ChainConfig{
 		Log: m.Log, Metrics: m.Metrics, Timeout: 30 * time.Second, Unavailable: storage.IsUnavailable,
 	})...)
+	m.openLanguage()
 	handlers.RegisterCommands(m.Router, m.Config.Slack.Commands)
 	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
 	m.Home.Register(m.Router)
@@ -175,7 +179,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(m.Log, m.Registry)
 	m.HTTP.AddCheck("database", db.Ping)
 
-	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wirePeople, m.wireOutbox, m.wireDelivery, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews, m.wireReport} {
+	for _, wire := range []func(context.Context) error{m.wireReplicas, m.wirePeople, m.wireOutbox, m.wireDelivery, m.wireSelfService, m.wireOfficeHours, m.wireSurveys, m.wireMetrics, m.wireIdeas, m.wirePreviews, m.wireReport, m.wireLanguage} {
 		if err := wire(ctx); err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ import (
 // feedback questions.
 func (m *Main) wireOfficeHours(ctx context.Context) error {
 	oh := handlers.NewOfficeHours(m.Slack, m.Log)
-	oh.Outbox = m.Outbox
+	oh.Outbox, oh.Languages = m.Outbox, m.Language
 	rules := officeHoursRules(m.Config)
 	svc := &officehours.Service{
 		Schedule: officeHoursSchedule(m.Config),

@@ -19,7 +19,7 @@ type rule struct {
 
 // domainPackages are the top-level domain packages; the ones that do not
 // exist (yet) are skipped.
-var domainPackages = []string{"selfservice", "officehours", "surveys", "metrics", "previews", "ideas", "report", "people", "workhours", "delivery", "domain"}
+var domainPackages = []string{"selfservice", "officehours", "surveys", "metrics", "previews", "ideas", "report", "people", "workhours", "delivery", "domain", "i18n"}
 
 func rules(root string) []rule {
 	var domain []string
