@@ -136,7 +136,7 @@ func (g *Gate) Zone(ctx context.Context, user string) *time.Location {
 		p, err = g.opt.People.Person(ctx, user)
 	}
 	if err == nil && p.TZ != "" {
-		if loc, ok := loadZone(p.TZ); ok {
+		if loc, ok := people.LoadZone(p.TZ); ok {
 			return loc
 		}
 	}
@@ -248,21 +248,4 @@ func (g *Gate) Forget(user string) {
 	g.mu.Lock()
 	delete(g.dnd, user)
 	g.mu.Unlock()
-}
-
-// zones caches loaded time zones: time.LoadLocation reads the zone
-// database on every call, and a fan-out asks once per person.
-var zones sync.Map // name → *time.Location, or nil when unknown
-
-func loadZone(name string) (*time.Location, bool) {
-	if v, ok := zones.Load(name); ok {
-		loc, _ := v.(*time.Location)
-		return loc, loc != nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		loc = nil
-	}
-	zones.Store(name, loc)
-	return loc, loc != nil
 }

@@ -59,7 +59,7 @@ func (p Person) DisplayName() string {
 // never fails on an odd profile.
 func (p Person) Location() *time.Location {
 	if p.TZ != "" {
-		if loc, ok := loadZone(p.TZ); ok {
+		if loc, ok := LoadZone(p.TZ); ok {
 			return loc
 		}
 	}
@@ -73,7 +73,8 @@ func (p Person) Location() *time.Location {
 // zone database on every call, and every rendering asks.
 var zones sync.Map // name → *time.Location, or nil when unknown
 
-func loadZone(name string) (*time.Location, bool) {
+// LoadZone is the named IANA zone, and false when it is unknown.
+func LoadZone(name string) (*time.Location, bool) {
 	if v, ok := zones.Load(name); ok {
 		loc, _ := v.(*time.Location)
 		return loc, loc != nil
