@@ -18,6 +18,7 @@ import (
 
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/internal/fakeslack"
+	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
 
@@ -246,8 +247,29 @@ func (b *testBot) WaitDMs(user string, n int) []fakeslack.Message {
 
 // Advance moves the fake clock and gives scheduled jobs time to run.
 func (b *testBot) Advance(d time.Duration) {
+	b.settleSends()
 	b.Clock.Advance(d)
 	time.Sleep(50 * time.Millisecond)
+}
+
+// settleSends waits (a few seconds at most) until no send is in flight. A
+// jump of the fake clock past the lease of a send posted but not yet
+// marked sent would let the dispatcher claim it again and post it twice:
+// the at-least-once edge of a lease, which a real clock reaches only when a
+// replica stalls for longer than the lease, but a loaded test host reaches
+// whenever a test jumps hours ahead right after a DM.
+func (b *testBot) settleSends() {
+	if b.Main == nil || b.Main.DB == nil {
+		return
+	}
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); {
+		var n int64
+		err := b.Main.DB.Gorm.Table("pending_sends").Where("state = ?", outbox.Claimed).Count(&n).Error
+		if err != nil || n == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
