@@ -41,11 +41,20 @@ type Pulse struct {
 	// Languages picks each recipient's language for the survey DMs;
 	// nil means English for everyone.
 	Languages *i18n.Chooser
+	// Waiting, if set, counts the invitations of an open run still held
+	// for their recipients' working hours, for /pulse results.
+	Waiting WaitingCounter
 
 	slack bot.Slack
 	dir   *people.Directory
 	log   zerolog.Logger
 	after *afterAck
+}
+
+// WaitingCounter counts the pending sends under a key prefix that are due
+// only after now (storage.OutboxStore implements it).
+type WaitingCounter interface {
+	Waiting(ctx context.Context, prefix string, now time.Time) (int, error)
 }
 
 // NewPulse returns the survey handlers talking to Slack through s and
@@ -151,12 +160,38 @@ func (h *Pulse) results(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 		note := fmt.Sprintf(":hourglass_flowing_sand: Run #%d is open until %s: %s so far, results once at least %d have answered. Meanwhile, the previous run:",
 			res.Run.ID, pulseDate(res.Run.ClosesAt, loc), rateText(res), res.Run.MinGroupSize)
 		msg.Blocks = append([]slack.Block{slack.NewSectionBlock(pulseMD(note), nil, nil)}, msg.Blocks...)
+		if line := h.waitingLine(ctx, res.Run); line != "" {
+			msg.Blocks = append(msg.Blocks[:1:1], append([]slack.Block{slack.NewContextBlock("", pulseMD(line))}, msg.Blocks[1:]...)...)
+		}
 		msg.InChannel = false
 		return &bot.Reply{Message: msg}, nil
 	}
 	msg := resultsMessage(res, loc, true)
 	msg.InChannel = false
+	if line := h.waitingLine(ctx, res.Run); line != "" {
+		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("", pulseMD(line)))
+	}
 	return &bot.Reply{Message: msg}, nil
+}
+
+// waitingLine says how many invitations of an open run still wait for
+// their recipients' working hours or Do Not Disturb; "" when none do.
+func (h *Pulse) waitingLine(ctx context.Context, run surveys.Run) string {
+	if h.Waiting == nil || run.State != surveys.Open {
+		return ""
+	}
+	n, err := h.Waiting.Waiting(ctx, fmt.Sprintf("%s:%d:", PulseInviteKind, run.ID), h.Service.Now())
+	if err != nil {
+		h.log.Warn().Err(err).Int64("run", run.ID).Msg("pulse: could not count the invitations still waiting")
+		return ""
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return ":hourglass: 1 invitation is still waiting for its recipient's working hours (or Do Not Disturb)."
+	}
+	return fmt.Sprintf(":hourglass: %d invitations are still waiting for their recipients' working hours (or Do Not Disturb).", n)
 }
 
 func surveyArg(req *bot.Request) (string, error) {

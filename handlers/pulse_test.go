@@ -375,3 +375,46 @@ func TestPulseFormTitleIsNotCut(t *testing.T) {
 		t.Errorf("short title = %q, want it as it is", v.Title.Text)
 	}
 }
+
+// holdUntil is a delivery guard that keeps one person's DMs until a time.
+type holdUntil struct {
+	user  string
+	until time.Time
+}
+
+func (g holdUntil) NotBefore(_ context.Context, to string, now time.Time) time.Time {
+	if to == g.user && now.Before(g.until) {
+		return g.until
+	}
+	return now
+}
+
+func (g holdUntil) HeldUntil(_ context.Context, to string, now time.Time) (time.Time, bool) {
+	return g.until, to == g.user && now.Before(g.until)
+}
+
+// TestPulseResultsSayWhatWaits: while an invitation is held for its
+// recipient's working hours, /pulse results says so; once it went, the
+// line goes.
+func TestPulseResultsSayWhatWaits(t *testing.T) {
+	p := newPulseTest(t)
+	p.h.Waiting = storage.NewOutboxStore(p.db)
+	p.out.Guard(holdUntil{user: "U3", until: pulseStart.Add(3 * time.Hour)}, PulseInviteKind)
+	p.command("UADMIN", "send devex")
+	p.deliver()
+	if got := len(p.slack.posted("U3")); got != 0 {
+		t.Fatalf("U3 has %d DMs before their hours, want 0", got)
+	}
+	const waits = "1 invitation is still waiting for its recipient's working hours"
+	if text := flatText(p.command("UADMIN", "results devex").Message); !strings.Contains(text, waits) {
+		t.Errorf("/pulse results while U3 waits lacks %q:\n%s", waits, text)
+	}
+	p.clock.Advance(3 * time.Hour)
+	p.deliver()
+	if got := len(p.slack.posted("U3")); got != 1 {
+		t.Fatalf("U3 has %d DMs once their hours began, want 1", got)
+	}
+	if text := flatText(p.command("UADMIN", "results devex").Message); strings.Contains(text, "still waiting") {
+		t.Errorf("/pulse results after the held invitation went still says it waits:\n%s", text)
+	}
+}

@@ -190,6 +190,18 @@ func (s *OutboxStore) OutboxCounts(ctx context.Context, kind string) (map[string
 	return out, nil
 }
 
+// Waiting counts the pending sends whose key starts with prefix and that
+// are due only after now: held for their recipient's working hours or Do
+// Not Disturb, or waiting for a retry.
+func (s *OutboxStore) Waiting(ctx context.Context, prefix string, now time.Time) (n int, err error) {
+	defer obWrap(&err, "OutboxStore.Waiting")
+	var c int64
+	err = s.db.WithContext(ctx).Model(&pendingSend{}).
+		Where("state = ? AND not_before > ? AND substr(dedupe_key, 1, ?) = ?", outbox.Pending, now.UTC(), len(prefix), prefix).
+		Count(&c).Error
+	return int(c), err
+}
+
 // Find returns the record with a dedupe key, and whether there is one.
 func (s *OutboxStore) Find(ctx context.Context, key string) (outbox.Record, bool, error) {
 	var rows []pendingSend

@@ -228,3 +228,28 @@ func TestOutboxPostponeKeepsAttempts(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxWaiting counts the pending sends under a key prefix that are
+// due only later: not those due now, not those of another prefix (a key
+// that extends the prefix's number is another run), not sent ones.
+func TestOutboxWaiting(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		st := storage.NewOutboxStore(db)
+		recs := obRecords("pulse:1:UA", "pulse:1:UB", "pulse:1:UC", "pulse:12:UD", "pulse-remind:1:UE")
+		for i := range recs {
+			recs[i].NotBefore = obT0.Add(time.Hour) // held
+		}
+		recs[0].NotBefore = obT0 // due now
+		if _, err := st.Enqueue(ctx, recs, obT0); err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.Waiting(ctx, "pulse:1:", obT0)
+		if err != nil || n != 2 {
+			t.Fatalf("Waiting(pulse:1:) = %d, %v; want 2 (UB, UC)", n, err)
+		}
+		if n, _ := st.Waiting(ctx, "pulse:1:", obT0.Add(time.Hour)); n != 0 {
+			t.Errorf("Waiting once all are due = %d, want 0", n)
+		}
+	})
+}

@@ -21,6 +21,7 @@ func (m *Main) wireSurveys(ctx context.Context) error {
 	pulse := handlers.NewPulse(m.Slack, m.People, m.Log)
 	pulse.Location, pulse.Outbox, pulse.Refresh = m.Config.Location(), d, m.Home.Publish
 	pulse.Languages = m.Language
+	pulse.Waiting = storage.NewOutboxStore(m.DB)
 	svc := surveys.New(surveys.Config{
 		Surveys: surveysFromConfig(m.Config), Teams: surveyTeams(m.Config), Store: storage.NewSurveyStore(m.DB),
 		Dir: pulse.Directory(), Notifier: pulse.Notifier(), Clock: m.Clock,
