@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/handlers/language"
@@ -37,7 +38,15 @@ func (m *Main) wireLanguage(context.Context) error {
 // directoryLocales reads Slack locales from the directory of people.
 type directoryLocales struct{ dir *people.Directory }
 
+// localeWait bounds how long choosing a language may wait for Slack: a
+// burst of people the directory has not listed yet would otherwise queue
+// every reply and every fan-out behind users.info's rate limit. Past it,
+// the default language is used; the lookup goes on and fills the cache.
+const localeWait = 250 * time.Millisecond
+
 func (d directoryLocales) Locale(ctx context.Context, userID string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, localeWait)
+	defer cancel()
 	p, err := d.dir.Person(ctx, userID)
 	return p.Locale, err
 }
