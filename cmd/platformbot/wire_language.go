@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/platformbot/platformbot/bot"
@@ -48,5 +49,8 @@ func (d directoryLocales) Locale(ctx context.Context, userID string) (string, er
 	ctx, cancel := context.WithTimeout(ctx, localeWait)
 	defer cancel()
 	p, err := d.dir.Person(ctx, userID)
+	if errors.Is(err, people.ErrNotFound) {
+		return "", nil // someone Slack does not list (a guest, a test user) reads the default
+	}
 	return p.Locale, err
 }
