@@ -12,8 +12,8 @@ import (
 type Delivery struct {
 	// Enabled holds those DMs for each person's working hours, in their
 	// own time zone (from Slack; the configured timezone if unknown).
-	// Default false.
-	Enabled bool `yaml:"enabled"`
+	// Default true.
+	Enabled *bool `yaml:"enabled"`
 	// WorkingHours are "HH:MM-HH:MM" in each person's zone, Monday to
 	// Friday. Default "09:00-17:00".
 	WorkingHours string `yaml:"working_hours"`
@@ -31,6 +31,9 @@ func (d Delivery) Hours() workhours.Window {
 	}
 	return w
 }
+
+// On reports whether the DMs wait for working hours at all.
+func (d Delivery) On() bool { return d.Enabled == nil || *d.Enabled }
 
 // DND reports whether Do Not Disturb is respected.
 func (d Delivery) DND() bool { return d.RespectDND == nil || *d.RespectDND }

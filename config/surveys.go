@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/platformbot/platformbot/workhours"
 )
 
 // Survey is one pulse survey: what is asked, of whom, when, and how results
@@ -48,6 +50,28 @@ type SurveySchedule struct {
 	EveryWeeks int `yaml:"every_weeks"`
 	// Anchor is a date (YYYY-MM-DD) in a week that runs; default 2024-01-01.
 	Anchor string `yaml:"anchor"`
+	// SendAt ("HH:MM") asks each person at that time of day in their own
+	// zone, on the first working day at or after the run starts: one run,
+	// sends spread over the zones. Empty: at the start of the run, or at
+	// the next start of their working hours.
+	SendAt string `yaml:"send_at"`
+	// WorkingHours ("HH:MM-HH:MM", Monday to Friday, in each person's
+	// zone) replace delivery.working_hours for this survey's invitations.
+	WorkingHours string `yaml:"working_hours"`
+}
+
+// Plan returns the survey's own say in when each person is asked (zero
+// values where it has none; validate reports bad ones).
+func (s SurveySchedule) Plan() (hours workhours.Window, at *workhours.Clock) {
+	if s.WorkingHours != "" {
+		hours, _ = parseHours(s.WorkingHours)
+	}
+	if s.SendAt != "" {
+		if c, err := workhours.ParseClock(s.SendAt); err == nil {
+			at = &c
+		}
+	}
+	return hours, at
 }
 
 // SurveyAudience lists who is asked; members of all lists are merged and
@@ -207,6 +231,16 @@ func (s SurveySchedule) validate(v *validator, p string) {
 	}
 	if s.Cron == "" && (s.EveryWeeks != 1 || s.Timezone != "") {
 		v.add(p+".cron", "every_weeks and timezone need a cron schedule")
+	}
+	if s.WorkingHours != "" {
+		if _, err := parseHours(s.WorkingHours); err != nil {
+			v.add(p+".working_hours", "%v (use HH:MM-HH:MM such as 10:00-16:00)", err)
+		}
+	}
+	if s.SendAt != "" {
+		if _, err := workhours.ParseClock(s.SendAt); err != nil {
+			v.add(p+".send_at", "%v (use HH:MM such as 10:00)", err)
+		}
 	}
 }
 

@@ -223,24 +223,47 @@ func (h *Pulse) Notifier() surveys.Notifier { return pulseNotifier{h} }
 
 type pulseNotifier struct{ h *Pulse }
 
-func (n pulseNotifier) Invite(ctx context.Context, run surveys.Run, users []string) error {
-	return n.byLanguage(ctx, PulseInviteKind, run, users, false)
+func (n pulseNotifier) Invite(ctx context.Context, run surveys.Run, invitees []surveys.Invitee) error {
+	return n.byLanguage(ctx, PulseInviteKind, run, invitees, false)
 }
 
-func (n pulseNotifier) Remind(ctx context.Context, run surveys.Run, users []string) error {
-	return n.byLanguage(ctx, PulseRemindKind, run, users, true)
+func (n pulseNotifier) Remind(ctx context.Context, run surveys.Run, invitees []surveys.Invitee) error {
+	return n.byLanguage(ctx, PulseRemindKind, run, invitees, true)
 }
 
 // byLanguage renders the DM once per language of the recipients (their
 // /platform language choice, else their Slack locale, else the default)
-// and queues it for the people who read that language.
-func (n pulseNotifier) byLanguage(ctx context.Context, kind string, run surveys.Run, users []string, reminder bool) error {
-	if n.h.Languages == nil {
-		return n.enqueue(ctx, kind, run, users, invitation(run, n.h.Location, reminder, i18n.Fallback()))
+// and closing time (each person's own), and queues it for the people who
+// share both.
+func (n pulseNotifier) byLanguage(ctx context.Context, kind string, run surveys.Run, invitees []surveys.Invitee, reminder bool) error {
+	users := make([]string, len(invitees))
+	for i, v := range invitees {
+		users[i] = v.UserID
 	}
-	for _, g := range n.h.Languages.Users(ctx, users) {
-		if err := n.enqueue(ctx, kind, run, g.Users, invitation(run, n.h.Location, reminder, g.Lang)); err != nil {
-			return err
+	groups := []i18n.Group{{Lang: i18n.Fallback(), Users: users}}
+	if n.h.Languages != nil {
+		groups = n.h.Languages.Users(ctx, users)
+	}
+	byUser := make(map[string]surveys.Invitee, len(invitees))
+	for _, v := range invitees {
+		byUser[v.UserID] = v
+	}
+	for _, g := range groups {
+		var closes []time.Time
+		sameClose := map[time.Time][]surveys.Invitee{}
+		for _, u := range g.Users {
+			v := byUser[u]
+			if _, ok := sameClose[v.Closes]; !ok {
+				closes = append(closes, v.Closes)
+			}
+			sameClose[v.Closes] = append(sameClose[v.Closes], v)
+		}
+		for _, c := range closes {
+			personal := run
+			personal.ClosesAt = c
+			if err := n.enqueue(ctx, kind, run, sameClose[c], invitation(personal, n.h.Location, reminder, g.Lang)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -262,17 +285,18 @@ const enqueueChunk = 1000
 
 // enqueue queues one DM per user under the key kind:run:user, so queuing
 // again (a retried job, another replica, the rest after a crash half-way)
-// sends nothing twice. A DM not sent by the time the run closes is dropped.
-func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run, users []string, msg bot.Message) error {
-	for start := 0; start < len(users); start += enqueueChunk {
-		chunk := users[start:min(start+enqueueChunk, len(users))]
+// sends nothing twice. Each goes at its invitee's time; a DM not sent
+// before the person's window closes is dropped.
+func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run, invitees []surveys.Invitee, msg bot.Message) error {
+	for start := 0; start < len(invitees); start += enqueueChunk {
+		chunk := invitees[start:min(start+enqueueChunk, len(invitees))]
 		sends := make([]outbox.Send, len(chunk))
-		for i, u := range chunk {
-			s, err := slacksend.NewPost(kind, pulseKey(kind, run.ID, u), u, msg)
+		for i, v := range chunk {
+			s, err := slacksend.NewPost(kind, pulseKey(kind, run.ID, v.UserID), v.UserID, msg)
 			if err != nil {
 				return err
 			}
-			s.NotAfter = run.ClosesAt
+			s.NotBefore, s.NotAfter = v.At, v.Closes
 			sends[i] = s
 		}
 		if _, err := n.h.Outbox.Enqueue(ctx, sends...); err != nil {

@@ -122,10 +122,9 @@ type Dispatcher struct {
 	mu    sync.Mutex
 	kinds map[string]Handler
 	// guard holds the sends of the guarded kinds (see Guard).
-	guard   Guard
-	guarded map[string]bool
-	cancel  context.CancelFunc
-	done    chan struct{}
+	guards map[string]Guard
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // New returns a stopped dispatcher.

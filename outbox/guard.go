@@ -29,26 +29,22 @@ type prefetcher interface {
 // send whose recipient is held is put back until then, without counting an
 // attempt. Only kinds the bot sends on its own initiative (invitations,
 // reminders, feedback requests) are guarded; replies go at once. Call it
-// while wiring.
+// while wiring; a kind has one guard, the last given.
 func (d *Dispatcher) Guard(g Guard, kinds ...string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.guarded == nil {
-		d.guarded = map[string]bool{}
+	if d.guards == nil {
+		d.guards = map[string]Guard{}
 	}
-	d.guard = g
 	for _, k := range kinds {
-		d.guarded[k] = true
+		d.guards[k] = g
 	}
 }
 
 func (d *Dispatcher) guardFor(kind string) Guard {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.guarded[kind] {
-		return d.guard
-	}
-	return nil
+	return d.guards[kind]
 }
 
 // guardEnqueue moves the NotBefore of guarded sends to their recipient's
@@ -66,16 +62,18 @@ func (d *Dispatcher) guardEnqueue(ctx context.Context, s *Send) {
 
 // prefetch lets the guard learn about the recipients of a claimed batch.
 func (d *Dispatcher) prefetch(ctx context.Context, recs []Record) {
-	var to []string
-	var g Guard
+	to := map[prefetcher][]string{}
+	var order []prefetcher
 	for _, r := range recs {
-		if gg := d.guardFor(r.Kind); gg != nil && r.To != "" {
-			g = gg
-			to = append(to, r.To)
+		if p, ok := d.guardFor(r.Kind).(prefetcher); ok && r.To != "" {
+			if _, seen := to[p]; !seen {
+				order = append(order, p)
+			}
+			to[p] = append(to[p], r.To)
 		}
 	}
-	if p, ok := g.(prefetcher); ok && len(to) > 0 {
-		p.Prefetch(ctx, to)
+	for _, p := range order {
+		p.Prefetch(ctx, to[p])
 	}
 }
 

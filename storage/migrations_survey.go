@@ -112,4 +112,12 @@ var surveyMigrations = []migration{
 		}
 		return m.CreateIndex(&pendingSend{}, "idx_pending_sends_after")
 	}},
+	{version: 312, name: "pulse_participants_asked_at", up: func(tx *gorm.DB) error {
+		// Each person's answer window opens when they are asked, planned
+		// for a decent hour in their zone (NULL: the run's start).
+		type pulseParticipant struct {
+			AskedAt *time.Time
+		}
+		return tx.Migrator().AddColumn(&pulseParticipant{}, "AskedAt")
+	}},
 }

@@ -185,9 +185,9 @@ func bookingRow(b officehours.Booking) officehoursBooking {
 	r := officehoursBooking{
 		ID: b.ID, Kind: string(b.Kind), HostID: b.Slot.Host, SlotStart: b.Slot.Start.UTC(), SlotEnd: b.Slot.End.UTC(),
 		BookerID: b.Booker, BookerTeam: b.Team, Topic: b.Topic, CreatedAt: b.CreatedAt.UTC(),
-		CancelledAt: ohTime(b.CancelledAt), CancelledBy: b.CancelledBy, NoShowAt: ohTime(b.NoShowAt),
-		BookerRemindedAt: ohTime(b.BookerRemindedAt), HostRemindedAt: ohTime(b.HostRemindedAt),
-		FeedbackAskedAt: ohTime(b.FeedbackAskedAt), FeedbackComment: b.FeedbackComment, FeedbackAt: ohTime(b.FeedbackAt),
+		CancelledAt: timePtr(b.CancelledAt), CancelledBy: b.CancelledBy, NoShowAt: timePtr(b.NoShowAt),
+		BookerRemindedAt: timePtr(b.BookerRemindedAt), HostRemindedAt: timePtr(b.HostRemindedAt),
+		FeedbackAskedAt: timePtr(b.FeedbackAskedAt), FeedbackComment: b.FeedbackComment, FeedbackAt: timePtr(b.FeedbackAt),
 	}
 	if b.FeedbackScore > 0 {
 		r.FeedbackScore = &b.FeedbackScore
@@ -208,14 +208,6 @@ func (r officehoursBooking) domain() officehours.Booking {
 		b.FeedbackScore = *r.FeedbackScore
 	}
 	return b
-}
-
-func ohTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 func ohTimeValue(t *time.Time) time.Time {

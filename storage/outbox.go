@@ -53,7 +53,7 @@ func (s *OutboxStore) Enqueue(ctx context.Context, recs []outbox.Record, now tim
 	for i, r := range recs {
 		rows[i] = pendingSend{
 			Kind: r.Kind, DedupeKey: r.Key, Recipient: r.To, Payload: string(r.Payload), AfterKey: r.After, Followed: r.Followed,
-			State: outbox.Pending, NotBefore: r.NotBefore.UTC(), NotAfter: obTimePtr(r.NotAfter), CreatedAt: now.UTC(),
+			State: outbox.Pending, NotBefore: r.NotBefore.UTC(), NotAfter: timePtr(r.NotAfter), CreatedAt: now.UTC(),
 		}
 	}
 	for start := 0; start < len(rows); start += enqueueBatch {
@@ -246,15 +246,6 @@ func obClaimToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// obTimePtr stores a zero time as NULL.
-func obTimePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 // wrap adds the call to an error once, keeping sentinels errors.Is-able.

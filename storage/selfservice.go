@@ -83,14 +83,6 @@ func NewSelfServiceStore(db *DB) *SelfServiceStore { return &SelfServiceStore{db
 
 func ssUTC(t time.Time) time.Time { return t.UTC() }
 
-func ssTimePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
 func ssFromPtr(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
@@ -109,8 +101,8 @@ func ssToRow(r *selfservice.Request) (*ssRequest, error) {
 		NeedsApproval: r.NeedsApproval, ApprovalsRequired: r.ApprovalsRequired, ApprovalCount: r.Approvals,
 		HasAutomation: r.HasAutomation, HumanStep: r.HumanStep, ManualMinutes: r.ManualMinutes,
 		Created: ssUTC(r.CreatedAt), Updated: ssUTC(r.UpdatedAt),
-		DecidedAt: ssTimePtr(r.DecidedAt), DecidedBy: r.DecidedBy, DoneAt: ssTimePtr(r.DoneAt),
-		ClosedAt: ssTimePtr(r.ClosedAt), SLADueAt: ssTimePtr(r.SLADueAt), Note: r.Note,
+		DecidedAt: timePtr(r.DecidedAt), DecidedBy: r.DecidedBy, DoneAt: timePtr(r.DoneAt),
+		ClosedAt: timePtr(r.ClosedAt), SLADueAt: timePtr(r.SLADueAt), Note: r.Note,
 		TriageChannel: r.TriageChannel, TriageTS: r.TriageTS,
 	}, nil
 }
@@ -141,7 +133,7 @@ func ssEventRow(requestID int64, ev selfservice.Event) *ssEvent {
 		FromState: string(ev.From), ToState: string(ev.To), Note: ev.Note,
 	}
 	if ev.Silent {
-		row.DeliveredAt = ssTimePtr(ev.At) // nothing to hand over
+		row.DeliveredAt = timePtr(ev.At) // nothing to hand over
 	}
 	return row
 }

@@ -191,3 +191,12 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // WithContext returns a session bound to ctx, for single statements.
 func (db *DB) WithContext(ctx context.Context) *gorm.DB { return db.Gorm.WithContext(ctx) }
+
+// timePtr stores a zero time as NULL, any other in UTC.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -41,6 +41,7 @@ type pulseParticipant struct {
 	Answered  bool
 	Channel   string
 	TS        string `gorm:"column:ts"`
+	AskedAt   *time.Time
 }
 
 // SurveyStore implements surveys.Store (and metrics.SatisfactionSource).
@@ -69,7 +70,7 @@ func (s *SurveyStore) CreateRun(ctx context.Context, run surveys.Run, people []s
 		}
 		ledger := make([]pulseParticipant, len(people))
 		for i, p := range people {
-			ledger[i] = pulseParticipant{RunID: row.ID, UserID: p.UserID, Team: p.Team}
+			ledger[i] = pulseParticipant{RunID: row.ID, UserID: p.UserID, Team: p.Team, AskedAt: timePtr(p.AskedAt)}
 		}
 		if len(ledger) == 0 {
 			return nil
@@ -213,29 +214,57 @@ func participantIn(tx *gorm.DB, runID int64, userID string) (surveys.Participant
 		}
 		return surveys.Participant{}, err
 	}
-	return surveys.Participant{
+	return p.domain(), nil
+}
+
+func (p pulseParticipant) domain() surveys.Participant {
+	out := surveys.Participant{
 		RunID: p.RunID, UserID: p.UserID, Team: p.Team, Delivered: p.Delivered, Excluded: p.Excluded,
 		Answered: p.Answered, Channel: p.Channel, TS: p.TS,
-	}, nil
+	}
+	if p.AskedAt != nil {
+		out.AskedAt = p.AskedAt.UTC()
+	}
+	return out
 }
 
 // Invitees returns the participants not yet invited and not excluded.
-func (s *SurveyStore) Invitees(ctx context.Context, runID int64) (_ []string, err error) {
+func (s *SurveyStore) Invitees(ctx context.Context, runID int64) (_ []surveys.Participant, err error) {
 	defer pulseWrap(&err, "SurveyStore.Invitees(%d)", runID)
-	var ids []string
-	err = s.db.WithContext(ctx).Model(&pulseParticipant{}).Where("run_id = ? AND excluded = ? AND delivered = ?", runID, false, false).
-		Order("user_id").Pluck("user_id", &ids).Error
-	return ids, err
+	return s.participants(s.db.WithContext(ctx).Where("run_id = ? AND excluded = ? AND delivered = ?", runID, false, false))
 }
 
-// Unanswered returns the delivered participants who have not answered.
-func (s *SurveyStore) Unanswered(ctx context.Context, runID int64) (_ []string, err error) {
+// Unanswered returns the participants, not excluded, who have not
+// answered.
+func (s *SurveyStore) Unanswered(ctx context.Context, runID int64) (_ []surveys.Participant, err error) {
 	defer pulseWrap(&err, "SurveyStore.Unanswered(%d)", runID)
-	var ids []string
-	err = s.db.WithContext(ctx).Model(&pulseParticipant{}).
-		Where("run_id = ? AND delivered = ? AND excluded = ? AND answered = ?", runID, true, false, false).
-		Order("user_id").Pluck("user_id", &ids).Error
-	return ids, err
+	return s.participants(s.db.WithContext(ctx).Where("run_id = ? AND excluded = ? AND answered = ?", runID, false, false))
+}
+
+func (s *SurveyStore) participants(q *gorm.DB) ([]surveys.Participant, error) {
+	var rows []pulseParticipant
+	if err := q.Order("user_id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]surveys.Participant, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
+// MoveWindow opens a participant's window at askedAt and keeps the run
+// open until at least closesAt, together.
+func (s *SurveyStore) MoveWindow(ctx context.Context, runID int64, userID string, askedAt, closesAt time.Time) (err error) {
+	defer pulseWrap(&err, "SurveyStore.MoveWindow(%d, %s)", runID, userID)
+	return s.db.Transact(ctx, func(tx *gorm.DB) error {
+		err := tx.Model(&pulseParticipant{}).Where("run_id = ? AND user_id = ?", runID, userID).Update("asked_at", askedAt.UTC()).Error
+		if err != nil {
+			return err
+		}
+		return tx.Model(&pulseRun{}).Where("id = ? AND state = ? AND closes_at < ?", runID, surveys.Open, closesAt.UTC()).
+			Update("closes_at", closesAt.UTC()).Error
+	})
 }
 
 // MarkDelivered records the invitation's message ts.
@@ -301,8 +330,8 @@ func pulseRunRow(r surveys.Run) (pulseRun, error) {
 	}
 	row := pulseRun{
 		ID: r.ID, SurveyID: r.SurveyID, Occurrence: r.Occurrence, Snapshot: string(snap), State: string(r.State),
-		StartedBy: r.StartedBy, StartedAt: r.StartedAt.UTC(), ClosesAt: r.ClosesAt.UTC(), RemindAt: obTimePtr(r.RemindAt),
-		ClosedAt: obTimePtr(r.ClosedAt), Invited: r.Invited, Reminded: r.Reminded, ResultsPosted: r.ResultsPosted,
+		StartedBy: r.StartedBy, StartedAt: r.StartedAt.UTC(), ClosesAt: r.ClosesAt.UTC(), RemindAt: timePtr(r.RemindAt),
+		ClosedAt: timePtr(r.ClosedAt), Invited: r.Invited, Reminded: r.Reminded, ResultsPosted: r.ResultsPosted,
 		Audience: r.Audience,
 	}
 	if r.State == surveys.Open {

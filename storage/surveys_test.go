@@ -115,7 +115,11 @@ func TestSurveyLedger(t *testing.T) {
 			}
 		}
 		unanswered, _ := st.Unanswered(ctx, run.ID)
-		if diff := cmp.Diff([]string{"U2", "U3"}, unanswered); diff != "" {
+		var ids []string
+		for _, p := range unanswered {
+			ids = append(ids, p.UserID)
+		}
+		if diff := cmp.Diff([]string{"U2", "U3"}, ids); diff != "" {
 			t.Errorf("Unanswered mismatch (-want +got):\n%s", diff)
 		}
 		if inv, _ := st.Invitees(ctx, run.ID); len(inv) != 0 {
@@ -344,6 +348,40 @@ func TestSurveyTally(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Tally mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestSurveyWindows: a participant's planned time is stored with the
+// ledger, and moving their window keeps the run open until it ends (never
+// shortens it).
+func TestSurveyWindows(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		st := storage.NewSurveyStore(db)
+		r := testRun("devex", "cron:w", true)
+		people := pulsePeople("", "U1", "U2")
+		later := r.StartedAt.Add(7 * time.Hour).UTC()
+		people[1].AskedAt = later
+		run, err := st.CreateRun(ctx, r, people)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := st.Invitees(ctx, run.ID)
+		if err != nil || len(inv) != 2 || !inv[0].AskedAt.IsZero() || !inv[1].AskedAt.Equal(later) {
+			t.Fatalf("Invitees = %+v, %v; want U1 unplanned and U2 at %v", inv, err, later)
+		}
+		closes := run.ClosesAt.Add(5 * time.Hour)
+		if err := st.MoveWindow(ctx, run.ID, "U2", later.Add(time.Hour), closes); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.MoveWindow(ctx, run.ID, "U1", run.StartedAt, run.ClosesAt.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := st.Run(ctx, run.ID)
+		p, _ := st.Participant(ctx, run.ID, "U2")
+		if !got.ClosesAt.Equal(closes) || !p.AskedAt.Equal(later.Add(time.Hour)) {
+			t.Errorf("after MoveWindow: run closes %v (want %v), U2 asked at %v (want %v)", got.ClosesAt, closes, p.AskedAt, later.Add(time.Hour))
 		}
 	})
 }

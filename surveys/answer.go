@@ -41,6 +41,9 @@ func (s *Service) Answer(ctx context.Context, sub Submission) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
+	if _, err := s.openFor(ctx, run, sub.UserID); err != nil {
+		return Receipt{}, err
+	}
 	answers, err := checkAnswers(run.Snapshot, sub.Answers)
 	if err != nil {
 		return Receipt{}, err
@@ -121,7 +124,7 @@ func (s *Service) Form(ctx context.Context, runID int64, userID, token string) (
 	if err != nil {
 		return Receipt{}, err
 	}
-	p, err := s.participant(ctx, run, userID)
+	p, err := s.openFor(ctx, run, userID)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -182,6 +185,18 @@ func (s *Service) openRun(ctx context.Context, runID int64) (Run, error) {
 		return run, &ClosedError{ClosedAt: run.ClosesAt}
 	}
 	return run, nil
+}
+
+// openFor returns the person's ledger row if their own window is open.
+func (s *Service) openFor(ctx context.Context, run Run, userID string) (Participant, error) {
+	p, err := s.participant(ctx, run, userID)
+	if err != nil {
+		return p, err
+	}
+	if !run.IsOpenFor(p, s.clock.Now()) {
+		return p, &ClosedError{ClosedAt: run.ClosesFor(p)}
+	}
+	return p, nil
 }
 
 func (s *Service) participant(ctx context.Context, run Run, userID string) (Participant, error) {

@@ -20,6 +20,7 @@ type Config struct {
 	Store    Store
 	Dir      Directory
 	Notifier Notifier
+	Planner  Planner         // nil: everyone is asked when a run starts
 	Clock    clockwork.Clock // nil: the real clock
 	// TeamTTL is how long resolved team memberships are reused; user
 	// groups are a Tier 2 method. Default 10 minutes.
@@ -32,6 +33,7 @@ type Service struct {
 	store    Store
 	dir      Directory
 	notifier Notifier
+	planner  Planner
 	clock    clockwork.Clock
 	surveys  []Survey
 	teams    []Team
@@ -51,7 +53,7 @@ func New(cfg Config) *Service {
 		cfg.TeamTTL = 10 * time.Minute
 	}
 	return &Service{
-		store: cfg.Store, dir: cfg.Dir, notifier: cfg.Notifier, clock: cfg.Clock,
+		store: cfg.Store, dir: cfg.Dir, notifier: cfg.Notifier, planner: cfg.Planner, clock: cfg.Clock,
 		surveys: cfg.Surveys, teams: cfg.Teams, teamTTL: cfg.TeamTTL,
 	}
 }
@@ -125,14 +127,15 @@ func (s *Service) start(ctx context.Context, sv Survey, occurrence, by string) (
 		return Run{}, &EmptyAudienceError{Survey: sv.ID}
 	}
 	now := s.clock.Now().UTC()
+	people := s.participants(ctx, sv, users)
+	first, last := s.plan(ctx, sv, people, now)
 	run := Run{
 		SurveyID: sv.ID, Occurrence: occurrence, Snapshot: sv.snapshot(), State: Open, StartedBy: by,
-		StartedAt: now, ClosesAt: now.Add(sv.Window), Audience: len(users),
+		StartedAt: now, ClosesAt: last.Add(sv.Window), Audience: len(users),
 	}
 	if sv.Reminder > 0 {
-		run.RemindAt = now.Add(sv.Reminder)
+		run.RemindAt = first.Add(sv.Reminder)
 	}
-	people := s.participants(ctx, sv, users)
 	created, err := s.store.CreateRun(ctx, run, people)
 	if errors.Is(err, ErrRunOpen) && created.ID != 0 && !created.IsOpenAt(now) {
 		// The open run is past its window but the tick has not closed it
@@ -183,6 +186,34 @@ func (s *Service) audience(ctx context.Context, a Audience) ([]string, error) {
 		add(m)
 	}
 	return out, nil
+}
+
+// plan sets when each participant is asked (see Planner) and returns the
+// first and the last of those times.
+func (s *Service) plan(ctx context.Context, sv Survey, people []Participant, now time.Time) (first, last time.Time) {
+	first, last = now, now
+	if s.planner == nil {
+		return first, last
+	}
+	users := make([]string, len(people))
+	for i, p := range people {
+		users[i] = p.UserID
+	}
+	at := s.planner.Plan(ctx, users, now, sv.Schedule)
+	for i, p := range people {
+		t := now
+		if planned, ok := at[p.UserID]; ok && planned.After(now) {
+			t = planned.UTC()
+			people[i].AskedAt = t
+		}
+		if i == 0 || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return first, last
 }
 
 // participants builds the ledger rows. A person's team is recorded only when
@@ -244,11 +275,15 @@ func (s *Service) teamMap(ctx context.Context) map[string]string {
 
 // invite queues the invitations of a run and records that it did.
 func (s *Service) invite(ctx context.Context, run Run) error {
-	users, err := s.store.Invitees(ctx, run.ID)
+	people, err := s.store.Invitees(ctx, run.ID)
 	if err != nil {
 		return err
 	}
-	if err := s.notifier.Invite(ctx, run, users); err != nil {
+	invitees := make([]Invitee, len(people))
+	for i, p := range people {
+		invitees[i] = run.invitee(p, false)
+	}
+	if err := s.notifier.Invite(ctx, run, invitees); err != nil {
 		return err
 	}
 	return s.store.MarkInvited(ctx, run.ID)

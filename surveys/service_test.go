@@ -37,23 +37,32 @@ type notices struct {
 	invites   map[int64][]string
 	reminders map[int64][]string
 	results   []surveys.Results
+	// sends and remindSends are the invitations and reminders with each
+	// person's time and close.
+	sends, remindSends []surveys.Invitee
 }
 
 func newNotices() *notices {
 	return &notices{invites: map[int64][]string{}, reminders: map[int64][]string{}}
 }
 
-func (n *notices) Invite(_ context.Context, run surveys.Run, users []string) error {
+func (n *notices) Invite(_ context.Context, run surveys.Run, invitees []surveys.Invitee) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.invites[run.ID] = append(n.invites[run.ID], users...)
+	for _, v := range invitees {
+		n.invites[run.ID] = append(n.invites[run.ID], v.UserID)
+		n.sends = append(n.sends, v)
+	}
 	return nil
 }
 
-func (n *notices) Remind(_ context.Context, run surveys.Run, users []string) error {
+func (n *notices) Remind(_ context.Context, run surveys.Run, invitees []surveys.Invitee) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.reminders[run.ID] = append(n.reminders[run.ID], users...)
+	for _, v := range invitees {
+		n.reminders[run.ID] = append(n.reminders[run.ID], v.UserID)
+		n.remindSends = append(n.remindSends, v)
+	}
 	return nil
 }
 
@@ -85,9 +94,9 @@ type fixture struct {
 	notices *notices
 }
 
-func newFixture(t *testing.T, db *storage.DB) fixture {
+func newFixture(t *testing.T, db *storage.DB, opts ...func(*surveys.Config)) fixture {
 	f := fixture{store: storage.NewSurveyStore(db), clock: clockwork.NewFakeClockAt(monday10), notices: newNotices()}
-	f.svc = surveys.New(surveys.Config{
+	cfg := surveys.Config{
 		Surveys: []surveys.Survey{devex()},
 		Teams: []surveys.Team{
 			{ID: "pay", Users: []string{"U1", "U2", "U3"}},
@@ -101,7 +110,11 @@ func newFixture(t *testing.T, db *storage.DB) fixture {
 		},
 		Notifier: f.notices,
 		Clock:    f.clock,
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	f.svc = surveys.New(cfg)
 	return f
 }
 

@@ -27,9 +27,12 @@ type Run struct {
 	State     State
 	StartedBy string // user id, or "schedule"
 	StartedAt time.Time
-	ClosesAt  time.Time
-	RemindAt  time.Time // zero: no reminder
-	ClosedAt  time.Time
+	// ClosesAt is when the last person's window ends; each person has
+	// their own (ClosesFor), as long as the survey's window from when
+	// they were asked. RemindAt is the first reminder due.
+	ClosesAt time.Time
+	RemindAt time.Time // zero: no reminder
+	ClosedAt time.Time
 	// Invited, Reminded and ResultsPosted record which once-only steps are
 	// done; each is claimed atomically so that a step runs once.
 	Invited       bool
@@ -53,6 +56,10 @@ type Participant struct {
 	Answered  bool
 	Channel   string // the DM channel (D…), once known from an interaction
 	TS        string // the invitation message, for chat.update
+	// AskedAt is when the person's window opens: the run's planned time
+	// for them, moved to the send when it went much later (zero: the
+	// run's start).
+	AskedAt time.Time
 }
 
 // Response is one person's answers to one run. Token is random and ties the
@@ -135,12 +142,16 @@ type RunStore interface {
 // LedgerStore keeps the participation ledger.
 type LedgerStore interface {
 	Participant(ctx context.Context, runID int64, userID string) (Participant, error)
-	// Invitees returns the users still to be invited (not excluded).
-	Invitees(ctx context.Context, runID int64) ([]string, error)
-	// Unanswered returns delivered, not excluded participants who have not
-	// answered.
-	Unanswered(ctx context.Context, runID int64) ([]string, error)
+	// Invitees returns the participants still to be invited (not
+	// excluded).
+	Invitees(ctx context.Context, runID int64) ([]Participant, error)
+	// Unanswered returns the participants, not excluded, who have not
+	// answered (asked already or still to be).
+	Unanswered(ctx context.Context, runID int64) ([]Participant, error)
 	MarkDelivered(ctx context.Context, runID int64, userID, ts string) error
+	// MoveWindow opens a participant's window at askedAt, and keeps the
+	// open run open until at least closesAt.
+	MoveWindow(ctx context.Context, runID int64, userID string, askedAt, closesAt time.Time) error
 	SetChannel(ctx context.Context, runID int64, userID, channel string) error
 	Exclude(ctx context.Context, runID int64, userID string) error
 	// MarkAnswered flips answered from false to true: ErrNotFound if the
@@ -184,7 +195,9 @@ type Directory interface {
 // messages and enqueue them for delivery, idempotently per run and user,
 // so that calling twice sends once.
 type Notifier interface {
-	Invite(ctx context.Context, run Run, users []string) error
-	Remind(ctx context.Context, run Run, users []string) error
+	// Invite and Remind queue one DM per invitee, to go at its At and
+	// not after its Closes.
+	Invite(ctx context.Context, run Run, invitees []Invitee) error
+	Remind(ctx context.Context, run Run, invitees []Invitee) error
 	PublishResults(ctx context.Context, res Results) error
 }

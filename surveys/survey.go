@@ -129,11 +129,16 @@ type Survey struct {
 	Questions []Question
 	Anonymous bool
 	// MinGroupSize is the fewest answers a figure is reported for.
-	MinGroupSize   int
+	MinGroupSize int
+	// Window is how long each person has to answer from when they are
+	// asked; Reminder, how long after being asked they are reminded (0:
+	// never).
 	Window         time.Duration
-	Reminder       time.Duration // after the start; 0: none
+	Reminder       time.Duration
 	ResultsChannel string
 	ShareComments  bool
+	// Schedule is when the invitations go out in each person's zone.
+	Schedule Schedule
 }
 
 // Snapshot is the part of a survey a run keeps, so that a run is answered
@@ -146,12 +151,17 @@ type Snapshot struct {
 	MinGroupSize   int        `json:"min_group_size"`
 	ResultsChannel string     `json:"results_channel,omitempty"`
 	ShareComments  bool       `json:"share_comments,omitempty"`
+	// Window and Reminder are per person (see Run.ClosesFor); runs stored
+	// without them have one window for everyone.
+	Window   time.Duration `json:"window,omitempty"`
+	Reminder time.Duration `json:"reminder,omitempty"`
 }
 
 func (s Survey) snapshot() Snapshot {
 	return Snapshot{
 		Title: s.Title, Intro: s.Intro, Questions: s.Questions, Anonymous: s.Anonymous,
 		MinGroupSize: max(s.MinGroupSize, 1), ResultsChannel: s.ResultsChannel, ShareComments: s.ShareComments,
+		Window: s.Window, Reminder: s.Reminder,
 	}
 }
 

@@ -49,12 +49,18 @@ func (s *Service) advance(ctx context.Context, run Run, now time.Time) error {
 // the queuing, not the DMs; the send itself re-checks that the person still
 // has not answered.
 func (s *Service) remind(ctx context.Context, run Run) error {
-	users, err := s.store.Unanswered(ctx, run.ID)
+	people, err := s.store.Unanswered(ctx, run.ID)
 	if err != nil {
 		return err
 	}
-	if len(users) > 0 {
-		if err := s.notifier.Remind(ctx, run, users); err != nil {
+	if len(people) > 0 {
+		// Each reminder goes its person's Reminder after they were asked:
+		// those asked later in their zone are reminded later.
+		invitees := make([]Invitee, len(people))
+		for i, p := range people {
+			invitees[i] = run.invitee(p, true)
+		}
+		if err := s.notifier.Remind(ctx, run, invitees); err != nil {
 			return fmt.Errorf("remind: %w", err)
 		}
 	}
@@ -145,7 +151,8 @@ func (s *Service) ShouldInvite(ctx context.Context, runID int64, userID string) 
 	if err != nil {
 		return false, "", err
 	}
-	if !run.IsOpenAt(s.clock.Now()) {
+	now := s.clock.Now()
+	if !run.IsOpenAt(now) {
 		return false, "the run has closed", nil
 	}
 	p, err := s.store.Participant(ctx, runID, userID)
@@ -155,12 +162,23 @@ func (s *Service) ShouldInvite(ctx context.Context, runID int64, userID string) 
 	if p.Excluded {
 		return false, "excluded", nil
 	}
+	if !run.IsOpenFor(p, now) {
+		return false, "their window has closed", nil
+	}
 	ok, err := s.dir.IsActiveHuman(ctx, userID)
 	if err != nil {
 		return false, "", err
 	}
 	if !ok {
 		return false, "a bot or deactivated account", s.store.Exclude(ctx, runID, userID)
+	}
+	if asked := run.askedAt(p); now.Sub(asked) > lateBy {
+		// Held well past the plan (Do Not Disturb): the person still
+		// gets the whole window, from now.
+		now = now.UTC()
+		if err := s.store.MoveWindow(ctx, runID, userID, now, now.Add(run.window())); err != nil {
+			return false, "", err
+		}
 	}
 	return true, "", nil
 }
@@ -185,6 +203,8 @@ func (s *Service) ShouldRemind(ctx context.Context, runID int64, userID string) 
 		return false, "answered meanwhile", nil
 	case p.Excluded || !p.Delivered:
 		return false, "not invited", nil
+	case !run.IsOpenFor(p, s.clock.Now()):
+		return false, "their window has closed", nil
 	}
 	return true, "", nil
 }
@@ -198,7 +218,22 @@ func (s *Service) Delivered(ctx context.Context, runID int64, userID, ts string)
 // Waiting returns the open runs the user was asked in and has not answered,
 // for the App Home.
 func (s *Service) Waiting(ctx context.Context, userID string) ([]Run, error) {
-	return s.store.Waiting(ctx, userID, s.clock.Now().UTC())
+	now := s.clock.Now().UTC()
+	runs, err := s.store.Waiting(ctx, userID, now)
+	if err != nil {
+		return nil, err
+	}
+	open := runs[:0]
+	for _, run := range runs {
+		p, err := s.store.Participant(ctx, run.ID, userID)
+		if err != nil {
+			return nil, err
+		}
+		if run.IsOpenFor(p, now) {
+			open = append(open, run)
+		}
+	}
+	return open, nil
 }
 
 // OpenRuns returns the open runs, for `/pulse list`.

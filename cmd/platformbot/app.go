@@ -16,6 +16,7 @@ import (
 	"github.com/platformbot/platformbot"
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/delivery"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/i18n"
@@ -64,6 +65,10 @@ type Main struct {
 
 	api   *bot.API       // the Web API client, when Slack is the real thing
 	ideas *ideas.Service // the request board, which the value report ranks
+	// delivery knows each person's zone and working hours: surveys plan
+	// their invitations with it; it holds the self-initiated DMs when
+	// delivery.enabled.
+	delivery *delivery.Gate
 	// background loops run on every replica (unlike scheduled jobs, which
 	// run once across replicas), e.g. the outbox dispatcher; Run and the
 	// console start them.

@@ -9,27 +9,32 @@ import (
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/ideas"
 	"github.com/platformbot/platformbot/handlers/previews"
+	"github.com/platformbot/platformbot/surveys"
 )
 
 // guardedKinds are the DMs the bot sends to a person on its own
 // initiative: they wait for the person's working hours and Do Not
 // Disturb. Replies, channel posts and message updates are not guarded.
 var guardedKinds = []string{
-	handlers.PulseInviteKind, handlers.PulseRemindKind,
+	handlers.PulseRemindKind,
 	handlers.OfficeHoursFeedbackKind,
 	previews.FeedbackKind, previews.ReminderKind,
 	ideas.KindDecision,
 }
 
-// wireDelivery puts the delivery gate in front of the guarded kinds when
-// delivery.enabled is set: their NotBefore moves to the person's next
-// working hours at enqueue, and a send whose person is in Do Not Disturb
-// is held until its end, without counting an attempt.
+// plannedKinds are planned by their feature for each person's hours
+// (survey invitations: see surveyPlanner) and wait only for Do Not
+// Disturb, so that a survey's own working hours or send_at hold, and an
+// invitation planned for 16:59 and posted at 17:01 behind a long fan-out
+// still goes today.
+var plannedKinds = []string{handlers.PulseInviteKind}
+
+// wireDelivery builds the delivery gate and, when delivery.enabled is set,
+// puts it in front of the guarded kinds: their NotBefore moves to the
+// person's next working hours at enqueue, and a send whose person is in
+// Do Not Disturb is held until its end, without counting an attempt.
 func (m *Main) wireDelivery(context.Context) error {
 	cfg := m.Config.Delivery
-	if !cfg.Enabled {
-		return nil
-	}
 	opt := delivery.Options{
 		Hours: cfg.Hours(), Zone: m.Config.Location(), People: m.People, Clock: m.Clock,
 		RespectDND: cfg.DND(),
@@ -38,8 +43,34 @@ func (m *Main) wireDelivery(context.Context) error {
 	if m.api != nil {
 		opt.DND = dndSource{m.api}
 	}
-	m.Outbox.Guard(delivery.New(opt), guardedKinds...)
+	m.delivery = delivery.New(opt)
+	if !cfg.On() {
+		return nil
+	}
+	m.Outbox.Guard(m.delivery, guardedKinds...)
+	m.Outbox.Guard(dndOnly{m.delivery}, plannedKinds...)
 	return nil
+}
+
+// dndOnly holds sends for Do Not Disturb but not for working hours, which
+// their feature planned.
+type dndOnly struct{ *delivery.Gate }
+
+func (dndOnly) NotBefore(_ context.Context, _ string, now time.Time) time.Time { return now }
+
+// surveyPlanner tells the surveys when to ask each person: with delivery
+// on, or when the survey says (send_at, working_hours), at a decent hour
+// in their zone; else at the start of the run.
+type surveyPlanner struct {
+	gate *delivery.Gate
+	on   bool
+}
+
+func (p surveyPlanner) Plan(ctx context.Context, users []string, t time.Time, s surveys.Schedule) map[string]time.Time {
+	if !p.on && s.IsZero() {
+		return nil
+	}
+	return p.gate.Plan(ctx, users, t, delivery.Schedule{Hours: s.Hours, At: s.SendAt})
 }
 
 // dndSource adapts dnd.teamInfo to the gate: a snooze and the scheduled

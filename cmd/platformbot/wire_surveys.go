@@ -25,6 +25,7 @@ func (m *Main) wireSurveys(ctx context.Context) error {
 	svc := surveys.New(surveys.Config{
 		Surveys: surveysFromConfig(m.Config), Teams: surveyTeams(m.Config), Store: storage.NewSurveyStore(m.DB),
 		Dir: pulse.Directory(), Notifier: pulse.Notifier(), Clock: m.Clock,
+		Planner: surveyPlanner{gate: m.delivery, on: m.Config.Delivery.On()},
 	})
 	pulse.Service = svc
 	m.settlers = append(m.settlers, func(context.Context) error { pulse.Wait(); return nil })
@@ -65,6 +66,7 @@ func surveysFromConfig(cfg *config.Config) []surveys.Survey {
 			Anonymous: s.IsAnonymous(), MinGroupSize: s.MinGroupSize, Window: s.Window.D(), Reminder: s.ReminderAfter(),
 			ResultsChannel: s.ResultsChannel, ShareComments: s.ShareComments,
 		}
+		sv.Schedule.Hours, sv.Schedule.SendAt = s.Schedule.Plan()
 		for _, q := range s.Questions {
 			sv.Questions = append(sv.Questions, surveys.Question{
 				ID: q.ID, Kind: surveys.Kind(q.Type), Text: q.Text, Labels: q.Labels, Options: q.Options, Optional: q.Optional,
