@@ -106,6 +106,8 @@ func TestSurveyProblems(t *testing.T) {
       timezone: Mars/Base
       every_weeks: 60
       anchor: next monday
+      send_at: "25:00"
+      working_hours: 17:00-09:00
     audience:
       users: [alice]
       usergroups: [devs]
@@ -117,9 +119,11 @@ func TestSurveyProblems(t *testing.T) {
 				`6: surveys[0].schedule.timezone: unknown time zone "Mars/Base"`,
 				`7: surveys[0].schedule.every_weeks: must be between 1 and 52`,
 				`8: surveys[0].schedule.anchor: "next monday" is not a date`,
-				`10: surveys[0].audience.users[0]: "alice" is not a Slack user id`,
-				`11: surveys[0].audience.usergroups[0]: "devs" is not a Slack user group id`,
-				`12: surveys[0].audience.channels[0]: "#eng" is not a Slack channel id`,
+				`9: surveys[0].schedule.send_at: `,
+				`10: surveys[0].schedule.working_hours: `,
+				`12: surveys[0].audience.users[0]: "alice" is not a Slack user id`,
+				`13: surveys[0].audience.usergroups[0]: "devs" is not a Slack user group id`,
+				`14: surveys[0].audience.channels[0]: "#eng" is not a Slack channel id`,
 			},
 		},
 		{

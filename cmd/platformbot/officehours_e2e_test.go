@@ -126,7 +126,14 @@ func TestOfficeHoursEndToEnd(t *testing.T) {
 		for range 20 { // minute by minute into the session: no second reminder
 			b.Advance(time.Minute)
 		}
+		// 08:35 in New York is before the booker's working hours: the
+		// request waits for 09:00 there.
 		b.Advance(slot.Add(35 * time.Minute).Sub(b.Clock.Now()))
+		time.Sleep(300 * time.Millisecond)
+		if n := len(b.DMs(dev)); n != 2 {
+			t.Fatalf("at 08:35 New York the booker has %d DMs, want the feedback request held until 09:00", n)
+		}
+		b.Advance(slot.Add(time.Hour).Sub(b.Clock.Now()))
 		ask := b.WaitDMs(dev, 3)[2]
 		contains(t, "feedback DM", ask.Text, "How helpful were your office hours with <@UHOSTBER01>")
 		rate := ohButtons(t, ask.Blocks)
