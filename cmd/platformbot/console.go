@@ -65,6 +65,13 @@ func runConsole(ctx context.Context, r consoleRun) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Delivery.Enabled == nil {
+		// The console is someone at their desk trying the bot: a survey
+		// DM held until Monday 09:00 would look like a bug. Setting
+		// delivery.enabled explicitly shows the holds.
+		off := false
+		cfg.Delivery.Enabled = &off
+	}
 	m := &Main{Env: env, Log: log, Config: cfg, Clock: clock, ManualOutbox: true}
 	if m.Clock == nil {
 		m.Clock = clockwork.NewRealClock()

@@ -11,6 +11,7 @@ import (
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/surveys"
+	"github.com/platformbot/platformbot/workhours"
 )
 
 // wireSurveys registers /pulse, the survey DMs' buttons and form, the App
@@ -67,6 +68,9 @@ func surveysFromConfig(cfg *config.Config) []surveys.Survey {
 			ResultsChannel: s.ResultsChannel, ShareComments: s.ShareComments,
 		}
 		sv.Schedule.Hours, sv.Schedule.SendAt = s.Schedule.Plan()
+		if sv.Schedule.Hours != (workhours.Window{}) {
+			sv.Schedule.Hours.Days = cfg.Delivery.Hours().Days
+		}
 		for _, q := range s.Questions {
 			sv.Questions = append(sv.Questions, surveys.Question{
 				ID: q.ID, Kind: surveys.Kind(q.Type), Text: q.Text, Labels: q.Labels, Options: q.Options, Optional: q.Optional,
