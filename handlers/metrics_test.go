@@ -64,7 +64,7 @@ func newMxTest(t *testing.T, db *storage.DB) *mxTest {
 		t.Fatal(err)
 	}
 	fs := newFakeSlack()
-	fs.groups["S0PAYMENTS"] = []string{"UGROUP0001"}
+	fs.Groups["S0PAYMENTS"] = []string{"UGROUP0001"}
 	x := &mxTest{slack: fs, now: mxNow, clock: clockwork.NewFakeClockAt(mxNow)}
 	now := func() time.Time { return x.now }
 	x.out, err = outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: x.clock, Poll: time.Hour})
@@ -204,12 +204,12 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 		post, _ := x.h.Digests.Post("weekly")
 		ctx := context.Background()
 
-		x.slack.failing("PostMessage", errors.New("slack is down"))
+		x.slack.Failing("PostMessage", errors.New("slack is down"))
 		if err := x.h.RunDigest(ctx, post); err != nil {
 			t.Fatal(err)
 		}
 		x.deliver(t) // the post fails; the outbox retries it after its backoff
-		x.slack.failing("PostMessage", nil)
+		x.slack.Failing("PostMessage", nil)
 		x.now = mxNow.Add(3 * time.Minute) // a retry of the job, or another replica, a little later
 		x.clock.Advance(3 * time.Minute)
 		for range 2 {
@@ -218,7 +218,7 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 			}
 		}
 		x.deliver(t)
-		posts := x.slack.posted(post.Channel)
+		posts := x.slack.Posted(post.Channel)
 		if len(posts) != 1 {
 			t.Fatalf("%d posts for one occurrence, want 1 (the failed post retried, the repeats queue nothing)", len(posts))
 		}
@@ -235,7 +235,7 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 			t.Fatal(err)
 		}
 		x.deliver(t)
-		if len(x.slack.posted(post.Channel)) != 2 {
+		if len(x.slack.Posted(post.Channel)) != 2 {
 			t.Errorf("the next week's occurrence did not post")
 		}
 	})

@@ -32,11 +32,11 @@ const (
 // and the payments user group.
 func ohSlack() *fakeSlack {
 	fs := newFakeSlack()
-	fs.zones = map[string]string{
+	fs.Zones = map[string]string{
 		ohBerlinHost: "Europe/Berlin", ohNYHost: "America/New_York",
 		ohDevBerlin: "Europe/Berlin", ohDevNY: "America/New_York", ohDevTokyo: "Asia/Tokyo",
 	}
-	fs.groups["SPAYMENTS"] = []string{ohDevNY}
+	fs.Groups["SPAYMENTS"] = []string{ohDevNY}
 	return fs
 }
 
@@ -75,24 +75,24 @@ func newOHTest(t *testing.T) *ohTest {
 	}
 	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil, nil))
 	h.Register(r, "/officehours")
-	return &ohTest{routerDriver: &routerDriver{t: t, router: r, slash: "/officehours"}, slack: fs, clock: clock, svc: h.Service, h: h, out: out}
+	return &ohTest{routerDriver: &routerDriver{T: t, Router: r, Slash: "/officehours"}, slack: fs, clock: clock, svc: h.Service, h: h, out: out}
 }
 
 // dms delivers what the outbox holds and returns (and forgets) the DMs
 // user got.
 func (o *ohTest) dms(user string) []bot.Message {
-	o.t.Helper()
+	o.T.Helper()
 	if err := o.out.Drain(context.Background()); err != nil {
-		o.t.Fatal(err)
+		o.T.Fatal(err)
 	}
-	return o.slack.take(user)
+	return o.slack.Take(user)
 }
 
 // book books a slot through the service, as the form would.
 func (o *ohTest) book(user, host string, start time.Time, topic string) {
-	o.t.Helper()
+	o.T.Helper()
 	if _, err := o.svc.Book(context.Background(), officehours.BookRequest{User: user, Host: host, Start: start, Topic: topic}); err != nil {
-		o.t.Fatal(err)
+		o.T.Fatal(err)
 	}
 }
 
@@ -126,7 +126,7 @@ func TestOfficeHoursListInViewerZone(t *testing.T) {
 	} {
 		t.Run(tc.viewer, func(t *testing.T) {
 			o := newOHTest(t)
-			reply := o.command(tc.viewer, "list")
+			reply := o.Command(tc.viewer, "list")
 			wantContains(t, msgText(reply.Message), tc.want...)
 			if tc.golden != "" {
 				golden(t, "officehours_"+tc.golden, reply.Blocks)
@@ -138,17 +138,17 @@ func TestOfficeHoursListInViewerZone(t *testing.T) {
 func TestOfficeHoursBookThroughTheForm(t *testing.T) {
 	o := newOHTest(t)
 	key := ohKey(ohBerlinHost, ohTue1200Z)
-	if reply := o.click(ohDevNY, ohActBook, key); !reply.IsEmpty() {
+	if reply := o.Click(ohDevNY, ohActBook, key); !reply.IsEmpty() {
 		t.Fatalf("Book click replied %+v; want only the modal", reply)
 	}
-	form := o.slack.lastView(t)
+	form := o.slack.LastView(t)
 	golden(t, "officehours_book_form_new_york", form)
 	sel := form.Blocks.BlockSet[0].(*slack.InputBlock).Element.(*slack.SelectBlockElement)
 	if sel.InitialOption == nil || sel.InitialOption.Value != key || sel.InitialOption.Text.Text != "Tue 2 Jun, 08:00–08:30 with Real UHOSTBER01" {
 		t.Fatalf("preselected option = %+v, want the clicked slot at 08:00 New York", sel.InitialOption)
 	}
 
-	reply := o.submit(ohDevNY, ohViewBook, "", ohBookValues(key, "Flaky <!channel> tests & retries"))
+	reply := o.Submit(ohDevNY, ohViewBook, "", ohBookValues(key, "Flaky <!channel> tests & retries"))
 	if reply.ViewUpdate == nil {
 		t.Fatalf("submission reply = %+v, want the confirmation view", reply)
 	}
@@ -170,7 +170,7 @@ func TestOfficeHoursSlotJustTaken(t *testing.T) {
 	o := newOHTest(t)
 	key := ohKey(ohBerlinHost, ohTue1200Z)
 	o.book(ohDevTokyo, ohBerlinHost, ohTue1200Z, "first")
-	reply := o.submit(ohDevBerlin, ohViewBook, "", ohBookValues(key, "my topic"))
+	reply := o.Submit(ohDevBerlin, ohViewBook, "", ohBookValues(key, "my topic"))
 	if reply.ViewUpdate == nil {
 		t.Fatalf("reply = %+v, want the form again with fresh slots", reply)
 	}
@@ -202,8 +202,8 @@ func TestOfficeHoursSlotJustTaken(t *testing.T) {
 	}
 
 	// A Book button for the taken slot opens the form without it, saying so.
-	o.click(ohDevBerlin, ohActBook, key)
-	wantContains(t, blocksText(o.slack.lastView(t).Blocks.BlockSet), "just taken")
+	o.Click(ohDevBerlin, ohActBook, key)
+	wantContains(t, blocksText(o.slack.LastView(t).Blocks.BlockSet), "just taken")
 }
 
 func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
@@ -229,7 +229,7 @@ func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(o)
 			}
-			reply := o.submit(ohDevBerlin, ohViewBook, "", ohBookValues(tc.key, tc.topic))
+			reply := o.Submit(ohDevBerlin, ohViewBook, "", ohBookValues(tc.key, tc.topic))
 			if diff := cmp.Diff(tc.want, reply.ViewErrors); diff != "" {
 				t.Errorf("view errors mismatch (-want +got):\n%s", diff)
 			}
@@ -241,7 +241,7 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 	o := newOHTest(t)
 	o.book(ohDevBerlin, ohNYHost, ohMon1400Z, "IAM")
 	o.dms(ohNYHost)
-	mine := o.command(ohDevBerlin, "mine")
+	mine := o.Command(ohDevBerlin, "mine")
 	golden(t, "officehours_mine_berlin", mine.Blocks)
 
 	for _, tc := range []struct {
@@ -252,21 +252,21 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 		{ohDevTokyo, "cancel 1", o.h.userMessage(officehours.ErrNotAllowed)},
 		{ohDevBerlin, "cancel 99", o.h.userMessage(officehours.ErrNotFound)},
 	} {
-		if got := o.command(tc.user, tc.text).Text; !strings.Contains(got, tc.want) {
+		if got := o.Command(tc.user, tc.text).Text; !strings.Contains(got, tc.want) {
 			t.Errorf("%s %q = %q, want %q", tc.user, tc.text, got, tc.want)
 		}
 	}
-	got := o.click(ohDevBerlin, ohActCancel, "1").Text
+	got := o.Click(ohDevBerlin, ohActCancel, "1").Text
 	wantContains(t, got, "Cancelled booking `#1` on Mon 1 Jun, 16:00–16:30. I've told <@UHOSTNYC01>.")
 	dms := o.dms(ohNYHost)
 	if len(dms) != 1 {
 		t.Fatalf("host got %d DMs, want 1", len(dms))
 	}
 	wantContains(t, msgText(dms[0]), "<@UDEVBER001> cancelled your office hours on *Mon 1 Jun, 10:00–10:30* (America/New_York). The slot is free again.")
-	if got := o.command(ohDevBerlin, "cancel #1").Text; got != o.h.userMessage(officehours.ErrAlreadyCancelled) {
+	if got := o.Command(ohDevBerlin, "cancel #1").Text; got != o.h.userMessage(officehours.ErrAlreadyCancelled) {
 		t.Errorf("second cancel = %q", got)
 	}
-	if got := o.command(ohDevBerlin, "mine").Text; !strings.Contains(got, "no upcoming office hours") {
+	if got := o.Command(ohDevBerlin, "mine").Text; !strings.Contains(got, "no upcoming office hours") {
 		t.Errorf("mine after cancel = %q", got)
 	}
 }
@@ -275,32 +275,32 @@ func TestOfficeHoursHostDay(t *testing.T) {
 	o := newOHTest(t)
 	o.clock.Advance(24 * time.Hour) // Tuesday 09:00 Berlin
 	o.book(ohDevNY, ohBerlinHost, ohTue1200Z, "Kafka quotas")
-	day := o.command(ohBerlinHost, "")
+	day := o.Command(ohBerlinHost, "")
 	golden(t, "officehours_host_day", day.Blocks)
 	wantContains(t, msgText(day.Message), "*Tue 2 Jun, 14:00–14:30* — <@UDEVNYC001> booked your office hours", "*Still free*", "14:30–15:00, your slot")
 	if strings.Contains(msgText(day.Message), "No-show") {
 		t.Error("No-show offered before the session started")
 	}
-	if got := o.command(ohDevNY, "today").Text; !strings.Contains(got, "You don't host office hours") {
+	if got := o.Command(ohDevNY, "today").Text; !strings.Contains(got, "You don't host office hours") {
 		t.Errorf("non-host today = %q", got)
 	}
 
 	// Block the free 14:30 slot; nobody can book it then.
 	k1430 := ohKey(ohBerlinHost, ohTue1200Z.Add(30*time.Minute))
-	if got := o.click(ohNYHost, ohActBlock, k1430).Text; got != o.h.userMessage(officehours.ErrNotHost) {
+	if got := o.Click(ohNYHost, ohActBlock, k1430).Text; got != o.h.userMessage(officehours.ErrNotHost) {
 		t.Errorf("another host blocking = %q", got)
 	}
-	wantContains(t, o.click(ohBerlinHost, ohActBlock, k1430).Text, "Blocked Tue 2 Jun, 14:30–15:00")
-	if errs := o.submit(ohDevTokyo, ohViewBook, "", ohBookValues(k1430, "x")); errs.ViewUpdate == nil {
+	wantContains(t, o.Click(ohBerlinHost, ohActBlock, k1430).Text, "Blocked Tue 2 Jun, 14:30–15:00")
+	if errs := o.Submit(ohDevTokyo, ohViewBook, "", ohBookValues(k1430, "x")); errs.ViewUpdate == nil {
 		t.Errorf("booking a blocked slot = %+v, want the refreshed form", errs)
 	}
 
 	// Once the session started the host can mark a no-show.
 	o.clock.Advance(5*time.Hour + 5*time.Minute) // 14:05 Berlin
-	day = o.command(ohBerlinHost, "")
+	day = o.Command(ohBerlinHost, "")
 	wantContains(t, msgText(day.Message), "No-show")
-	wantContains(t, o.click(ohBerlinHost, ohActNoShow, "1").Text, "Marked <@UDEVNYC001> as a no-show")
-	if got := o.click(ohDevNY, ohActNoShow, "1").Text; got != o.h.userMessage(officehours.ErrNotHost) {
+	wantContains(t, o.Click(ohBerlinHost, ohActNoShow, "1").Text, "Marked <@UDEVNYC001> as a no-show")
+	if got := o.Click(ohDevNY, ohActNoShow, "1").Text; got != o.h.userMessage(officehours.ErrNotHost) {
 		t.Errorf("booker marking no-show = %q", got)
 	}
 }
@@ -328,18 +328,18 @@ func TestOfficeHoursRemindersAndFeedback(t *testing.T) {
 	}
 	golden(t, "officehours_feedback_dm", ask[0].Blocks)
 
-	reply := o.click(ohDevTokyo, ohActRate+"4", "1")
+	reply := o.Click(ohDevTokyo, ohActRate+"4", "1")
 	if !reply.ReplaceOriginal || !strings.Contains(reply.Text, "*4/5*") {
 		t.Errorf("rating reply = %+v", reply.Message)
 	}
-	if got := o.click(ohBerlinHost, ohActRate+"1", "1").Text; got != o.h.userMessage(officehours.ErrNotAllowed) {
+	if got := o.Click(ohBerlinHost, ohActRate+"1", "1").Text; got != o.h.userMessage(officehours.ErrNotAllowed) {
 		t.Errorf("host rating their own session = %q", got)
 	}
-	o.click(ohDevTokyo, ohActComment, "1")
-	if v := o.slack.lastView(t); v.CallbackID != ohViewComment || v.PrivateMetadata != "1" {
+	o.Click(ohDevTokyo, ohActComment, "1")
+	if v := o.slack.LastView(t); v.CallbackID != ohViewComment || v.PrivateMetadata != "1" {
 		t.Fatalf("comment form = %s %q", v.CallbackID, v.PrivateMetadata)
 	}
-	o.submit(ohDevTokyo, ohViewComment, "1", map[string]map[string]slack.BlockAction{"comment": {"comment": {Value: "Great, thanks"}}})
+	o.Submit(ohDevTokyo, ohViewComment, "1", map[string]map[string]slack.BlockAction{"comment": {"comment": {Value: "Great, thanks"}}})
 	b, err := o.svc.Store.Booking(ctx, 1)
 	if err != nil || b.FeedbackScore != 4 || b.FeedbackComment != "Great, thanks" {
 		t.Errorf("stored feedback = %d %q, %v", b.FeedbackScore, b.FeedbackComment, err)
@@ -359,17 +359,17 @@ func TestOfficeHoursHomeSection(t *testing.T) {
 	if blocks, err := o.h.HomeSection(context.Background(), ohDevBerlin); err != nil || blocks != nil {
 		t.Errorf("without hosts the section = %v, %v; want nothing", blocks, err)
 	}
-	if got := o.command(ohDevBerlin, "").Text; got != o.h.userMessage(officehours.ErrNoHosts) {
+	if got := o.Command(ohDevBerlin, "").Text; got != o.h.userMessage(officehours.ErrNoHosts) {
 		t.Errorf("/officehours without hosts = %q", got)
 	}
 }
 
 func TestOfficeHoursSlackDown(t *testing.T) {
 	o := newOHTest(t)
-	o.slack.failing("UserInfo", errors.New("users.info: 500"))
-	wantContains(t, msgText(o.command(ohDevBerlin, "list").Message), "(UTC)", "14:00–14:30 with <@UHOSTNYC01>")
-	o.slack.failing("PostMessage", errors.New("chat.postMessage: 500"))
-	reply := o.submit(ohDevBerlin, ohViewBook, "", ohBookValues(ohKey(ohBerlinHost, ohTue1200Z), "x"))
+	o.slack.Failing("UserInfo", errors.New("users.info: 500"))
+	wantContains(t, msgText(o.Command(ohDevBerlin, "list").Message), "(UTC)", "14:00–14:30 with <@UHOSTNYC01>")
+	o.slack.Failing("PostMessage", errors.New("chat.postMessage: 500"))
+	reply := o.Submit(ohDevBerlin, ohViewBook, "", ohBookValues(ohKey(ohBerlinHost, ohTue1200Z), "x"))
 	if reply.ViewUpdate == nil || reply.ViewUpdate.Title.Text != "Booked" {
 		t.Errorf("a failed DM must not undo the booking: reply %+v", reply)
 	}

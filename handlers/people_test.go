@@ -16,7 +16,7 @@ import (
 // then answers without asking Slack.
 func TestPeopleEvents(t *testing.T) {
 	fs := newFakeSlack()
-	fs.failing("UserInfo", errors.New("users.info must not be needed"))
+	fs.Failing("UserInfo", errors.New("users.info must not be needed"))
 	dir := NewDirectory(fs, nil, time.Now)
 	t.Cleanup(dir.Close)
 	r := bot.NewRouter(nil)

@@ -55,10 +55,10 @@ func newPulseTest(t *testing.T) *pulseTest {
 	t.Helper()
 	db := storagetest.SQLite(t)
 	fs := newFakeSlack()
-	fs.zone = "Europe/Berlin"
-	fs.bots["UBOT"] = true
-	fs.groups["SDEVS"] = []string{"U1", "U2", "UBOT"}
-	fs.channels["CENG"] = []string{"U2", "U3"}
+	fs.Zone = "Europe/Berlin"
+	fs.Bots["UBOT"] = true
+	fs.Groups["SDEVS"] = []string{"U1", "U2", "UBOT"}
+	fs.Channels["CENG"] = []string{"U2", "U3"}
 	clock := clockwork.NewFakeClockAt(pulseStart)
 	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
 	if err != nil {
@@ -72,28 +72,28 @@ func newPulseTest(t *testing.T) *pulseTest {
 	})
 	r := bot.NewRouter(&bot.Admins{Users: []string{"UADMIN"}}, bot.Errors(zerolog.Nop(), nil, nil))
 	h.Register(r, "/pulse")
-	d := &routerDriver{t: t, router: r, slash: "/pulse", after: h.after.Wait}
+	d := &routerDriver{T: t, Router: r, Slash: "/pulse", After: h.after.Wait}
 	return &pulseTest{routerDriver: d, slack: fs, clock: clock, h: h, out: out, db: db}
 }
 
 // click presses a button in user's DM (channel D…), which gives it a
 // response_url like Slack does.
 func (p *pulseTest) click(user, actionID, value string) *bot.Reply {
-	return p.serve(&bot.Request{Kind: bot.KindAction, ActionID: actionID, Value: value, UserID: user, TriggerID: "T1",
+	return p.Serve(&bot.Request{Kind: bot.KindAction, ActionID: actionID, Value: value, UserID: user, TriggerID: "T1",
 		ChannelID: "D" + user, ResponseURL: "https://hooks.example/" + user,
 		Interaction: &slack.InteractionCallback{Container: slack.Container{Type: "message", MessageTs: "1700000001.000100"}}})
 }
 
 // submit submits the opened modal view with the state values.
 func (p *pulseTest) submit(user string, view slack.ModalViewRequest, values map[string]map[string]slack.BlockAction) *bot.Reply {
-	return p.routerDriver.submit(user, view.CallbackID, view.PrivateMetadata, values)
+	return p.routerDriver.Submit(user, view.CallbackID, view.PrivateMetadata, values)
 }
 
 // deliver runs the outbox until nothing is due.
 func (p *pulseTest) deliver() {
-	p.t.Helper()
+	p.T.Helper()
 	if err := p.out.Drain(context.Background()); err != nil {
-		p.t.Fatal(err)
+		p.T.Fatal(err)
 	}
 }
 
@@ -135,24 +135,24 @@ func pulseJSON(v any, indent string) string {
 
 func TestPulseSendDMsTheAudienceOnce(t *testing.T) {
 	p := newPulseTest(t)
-	if reply, err := p.router.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/pulse", Text: "send devex", UserID: "U1"}); err != nil || !strings.Contains(reply.Text, "Only the platform team") {
+	if reply, err := p.Router.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/pulse", Text: "send devex", UserID: "U1"}); err != nil || !strings.Contains(reply.Text, "Only the platform team") {
 		t.Fatalf("/pulse send by a non-admin = %+v, %v; want a refusal", reply, err)
 	}
-	reply := p.command("UADMIN", "send devex")
+	reply := p.Command("UADMIN", "send devex")
 	if !strings.Contains(reply.Text, "Started run #1 of *Developer experience*") || !strings.Contains(reply.Text, "to 4 people") {
 		t.Errorf("/pulse send reply = %q", reply.Text)
 	}
 	p.deliver()
 	for user, want := range map[string]int{"U1": 1, "U2": 1, "U3": 1, "UBOT": 0} {
-		if got := len(p.slack.posted(user)); got != want {
+		if got := len(p.slack.Posted(user)); got != want {
 			t.Errorf("%s got %d DMs, want %d", user, got, want)
 		}
 	}
-	pulseGolden(t, "invitation", p.slack.posted("U1")[0])
-	if reply := p.command("UADMIN", "send devex"); !strings.Contains(reply.Text, "already has a run open") {
+	pulseGolden(t, "invitation", p.slack.Posted("U1")[0])
+	if reply := p.Command("UADMIN", "send devex"); !strings.Contains(reply.Text, "already has a run open") {
 		t.Errorf("second /pulse send = %q, want a refusal while the run is open", reply.Text)
 	}
-	if reply := p.command("UADMIN", "send nope"); !strings.Contains(reply.Text, "no survey called `nope`") {
+	if reply := p.Command("UADMIN", "send nope"); !strings.Contains(reply.Text, "no survey called `nope`") {
 		t.Errorf("/pulse send nope = %q", reply.Text)
 	}
 }
@@ -162,7 +162,7 @@ func TestPulseSendDMsTheAudienceOnce(t *testing.T) {
 // other questions; Change reopens all of them, prefilled.
 func TestPulseAnswerTapRestChange(t *testing.T) {
 	p := newPulseTest(t)
-	p.command("UADMIN", "send devex")
+	p.Command("UADMIN", "send devex")
 	p.deliver()
 
 	thanks := p.click("U1", pulseActTap+"3", "1:sat:4")
@@ -175,7 +175,7 @@ func TestPulseAnswerTapRestChange(t *testing.T) {
 	if reply := p.click("U1", pulseActForm, value); reply != nil {
 		t.Fatalf("Answer the rest replied %+v, want a modal only", reply)
 	}
-	rest := p.slack.lastView(t)
+	rest := p.slack.LastView(t)
 	if got := inputIDs(rest); !cmp.Equal(got, []string{"pulse:q:nps", "pulse:q:slow", "pulse:q:why"}) {
 		t.Errorf("rest form inputs = %v, want the three unanswered questions", got)
 	}
@@ -184,16 +184,16 @@ func TestPulseAnswerTapRestChange(t *testing.T) {
 	}); reply != nil {
 		t.Fatalf("submit replied %+v, want the modal to close", reply)
 	}
-	updated := p.slack.responds["https://hooks.example/U1"]
+	updated := p.slack.Responds["https://hooks.example/U1"]
 	if len(updated) != 1 || !strings.Contains(flatText(updated[0]), "Builds &lt;@U999&gt; are slow") {
 		t.Fatalf("DM after the form = %+v, want the thank-you with the escaped comment", updated)
 	}
 
 	p.click("U1", pulseActChange, value)
-	change := p.slack.lastView(t)
+	change := p.slack.LastView(t)
 	pulseGolden(t, "change_form", change)
 	p.submit("U1", change, map[string]map[string]slack.BlockAction{"pulse:q:sat": pick("2"), "pulse:q:nps": pick("3")})
-	if last := p.slack.responds["https://hooks.example/U1"]; len(last) != 2 || strings.Contains(flatText(last[1]), "Builds") ||
+	if last := p.slack.Responds["https://hooks.example/U1"]; len(last) != 2 || strings.Contains(flatText(last[1]), "Builds") ||
 		!strings.Contains(flatText(last[1]), "2 · Poor") {
 		t.Errorf("DM after Change = %v, want only the new answers", flatText(last[len(last)-1]))
 	}
@@ -201,7 +201,7 @@ func TestPulseAnswerTapRestChange(t *testing.T) {
 
 func TestPulseRefusals(t *testing.T) {
 	p := newPulseTest(t)
-	p.command("UADMIN", "send devex")
+	p.Command("UADMIN", "send devex")
 	p.deliver()
 	p.click("U2", pulseActTap+"0", "1:sat:1")
 
@@ -209,7 +209,7 @@ func TestPulseRefusals(t *testing.T) {
 		t.Errorf("second tap = %+v, want the DM replaced by an already-answered note", again)
 	}
 	p.click("U3", pulseActForm, "1")
-	form := p.slack.lastView(t)
+	form := p.slack.LastView(t)
 	reply := p.submit("U3", form, map[string]map[string]slack.BlockAction{"pulse:q:sat": pick("9")})
 	if diff := cmp.Diff(map[string]string{"pulse:q:sat": "Please pick one of the options."}, reply.ViewErrors); diff != "" {
 		t.Errorf("bad form value errors mismatch (-want +got):\n%s", diff)
@@ -234,7 +234,7 @@ func TestPulseRefusals(t *testing.T) {
 // with the right numbers, and the App Home lists only open runs.
 func TestPulseReminderResultsAndHome(t *testing.T) {
 	p := newPulseTest(t)
-	p.command("UADMIN", "send devex")
+	p.Command("UADMIN", "send devex")
 	p.deliver()
 	home, err := p.h.HomeSection(context.Background(), "U3")
 	if err != nil || len(home) != 2 {
@@ -248,11 +248,11 @@ func TestPulseReminderResultsAndHome(t *testing.T) {
 	tick(t, p)
 	p.deliver()
 	for user, want := range map[string]int{"U1": 1, "U2": 1, "U3": 2} {
-		if got := len(p.slack.posted(user)); got != want {
+		if got := len(p.slack.Posted(user)); got != want {
 			t.Errorf("%s has %d DMs after the reminder, want %d", user, got, want)
 		}
 	}
-	if got := p.slack.posted("U3")[1].Text; !strings.Contains(got, "Reminder") {
+	if got := p.slack.Posted("U3")[1].Text; !strings.Contains(got, "Reminder") {
 		t.Errorf("reminder text = %q", got)
 	}
 
@@ -260,7 +260,7 @@ func TestPulseReminderResultsAndHome(t *testing.T) {
 	tick(t, p)
 	tick(t, p)
 	p.deliver()
-	posted := p.slack.posted("CRESULTS")
+	posted := p.slack.Posted("CRESULTS")
 	if len(posted) != 1 {
 		t.Fatalf("%d results posts, want 1", len(posted))
 	}
@@ -277,11 +277,11 @@ func TestPulseReminderResultsAndHome(t *testing.T) {
 	if home, _ := p.h.HomeSection(context.Background(), "U3"); len(home) != 0 {
 		t.Errorf("home after close = %d blocks, want none", len(home))
 	}
-	admin := p.command("UADMIN", "results devex")
+	admin := p.Command("UADMIN", "results devex")
 	if !strings.Contains(flatText(admin.Message), "Anything else?") || admin.InChannel {
 		t.Errorf("/pulse results for admins = %+v, want an ephemeral report with the comment question", admin)
 	}
-	list := p.command("U1", "list")
+	list := p.Command("U1", "list")
 	if !strings.Contains(flatText(list.Message), "next run") {
 		t.Errorf("/pulse list = %s", flatText(list.Message))
 	}
@@ -344,11 +344,11 @@ func TestPulseFormAnswersParse(t *testing.T) {
 func TestPulseDatesAgree(t *testing.T) {
 	p := newPulseTest(t)
 	p.h.Location, _ = time.LoadLocation("Europe/Berlin")
-	p.command("UADMIN", "send devex")
+	p.Command("UADMIN", "send devex")
 	p.deliver()
 	p.click("U1", pulseActForm, "1")
-	dm := flatText(p.slack.posts["U1"][0])
-	form := pulseJSON(p.slack.lastView(t), "")
+	dm := flatText(p.slack.Posts["U1"][0])
+	form := pulseJSON(p.slack.LastView(t), "")
 	want := "|Thu 5 Mar 09:00 CET" // closes 72 h after Mon 2 Mar 09:00 Berlin
 	for name, text := range map[string]string{"DM": dm, "form": form} {
 		if !strings.Contains(text, want) || strings.Contains(text, "08:00 UTC") {
@@ -400,21 +400,21 @@ func TestPulseResultsSayWhatWaits(t *testing.T) {
 	p := newPulseTest(t)
 	p.h.Waiting = storage.NewOutboxStore(p.db)
 	p.out.Guard(holdUntil{user: "U3", until: pulseStart.Add(3 * time.Hour)}, PulseInviteKind)
-	p.command("UADMIN", "send devex")
+	p.Command("UADMIN", "send devex")
 	p.deliver()
-	if got := len(p.slack.posted("U3")); got != 0 {
+	if got := len(p.slack.Posted("U3")); got != 0 {
 		t.Fatalf("U3 has %d DMs before their hours, want 0", got)
 	}
 	const waits = "1 invitation is still waiting for its recipient's working hours"
-	if text := flatText(p.command("UADMIN", "results devex").Message); !strings.Contains(text, waits) {
+	if text := flatText(p.Command("UADMIN", "results devex").Message); !strings.Contains(text, waits) {
 		t.Errorf("/pulse results while U3 waits lacks %q:\n%s", waits, text)
 	}
 	p.clock.Advance(3 * time.Hour)
 	p.deliver()
-	if got := len(p.slack.posted("U3")); got != 1 {
+	if got := len(p.slack.Posted("U3")); got != 1 {
 		t.Fatalf("U3 has %d DMs once their hours began, want 1", got)
 	}
-	if text := flatText(p.command("UADMIN", "results devex").Message); strings.Contains(text, "still waiting") {
+	if text := flatText(p.Command("UADMIN", "results devex").Message); strings.Contains(text, "still waiting") {
 		t.Errorf("/pulse results after the held invitation went still says it waits:\n%s", text)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
@@ -28,11 +29,16 @@ import (
 // render, and check that none of it comes out as a mention, a channel
 // link, a date or a link (checkMrkdwn).
 
-// hostileSeeds are the classic injections.
-var hostileSeeds = []string{"<!channel>", "<!here|here>", "<@U0ADMIN01>", "<#C0GENERAL|general>", "<!subteam^S123>",
-	"<https://evil.example|click me>", "<mailto:a@b.c>", "&lt;!channel&gt;", "a < b > c & d", "<!date^1^{date}|x>", "*bold* `code`\n> quote"}
+var (
+	hostileSeeds  = handlertest.HostileSeeds
+	fuzzRenderNow = handlertest.FuzzRenderNow
+)
 
-var fuzzRenderNow = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+const (
+	fzDBA1    = handlertest.FzDBA1
+	fzPulse1  = handlertest.FzPulse1
+	fzResults = handlertest.FzResults
+)
 
 // FuzzSelfServiceRender renders a request whose answers, title, option
 // label, note and history notes are fuzzed, in every state and message:

@@ -33,8 +33,8 @@ const (
 // DBAs and a developer.
 func ssSlack() *fakeSlack {
 	fs := newFakeSlack()
-	fs.zone = "Europe/Berlin"
-	fs.groups[ssDBAs] = []string{ssDBA1, ssDBA2, ssDev}
+	fs.Zone = "Europe/Berlin"
+	fs.Groups[ssDBAs] = []string{ssDBA1, ssDBA2, ssDev}
 	return fs
 }
 
@@ -93,7 +93,7 @@ func newSSTest(t *testing.T) *ssTest {
 	r := bot.NewRouter(admins, bot.Errors(zerolog.Nop(), nil, nil))
 	r.Command("/platform", "requests")
 	h.Register(r)
-	return &ssTest{routerDriver: &routerDriver{t: t, router: r, slash: "/platform"}, slack: fs, clock: clock, h: h, out: out}
+	return &ssTest{routerDriver: &routerDriver{T: t, Router: r, Slash: "/platform"}, slack: fs, clock: clock, h: h, out: out}
 }
 
 // noHooks is a webhook.Client's Hooks when no type has automation.
@@ -101,19 +101,19 @@ func noHooks(string) (webhook.Hook, bool) { return webhook.Hook{}, false }
 
 // settle delivers what the outbox holds.
 func (s *ssTest) settle() {
-	s.t.Helper()
+	s.T.Helper()
 	if err := s.out.Drain(context.Background()); err != nil {
-		s.t.Fatal(err)
+		s.T.Fatal(err)
 	}
 }
 
 // file submits a valid new-repo request (public: an exception when
 // exception is set) and returns its id.
 func (s *ssTest) file(user, typ string, values map[string]map[string]slack.BlockAction) int64 {
-	s.t.Helper()
-	reply := s.submit(user, ssViewRequest, typ, values)
+	s.T.Helper()
+	reply := s.Submit(user, ssViewRequest, typ, values)
 	if reply == nil || reply.ViewUpdate == nil || len(reply.ViewErrors) > 0 {
-		s.t.Fatalf("submission reply = %+v", reply)
+		s.T.Fatalf("submission reply = %+v", reply)
 	}
 	rs, _ := s.h.Svc.Mine(context.Background(), user, 1)
 	return rs[0].ID
@@ -165,41 +165,41 @@ func validRepo(name, visibility string) map[string]map[string]slack.BlockAction 
 
 func TestSelfServiceRequestOpensModal(t *testing.T) {
 	s := newSSTest(t)
-	if reply := s.command(ssDev, "request"); !reply.IsEmpty() {
+	if reply := s.Command(ssDev, "request"); !reply.IsEmpty() {
 		t.Errorf("request replied %+v; want only the modal", reply)
 	}
-	golden(t, "selfservice_picker", s.slack.opened[0])
+	golden(t, "selfservice_picker", s.slack.Opened[0])
 
-	s.command(ssDev, "request NEW-REPO")
-	form := s.slack.opened[1]
+	s.Command(ssDev, "request NEW-REPO")
+	form := s.slack.Opened[1]
 	if form.PrivateMetadata != "new-repo" || form.CallbackID != ssViewRequest {
 		t.Errorf("form metadata %q callback %q", form.PrivateMetadata, form.CallbackID)
 	}
 	golden(t, "selfservice_form", form)
 
-	reply := s.command(ssDev, "request pony")
+	reply := s.Command(ssDev, "request pony")
 	wantContains(t, reply.Text, `There is no request type "pony"`, "`new-repo`, `db-access`, `dns`")
-	if len(s.slack.opened) != 2 {
+	if len(s.slack.Opened) != 2 {
 		t.Errorf("an unknown type opened a modal")
 	}
 }
 
 func TestSelfServicePickingATypeUpdatesTheModal(t *testing.T) {
 	s := newSSTest(t)
-	s.serve(&bot.Request{Kind: bot.KindAction, ActionID: ssActPick, Value: "dns", UserID: ssDev,
+	s.Serve(&bot.Request{Kind: bot.KindAction, ActionID: ssActPick, Value: "dns", UserID: ssDev,
 		View: &slack.View{ID: "V1", Hash: "h1", CallbackID: ssViewRequest}})
-	if len(s.slack.updated) != 1 || s.slack.updated[0].PrivateMetadata != "dns" {
-		t.Fatalf("views.update calls = %+v; want the dns form", s.slack.updated)
+	if len(s.slack.Updated) != 1 || s.slack.Updated[0].PrivateMetadata != "dns" {
+		t.Fatalf("views.update calls = %+v; want the dns form", s.slack.Updated)
 	}
 	// A picker-only view submitted with a type (no dispatch arrived, as in
 	// some clients) is answered with that type's fields.
-	reply := s.submit(ssDev, ssViewRequest, "", map[string]map[string]slack.BlockAction{
+	reply := s.Submit(ssDev, ssViewRequest, "", map[string]map[string]slack.BlockAction{
 		ssTypeBlock: {ssActPick: ssOption("new-repo")},
 	})
 	if reply.ViewUpdate == nil || reply.ViewUpdate.PrivateMetadata != "new-repo" {
 		t.Fatalf("reply = %+v; want the new-repo form", reply)
 	}
-	reply = s.submit(ssDev, ssViewRequest, "", nil)
+	reply = s.Submit(ssDev, ssViewRequest, "", nil)
 	if diff := cmp.Diff(map[string]string{ssTypeBlock: "Choose what you need."}, reply.ViewErrors); diff != "" {
 		t.Errorf("no type chosen: errors mismatch (-want +got):\n%s", diff)
 	}
@@ -209,7 +209,7 @@ func TestSelfServiceSubmitValidates(t *testing.T) {
 	s := newSSTest(t)
 	values := validRepo("Bad Name", "private")
 	values["f_minutes"] = map[string]slack.BlockAction{ssValueAction: ssText("99")}
-	reply := s.submit(ssDev, ssViewRequest, "new-repo", values)
+	reply := s.Submit(ssDev, ssViewRequest, "new-repo", values)
 	want := map[string]string{"f_name": "Use lower-case letters, digits and dashes.", "f_minutes": "Enter a number from 100 to 5000."}
 	if diff := cmp.Diff(want, reply.ViewErrors); diff != "" {
 		t.Fatalf("inline errors mismatch (-want +got):\n%s", diff)
@@ -217,7 +217,7 @@ func TestSelfServiceSubmitValidates(t *testing.T) {
 	if rs, _ := s.h.Svc.Mine(context.Background(), ssDev, 5); len(rs) != 0 {
 		t.Fatalf("an invalid submission filed %d requests", len(rs))
 	}
-	reply = s.submit(ssDev, ssViewRequest, "new-repo", validRepo("billing", "private"))
+	reply = s.Submit(ssDev, ssViewRequest, "new-repo", validRepo("billing", "private"))
 	if reply.ViewUpdate == nil {
 		t.Fatalf("valid submission reply = %+v", reply)
 	}
@@ -241,13 +241,13 @@ func TestSelfServiceTriageApproval(t *testing.T) {
 	s := newSSTest(t)
 	s.file(ssDev, "new-repo", validRepo("billing", "public"))
 	s.settle()
-	posts := s.slack.take(ssTriage)
+	posts := s.slack.Take(ssTriage)
 	if len(posts) != 1 {
 		t.Fatalf("%d triage posts, want 1", len(posts))
 	}
 	golden(t, "selfservice_triage_pending", posts[0])
 	wantContains(t, msgText(posts[0]), ":warning: *exception*", "Public :warning: _non-standard_", "line &lt;two&gt;")
-	dms := s.slack.take(ssDev)
+	dms := s.slack.Take(ssDev)
 	if len(dms) != 1 {
 		t.Fatalf("%d DMs to the requester, want 1", len(dms))
 	}
@@ -257,46 +257,46 @@ func TestSelfServiceTriageApproval(t *testing.T) {
 		{ssDBA1, ":no_entry: Only the platform team can decide REQ-1."},
 		{ssDev, ":no_entry: You can't decide your own request REQ-1"},
 	} {
-		if reply := s.click(tc.user, ssActApprove, "1"); !strings.HasPrefix(reply.Text, tc.want) {
+		if reply := s.Click(tc.user, ssActApprove, "1"); !strings.HasPrefix(reply.Text, tc.want) {
 			t.Errorf("approve by %s = %q, want %q", tc.user, reply.Text, tc.want)
 		}
-		if reply := s.click(tc.user, ssActReject, "1"); !strings.HasPrefix(reply.Text, tc.want) || len(s.slack.opened) > 0 {
-			t.Errorf("reject by %s = %q (modals %d), want the refusal and no modal", tc.user, reply.Text, len(s.slack.opened))
+		if reply := s.Click(tc.user, ssActReject, "1"); !strings.HasPrefix(reply.Text, tc.want) || len(s.slack.Opened) > 0 {
+			t.Errorf("reject by %s = %q (modals %d), want the refusal and no modal", tc.user, reply.Text, len(s.slack.Opened))
 		}
 	}
-	if reply := s.click(ssAdmin, ssActApprove, "1"); reply.Text != ":white_check_mark: You approved REQ-1." {
+	if reply := s.Click(ssAdmin, ssActApprove, "1"); reply.Text != ":white_check_mark: You approved REQ-1." {
 		t.Errorf("approve = %q", reply.Text)
 	}
-	if reply := s.click(ssAdmin, ssActApprove, "1"); !strings.Contains(reply.Text, "REQ-1 is already approved (by <@UADMIN0001>)") {
+	if reply := s.Click(ssAdmin, ssActApprove, "1"); !strings.Contains(reply.Text, "REQ-1 is already approved (by <@UADMIN0001>)") {
 		t.Errorf("second approve = %q", reply.Text)
 	}
 	s.settle()
-	if len(s.slack.updates) != 1 {
-		t.Fatalf("%d triage updates, want 1", len(s.slack.updates))
+	if len(s.slack.Updates) != 1 {
+		t.Fatalf("%d triage updates, want 1", len(s.slack.Updates))
 	}
-	up := s.slack.updates[0]
+	up := s.slack.Updates[0]
 	golden(t, "selfservice_triage_approved", up)
 	// No automation: the decision replaces Approve/Reject with Mark done.
 	if diff := cmp.Diff([]string{ssActDone}, ssActionIDs(up)); diff != "" {
 		t.Errorf("buttons of the decided triage message mismatch (-want +got):\n%s", diff)
 	}
 	wantContains(t, msgText(up), "Approved by <@UADMIN0001> on <!date^1780297200^")
-	wantContains(t, msgText(s.slack.take(ssDev)[0]), "was approved by <@UADMIN0001>")
+	wantContains(t, msgText(s.slack.Take(ssDev)[0]), "was approved by <@UADMIN0001>")
 }
 
 func TestSelfServiceNofMApprovals(t *testing.T) {
 	s := newSSTest(t)
 	s.file(ssDev, "db-access", nil)
-	if reply := s.click(ssDBA1, ssActApprove, "1"); reply.Text != ":white_check_mark: Your approval of REQ-1 is recorded: 1 of 2." {
+	if reply := s.Click(ssDBA1, ssActApprove, "1"); reply.Text != ":white_check_mark: Your approval of REQ-1 is recorded: 1 of 2." {
 		t.Errorf("first approval = %q", reply.Text)
 	}
-	if reply := s.click(ssDBA1, ssActApprove, "REQ-1"); !strings.Contains(reply.Text, "You have already approved REQ-1") {
+	if reply := s.Click(ssDBA1, ssActApprove, "REQ-1"); !strings.Contains(reply.Text, "You have already approved REQ-1") {
 		t.Errorf("double click = %q", reply.Text)
 	}
-	if reply := s.click(ssAdmin, ssActApprove, "1"); !strings.Contains(reply.Text, "Only members of <!subteam^SDBA000001> can decide") {
+	if reply := s.Click(ssAdmin, ssActApprove, "1"); !strings.Contains(reply.Text, "Only members of <!subteam^SDBA000001> can decide") {
 		t.Errorf("admin on a group type = %q", reply.Text)
 	}
-	if reply := s.click(ssDBA2, ssActApprove, "1"); reply.Text != ":white_check_mark: You approved REQ-1." {
+	if reply := s.Click(ssDBA2, ssActApprove, "1"); reply.Text != ":white_check_mark: You approved REQ-1." {
 		t.Errorf("second approval = %q", reply.Text)
 	}
 }
@@ -304,27 +304,27 @@ func TestSelfServiceNofMApprovals(t *testing.T) {
 func TestSelfServiceRejectWithReason(t *testing.T) {
 	s := newSSTest(t)
 	s.file(ssDev, "dns", nil)
-	if reply := s.click(ssAdmin, ssActReject, "1"); !reply.IsEmpty() {
+	if reply := s.Click(ssAdmin, ssActReject, "1"); !reply.IsEmpty() {
 		t.Fatalf("reject click replied %+v; want the modal", reply)
 	}
-	modal := s.slack.opened[0]
+	modal := s.slack.Opened[0]
 	if modal.CallbackID != ssViewReject || modal.PrivateMetadata != "1" {
 		t.Fatalf("reject modal = %+v", modal)
 	}
 	reason := func(text string) map[string]map[string]slack.BlockAction {
 		return ssValues(map[string]slack.BlockAction{ssReasonBlock: ssText(text)})
 	}
-	if reply := s.submit(ssAdmin, ssViewReject, "1", reason("  ")); reply.ViewErrors[ssReasonBlock] != "Tell the requester why." {
+	if reply := s.Submit(ssAdmin, ssViewReject, "1", reason("  ")); reply.ViewErrors[ssReasonBlock] != "Tell the requester why." {
 		t.Errorf("empty reason: %+v", reply)
 	}
-	if reply := s.submit(ssAdmin, ssViewReject, "1", reason("Use the shared <zone>")); !reply.IsEmpty() {
+	if reply := s.Submit(ssAdmin, ssViewReject, "1", reason("Use the shared <zone>")); !reply.IsEmpty() {
 		t.Errorf("reject submission replied %+v; want the modal closed", reply)
 	}
-	if reply := s.submit(ssAdmin, ssViewReject, "1", reason("again")); !strings.Contains(reply.ViewErrors[ssReasonBlock], "already rejected") {
+	if reply := s.Submit(ssAdmin, ssViewReject, "1", reason("again")); !strings.Contains(reply.ViewErrors[ssReasonBlock], "already rejected") {
 		t.Errorf("rejecting twice: %+v", reply)
 	}
 	s.settle()
-	dms := s.slack.take(ssDev) // submitted, rejected
+	dms := s.slack.Take(ssDev) // submitted, rejected
 	if len(dms) != 2 {
 		t.Fatalf("%d DMs, want 2", len(dms))
 	}
@@ -335,25 +335,25 @@ func TestSelfServiceManualDoneAndRating(t *testing.T) {
 	s := newSSTest(t)
 	s.file(ssDev, "new-repo", validRepo("billing", "private"))
 	s.settle()
-	post := s.slack.take(ssTriage)
+	post := s.slack.Take(ssTriage)
 	if len(post) != 1 || !strings.Contains(msgText(post[0]), "Mark done") {
 		t.Fatalf("approved request without automation: triage posts %+v; want one with Mark done", post)
 	}
-	if reply := s.click(ssDev, ssActDone, "1"); !strings.Contains(reply.Text, "Only the platform team can mark REQ-1 done") {
+	if reply := s.Click(ssDev, ssActDone, "1"); !strings.Contains(reply.Text, "Only the platform team can mark REQ-1 done") {
 		t.Errorf("requester marking done = %q", reply.Text)
 	}
-	if reply := s.click(ssAdmin, ssActDone, "1"); reply.Text != ":tada: REQ-1 is marked done." {
+	if reply := s.Click(ssAdmin, ssActDone, "1"); reply.Text != ":tada: REQ-1 is marked done." {
 		t.Errorf("mark done = %q", reply.Text)
 	}
 	s.settle()
-	dms := s.slack.take(ssDev)
+	dms := s.slack.Take(ssDev)
 	done := dms[len(dms)-1]
 	golden(t, "selfservice_done_dm", done)
 	wantContains(t, msgText(done), "is done: marked done by hand", "How was this?")
-	if reply := s.click(ssAdmin, ssActRate+":5", "1:5"); !strings.Contains(reply.Text, "Only the requester can rate REQ-1") {
+	if reply := s.Click(ssAdmin, ssActRate+":5", "1:5"); !strings.Contains(reply.Text, "Only the requester can rate REQ-1") {
 		t.Errorf("rating by someone else = %q", reply.Text)
 	}
-	reply := s.click(ssDev, ssActRate+":4", "1:4")
+	reply := s.Click(ssDev, ssActRate+":4", "1:4")
 	if !reply.ReplaceOriginal {
 		t.Errorf("rating reply does not replace the DM")
 	}
@@ -386,10 +386,10 @@ func TestSelfServiceListsAndPermissions(t *testing.T) {
 		{ssAdmin, "queue", []string{"The queue is empty"}},
 		{ssDev, "status REQ-1", []string{"— cancelled by <@UDEV000001>"}},
 	} {
-		wantContains(t, msgText(s.command(tc.user, tc.text).Message), tc.want...)
+		wantContains(t, msgText(s.Command(tc.user, tc.text).Message), tc.want...)
 	}
 	// The history said "cancelled: cancelled by the requester by @…".
-	if text := msgText(s.command(ssDev, "status REQ-1").Message); strings.Contains(text, "cancelled:") {
+	if text := msgText(s.Command(ssDev, "status REQ-1").Message); strings.Contains(text, "cancelled:") {
 		t.Errorf("the cancellation is told twice in the history:\n%s", text)
 	}
 }

@@ -1,4 +1,4 @@
-package handlers
+package handlertest
 
 import (
 	"encoding/json"
@@ -16,19 +16,19 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with the actual output")
 
-// golden compares v, as indented JSON, with testdata/<name>.golden.
-func golden(t *testing.T, name string, v any) {
+// Golden compares v, as indented JSON, with testdata/<name>.golden.
+func Golden(t *testing.T, name string, v any) {
 	t.Helper()
 	got, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	goldenText(t, name, string(got)+"\n")
+	GoldenText(t, name, string(got)+"\n")
 }
 
-// goldenText compares got with testdata/<name>.golden; go test -update
+// GoldenText compares got with testdata/<name>.golden; go test -update
 // writes got to the file instead.
-func goldenText(t *testing.T, name, got string) {
+func GoldenText(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
 	if *update {
@@ -42,16 +42,16 @@ func goldenText(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./handlers -update to create it)", err)
+		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
 	}
 }
 
-// msgText flattens a message to its text and every mrkdwn and plain text in
+// MsgText flattens a message to its text and every mrkdwn and plain text in
 // its blocks, one a line, for assertions that do not need the exact layout.
-func msgText(msg bot.Message) string {
+func MsgText(msg bot.Message) string {
 	b, err := json.Marshal(msg.Blocks)
 	if err != nil {
 		panic(err)
@@ -81,11 +81,11 @@ func msgText(msg bot.Message) string {
 	return strings.Join(parts, "\n")
 }
 
-// blocksText is msgText of blocks alone.
-func blocksText(blocks []slack.Block) string { return msgText(bot.Message{Blocks: blocks}) }
+// BlocksText is MsgText of blocks alone.
+func BlocksText(blocks []slack.Block) string { return MsgText(bot.Message{Blocks: blocks}) }
 
-// wantContains fails unless got contains every one of wants.
-func wantContains(t *testing.T, got string, wants ...string) {
+// WantContains fails unless got contains every one of wants.
+func WantContains(t *testing.T, got string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
 		if !strings.Contains(got, w) {

@@ -1,0 +1,18 @@
+package handlers
+
+import "github.com/platformbot/platformbot/handlers/internal/handlertest"
+
+// The shared test helpers under their short names.
+type (
+	fakeSlack    = handlertest.Slack
+	routerDriver = handlertest.Driver
+)
+
+var (
+	newFakeSlack = handlertest.NewSlack
+	golden       = handlertest.Golden
+	goldenText   = handlertest.GoldenText
+	msgText      = handlertest.MsgText
+	blocksText   = handlertest.BlocksText
+	wantContains = handlertest.WantContains
+)
