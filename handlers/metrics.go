@@ -174,11 +174,7 @@ func (h *Metrics) digestPosted(_ context.Context, s outbox.Send, ts string) erro
 
 // HomeSection shows the latest figures of the user's team (or of the
 // organization for someone in no team) on App Home.
-func (h *Metrics) HomeSection() HomeSection {
-	return HomeSection{Name: "Metrics", Order: 40, Render: h.home}
-}
-
-func (h *Metrics) home(ctx context.Context, userID string) ([]slack.Block, error) {
+func (h *Metrics) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
 	team, err := h.Teams.TeamOf(ctx, userID)
 	if err != nil {
 		return nil, err

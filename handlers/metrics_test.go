@@ -243,13 +243,12 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 
 func TestMetricsHomeSection(t *testing.T) {
 	x := newMxTest(t, storagetest.SQLite(t))
-	sec := x.h.HomeSection()
 	for _, tc := range []struct{ user, want string }{
 		{"UPAY000001", "Your team, Payments &amp; Billing"},
 		{"UGROUP0001", "Your team, Payments &amp; Billing"}, // via the user group
 		{"UNOBODY001", "The organization (you are in no configured team)"},
 	} {
-		blocks, err := sec.Render(context.Background(), tc.user)
+		blocks, err := x.h.HomeSection(context.Background(), tc.user)
 		if err != nil {
 			t.Fatal(err)
 		}

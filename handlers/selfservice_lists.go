@@ -113,11 +113,7 @@ func (h *SelfService) catalog(ctx context.Context, req *bot.Request) (*bot.Reply
 
 // HomeSection is the App Home part: the user's open requests and a button
 // to file a new one.
-func (h *SelfService) HomeSection() HomeSection {
-	return HomeSection{Name: "Requests", Order: 10, Render: h.renderHome}
-}
-
-func (h *SelfService) renderHome(ctx context.Context, user string) ([]slack.Block, error) {
+func (h *SelfService) HomeSection(ctx context.Context, user string) ([]slack.Block, error) {
 	rs, err := h.Svc.Mine(ctx, user, 2*ssHomeLimit)
 	if err != nil {
 		return nil, err

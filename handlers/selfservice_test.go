@@ -398,13 +398,13 @@ const ssOther = "UOTHER0001"
 
 func TestSelfServiceHome(t *testing.T) {
 	s := newSSTest(t)
-	blocks, err := s.h.HomeSection().Render(context.Background(), ssDev)
+	blocks, err := s.h.HomeSection(context.Background(), ssDev)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantContains(t, blocksText(blocks), "_None._", "New request")
 	s.file(ssDev, "dns", nil)
-	blocks, _ = s.h.HomeSection().Render(context.Background(), ssDev)
+	blocks, _ = s.h.HomeSection(context.Background(), ssDev)
 	wantContains(t, blocksText(blocks), "*REQ-1* · DNS record — :hourglass_flowing_sand: waiting for approval")
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/home"
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/schedule"
@@ -40,7 +41,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 		Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log,
 	}
 	h.Register(m.Router, cfg.Slack.Commands.Platform)
-	m.Home.Add(h.HomeSection())
+	m.Home.Add(home.Section{Name: "Metrics", Order: 40, Render: h.HomeSection})
 
 	rec := &handlers.ActivityRecorder{Store: store, Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log}
 	m.Router.Use(rec.Middleware())

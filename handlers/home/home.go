@@ -1,4 +1,7 @@
-package handlers
+// Package home composes the App Home tab from the features' sections:
+// each feature renders its own part (a Section), the tab puts them in
+// order and publishes the view.
+package home
 
 import (
 	"context"
@@ -10,28 +13,28 @@ import (
 	"github.com/platformbot/platformbot/bot"
 )
 
-// HomeSection is one feature's part of the App Home tab.
-type HomeSection struct {
+// Section is one feature's part of the App Home tab.
+type Section struct {
 	Name   string
 	Order  int // lower first
 	Render func(ctx context.Context, userID string) ([]slack.Block, error)
 }
 
-// Home composes and publishes the App Home tab from feature sections.
-type Home struct {
+// Tab composes and publishes the App Home tab from the features' sections.
+type Tab struct {
 	Slack    bot.Slack
 	Log      zerolog.Logger
-	sections []HomeSection
+	sections []Section
 }
 
 // Add adds a section.
-func (h *Home) Add(s HomeSection) {
+func (h *Tab) Add(s Section) {
 	h.sections = append(h.sections, s)
 	sort.SliceStable(h.sections, func(i, j int) bool { return h.sections[i].Order < h.sections[j].Order })
 }
 
 // Register publishes the home view whenever a user opens the Home tab.
-func (h *Home) Register(r *bot.Router) {
+func (h *Tab) Register(r *bot.Router) {
 	r.Event("app_home_opened", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		return nil, h.Publish(ctx, req.UserID)
 	})
@@ -39,7 +42,7 @@ func (h *Home) Register(r *bot.Router) {
 
 // Publish renders and publishes userID's home view. A failing section shows
 // a short note instead of hiding the whole tab.
-func (h *Home) Publish(ctx context.Context, userID string) error {
+func (h *Tab) Publish(ctx context.Context, userID string) error {
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "platformbot", false, false)),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
