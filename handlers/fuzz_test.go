@@ -16,6 +16,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
@@ -148,7 +149,7 @@ func (a *fuzzApp) wireMetrics(tb testing.TB, db *storage.DB) {
 	store := storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: a.clock.Now})
 	teams := NewMetricsTeams(NewDirectory(a.slack, []config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.clock.Now))
 	th, _ := metrics.ThresholdsFor(2023)
-	h := &Metrics{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
+	h := &hmetrics.Handler{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
 		Outbox: a.out, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
 	h.Register(a.router, "/platform")
 	// Service names come from ingest senders, who may write anything.

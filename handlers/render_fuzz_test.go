@@ -13,7 +13,6 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/i18n"
-	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
@@ -172,30 +171,6 @@ func FuzzPulseRender(f *testing.F) {
 		}
 		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true}, time.UTC, i18n.Fallback())) {
 			checkMrkdwn(t, "answer form", s)
-		}
-	})
-}
-
-// FuzzMetricsRender renders a report scoped to a service with a fuzzed
-// name (services are named by whoever sends deployments) and a survey and
-// team with fuzzed names: the digest's blocks and notification text.
-func FuzzMetricsRender(f *testing.F) {
-	for _, s := range hostileSeeds {
-		f.Add(s, s)
-	}
-	th, _ := metrics.ThresholdsFor(2023)
-	f.Fuzz(func(t *testing.T, service, name string) {
-		p, err := metrics.NewPeriod(fuzzRenderNow, 7, time.UTC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fig := metrics.Figure{Has: true, Value: 3, PrevHas: true, Prev: 2}
-		for _, scope := range []metrics.Scope{{Service: service}, {Team: "payments"}, {}} {
-			r := &metrics.Report{Scope: scope, ScopeName: service, Period: p, Thresholds: th, Unavailable: map[string]error{},
-				Satisfaction: &metrics.Satisfaction{Mean: fig, Latest: metrics.SatisfactionFigures{Survey: name, HasData: true, Mean: 3}},
-				Adoption:     &metrics.Adoption{Users: fig, ByTeam: []metrics.TeamCount{{Team: metrics.Team{ID: "payments", Name: name}, Users: 3}}}}
-			text, blocks := mxDigest(r)
-			checkMessage(t, "digest", bot.Message{Text: text, Blocks: blocks})
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/home"
+	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/schedule"
@@ -30,7 +31,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 	}
 	m.ensureRollupsInBackground(store)
 	teams := handlers.NewMetricsTeams(m.People)
-	h := &handlers.Metrics{
+	h := &hmetrics.Handler{
 		Service: &metrics.Service{
 			Store: store, Directory: teams, Thresholds: th, Now: m.Clock.Now,
 			Satisfaction: storage.NewSurveyStore(m.DB),

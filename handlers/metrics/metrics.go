@@ -1,4 +1,4 @@
-package handlers
+package metrics
 
 import (
 	"context"
@@ -11,20 +11,20 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
-	"github.com/platformbot/platformbot/metrics"
+	mx "github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
 )
 
-// MetricsDigestKind is the kind of pending send of a scheduled digest.
-const MetricsDigestKind = "metrics.digest"
+// DigestKind is the kind of pending send of a scheduled digest.
+const DigestKind = "metrics.digest"
 
-// Metrics serves `/platform metrics`, the metrics part of App Home and the
+// Handler serves `/platform metrics`, the metrics part of App Home and the
 // scheduled digests. All three render the same report.
-type Metrics struct {
-	Service  *metrics.Service
+type Handler struct {
+	Service  *mx.Service
 	Outbox   *outbox.Dispatcher // the digests go out through it
-	Teams    *MetricsTeams
+	Teams    Teams
 	Slack    bot.Slack
 	Digests  config.Digests
 	Location *time.Location // the configured zone: window boundaries
@@ -34,18 +34,27 @@ type Metrics struct {
 	command string // the platform command's name, for hints
 }
 
+// Teams is what the handler asks about the configured teams: the names
+// that commands accept and the reader's team (handlers.MetricsTeams
+// answers from the directory of people).
+type Teams interface {
+	Teams() []mx.Team
+	Team(id string) (mx.Team, bool)
+	TeamOf(ctx context.Context, userID string) (string, error)
+}
+
 // Register adds `metrics` to the platform command, and the digest posts to
 // the outbox.
-func (h *Metrics) Register(r *bot.Router, command string) {
+func (h *Handler) Register(r *bot.Router, command string) {
 	h.command = command
-	h.Outbox.Handle(MetricsDigestKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.digestPosted})
+	h.Outbox.Handle(DigestKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.digestPosted})
 	r.Command(command, "").Add(bot.Subcommand{
 		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d] [until YYYY-MM-DD]",
 		Help: "delivery (DORA) and platform metrics, shown only to you", Run: h.run,
 	})
 }
 
-func (h *Metrics) run(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) run(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	q, err := h.parse(ctx, req.Args)
 	if err != nil {
 		return nil, err
@@ -55,18 +64,18 @@ func (h *Metrics) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 		return nil, err
 	}
 	h.logUnavailable(r, "command")
-	text, blocks := mxDigest(r)
+	text, blocks := reportMessage(r)
 	return bot.SayBlocks(text, blocks...), nil
 }
 
 // parse reads `[team|service] [7d|30d|90d] [until YYYY-MM-DD]` in any
 // order.
-func (h *Metrics) parse(ctx context.Context, args []string) (metrics.Query, error) {
-	q := metrics.Query{Days: mxDays(h.Digests.Window()), Location: h.Location}
+func (h *Handler) parse(ctx context.Context, args []string) (mx.Query, error) {
+	q := mx.Query{Days: days(h.Digests.Window()), Location: h.Location}
 	var name string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		if d, ok := metrics.ParseWindow(a); ok {
+		if d, ok := mx.ParseWindow(a); ok {
 			q.Days = d
 			continue
 		}
@@ -82,7 +91,7 @@ func (h *Metrics) parse(ctx context.Context, args []string) (metrics.Query, erro
 			q.Until = day
 			continue
 		}
-		if mxLooksLikeWindow(a) {
+		if looksLikeWindow(a) {
 			return q, bot.Errorf("There is no %s window: use 7d, 30d or 90d.", bot.Escape(a))
 		}
 		if name != "" {
@@ -108,7 +117,7 @@ func (h *Metrics) parse(ctx context.Context, args []string) (metrics.Query, erro
 	return q, nil
 }
 
-func (h *Metrics) teamList() string {
+func (h *Handler) teamList() string {
 	var ids []string
 	for _, t := range h.Teams.Teams() {
 		ids = append(ids, "`"+t.ID+"`")
@@ -119,14 +128,14 @@ func (h *Metrics) teamList() string {
 	return "Teams: " + strings.Join(ids, ", ") + ". Services are named as your deployments report them."
 }
 
-func mxLooksLikeWindow(s string) bool {
+func looksLikeWindow(s string) bool {
 	digits, ok := strings.CutSuffix(strings.ToLower(s), "d")
 	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
 }
 
-func mxDays(d time.Duration) int { return int(d / (24 * time.Hour)) }
+func days(d time.Duration) int { return int(d / (24 * time.Hour)) }
 
-func (h *Metrics) logUnavailable(r *metrics.Report, where string) {
+func (h *Handler) logUnavailable(r *mx.Report, where string) {
 	for sec, err := range r.Unavailable {
 		h.Log.Error().Err(err).Str("section", sec).Str("where", where).Msg("metrics section unavailable")
 	}
@@ -135,9 +144,9 @@ func (h *Metrics) logUnavailable(r *metrics.Report, where string) {
 // RunDigest queues one scheduled digest for its occurrence: the key names
 // the digest and the occurrence, so a retry of the job, or a replica whose
 // clock is a little off, queues nothing more and the outbox posts it once.
-func (h *Metrics) RunDigest(ctx context.Context, post config.DigestPost) error {
+func (h *Handler) RunDigest(ctx context.Context, post config.DigestPost) error {
 	loc := post.Location(h.Location)
-	occ, err := metrics.Occurrence(post.Schedule, loc, h.Now())
+	occ, err := mx.Occurrence(post.Schedule, loc, h.Now())
 	if err != nil {
 		return err
 	}
@@ -145,8 +154,8 @@ func (h *Metrics) RunDigest(ctx context.Context, post config.DigestPost) error {
 	if err != nil {
 		return fmt.Errorf("digest %s at %s: %w", post.ID, occ.Format(time.RFC3339), err)
 	}
-	key := fmt.Sprintf("%s:%s:%s", MetricsDigestKind, post.ID, occ.UTC().Format(time.RFC3339))
-	s, err := slacksend.NewPost(MetricsDigestKind, key, post.Channel, msg)
+	key := fmt.Sprintf("%s:%s:%s", DigestKind, post.ID, occ.UTC().Format(time.RFC3339))
+	s, err := slacksend.NewPost(DigestKind, key, post.Channel, msg)
 	if err != nil {
 		return err
 	}
@@ -154,70 +163,70 @@ func (h *Metrics) RunDigest(ctx context.Context, post config.DigestPost) error {
 	return err
 }
 
-func (h *Metrics) digest(ctx context.Context, post config.DigestPost, occ time.Time, loc *time.Location) (bot.Message, error) {
-	r, err := h.Service.Report(ctx, metrics.Query{
-		Scope: metrics.Scope{Team: post.Team, Service: post.Service}, Days: mxDays(post.WindowOr(h.Digests.Window())),
+func (h *Handler) digest(ctx context.Context, post config.DigestPost, occ time.Time, loc *time.Location) (bot.Message, error) {
+	r, err := h.Service.Report(ctx, mx.Query{
+		Scope: mx.Scope{Team: post.Team, Service: post.Service}, Days: days(post.WindowOr(h.Digests.Window())),
 		Location: loc, Sections: post.SectionList(), At: occ,
 	})
 	if err != nil {
 		return bot.Message{}, err
 	}
 	h.logUnavailable(r, "digest "+post.ID)
-	text, blocks := mxDigest(r)
+	text, blocks := reportMessage(r)
 	return bot.Message{Text: text, Blocks: blocks}, nil
 }
 
-func (h *Metrics) digestPosted(_ context.Context, s outbox.Send, ts string) error {
+func (h *Handler) digestPosted(_ context.Context, s outbox.Send, ts string) error {
 	h.Log.Info().Str("digest", s.Key).Str("channel", s.To).Str("ts", ts).Msg("digest posted")
 	return nil
 }
 
 // HomeSection shows the latest figures of the user's team (or of the
 // organization for someone in no team) on App Home.
-func (h *Metrics) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
+func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
 	team, err := h.Teams.TeamOf(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := h.Service.Report(ctx, metrics.Query{
-		Scope: metrics.Scope{Team: team}, Days: mxDays(h.Digests.Window()), Location: h.Location,
-		Sections: []string{metrics.SectionDelivery, metrics.SectionSatisfaction},
+	r, err := h.Service.Report(ctx, mx.Query{
+		Scope: mx.Scope{Team: team}, Days: days(h.Digests.Window()), Location: h.Location,
+		Sections: []string{mx.SectionDelivery, mx.SectionSatisfaction},
 	})
 	if err != nil {
 		return nil, err
 	}
 	h.logUnavailable(r, "home")
-	return mxHome(r, h.command), nil
+	return home(r, h.command), nil
 }
 
-// mxHome is the compact App Home version of a report: the four keys with
+// home is the compact App Home version of a report: the four keys with
 // their levels, and satisfaction.
-func mxHome(r *metrics.Report, command string) []slack.Block {
+func home(r *mx.Report, command string) []slack.Block {
 	who := "Your team, " + bot.Escape(r.ScopeName)
 	if r.Scope.IsOrg() {
 		who = "The organization (you are in no configured team)"
 	}
-	blocks := []slack.Block{mxSection(fmt.Sprintf("*:bar_chart: Metrics* · %s · %s", who, r.Period.Label()))}
+	blocks := []slack.Block{section(fmt.Sprintf("*:bar_chart: Metrics* · %s · %s", who, r.Period.Label()))}
 	d := r.Delivery
 	if d == nil {
-		return append(blocks, mxContext(":warning: Delivery metrics are unavailable right now."))
+		return append(blocks, contextBlock(":warning: Delivery metrics are unavailable right now."))
 	}
-	field := func(name string, f metrics.Figure, format func(float64) string) *slack.TextBlockObject {
-		text := "*" + name + "*\n" + mxOr(f, format)
-		if f.Level != metrics.NoLevel {
+	field := func(name string, f mx.Figure, format func(float64) string) *slack.TextBlockObject {
+		text := "*" + name + "*\n" + or(f, format)
+		if f.Level != mx.NoLevel {
 			text += " · _" + string(f.Level) + "_"
 		}
 		return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
 	}
 	fields := []*slack.TextBlockObject{
-		field("Deployments", d.Frequency, mxPerDay),
-		field("Lead time", d.LeadTime, mxSeconds),
-		field("Change fail rate", d.ChangeFailRate, mxPercent),
-		field("Recovery time", d.Recovery, mxSeconds),
+		field("Deployments", d.Frequency, perDayText),
+		field("Lead time", d.LeadTime, seconds),
+		field("Change fail rate", d.ChangeFailRate, percent),
+		field("Recovery time", d.Recovery, seconds),
 	}
 	if s := r.Satisfaction; s != nil {
 		fields = append(fields, field("Satisfaction", s.Mean, func(v float64) string { return fmt.Sprintf("%.1f / 5", v) }))
 	}
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
-	return append(blocks, mxContext(fmt.Sprintf("DORA levels: %s. `%s metrics` shows the full digest.", r.Thresholds.Source, command)))
+	return append(blocks, contextBlock(fmt.Sprintf("DORA levels: %s. `%s metrics` shows the full digest.", r.Thresholds.Source, command)))
 }

@@ -1,4 +1,4 @@
-package handlers
+package metrics
 
 import (
 	"context"
@@ -12,17 +12,18 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
-	"github.com/platformbot/platformbot/metrics"
+	"github.com/platformbot/platformbot/handlers"
+	mx "github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
 
-// mxNow is Monday 15 January 2024, 10:00 UTC: the 7-day window is 8–14
+// testNow is Monday 15 January 2024, 10:00 UTC: the 7-day window is 8–14
 // January and the previous one 1–7 January.
-var mxNow = time.Date(2024, 1, 15, 10, 0, 0, 0, time.UTC)
+var testNow = time.Date(2024, 1, 15, 10, 0, 0, 0, time.UTC)
 
-func mxAt(s string) time.Time {
+func parseTime(s string) time.Time {
 	t, err := time.Parse("2006-01-02 15:04", s)
 	if err != nil {
 		panic(err)
@@ -30,8 +31,8 @@ func mxAt(s string) time.Time {
 	return t
 }
 
-type mxTest struct {
-	h      *Metrics
+type harness struct {
+	h      *Handler
 	router *bot.Router
 	slack  *fakeSlack
 	store  *storage.Metrics
@@ -40,7 +41,7 @@ type mxTest struct {
 	clock  *clockwork.FakeClock // the outbox's: when its retries are due
 }
 
-const mxConfig = `
+const testConfig = `
 teams:
   - id: payments
     name: Payments & Billing
@@ -57,25 +58,25 @@ digests:
       team: payments
 `
 
-func newMxTest(t *testing.T, db *storage.DB) *mxTest {
+func newHarness(t *testing.T, db *storage.DB) *harness {
 	t.Helper()
-	cfg, err := config.Parse("t.yaml", []byte(mxConfig))
+	cfg, err := config.Parse("t.yaml", []byte(testConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
 	fs := newFakeSlack()
 	fs.Groups["S0PAYMENTS"] = []string{"UGROUP0001"}
-	x := &mxTest{slack: fs, now: mxNow, clock: clockwork.NewFakeClockAt(mxNow)}
+	x := &harness{slack: fs, now: testNow, clock: clockwork.NewFakeClockAt(testNow)}
 	now := func() time.Time { return x.now }
 	x.out, err = outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: x.clock, Poll: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	x.store = storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: now})
-	teams := NewMetricsTeams(NewDirectory(x.slack, cfg.Teams, now))
-	th, _ := metrics.ThresholdsFor(2023)
-	x.h = &Metrics{
-		Service: &metrics.Service{Store: x.store, Directory: teams, Thresholds: th, Now: now},
+	teams := handlers.NewMetricsTeams(handlers.NewDirectory(x.slack, cfg.Teams, now))
+	th, _ := mx.ThresholdsFor(2023)
+	x.h = &Handler{
+		Service: &mx.Service{Store: x.store, Directory: teams, Thresholds: th, Now: now},
 		Outbox:  x.out, Teams: teams, Slack: x.slack, Digests: cfg.Digests, Location: time.UTC, Now: now, Log: zerolog.Nop(),
 	}
 	x.router = bot.NewRouter(nil)
@@ -85,26 +86,26 @@ func newMxTest(t *testing.T, db *storage.DB) *mxTest {
 }
 
 // seed stores a small week for payments: see TestMetricsCommandFigures.
-func (x *mxTest) seed(t *testing.T) {
-	dep := func(id, fin string, lead time.Duration, status string) metrics.Deployment {
-		d := metrics.Deployment{ID: id, Source: "api", Service: "checkout", Team: "payments", Environment: "production",
-			Status: status, FinishedAt: mxAt(fin), StartedAt: mxAt(fin).Add(-5 * time.Minute)}
+func (x *harness) seed(t *testing.T) {
+	dep := func(id, fin string, lead time.Duration, status string) mx.Deployment {
+		d := mx.Deployment{ID: id, Source: "api", Service: "checkout", Team: "payments", Environment: "production",
+			Status: status, FinishedAt: parseTime(fin), StartedAt: parseTime(fin).Add(-5 * time.Minute)}
 		if lead > 0 {
 			d.CommitAt = d.FinishedAt.Add(-lead)
 		}
 		return d
 	}
-	b := metrics.Batch{
-		Deployments: []metrics.Deployment{
+	b := mx.Batch{
+		Deployments: []mx.Deployment{
 			dep("p1", "2024-01-03 10:00", 6*time.Hour, "success"), // previous window
 			dep("c1", "2024-01-08 09:00", 2*time.Hour, "success"),
 			dep("c2", "2024-01-09 09:00", 4*time.Hour, "success"),
 			dep("c3", "2024-01-10 09:00", 0, "success"),
 			dep("c4", "2024-01-11 09:00", time.Hour, "failure"),
 		},
-		Incidents: []metrics.Incident{
-			{ID: "i1", Source: "api", Service: "checkout", Team: "payments", Title: "500s", OpenedAt: mxAt("2024-01-09 10:00"), ResolvedAt: mxAt("2024-01-09 11:30")},
-			{ID: "i2", Source: "api", Service: "checkout", Team: "payments", Title: "slow", OpenedAt: mxAt("2024-01-13 10:00")},
+		Incidents: []mx.Incident{
+			{ID: "i1", Source: "api", Service: "checkout", Team: "payments", Title: "500s", OpenedAt: parseTime("2024-01-09 10:00"), ResolvedAt: parseTime("2024-01-09 11:30")},
+			{ID: "i2", Source: "api", Service: "checkout", Team: "payments", Title: "slow", OpenedAt: parseTime("2024-01-13 10:00")},
 		},
 	}
 	if _, err := x.store.Ingest(context.Background(), b); err != nil {
@@ -112,14 +113,14 @@ func (x *mxTest) seed(t *testing.T) {
 	}
 }
 
-func (x *mxTest) command(t *testing.T, text string) (*bot.Reply, error) {
+func (x *harness) command(t *testing.T, text string) (*bot.Reply, error) {
 	t.Helper()
 	return x.router.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/platform", Text: text, UserID: "UPAY000001"})
 }
 
 func TestMetricsCommandFigures(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		x := newMxTest(t, db)
+		x := newHarness(t, db)
 		reply, err := x.command(t, "metrics payments 7d")
 		if err != nil {
 			t.Fatal(err)
@@ -155,12 +156,12 @@ func TestMetricsCommandFigures(t *testing.T) {
 		if strings.Contains(text, "0 a day") || strings.Contains(reply.Text, "NaN") {
 			t.Errorf("a fake zero or NaN:\n%s", text)
 		}
-		golden(t, "metrics_team_digest", reply.Blocks)
+		golden(t, "team_digest", reply.Blocks)
 	})
 }
 
 func TestMetricsCommandArguments(t *testing.T) {
-	x := newMxTest(t, storagetest.SQLite(t))
+	x := newHarness(t, storagetest.SQLite(t))
 	for _, tc := range []struct {
 		text, want, wantErr string
 	}{
@@ -191,7 +192,7 @@ func TestMetricsCommandArguments(t *testing.T) {
 }
 
 // deliver runs the outbox until nothing is due.
-func (x *mxTest) deliver(t *testing.T) {
+func (x *harness) deliver(t *testing.T) {
 	t.Helper()
 	if err := x.out.Drain(context.Background()); err != nil {
 		t.Fatal(err)
@@ -200,7 +201,7 @@ func (x *mxTest) deliver(t *testing.T) {
 
 func TestDigestPostsOncePerOccurrence(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		x := newMxTest(t, db)
+		x := newHarness(t, db)
 		post, _ := x.h.Digests.Post("weekly")
 		ctx := context.Background()
 
@@ -210,7 +211,7 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 		}
 		x.deliver(t) // the post fails; the outbox retries it after its backoff
 		x.slack.Failing("PostMessage", nil)
-		x.now = mxNow.Add(3 * time.Minute) // a retry of the job, or another replica, a little later
+		x.now = testNow.Add(3 * time.Minute) // a retry of the job, or another replica, a little later
 		x.clock.Advance(3 * time.Minute)
 		for range 2 {
 			if err := x.h.RunDigest(ctx, post); err != nil {
@@ -229,7 +230,7 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 		if !strings.Contains(posts[0].Text, "Payments &amp; Billing, last 7 days") { // mrkdwn: & is escaped
 			t.Errorf("fallback text = %q", posts[0].Text)
 		}
-		x.now = mxNow.AddDate(0, 0, 7)
+		x.now = testNow.AddDate(0, 0, 7)
 		x.clock.Advance(7 * 24 * time.Hour)
 		if err := x.h.RunDigest(ctx, post); err != nil {
 			t.Fatal(err)
@@ -242,7 +243,7 @@ func TestDigestPostsOncePerOccurrence(t *testing.T) {
 }
 
 func TestMetricsHomeSection(t *testing.T) {
-	x := newMxTest(t, storagetest.SQLite(t))
+	x := newHarness(t, storagetest.SQLite(t))
 	for _, tc := range []struct{ user, want string }{
 		{"UPAY000001", "Your team, Payments &amp; Billing"},
 		{"UGROUP0001", "Your team, Payments &amp; Billing"}, // via the user group
@@ -257,7 +258,7 @@ func TestMetricsHomeSection(t *testing.T) {
 			t.Errorf("%s: home section:\n%s", tc.user, text)
 		}
 		if tc.user == "UPAY000001" {
-			golden(t, "metrics_home", blocks)
+			golden(t, "home", blocks)
 		}
 	}
 }
@@ -267,16 +268,16 @@ func TestMetricsHomeSection(t *testing.T) {
 // against another tool. `until DAY` makes it the window ending with DAY,
 // with the same figures as on the day after.
 func TestMetricsUntil(t *testing.T) {
-	x := newMxTest(t, storagetest.SQLite(t))
+	x := newHarness(t, storagetest.SQLite(t))
 	want, err := x.command(t, "metrics payments 7d")
 	if err != nil {
 		t.Fatal(err)
 	}
-	x.now = mxNow.AddDate(0, 2, 0) // two months later, more data since
+	x.now = testNow.AddDate(0, 2, 0) // two months later, more data since
 	x.seed(t)
-	if _, err := x.store.Ingest(context.Background(), metrics.Batch{Deployments: []metrics.Deployment{{
+	if _, err := x.store.Ingest(context.Background(), mx.Batch{Deployments: []mx.Deployment{{
 		ID: "later", Source: "api", Service: "checkout", Team: "payments", Environment: "production", Status: "success",
-		StartedAt: mxAt("2024-03-01 09:00"), FinishedAt: mxAt("2024-03-01 09:05")}}}); err != nil {
+		StartedAt: parseTime("2024-03-01 09:00"), FinishedAt: parseTime("2024-03-01 09:05")}}}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := x.command(t, "metrics until 2024-01-14 payments 7d")
