@@ -17,6 +17,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
+	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
@@ -170,7 +171,7 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 		{User: fzHostBer, Location: berlin, Windows: []officehours.Window{{Day: time.Tuesday, Start: 14 * 60, End: 15 * 60}}},
 		{User: fzHostNY, Location: newYork, Windows: []officehours.Window{{Day: time.Monday, Start: 10 * 60, End: 11 * 60}}},
 	}}
-	h := NewOfficeHours(a.slack, zerolog.Nop())
+	h := hofficehours.New(a.slack, zerolog.Nop())
 	h.Outbox = a.out
 	rules := officehours.Rules{MaxPerWeek: 3, WeekZone: berlin, TopicRequired: true, ReminderBefore: 15 * time.Minute}
 	h.Service = &officehours.Service{Schedule: sched, Rules: rules, Clock: a.clock, Notifier: h.Notifier(rules.ReminderBefore),
@@ -324,11 +325,11 @@ func FuzzViewSubmissions(f *testing.F) {
 			callback = ssViewReject
 			values[ssReasonBlock] = map[string]slack.BlockAction{ssValueAction: {Value: text}}
 		case 2: // a booking
-			callback = ohViewBook
+			callback = hofficehours.ViewBook
 			values["slot"] = map[string]slack.BlockAction{"slot": {SelectedOption: slack.OptionBlockObject{Value: meta}}}
 			values["topic"] = map[string]slack.BlockAction{"topic": {Value: text}}
 		default: // a feedback comment on the booking in meta
-			callback = ohViewComment
+			callback = hofficehours.ViewComment
 			values["comment"] = map[string]slack.BlockAction{"comment": {Value: text}}
 		}
 		req := &bot.Request{Kind: bot.KindViewSubmission, CallbackID: callback, UserID: u,

@@ -1,24 +1,14 @@
 package handlers
 
 import (
-	"context"
-	"encoding/json"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/i18n"
-	"github.com/platformbot/platformbot/officehours"
-	"github.com/platformbot/platformbot/outbox"
-	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/selfservice"
-	"github.com/platformbot/platformbot/storage"
-	"github.com/platformbot/platformbot/storage/storagetest"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -82,64 +72,6 @@ func FuzzSelfServiceRender(f *testing.F) {
 			for _, s := range mrkdwnOf(v) {
 				checkMrkdwn(t, "modal", s)
 			}
-		}
-	})
-}
-
-// FuzzOfficeHoursRender renders bookings with a fuzzed topic: the lists,
-// the host's agenda, the booking form, and the DMs (confirmation, reminder,
-// cancellation, feedback question) the notifier queues in the outbox.
-func FuzzOfficeHoursRender(f *testing.F) {
-	for _, s := range hostileSeeds {
-		f.Add(s)
-	}
-	berlin, _ := time.LoadLocation("Europe/Berlin")
-	store := storage.NewOutboxStore(storagetest.SQLite(f))
-	out, err := outbox.New(outbox.Options{Store: store, Log: zerolog.Nop(), Poll: time.Hour})
-	if err != nil {
-		f.Fatal(err)
-	}
-	h := NewOfficeHours(&fuzzSlack{}, zerolog.Nop())
-	h.Outbox = out
-	n := h.Notifier(15 * time.Minute)
-	var id atomic.Int64 // each run queues its own DMs
-	f.Fuzz(func(t *testing.T, topic string) {
-		start := fuzzRenderNow.Add(26 * time.Hour)
-		b := officehours.Booking{ID: id.Add(2), Kind: officehours.KindBooking, Booker: fzDev, Topic: topic, CreatedAt: fuzzRenderNow,
-			Slot: officehours.Slot{Host: fzHostBer, Start: start, End: start.Add(30 * time.Minute)}}
-		block := b
-		block.Kind, block.Booker, block.ID = officehours.KindBlock, fzHostBer, b.ID+1
-		for _, viewer := range []string{fzDev, fzHostBer} {
-			checkMrkdwn(t, "booking line", ohBookingLine(b, viewer, berlin))
-			checkMessage(t, "mine", ohMineReply([]officehours.Booking{b, block}, viewer, berlin, start.Add(time.Minute)).Message)
-		}
-		checkMessage(t, "agenda", ohAgendaReply([]officehours.Booking{b}, []officehours.Slot{b.Slot}, fzHostBer, berlin, fuzzRenderNow).Message)
-		form := ohBookForm{Slots: []officehours.Slot{b.Slot}, Names: map[string]string{fzHostBer: topic}, Topic: topic, TopicRequired: true, Loc: berlin}
-		for _, s := range mrkdwnOf(form.view()) {
-			checkMrkdwn(t, "booking form", s)
-		}
-		ctx := context.Background()
-		b.CancelledBy = fzDev
-		for _, err := range []error{n.Booked(ctx, b), n.Remind(ctx, b, officehours.Booker), n.Remind(ctx, b, officehours.Host),
-			n.Cancelled(ctx, b), n.AskFeedback(ctx, b)} {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		for _, key := range []string{
-			ohSendKey("officehours.booked", b.ID, "booker"), ohSendKey("officehours.booked", b.ID, "host"),
-			ohSendKey(OfficeHoursReminderKind, b.ID, "booker"), ohSendKey(OfficeHoursReminderKind, b.ID, "host"),
-			ohSendKey("officehours.cancelled", b.ID, ""), ohSendKey(OfficeHoursFeedbackKind, b.ID, ""),
-		} {
-			rec, err := store.OutboxRecord(ctx, key)
-			if err != nil {
-				t.Fatalf("%s: %v", key, err)
-			}
-			var p slacksend.Post
-			if err := json.Unmarshal(rec.Payload, &p); err != nil {
-				t.Fatal(err)
-			}
-			checkMessage(t, key, p.Message())
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/platformbot/platformbot/delivery"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/ideas"
+	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
 	"github.com/platformbot/platformbot/handlers/previews"
 )
 
@@ -16,7 +17,7 @@ import (
 // Disturb. Replies, channel posts and message updates are not guarded.
 var guardedKinds = []string{
 	handlers.PulseInviteKind, handlers.PulseRemindKind,
-	handlers.OfficeHoursFeedbackKind,
+	hofficehours.FeedbackKind,
 	previews.FeedbackKind, previews.ReminderKind,
 	ideas.KindDecision,
 }

@@ -1,4 +1,4 @@
-package handlers
+package officehours
 
 import (
 	"context"
@@ -11,16 +11,16 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/i18n"
-	"github.com/platformbot/platformbot/officehours"
+	oh "github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
 )
 
-// OfficeHours serves /officehours, its buttons and forms, and the App Home
+// Handler serves /officehours, its buttons and forms, and the App Home
 // section. Set Outbox before Notifier and Service before Register; the
 // service's Notifier comes from Notifier so that both share one cache of
 // users' time zones.
-type OfficeHours struct {
-	Service *officehours.Service
+type Handler struct {
+	Service *oh.Service
 	Outbox  *outbox.Dispatcher // the DMs go out through it
 	// Refresh, if set, re-renders a user's App Home after a change.
 	Refresh func(ctx context.Context, userID string) error
@@ -30,26 +30,26 @@ type OfficeHours struct {
 
 	slack   bot.Slack
 	log     zerolog.Logger
-	people  *ohPeople
+	people  *profiles
 	command string // as registered, for hints
 }
 
-// NewOfficeHours returns the office-hours handlers talking to Slack
+// New returns the office-hours handlers talking to Slack
 // through s.
-func NewOfficeHours(s bot.Slack, log zerolog.Logger) *OfficeHours {
-	return &OfficeHours{slack: s, log: log, people: newOHPeople(s, log)}
+func New(s bot.Slack, log zerolog.Logger) *Handler {
+	return &Handler{slack: s, log: log, people: newProfiles(s, log)}
 }
 
 // Notifier returns the DM sender for the service; reminderBefore is quoted
 // in the booking confirmation.
-func (h *OfficeHours) Notifier(reminderBefore time.Duration) *OfficeHoursNotifier {
-	return &OfficeHoursNotifier{people: h.people, out: h.Outbox, reminderBefore: reminderBefore, languages: h.Languages}
+func (h *Handler) Notifier(reminderBefore time.Duration) *Notifier {
+	return &Notifier{people: h.people, out: h.Outbox, reminderBefore: reminderBefore, languages: h.Languages}
 }
 
 // Register adds the subcommands of command (e.g. "/officehours"), the
 // buttons and the forms to r, and the deliverers of its DMs to the outbox.
 // Each handler's domain errors are worded here (see explain).
-func (h *OfficeHours) Register(r *bot.Router, command string) {
+func (h *Handler) Register(r *bot.Router, command string) {
 	h.command = command
 	h.registerSends()
 	x := h.explain
@@ -62,48 +62,48 @@ func (h *OfficeHours) Register(r *bot.Router, command string) {
 		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "cancel a booking (the other side is told)", Run: x(h.cancelCommand)},
 		bot.Subcommand{Name: "today", Aliases: []string{"day"}, Help: "hosts: your bookings today and tomorrow (also `" + command + "` alone)", Run: x(h.agenda)},
 	)
-	r.Action(ohActBook, x(h.bookClicked))
-	r.Action(ohActBlock, x(h.blockClicked))
-	r.Action(ohActCancel, x(h.cancelClicked))
-	r.Action(ohActNoShow, x(h.noShowClicked))
-	r.Action(ohActRate, x(h.rateClicked))
-	r.Action(ohActComment, x(h.commentClicked))
-	r.ViewSubmission(ohViewBook, x(h.bookSubmitted))
-	r.ViewSubmission(ohViewComment, x(h.commentSubmitted))
+	r.Action(actBook, x(h.bookClicked))
+	r.Action(actBlock, x(h.blockClicked))
+	r.Action(actCancel, x(h.cancelClicked))
+	r.Action(actNoShow, x(h.noShowClicked))
+	r.Action(actRate, x(h.rateClicked))
+	r.Action(actComment, x(h.commentClicked))
+	r.ViewSubmission(ViewBook, x(h.bookSubmitted))
+	r.ViewSubmission(ViewComment, x(h.commentSubmitted))
 }
 
 // start answers the bare command: a host sees their day, everyone else
 // the free slots.
-func (h *OfficeHours) start(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) start(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if h.Service.IsHost(req.UserID) {
 		return h.agenda(ctx, req)
 	}
 	return h.list(ctx, req)
 }
 
-func (h *OfficeHours) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	return h.listWithNote(ctx, req.UserID, "")
 }
 
-func (h *OfficeHours) listWithNote(ctx context.Context, user, note string) (*bot.Reply, error) {
-	slots, err := h.Service.FreeSlots(ctx, ohListSlots)
+func (h *Handler) listWithNote(ctx context.Context, user, note string) (*bot.Reply, error) {
+	slots, err := h.Service.FreeSlots(ctx, listSlots)
 	if err != nil {
 		return nil, err
 	}
-	return ohListReply(note, slots, user, h.people.location(ctx, user)), nil
+	return listReply(note, slots, user, h.people.location(ctx, user)), nil
 }
 
-func (h *OfficeHours) mine(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) mine(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	bs, err := h.Service.Upcoming(ctx, req.UserID)
 	if err != nil {
 		return nil, err
 	}
-	return ohMineReply(bs, req.UserID, h.people.location(ctx, req.UserID), h.Service.Now()), nil
+	return mineReply(bs, req.UserID, h.people.location(ctx, req.UserID), h.Service.Now()), nil
 }
 
 // agenda shows a host today's and tomorrow's bookings (in the host's zone)
 // and the slots still free, which they can block.
-func (h *OfficeHours) agenda(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) agenda(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if !h.Service.IsHost(req.UserID) {
 		return nil, bot.Errorf("You don't host office hours. `/officehours list` shows the free slots, `/officehours mine` your bookings.")
 	}
@@ -118,22 +118,22 @@ func (h *OfficeHours) agenda(ctx context.Context, req *bot.Request) (*bot.Reply,
 	if err != nil {
 		return nil, err
 	}
-	return ohAgendaReply(bs, free, req.UserID, loc, h.Service.Now()), nil
+	return agendaReply(bs, free, req.UserID, loc, h.Service.Now()), nil
 }
 
-func (h *OfficeHours) cancelCommand(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) cancelCommand(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Args) != 1 {
 		return nil, bot.Errorf("Usage: `/officehours cancel ID`, with the number `/officehours mine` shows next to each booking.")
 	}
 	return h.cancel(ctx, req.UserID, req.Args[0])
 }
 
-func (h *OfficeHours) cancelClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) cancelClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	return h.cancel(ctx, req.UserID, req.Value)
 }
 
-func (h *OfficeHours) cancel(ctx context.Context, user, rawID string) (*bot.Reply, error) {
-	id, err := ohParseID(rawID)
+func (h *Handler) cancel(ctx context.Context, user, rawID string) (*bot.Reply, error) {
+	id, err := parseID(rawID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,32 +142,32 @@ func (h *OfficeHours) cancel(ctx context.Context, user, rawID string) (*bot.Repl
 		return nil, err
 	}
 	h.refresh(ctx, user)
-	when := ohWhen(b.Slot.Start, b.Slot.End, h.people.location(ctx, user))
-	if b.Kind == officehours.KindBlock {
+	when := formatSlot(b.Slot.Start, b.Slot.End, h.people.location(ctx, user))
+	if b.Kind == oh.KindBlock {
 		return bot.Say(fmt.Sprintf("Unblocked %s: the slot can be booked again.", when)), nil
 	}
 	return bot.Say(fmt.Sprintf(":wastebasket: Cancelled booking `#%d` on %s. I've told <@%s>.", b.ID, when, b.Other(user))), nil
 }
 
-func (h *OfficeHours) blockClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	host, start, err := officehours.ParseSlotKey(req.Value)
+func (h *Handler) blockClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	host, start, err := oh.ParseSlotKey(req.Value)
 	if err != nil {
-		return nil, officehours.ErrNoSuchSlot
+		return nil, oh.ErrNoSuchSlot
 	}
 	if host != req.UserID {
-		return nil, officehours.ErrNotHost
+		return nil, oh.ErrNotHost
 	}
 	b, err := h.Service.Block(ctx, req.UserID, start)
 	if err != nil {
 		return nil, err
 	}
 	h.refresh(ctx, req.UserID)
-	when := ohWhen(b.Slot.Start, b.Slot.End, h.people.location(ctx, req.UserID))
+	when := formatSlot(b.Slot.Start, b.Slot.End, h.people.location(ctx, req.UserID))
 	return bot.Say(fmt.Sprintf(":no_entry_sign: Blocked %s: nobody can book it. `/officehours mine` lists it with an Unblock button.", when)), nil
 }
 
-func (h *OfficeHours) noShowClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := ohParseID(req.Value)
+func (h *Handler) noShowClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := parseID(req.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -175,13 +175,13 @@ func (h *OfficeHours) noShowClicked(ctx context.Context, req *bot.Request) (*bot
 	if err != nil {
 		return nil, err
 	}
-	when := ohWhen(b.Slot.Start, b.Slot.End, h.people.location(ctx, req.UserID))
+	when := formatSlot(b.Slot.Start, b.Slot.End, h.people.location(ctx, req.UserID))
 	return bot.Say(fmt.Sprintf(":ghost: Marked <@%s> as a no-show for %s. They won't be asked for feedback.", b.Booker, when)), nil
 }
 
 // refresh re-renders the user's App Home after a change; a failure only
 // leaves the tab stale until it is opened again.
-func (h *OfficeHours) refresh(ctx context.Context, user string) {
+func (h *Handler) refresh(ctx context.Context, user string) {
 	if h.Refresh == nil {
 		return
 	}
@@ -190,8 +190,8 @@ func (h *OfficeHours) refresh(ctx context.Context, user string) {
 	}
 }
 
-// ohParseID reads a booking id as typed ("12", "#12") or sent by a button.
-func ohParseID(s string) (int64, error) {
+// parseID reads a booking id as typed ("12", "#12") or sent by a button.
+func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, bot.Errorf("%s is not a booking id: use the number `/officehours mine` shows next to each booking.", bot.Escape(strconv.Quote(bot.Truncate(s, 40))))

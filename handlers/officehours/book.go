@@ -1,4 +1,4 @@
-package handlers
+package officehours
 
 import (
 	"context"
@@ -7,28 +7,28 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
-	"github.com/platformbot/platformbot/officehours"
+	oh "github.com/platformbot/platformbot/officehours"
 )
 
 // book opens the booking form with every free slot to pick from.
-func (h *OfficeHours) book(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) book(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	return nil, h.openForm(ctx, req, "")
 }
 
 // bookClicked opens the booking form with the clicked slot preselected.
-func (h *OfficeHours) bookClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) bookClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	return nil, h.openForm(ctx, req, req.Value)
 }
 
 // openForm opens the booking modal. The trigger id lives 3 s, so the form
 // costs one indexed query and cached users.info lookups before views.open.
-func (h *OfficeHours) openForm(ctx context.Context, req *bot.Request, selected string) error {
+func (h *Handler) openForm(ctx context.Context, req *bot.Request, selected string) error {
 	form, err := h.form(ctx, req.UserID, selected, "", "")
 	if err != nil {
 		return err
 	}
 	if selected != "" && form.Selected == "" {
-		form.Note = h.userMessage(officehours.ErrSlotTaken) + " Pick another one:"
+		form.Note = h.userMessage(oh.ErrSlotTaken) + " Pick another one:"
 	}
 	_, err = h.slack.OpenView(ctx, req.TriggerID, form.view())
 	return err
@@ -36,12 +36,12 @@ func (h *OfficeHours) openForm(ctx context.Context, req *bot.Request, selected s
 
 // form builds the booking form for user with the current free slots. A
 // selected slot that is no longer free is dropped.
-func (h *OfficeHours) form(ctx context.Context, user, selected, topic, note string) (ohBookForm, error) {
-	slots, err := h.Service.FreeSlots(ctx, ohModalSlots)
+func (h *Handler) form(ctx context.Context, user, selected, topic, note string) (bookForm, error) {
+	slots, err := h.Service.FreeSlots(ctx, modalSlots)
 	if err != nil {
-		return ohBookForm{}, err
+		return bookForm{}, err
 	}
-	f := ohBookForm{
+	f := bookForm{
 		Slots: slots, Names: map[string]string{}, Topic: topic, Note: note,
 		TopicRequired: h.Service.Rules.TopicRequired, Loc: h.people.location(ctx, user),
 	}
@@ -59,23 +59,23 @@ func (h *OfficeHours) form(ctx context.Context, user, selected, topic, note stri
 // bookSubmitted books the picked slot. Rule violations show inline next to
 // the field; a slot someone else took meanwhile refreshes the form with the
 // next free slots, keeping the topic the user typed.
-func (h *OfficeHours) bookSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	key, topic := ohFormValues(req)
-	host, start, err := officehours.ParseSlotKey(key)
+func (h *Handler) bookSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	key, topic := formValues(req)
+	host, start, err := oh.ParseSlotKey(key)
 	if err != nil {
 		return nil, bot.FieldErrors{"slot": "Please pick a slot."}
 	}
-	b, err := h.Service.Book(ctx, officehours.BookRequest{User: req.UserID, Host: host, Start: start, Topic: topic})
+	b, err := h.Service.Book(ctx, oh.BookRequest{User: req.UserID, Host: host, Start: start, Topic: topic})
 	_, isDomain := domain.As(err)
 	switch {
-	case errors.Is(err, officehours.ErrSlotTaken):
+	case errors.Is(err, oh.ErrSlotTaken):
 		form, ferr := h.form(ctx, req.UserID, "", topic, h.userMessage(err)+" Here are the next free slots:")
 		if ferr != nil {
 			return nil, ferr
 		}
 		v := form.view()
 		return &bot.Reply{ViewUpdate: &v}, nil
-	case errors.Is(err, officehours.ErrTopicRequired), errors.Is(err, officehours.ErrTopicTooLong):
+	case errors.Is(err, oh.ErrTopicRequired), errors.Is(err, oh.ErrTopicTooLong):
 		return nil, bot.FieldErrors{"topic": h.fieldMessage(err)}
 	case isDomain:
 		return nil, bot.FieldErrors{"slot": h.fieldMessage(err)}
@@ -83,11 +83,11 @@ func (h *OfficeHours) bookSubmitted(ctx context.Context, req *bot.Request) (*bot
 		return nil, err
 	}
 	h.refresh(ctx, req.UserID)
-	return &bot.Reply{ViewUpdate: ohBookedView(b, h.people.location(ctx, req.UserID), h.Service.Rules.ReminderBefore)}, nil
+	return &bot.Reply{ViewUpdate: bookedView(b, h.people.location(ctx, req.UserID), h.Service.Rules.ReminderBefore)}, nil
 }
 
-// ohFormValues reads the slot key and topic from a submitted booking form.
-func ohFormValues(req *bot.Request) (key, topic string) {
+// formValues reads the slot key and topic from a submitted booking form.
+func formValues(req *bot.Request) (key, topic string) {
 	if req.View == nil || req.View.State == nil {
 		return "", ""
 	}

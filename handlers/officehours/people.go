@@ -1,4 +1,4 @@
-package handlers
+package officehours
 
 import (
 	"context"
@@ -10,23 +10,23 @@ import (
 	"github.com/platformbot/platformbot/people"
 )
 
-// ohPeople names people and finds their zones for office hours, which
+// profiles names people and finds their zones for office hours, which
 // show every time in the reader's zone and name hosts in select options.
 // It asks the Slack port, whose user reads the directory of people answers
 // from its cache and the stored listing (bot.WithPeople), so nothing is
 // cached here.
-type ohPeople struct {
+type profiles struct {
 	slack bot.Slack
 	log   zerolog.Logger
 }
 
-func newOHPeople(s bot.Slack, log zerolog.Logger) *ohPeople {
-	return &ohPeople{slack: s, log: log}
+func newProfiles(s bot.Slack, log zerolog.Logger) *profiles {
+	return &profiles{slack: s, log: log}
 }
 
 // user returns id's profile; when Slack cannot answer it returns a profile
 // with just the id (UTC, named by id) so that rendering never fails.
-func (p *ohPeople) user(ctx context.Context, id string) bot.User {
+func (p *profiles) user(ctx context.Context, id string) bot.User {
 	u, err := p.slack.UserInfo(ctx, id)
 	if err != nil {
 		p.log.Warn().Err(err).Str("user", id).Msg("users.info failed; showing times in UTC")
@@ -36,20 +36,20 @@ func (p *ohPeople) user(ctx context.Context, id string) bot.User {
 }
 
 // location returns the time zone of id's Slack profile.
-func (p *ohPeople) location(ctx context.Context, id string) *time.Location {
+func (p *profiles) location(ctx context.Context, id string) *time.Location {
 	return p.user(ctx, id).Location()
 }
 
 // name returns a display name for plain-text places (select options)
 // where a <@mention> does not render.
-func (p *ohPeople) name(ctx context.Context, id string) string {
+func (p *profiles) name(ctx context.Context, id string) string {
 	return p.user(ctx, id).Person().DisplayName()
 }
 
-// OfficeHoursTeamOf returns a function that maps a booker to their team in
+// TeamOf returns a function that maps a booker to their team in
 // dir (see people.Directory.TeamOf). It returns "" when no team matches or
 // Slack cannot answer, so a booking never fails for want of a team.
-func OfficeHoursTeamOf(dir *people.Directory, log zerolog.Logger) func(ctx context.Context, user string) string {
+func TeamOf(dir *people.Directory, log zerolog.Logger) func(ctx context.Context, user string) string {
 	return func(ctx context.Context, user string) string {
 		team, err := dir.TeamOf(ctx, user)
 		if err != nil {
@@ -62,18 +62,18 @@ func OfficeHoursTeamOf(dir *people.Directory, log zerolog.Logger) func(ctx conte
 // Time formats: every time shown is in the reader's zone, which the
 // messages name.
 const (
-	ohDayFormat  = "Mon 2 Jan"
-	ohTimeFormat = "15:04"
+	dayFormat  = "Mon 2 Jan"
+	timeFormat = "15:04"
 )
 
-// ohWhen renders a slot as "Tue 2 Jun, 14:00–14:30" in loc.
-func ohWhen(start, end time.Time, loc *time.Location) string {
+// formatSlot renders a slot as "Tue 2 Jun, 14:00–14:30" in loc.
+func formatSlot(start, end time.Time, loc *time.Location) string {
 	s, e := start.In(loc), end.In(loc)
-	return s.Format(ohDayFormat) + ", " + s.Format(ohTimeFormat) + "–" + e.Format(ohTimeFormat)
+	return s.Format(dayFormat) + ", " + s.Format(timeFormat) + "–" + e.Format(timeFormat)
 }
 
-// ohZone names a zone for people: "Europe/Berlin", or "UTC".
-func ohZone(loc *time.Location) string {
+// zone names a zone for people: "Europe/Berlin", or "UTC".
+func zone(loc *time.Location) string {
 	if loc == nil || loc.String() == "" || loc.String() == "Local" {
 		return "UTC"
 	}

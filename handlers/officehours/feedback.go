@@ -1,4 +1,4 @@
-package handlers
+package officehours
 
 import (
 	"context"
@@ -13,12 +13,12 @@ import (
 
 // rateClicked stores a 1–5 answer from the feedback DM and replaces the
 // question with a thank-you that keeps the comment button.
-func (h *OfficeHours) rateClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	score, err := strconv.Atoi(strings.TrimPrefix(req.ActionID, ohActRate))
+func (h *Handler) rateClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	score, err := strconv.Atoi(strings.TrimPrefix(req.ActionID, actRate))
 	if err != nil {
 		return nil, bot.Errorf("Please rate from 1 to 5.")
 	}
-	id, err := ohParseID(req.Value)
+	id, err := parseID(req.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -28,13 +28,13 @@ func (h *OfficeHours) rateClicked(ctx context.Context, req *bot.Request) (*bot.R
 	}
 	l := req.L()
 	text := l.T(i18n.OfficeHoursFeedbackThanks, i18n.Data{"Host": "<@" + b.Slot.Host + ">", "Score": score})
-	blocks := ohFeedbackBlocks(text, b.ID, l)
+	blocks := feedbackBlocks(text, b.ID, l)
 	return &bot.Reply{Message: bot.Message{Text: text, Blocks: blocks, ReplaceOriginal: true}}, nil
 }
 
 // commentClicked opens the optional comment form.
-func (h *OfficeHours) commentClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := ohParseID(req.Value)
+func (h *Handler) commentClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := parseID(req.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -42,13 +42,13 @@ func (h *OfficeHours) commentClicked(ctx context.Context, req *bot.Request) (*bo
 	if err != nil {
 		return nil, err
 	}
-	_, err = h.slack.OpenView(ctx, req.TriggerID, ohCommentView(b.ID, b.FeedbackComment))
+	_, err = h.slack.OpenView(ctx, req.TriggerID, commentView(b.ID, b.FeedbackComment))
 	return nil, err
 }
 
 // commentSubmitted stores the comment and closes the form.
-func (h *OfficeHours) commentSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := ohParseID(req.View.PrivateMetadata)
+func (h *Handler) commentSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := parseID(req.View.PrivateMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (h *OfficeHours) commentSubmitted(ctx context.Context, req *bot.Request) (*
 		return nil, bot.FieldErrors{"comment": h.fieldMessage(err)}
 	}
 	return &bot.Reply{ViewUpdate: &slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: ohViewComment, Title: ohPlain("Office-hours feedback"), Close: ohPlain("Done"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{ohSection(":pray: Thanks, the platform team will read it.")}},
+		Type: slack.VTModal, CallbackID: ViewComment, Title: plain("Office-hours feedback"), Close: plain("Done"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{section(":pray: Thanks, the platform team will read it.")}},
 	}}, nil
 }
