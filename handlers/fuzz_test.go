@@ -18,6 +18,7 @@ import (
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
 	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
+	hpulse "github.com/platformbot/platformbot/handlers/pulse"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
@@ -83,7 +84,7 @@ type fuzzApp struct {
 	router *bot.Router
 	slack  *fuzzSlack
 	clock  *clockwork.FakeClock
-	pulse  *Pulse
+	pulse  *hpulse.Handler
 	logs   *fuzzLog
 	out    *outbox.Dispatcher // shared by every feature, as in the binary
 }
@@ -180,7 +181,7 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 }
 
 func (a *fuzzApp) wirePulse(tb testing.TB, db *storage.DB) {
-	h := NewPulse(a.slack, NewDirectory(a.slack, nil, a.clock.Now), zerolog.Nop())
+	h := hpulse.New(a.slack, NewDirectory(a.slack, nil, a.clock.Now), zerolog.Nop())
 	h.Outbox = a.out
 	h.Service = surveys.New(surveys.Config{Surveys: []surveys.Survey{fuzzSurvey()}, Store: storage.NewSurveyStore(db),
 		Dir: h.Directory(), Notifier: h.Notifier(), Clock: a.clock})
@@ -211,7 +212,7 @@ func (a *fuzzApp) serve(tb testing.TB, req *bot.Request) *bot.Reply {
 	if reply != nil && reply.After != nil {
 		_ = reply.After(ctx)
 	}
-	a.pulse.after.Wait()
+	a.pulse.Wait()
 	return reply
 }
 

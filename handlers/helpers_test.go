@@ -11,7 +11,6 @@ type (
 var (
 	newFakeSlack = handlertest.NewSlack
 	golden       = handlertest.Golden
-	goldenText   = handlertest.GoldenText
 	msgText      = handlertest.MsgText
 	blocksText   = handlertest.BlocksText
 	wantContains = handlertest.WantContains

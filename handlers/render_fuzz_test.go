@@ -7,9 +7,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
-	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/selfservice"
-	"github.com/platformbot/platformbot/surveys"
 )
 
 // The render fuzz targets put arbitrary user text — request fields,
@@ -72,37 +70,6 @@ func FuzzSelfServiceRender(f *testing.F) {
 			for _, s := range mrkdwnOf(v) {
 				checkMrkdwn(t, "modal", s)
 			}
-		}
-	})
-}
-
-// FuzzPulseRender renders a survey whose free-text answer and comments
-// are fuzzed: the thank-you that replaces the DM, the results (with the
-// comments shared, attributed or not), and the invitation.
-func FuzzPulseRender(f *testing.F) {
-	for _, s := range hostileSeeds {
-		f.Add(s, s)
-	}
-	berlin, _ := time.LoadLocation("Europe/Berlin")
-	f.Fuzz(func(t *testing.T, answer, comment string) {
-		sv := fuzzSurvey()
-		run := surveys.Run{ID: 3, SurveyID: sv.ID, State: surveys.Open, StartedAt: fuzzRenderNow, ClosesAt: fuzzRenderNow.Add(72 * time.Hour), Audience: 5,
-			Snapshot: surveys.Snapshot{Title: sv.Title, Intro: sv.Intro, Questions: sv.Questions, Anonymous: true, MinGroupSize: 2, ResultsChannel: fzResults, ShareComments: true}}
-		rc := surveys.Receipt{Run: run, Token: "tok", Answers: []surveys.Answer{{QuestionID: "sat", Value: 4}, {QuestionID: "slow", Value: 1}, {QuestionID: "why", Text: answer}},
-			Remaining: []surveys.Question{sv.Questions[1]}}
-		checkMessage(t, "thank you", thankYou(rc, berlin, i18n.Fallback()))
-		checkMessage(t, "invitation", invitation(run, berlin, false, i18n.Fallback()))
-		checkMessage(t, "reminder", invitation(run, berlin, true, i18n.Fallback()))
-		res := surveys.Results{Run: run, Asked: 5, Responses: 3, Rate: 0.6, Questions: []surveys.QuestionResult{
-			{Question: sv.Questions[0], N: 3, Counts: []int{0, 0, 1, 1, 1}, Mean: 4},
-			{Question: sv.Questions[2], N: 3, Counts: []int{2, 1}},
-			{Question: sv.Questions[3], N: 2, Comments: []surveys.Comment{{QuestionID: "why", Text: comment}, {QuestionID: "why", Text: answer, UserID: fzPulse1}}},
-		}}
-		for _, shared := range []bool{true, false} {
-			checkMessage(t, "results", resultsMessage(res, berlin, shared))
-		}
-		for _, s := range mrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true}, time.UTC, i18n.Fallback())) {
-			checkMrkdwn(t, "answer form", s)
 		}
 	})
 }

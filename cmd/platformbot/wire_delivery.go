@@ -6,17 +6,17 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/delivery"
-	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/ideas"
 	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
 	"github.com/platformbot/platformbot/handlers/previews"
+	hpulse "github.com/platformbot/platformbot/handlers/pulse"
 )
 
 // guardedKinds are the DMs the bot sends to a person on its own
 // initiative: they wait for the person's working hours and Do Not
 // Disturb. Replies, channel posts and message updates are not guarded.
 var guardedKinds = []string{
-	handlers.PulseInviteKind, handlers.PulseRemindKind,
+	hpulse.InviteKind, hpulse.RemindKind,
 	hofficehours.FeedbackKind,
 	previews.FeedbackKind, previews.ReminderKind,
 	ideas.KindDecision,

@@ -1,4 +1,4 @@
-package handlers
+package pulse
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
@@ -21,21 +22,21 @@ import (
 	"github.com/platformbot/platformbot/surveys"
 )
 
-// pulseStart is Monday 2026-03-02 09:00 Berlin.
-var pulseStart = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+// testStart is Monday 2026-03-02 09:00 Berlin.
+var testStart = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 
-// pulseTest is the survey handlers over a real SQLite store and outbox, a
+// harness is the survey handlers over a real SQLite store and outbox, a
 // fake clock and a fake Slack.
-type pulseTest struct {
+type harness struct {
 	*routerDriver
 	slack *fakeSlack
 	clock *clockwork.FakeClock
-	h     *Pulse
+	h     *Handler
 	out   *outbox.Dispatcher
 	db    *storage.DB
 }
 
-func pulseSurvey() surveys.Survey {
+func testSurvey() surveys.Survey {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	return surveys.Survey{
 		ID: "devex", Title: "Developer experience", Intro: "Two minutes, four questions.",
@@ -51,7 +52,7 @@ func pulseSurvey() surveys.Survey {
 	}
 }
 
-func newPulseTest(t *testing.T) *pulseTest {
+func newHarness(t *testing.T) *harness {
 	t.Helper()
 	db := storagetest.SQLite(t)
 	fs := newFakeSlack()
@@ -59,38 +60,38 @@ func newPulseTest(t *testing.T) *pulseTest {
 	fs.Bots["UBOT"] = true
 	fs.Groups["SDEVS"] = []string{"U1", "U2", "UBOT"}
 	fs.Channels["CENG"] = []string{"U2", "U3"}
-	clock := clockwork.NewFakeClockAt(pulseStart)
+	clock := clockwork.NewFakeClockAt(testStart)
 	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = out.Stop() })
-	h := NewPulse(fs, NewDirectory(fs, nil, clock.Now), zerolog.Nop())
+	h := New(fs, handlers.NewDirectory(fs, nil, clock.Now), zerolog.Nop())
 	h.Outbox = out
 	h.Service = surveys.New(surveys.Config{
-		Surveys: []surveys.Survey{pulseSurvey()}, Store: storage.NewSurveyStore(db), Dir: h.Directory(), Notifier: h.Notifier(), Clock: clock,
+		Surveys: []surveys.Survey{testSurvey()}, Store: storage.NewSurveyStore(db), Dir: h.Directory(), Notifier: h.Notifier(), Clock: clock,
 	})
 	r := bot.NewRouter(&bot.Admins{Users: []string{"UADMIN"}}, bot.Errors(zerolog.Nop(), nil, nil))
 	h.Register(r, "/pulse")
 	d := &routerDriver{T: t, Router: r, Slash: "/pulse", After: h.after.Wait}
-	return &pulseTest{routerDriver: d, slack: fs, clock: clock, h: h, out: out, db: db}
+	return &harness{routerDriver: d, slack: fs, clock: clock, h: h, out: out, db: db}
 }
 
 // click presses a button in user's DM (channel D…), which gives it a
 // response_url like Slack does.
-func (p *pulseTest) click(user, actionID, value string) *bot.Reply {
+func (p *harness) click(user, actionID, value string) *bot.Reply {
 	return p.Serve(&bot.Request{Kind: bot.KindAction, ActionID: actionID, Value: value, UserID: user, TriggerID: "T1",
 		ChannelID: "D" + user, ResponseURL: "https://hooks.example/" + user,
 		Interaction: &slack.InteractionCallback{Container: slack.Container{Type: "message", MessageTs: "1700000001.000100"}}})
 }
 
 // submit submits the opened modal view with the state values.
-func (p *pulseTest) submit(user string, view slack.ModalViewRequest, values map[string]map[string]slack.BlockAction) *bot.Reply {
+func (p *harness) submit(user string, view slack.ModalViewRequest, values map[string]map[string]slack.BlockAction) *bot.Reply {
 	return p.routerDriver.Submit(user, view.CallbackID, view.PrivateMetadata, values)
 }
 
 // deliver runs the outbox until nothing is due.
-func (p *pulseTest) deliver() {
+func (p *harness) deliver() {
 	p.T.Helper()
 	if err := p.out.Drain(context.Background()); err != nil {
 		p.T.Fatal(err)
@@ -99,30 +100,30 @@ func (p *pulseTest) deliver() {
 
 // pick is the state of one answered input.
 func pick(value string) map[string]slack.BlockAction {
-	return map[string]slack.BlockAction{pulseInput: {SelectedOption: slack.OptionBlockObject{Value: value}}}
+	return map[string]slack.BlockAction{input: {SelectedOption: slack.OptionBlockObject{Value: value}}}
 }
 
 func typed(text string) map[string]slack.BlockAction {
-	return map[string]slack.BlockAction{pulseInput: {Value: text}}
+	return map[string]slack.BlockAction{input: {Value: text}}
 }
 
 // tokenRe finds response tokens (128 random bits in hex).
 var tokenRe = regexp.MustCompile(`[0-9a-f]{32}`)
 
-// pulseGolden compares v with testdata/pulse_<name>.golden, where it is
+// checkGolden compares v with testdata/<name>.golden, where it is
 // indented JSON without HTML escaping and with response tokens masked.
-func pulseGolden(t *testing.T, name string, v any) {
+func checkGolden(t *testing.T, name string, v any) {
 	t.Helper()
-	goldenText(t, "pulse_"+name, tokenRe.ReplaceAllString(pulseJSON(v, "  "), "<token>"))
+	goldenText(t, name, tokenRe.ReplaceAllString(toJSON(v, "  "), "<token>"))
 }
 
 // flatText is every text of a message, for assertions on content.
 func flatText(msg bot.Message) string {
-	return msg.Text + "\n" + pulseJSON(msg.Blocks, "")
+	return msg.Text + "\n" + toJSON(msg.Blocks, "")
 }
 
-// pulseJSON encodes v without HTML escaping, indented by indent.
-func pulseJSON(v any, indent string) string {
+// toJSON encodes v without HTML escaping, indented by indent.
+func toJSON(v any, indent string) string {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -134,7 +135,7 @@ func pulseJSON(v any, indent string) string {
 }
 
 func TestPulseSendDMsTheAudienceOnce(t *testing.T) {
-	p := newPulseTest(t)
+	p := newHarness(t)
 	if reply, err := p.Router.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/pulse", Text: "send devex", UserID: "U1"}); err != nil || !strings.Contains(reply.Text, "Only the platform team") {
 		t.Fatalf("/pulse send by a non-admin = %+v, %v; want a refusal", reply, err)
 	}
@@ -148,7 +149,7 @@ func TestPulseSendDMsTheAudienceOnce(t *testing.T) {
 			t.Errorf("%s got %d DMs, want %d", user, got, want)
 		}
 	}
-	pulseGolden(t, "invitation", p.slack.Posted("U1")[0])
+	checkGolden(t, "invitation", p.slack.Posted("U1")[0])
 	if reply := p.Command("UADMIN", "send devex"); !strings.Contains(reply.Text, "already has a run open") {
 		t.Errorf("second /pulse send = %q, want a refusal while the run is open", reply.Text)
 	}
@@ -161,18 +162,18 @@ func TestPulseSendDMsTheAudienceOnce(t *testing.T) {
 // question and turns the DM into a thank-you; "Answer the rest" opens the
 // other questions; Change reopens all of them, prefilled.
 func TestPulseAnswerTapRestChange(t *testing.T) {
-	p := newPulseTest(t)
+	p := newHarness(t)
 	p.Command("UADMIN", "send devex")
 	p.deliver()
 
-	thanks := p.click("U1", pulseActTap+"3", "1:sat:4")
+	thanks := p.click("U1", actTap+"3", "1:sat:4")
 	if !thanks.ReplaceOriginal {
 		t.Fatal("the thank-you does not replace the DM")
 	}
-	pulseGolden(t, "thank_you", thanks.Message)
-	value := buttonValue(t, thanks.Message, pulseActForm)
+	checkGolden(t, "thank_you", thanks.Message)
+	value := buttonValue(t, thanks.Message, actForm)
 
-	if reply := p.click("U1", pulseActForm, value); reply != nil {
+	if reply := p.click("U1", actForm, value); reply != nil {
 		t.Fatalf("Answer the rest replied %+v, want a modal only", reply)
 	}
 	rest := p.slack.LastView(t)
@@ -189,9 +190,9 @@ func TestPulseAnswerTapRestChange(t *testing.T) {
 		t.Fatalf("DM after the form = %+v, want the thank-you with the escaped comment", updated)
 	}
 
-	p.click("U1", pulseActChange, value)
+	p.click("U1", actChange, value)
 	change := p.slack.LastView(t)
-	pulseGolden(t, "change_form", change)
+	checkGolden(t, "change_form", change)
 	p.submit("U1", change, map[string]map[string]slack.BlockAction{"pulse:q:sat": pick("2"), "pulse:q:nps": pick("3")})
 	if last := p.slack.Responds["https://hooks.example/U1"]; len(last) != 2 || strings.Contains(flatText(last[1]), "Builds") ||
 		!strings.Contains(flatText(last[1]), "2 · Poor") {
@@ -200,26 +201,26 @@ func TestPulseAnswerTapRestChange(t *testing.T) {
 }
 
 func TestPulseRefusals(t *testing.T) {
-	p := newPulseTest(t)
+	p := newHarness(t)
 	p.Command("UADMIN", "send devex")
 	p.deliver()
-	p.click("U2", pulseActTap+"0", "1:sat:1")
+	p.click("U2", actTap+"0", "1:sat:1")
 
-	if again := p.click("U2", pulseActTap+"4", "1:sat:5"); !again.ReplaceOriginal || !strings.Contains(again.Text, "already answered") {
+	if again := p.click("U2", actTap+"4", "1:sat:5"); !again.ReplaceOriginal || !strings.Contains(again.Text, "already answered") {
 		t.Errorf("second tap = %+v, want the DM replaced by an already-answered note", again)
 	}
-	p.click("U3", pulseActForm, "1")
+	p.click("U3", actForm, "1")
 	form := p.slack.LastView(t)
 	reply := p.submit("U3", form, map[string]map[string]slack.BlockAction{"pulse:q:sat": pick("9")})
 	if diff := cmp.Diff(map[string]string{"pulse:q:sat": "Please pick one of the options."}, reply.ViewErrors); diff != "" {
 		t.Errorf("bad form value errors mismatch (-want +got):\n%s", diff)
 	}
-	if reply := p.click("U9", pulseActTap+"0", "1:sat:1"); strings.Contains(reply.Text, "Thanks") {
+	if reply := p.click("U9", actTap+"0", "1:sat:1"); strings.Contains(reply.Text, "Thanks") {
 		t.Errorf("a tap by someone not asked = %q, want a refusal", reply.Text)
 	}
 
 	p.clock.Advance(72 * time.Hour)
-	late := p.click("U3", pulseActTap+"0", "1:sat:3")
+	late := p.click("U3", actTap+"0", "1:sat:3")
 	if !late.ReplaceOriginal || !strings.Contains(late.Text, "closed") {
 		t.Errorf("tap after the window = %+v, want the DM replaced by a polite note", late)
 	}
@@ -233,16 +234,16 @@ func TestPulseRefusals(t *testing.T) {
 // reaches only the one who did not answer, the results are posted once
 // with the right numbers, and the App Home lists only open runs.
 func TestPulseReminderResultsAndHome(t *testing.T) {
-	p := newPulseTest(t)
+	p := newHarness(t)
 	p.Command("UADMIN", "send devex")
 	p.deliver()
 	home, err := p.h.HomeSection(context.Background(), "U3")
 	if err != nil || len(home) != 2 {
 		t.Fatalf("home section = %d blocks, %v; want a header and the run", len(home), err)
 	}
-	pulseGolden(t, "home", home)
-	p.click("U1", pulseActTap+"4", "1:sat:5")
-	p.click("U2", pulseActTap+"2", "1:sat:3")
+	checkGolden(t, "home", home)
+	p.click("U1", actTap+"4", "1:sat:5")
+	p.click("U2", actTap+"2", "1:sat:3")
 
 	p.clock.Advance(24 * time.Hour)
 	tick(t, p)
@@ -273,7 +274,7 @@ func TestPulseReminderResultsAndHome(t *testing.T) {
 	if strings.Contains(text, "Anything else?") {
 		t.Error("the results channel got comments although the survey does not share them")
 	}
-	pulseGolden(t, "results", posted[0])
+	checkGolden(t, "results", posted[0])
 	if home, _ := p.h.HomeSection(context.Background(), "U3"); len(home) != 0 {
 		t.Errorf("home after close = %d blocks, want none", len(home))
 	}
@@ -287,7 +288,7 @@ func TestPulseReminderResultsAndHome(t *testing.T) {
 	}
 }
 
-func tick(t *testing.T, p *pulseTest) {
+func tick(t *testing.T, p *harness) {
 	t.Helper()
 	if err := p.h.Service.Tick(context.Background()); err != nil {
 		t.Fatal(err)
@@ -320,7 +321,7 @@ func inputIDs(v slack.ModalViewRequest) []string {
 }
 
 func TestPulseFormAnswersParse(t *testing.T) {
-	run := surveys.Run{Snapshot: surveys.Snapshot{Questions: pulseSurvey().Questions}}
+	run := surveys.Run{Snapshot: surveys.Snapshot{Questions: testSurvey().Questions}}
 	view := &slack.View{State: &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
 		"pulse:q:sat":  pick("4"),
 		"pulse:q:nps":  pick(""), // left blank
@@ -342,13 +343,13 @@ func TestPulseFormAnswersParse(t *testing.T) {
 // zones for the same thing. Every date is Slack's date token (shown in the
 // reader's zone) with a fallback in the configured zone, named.
 func TestPulseDatesAgree(t *testing.T) {
-	p := newPulseTest(t)
+	p := newHarness(t)
 	p.h.Location, _ = time.LoadLocation("Europe/Berlin")
 	p.Command("UADMIN", "send devex")
 	p.deliver()
-	p.click("U1", pulseActForm, "1")
+	p.click("U1", actForm, "1")
 	dm := flatText(p.slack.Posts["U1"][0])
-	form := pulseJSON(p.slack.LastView(t), "")
+	form := toJSON(p.slack.LastView(t), "")
 	want := "|Thu 5 Mar 09:00 CET" // closes 72 h after Mon 2 Mar 09:00 Berlin
 	for name, text := range map[string]string{"DM": dm, "form": form} {
 		if !strings.Contains(text, want) || strings.Contains(text, "08:00 UTC") {
@@ -361,13 +362,13 @@ func TestPulseDatesAgree(t *testing.T) {
 // "Developer experience pulse" showed as "Developer experience pu…". A
 // long name gets a generic title and is named in full in the body.
 func TestPulseFormTitleIsNotCut(t *testing.T) {
-	run := surveys.Run{ID: 1, ClosesAt: pulseStart}
-	run.Title, run.Questions = "Developer experience pulse", pulseSurvey().Questions
+	run := surveys.Run{ID: 1, ClosesAt: testStart}
+	run.Title, run.Questions = "Developer experience pulse", testSurvey().Questions
 	v := answerForm(surveys.Receipt{Run: run, Remaining: run.Questions}, formMeta{Run: 1}, time.UTC, i18n.Fallback())
 	if got := v.Title.Text; got != "Pulse survey" {
 		t.Errorf("title = %q, want Pulse survey", got)
 	}
-	if body := pulseJSON(v.Blocks, ""); !strings.Contains(body, "*Developer experience pulse*") {
+	if body := toJSON(v.Blocks, ""); !strings.Contains(body, "*Developer experience pulse*") {
 		t.Errorf("body does not name the survey in full: %s", body)
 	}
 	run.Title = "Short name"
@@ -397,9 +398,9 @@ func (g holdUntil) HeldUntil(_ context.Context, to string, now time.Time) (time.
 // recipient's working hours, /pulse results says so; once it went, the
 // line goes.
 func TestPulseResultsSayWhatWaits(t *testing.T) {
-	p := newPulseTest(t)
+	p := newHarness(t)
 	p.h.Waiting = storage.NewOutboxStore(p.db)
-	p.out.Guard(holdUntil{user: "U3", until: pulseStart.Add(3 * time.Hour)}, PulseInviteKind)
+	p.out.Guard(holdUntil{user: "U3", until: testStart.Add(3 * time.Hour)}, InviteKind)
 	p.Command("UADMIN", "send devex")
 	p.deliver()
 	if got := len(p.slack.Posted("U3")); got != 0 {

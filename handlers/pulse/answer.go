@@ -1,4 +1,4 @@
-package handlers
+package pulse
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 
 // tap records a one-tap answer to the first question and turns the DM
 // into the thank-you (the reply replaces the message through response_url).
-func (h *Pulse) tap(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) tap(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	parts := strings.Split(req.Value, ":")
 	if len(parts) != 3 {
 		return nil, bot.Refuse(i18n.PulseButtonOutOfDate)
@@ -44,7 +44,7 @@ func (h *Pulse) tap(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 
 // answerRefusal turns the refusals a DM button can meet into a replacement
 // of that DM, so that stale buttons disappear.
-func (h *Pulse) answerRefusal(ctx context.Context, req *bot.Request, err error) (*bot.Reply, bool) {
+func (h *Handler) answerRefusal(ctx context.Context, req *bot.Request, err error) (*bot.Reply, bool) {
 	if req.ResponseURL == "" {
 		return nil, false // not from a message: the error is shown as it is
 	}
@@ -70,7 +70,7 @@ func dmChannel(req *bot.Request) string {
 // run:token) or "Change" (run:token, prefilled with every answer). It reads
 // one run and at most one response, then opens the modal well inside the
 // trigger's 3 seconds.
-func (h *Pulse) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	runStr, token, _ := strings.Cut(req.Value, ":")
 	run, err := strconv.ParseInt(runStr, 10, 64)
 	if err != nil {
@@ -83,7 +83,7 @@ func (h *Pulse) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, err
 	if err != nil {
 		return nil, err
 	}
-	meta := formMeta{Run: run, Token: token, Change: req.ActionID == pulseActChange || (token != "" && len(rc.Remaining) == 0),
+	meta := formMeta{Run: run, Token: token, Change: req.ActionID == actChange || (token != "" && len(rc.Remaining) == 0),
 		Channel: dmChannel(req), ResponseURL: req.ResponseURL}
 	if req.Interaction != nil {
 		meta.TS = req.Interaction.Container.MessageTs
@@ -98,7 +98,7 @@ func (h *Pulse) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, err
 // submitted stores a form's answers. The modal closes with the ack; the DM
 // is then replaced by the thank-you after the ack, so the person never
 // waits on Slack for it.
-func (h *Pulse) submitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) submitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	var meta formMeta
 	if req.View == nil || json.Unmarshal([]byte(req.View.PrivateMetadata), &meta) != nil || meta.Run == 0 {
 		return nil, bot.Refuse(i18n.PulseFormOutOfDate)
@@ -125,15 +125,15 @@ func (h *Pulse) submitted(ctx context.Context, req *bot.Request) (*bot.Reply, er
 func formError(run surveys.Run, view *slack.View, err error) error {
 	var in *surveys.InputError
 	if errors.As(err, &in) {
-		return bot.FieldErrors{pulseBlockID(surveys.Question{ID: in.Question}): in.Msg}
+		return bot.FieldErrors{blockID(surveys.Question{ID: in.Question}): in.Msg}
 	}
 	var uf interface{ UserMessage() string }
 	if !errors.As(err, &uf) || view == nil || view.State == nil {
 		return err
 	}
 	for _, q := range run.Questions {
-		if _, ok := view.State.Values[pulseBlockID(q)]; ok {
-			return bot.FieldErrors{pulseBlockID(q): uf.UserMessage()}
+		if _, ok := view.State.Values[blockID(q)]; ok {
+			return bot.FieldErrors{blockID(q): uf.UserMessage()}
 		}
 	}
 	return err
@@ -142,7 +142,7 @@ func formError(run surveys.Run, view *slack.View, err error) error {
 // updateDM replaces the survey DM with the thank-you: through the
 // response_url of the click that opened the form while it is valid (it is
 // not rate-limited by method), else chat.update on the stored message.
-func (h *Pulse) updateDM(ctx context.Context, user string, meta formMeta, rc surveys.Receipt) {
+func (h *Handler) updateDM(ctx context.Context, user string, meta formMeta, rc surveys.Receipt) {
 	msg := thankYou(rc, h.Location, h.lang(ctx, user))
 	var err error
 	switch {
@@ -216,4 +216,4 @@ func (a *afterAck) Go(fn func(ctx context.Context)) {
 func (a *afterAck) Wait() { a.wg.Wait() }
 
 // Wait waits for the DM updates that follow answers (the console, tests).
-func (h *Pulse) Wait() { h.after.Wait() }
+func (h *Handler) Wait() { h.after.Wait() }

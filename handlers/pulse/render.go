@@ -1,4 +1,4 @@
-package handlers
+package pulse
 
 import (
 	"encoding/json"
@@ -18,31 +18,31 @@ import (
 // Action ids and the form's callback id. Values carry "run:…" so that a
 // click needs no lookup to know what it is about.
 const (
-	pulseActTap    = "pulse:tap:"   // + index; value run:question:value
-	pulseActForm   = "pulse:form"   // value run[:token]; "Answer the rest" / "Answer"
-	pulseActChange = "pulse:change" // value run:token
-	pulseViewForm  = "pulse:answer"
-	pulseInput     = "v" // action id of every input in the form
+	actTap    = "pulse:tap:"   // + index; value run:question:value
+	actForm   = "pulse:form"   // value run[:token]; "Answer the rest" / "Answer"
+	actChange = "pulse:change" // value run:token
+	viewForm  = "pulse:answer"
+	input     = "v" // action id of every input in the form
 )
 
-func pulseMD(s string) *slack.TextBlockObject {
+func markdown(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
-func pulsePlain(s string) *slack.TextBlockObject {
+func plain(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
 }
 
-// pulseDate renders t with Slack's date token, which every reader sees in
+// date renders t with Slack's date token, which every reader sees in
 // their own time zone: one DM is rendered for a whole fan-out. The
 // fallback uses loc; the words around the token are in l.
-func pulseDateIn(l *i18n.Lang, t time.Time, loc *time.Location) string {
+func dateIn(l *i18n.Lang, t time.Time, loc *time.Location) string {
 	return l.SlackDate(t, loc)
 }
 
-// pulseDate is pulseDateIn English, for the texts not translated yet.
-func pulseDate(t time.Time, loc *time.Location) string {
-	return pulseDateIn(i18n.Fallback(), t, loc)
+// date is dateIn English, for the texts not translated yet.
+func date(t time.Time, loc *time.Location) string {
+	return dateIn(i18n.Fallback(), t, loc)
 }
 
 // invitation is the DM a run sends: the first question as one-tap buttons
@@ -50,33 +50,33 @@ func pulseDate(t time.Time, loc *time.Location) string {
 // The survey's own texts (title, intro, questions) are as configured.
 func invitation(run surveys.Run, loc *time.Location, reminder bool, l *i18n.Lang) bot.Message {
 	var blocks []slack.Block
-	closes := pulseDateIn(l, run.ClosesAt, loc)
+	closes := dateIn(l, run.ClosesAt, loc)
 	text := l.T(i18n.PulseInviteText, i18n.Data{"Title": run.Title})
 	if reminder {
 		text = l.T(i18n.PulseReminderText, i18n.Data{"Title": run.Title, "Closes": closes})
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(
+		blocks = append(blocks, slack.NewSectionBlock(markdown(
 			l.T(i18n.PulseReminderBody, i18n.Data{"Title": bot.Escape(run.Title), "Closes": closes})), nil, nil))
 	} else {
-		blocks = append(blocks, slack.NewHeaderBlock(pulsePlain(bot.Truncate(run.Title, 150))))
+		blocks = append(blocks, slack.NewHeaderBlock(plain(bot.Truncate(run.Title, 150))))
 		if run.Intro != "" {
-			blocks = append(blocks, slack.NewSectionBlock(pulseMD(run.Intro), nil, nil))
+			blocks = append(blocks, slack.NewSectionBlock(markdown(run.Intro), nil, nil))
 		}
 	}
 	q := run.Questions[0]
 	more, taps := l.T(i18n.PulseAnswerRest), true
 	if buttons := tapButtons(run, q); buttons != nil {
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(questionLine(run, 0)), nil, nil), buttons)
+		blocks = append(blocks, slack.NewSectionBlock(markdown(questionLine(run, 0)), nil, nil), buttons)
 		if hint := scaleHint(q, l); hint != "" {
-			blocks = append(blocks, slack.NewContextBlock("", pulseMD(bot.Escape(hint))))
+			blocks = append(blocks, slack.NewContextBlock("", markdown(bot.Escape(hint))))
 		}
 	} else {
 		more, taps = l.T(i18n.PulseAnswer), false
 	}
 	if len(run.Questions) > 1 || !taps {
 		blocks = append(blocks, slack.NewActionBlock("pulse:more",
-			slack.NewButtonBlockElement(pulseActForm, strconv.FormatInt(run.ID, 10), pulsePlain(more))))
+			slack.NewButtonBlockElement(actForm, strconv.FormatInt(run.ID, 10), plain(more))))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, loc, l))))
+	blocks = append(blocks, slack.NewContextBlock("", markdown(privacyNote(run, loc, l))))
 	return bot.Message{Text: text, Blocks: blocks}
 }
 
@@ -101,7 +101,7 @@ func tapButtons(run surveys.Run, q surveys.Question) *slack.ActionBlock {
 			label = bot.Truncate(q.Options[v], 75)
 		}
 		value := fmt.Sprintf("%d:%s:%d", run.ID, q.ID, v)
-		els = append(els, slack.NewButtonBlockElement(pulseActTap+strconv.Itoa(i), value, pulsePlain(label)))
+		els = append(els, slack.NewButtonBlockElement(actTap+strconv.Itoa(i), value, plain(label)))
 	}
 	return slack.NewActionBlock("pulse:q1", els...)
 }
@@ -124,7 +124,7 @@ func privacyNote(run surveys.Run, loc *time.Location, l *i18n.Lang) string {
 	if !run.Anonymous {
 		who = l.T(i18n.PulsePrivacyNamed)
 	}
-	return l.T(i18n.PulseOpenUntil, i18n.Data{"Privacy": who, "Closes": pulseDateIn(l, run.ClosesAt, loc)})
+	return l.T(i18n.PulseOpenUntil, i18n.Data{"Privacy": who, "Closes": dateIn(l, run.ClosesAt, loc)})
 }
 
 // thankYou replaces the DM once someone has answered: their answers, and
@@ -140,19 +140,19 @@ func thankYou(rc surveys.Receipt, loc *time.Location, l *i18n.Lang) bot.Message 
 		lines = append(lines, fmt.Sprintf("• %s — *%s*", bot.Escape(bot.Truncate(q.Text, 120)), answerText(q, a)))
 	}
 	head, text := thankYouHead(rc, l)
-	blocks := []slack.Block{slack.NewSectionBlock(pulseMD(head), nil, nil)}
+	blocks := []slack.Block{slack.NewSectionBlock(markdown(head), nil, nil)}
 	if len(lines) > 0 {
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(markdown(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)), nil, nil))
 	}
 	value := fmt.Sprintf("%d:%s", run.ID, rc.Token)
 	var buttons []slack.BlockElement
 	if len(rc.Remaining) > 0 {
-		buttons = append(buttons, slack.NewButtonBlockElement(pulseActForm, value, pulsePlain(l.T(i18n.PulseAnswerRest))).WithStyle(slack.StylePrimary))
+		buttons = append(buttons, slack.NewButtonBlockElement(actForm, value, plain(l.T(i18n.PulseAnswerRest))).WithStyle(slack.StylePrimary))
 	}
-	buttons = append(buttons, slack.NewButtonBlockElement(pulseActChange, value, pulsePlain(l.T(i18n.PulseChange))))
+	buttons = append(buttons, slack.NewButtonBlockElement(actChange, value, plain(l.T(i18n.PulseChange))))
 	blocks = append(blocks,
 		slack.NewActionBlock("pulse:after", buttons...),
-		slack.NewContextBlock("", pulseMD(l.T(i18n.PulseChangeUntil, i18n.Data{"Closes": pulseDateIn(l, run.ClosesAt, loc)}))))
+		slack.NewContextBlock("", markdown(l.T(i18n.PulseChangeUntil, i18n.Data{"Closes": dateIn(l, run.ClosesAt, loc)}))))
 	return bot.Message{Text: text, Blocks: blocks, ReplaceOriginal: true}
 }
 
@@ -185,15 +185,15 @@ func answerText(q surveys.Question, a surveys.Answer) string {
 
 // closedNote replaces a DM whose buttons were used after the window.
 func closedNote(err *surveys.ClosedError, loc *time.Location, l *i18n.Lang) bot.Message {
-	text := l.T(i18n.PulseClosed, i18n.Data{"Closed": pulseDateIn(l, err.ClosedAt, loc)})
-	return bot.Message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(pulseMD(text), nil, nil)}, ReplaceOriginal: true}
+	text := l.T(i18n.PulseClosed, i18n.Data{"Closed": dateIn(l, err.ClosedAt, loc)})
+	return bot.Message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(markdown(text), nil, nil)}, ReplaceOriginal: true}
 }
 
 // alreadyNote replaces a DM (e.g. the reminder) used by someone who has
 // answered through another message.
 func alreadyNote(l *i18n.Lang) bot.Message {
 	text := l.T(i18n.PulseAlready)
-	return bot.Message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(pulseMD(text), nil, nil)}, ReplaceOriginal: true}
+	return bot.Message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(markdown(text), nil, nil)}, ReplaceOriginal: true}
 }
 
 // formMeta travels in the form's private_metadata: what the form answers
@@ -224,10 +224,10 @@ func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location, l *i18n.L
 	var blocks []slack.Block
 	if utf8.RuneCountInString(title) > 24 {
 		title = l.T(i18n.PulseFormTitle)
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD("*"+bot.Escape(bot.Truncate(run.Title, 2000))+"*"), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(markdown("*"+bot.Escape(bot.Truncate(run.Title, 2000))+"*"), nil, nil))
 	}
 	if run.Intro != "" && rc.Token == "" {
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(run.Intro), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(markdown(run.Intro), nil, nil))
 	}
 	for _, q := range run.Questions {
 		a, answered := given[q.ID]
@@ -236,23 +236,23 @@ func answerForm(rc surveys.Receipt, meta formMeta, loc *time.Location, l *i18n.L
 		}
 		blocks = append(blocks, questionInput(q, a, answered, l))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", pulseMD(privacyNote(run, loc, l))))
+	blocks = append(blocks, slack.NewContextBlock("", markdown(privacyNote(run, loc, l))))
 	md, _ := json.Marshal(meta)
 	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: pulseViewForm, PrivateMetadata: string(md),
-		Title: pulsePlain(title), Submit: pulsePlain(l.T(i18n.PulseFormSend)), Close: pulsePlain(l.T(i18n.PulseFormCancel)),
+		Type: slack.VTModal, CallbackID: viewForm, PrivateMetadata: string(md),
+		Title: plain(title), Submit: plain(l.T(i18n.PulseFormSend)), Close: plain(l.T(i18n.PulseFormCancel)),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }
 
-func pulseBlockID(q surveys.Question) string { return "pulse:q:" + q.ID }
+func blockID(q surveys.Question) string { return "pulse:q:" + q.ID }
 
 // questionInput renders one question as a form input, prefilled with a.
 func questionInput(q surveys.Question, a surveys.Answer, prefill bool, l *i18n.Lang) *slack.InputBlock {
 	var el slack.BlockElement
 	switch q.Kind {
 	case surveys.Text:
-		in := slack.NewPlainTextInputBlockElement(pulsePlain(l.T(i18n.PulseFormOptional)), pulseInput)
+		in := slack.NewPlainTextInputBlockElement(plain(l.T(i18n.PulseFormOptional)), input)
 		in.Multiline, in.MaxLength = true, surveys.MaxTextLength
 		if prefill {
 			in.InitialValue = a.Text
@@ -262,27 +262,27 @@ func questionInput(q surveys.Question, a surveys.Answer, prefill bool, l *i18n.L
 		var opts []*slack.OptionBlockObject
 		var initial *slack.OptionBlockObject
 		for _, v := range q.Values() {
-			o := slack.NewOptionBlockObject(strconv.Itoa(v), pulsePlain(bot.Truncate(q.Label(v), 75)), nil)
+			o := slack.NewOptionBlockObject(strconv.Itoa(v), plain(bot.Truncate(q.Label(v), 75)), nil)
 			opts = append(opts, o)
 			if prefill && a.Value == v {
 				initial = o
 			}
 		}
 		if len(opts) <= 10 {
-			rb := slack.NewRadioButtonsBlockElement(pulseInput, opts...)
+			rb := slack.NewRadioButtonsBlockElement(input, opts...)
 			rb.InitialOption = initial
 			el = rb
 		} else {
-			sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, pulsePlain(l.T(i18n.PulseFormPickOne)), pulseInput, opts...)
+			sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(l.T(i18n.PulseFormPickOne)), input, opts...)
 			sel.InitialOption = initial
 			el = sel
 		}
 	}
 	var hint *slack.TextBlockObject
 	if h := scaleHint(q, l); h != "" {
-		hint = pulsePlain(h)
+		hint = plain(h)
 	}
-	in := slack.NewInputBlock(pulseBlockID(q), pulsePlain(bot.Truncate(q.Text, 2000)), hint, el)
+	in := slack.NewInputBlock(blockID(q), plain(bot.Truncate(q.Text, 2000)), hint, el)
 	in.Optional = q.IsOptional()
 	return in
 }
@@ -294,7 +294,7 @@ func formAnswers(run surveys.Run, view *slack.View) []surveys.Answer {
 	}
 	var out []surveys.Answer
 	for _, q := range run.Questions {
-		st, ok := view.State.Values[pulseBlockID(q)][pulseInput]
+		st, ok := view.State.Values[blockID(q)][input]
 		if !ok {
 			continue
 		}

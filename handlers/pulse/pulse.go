@@ -1,4 +1,4 @@
-package handlers
+package pulse
 
 import (
 	"context"
@@ -21,19 +21,19 @@ import (
 
 // Kinds of pending sends the surveys enqueue.
 const (
-	PulseInviteKind  = "pulse"
-	PulseRemindKind  = "pulse-remind"
-	PulseResultsKind = "pulse-results"
+	InviteKind  = "pulse"
+	RemindKind  = "pulse-remind"
+	ResultsKind = "pulse-results"
 )
 
-// Pulse serves /pulse, the survey DMs' buttons and form, and the App Home
+// Handler serves /pulse, the survey DMs' buttons and form, and the App Home
 // section; it also renders what the surveys send and hands it to the
 // outbox. Set Service and Outbox before Register.
-type Pulse struct {
+type Handler struct {
 	Service *surveys.Service
 	Outbox  *outbox.Dispatcher
 	// Location renders fallback times in messages shared by many people
-	// (each reader's Slack shows its own zone; see pulseDate).
+	// (each reader's Slack shows its own zone; see date).
 	Location *time.Location
 	// Refresh, if set, re-renders a user's App Home after they answered
 	// from it.
@@ -57,15 +57,15 @@ type WaitingCounter interface {
 	Waiting(ctx context.Context, prefix string, now time.Time) (int, error)
 }
 
-// NewPulse returns the survey handlers talking to Slack through s and
+// New returns the survey handlers talking to Slack through s and
 // resolving audiences through dir.
-func NewPulse(s bot.Slack, dir *people.Directory, log zerolog.Logger) *Pulse {
-	return &Pulse{slack: s, dir: dir, log: log, Location: time.UTC, after: newAfterAck(log, 16)}
+func New(s bot.Slack, dir *people.Directory, log zerolog.Logger) *Handler {
+	return &Handler{slack: s, dir: dir, log: log, Location: time.UTC, after: newAfterAck(log, 16)}
 }
 
 // Register adds /pulse (named command), the buttons and the form to r, and
 // the delivery hooks of the survey sends to the outbox.
-func (h *Pulse) Register(r *bot.Router, command string) {
+func (h *Handler) Register(r *bot.Router, command string) {
 	cmd := r.Command(command, "")
 	cmd.Default = h.list
 	cmd.Add(
@@ -73,17 +73,17 @@ func (h *Pulse) Register(r *bot.Router, command string) {
 		bot.Subcommand{Name: "send", Usage: "SURVEY", Help: "start a run of a survey now (DMs its audience)", Admin: true, Run: h.send},
 		bot.Subcommand{Name: "results", Usage: "SURVEY", Help: "results of a survey's latest run, comments included", Admin: true, Run: h.results},
 	)
-	r.Action(pulseActTap, h.tap)
-	r.Action(pulseActForm, h.openForm)
-	r.Action(pulseActChange, h.openForm)
-	r.ViewSubmission(pulseViewForm, h.submitted)
+	r.Action(actTap, h.tap)
+	r.Action(actForm, h.openForm)
+	r.Action(actChange, h.openForm)
+	r.ViewSubmission(viewForm, h.submitted)
 	post := slacksend.Posts(h.slack)
-	h.Outbox.Handle(PulseInviteKind, outbox.Handler{Deliver: post, Before: h.beforeInvite, Sent: h.invited})
-	h.Outbox.Handle(PulseRemindKind, outbox.Handler{Deliver: post, Before: h.beforeRemind})
-	h.Outbox.Handle(PulseResultsKind, outbox.Handler{Deliver: post})
+	h.Outbox.Handle(InviteKind, outbox.Handler{Deliver: post, Before: h.beforeInvite, Sent: h.invited})
+	h.Outbox.Handle(RemindKind, outbox.Handler{Deliver: post, Before: h.beforeRemind})
+	h.Outbox.Handle(ResultsKind, outbox.Handler{Deliver: post})
 }
 
-func (h *Pulse) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	runs, err := h.Service.OpenRuns(ctx)
 	if err != nil {
 		return nil, err
@@ -102,7 +102,7 @@ func (h *Pulse) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) 
 	return listReply(h.Service.Surveys(), open, waiting, h.Service.Now(), h.location(ctx, req.UserID)), nil
 }
 
-func (h *Pulse) send(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) send(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := surveyArg(req)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func (h *Pulse) send(ctx context.Context, req *bot.Request) (*bot.Reply, error) 
 	if errors.As(err, &open) {
 		loc := h.location(ctx, req.UserID)
 		return nil, bot.Errorf("*%s* already has a run open (run #%d, started %s, open until %s). Nothing was sent.",
-			bot.Escape(open.Run.Title), open.Run.ID, pulseDate(open.Run.StartedAt, loc), pulseDate(open.Run.ClosesAt, loc))
+			bot.Escape(open.Run.Title), open.Run.ID, date(open.Run.StartedAt, loc), date(open.Run.ClosesAt, loc))
 	}
 	if err != nil && run.ID == 0 {
 		return nil, err
@@ -126,7 +126,7 @@ func (h *Pulse) send(ctx context.Context, req *bot.Request) (*bot.Reply, error) 
 		people = "1 person"
 	}
 	return bot.Say(fmt.Sprintf(":rocket: Started run #%d of *%s*: DMs are going out to %s (bots and deactivated accounts are skipped). It closes %s; results then go to %s.",
-		run.ID, bot.Escape(run.Title), people, pulseDate(run.ClosesAt, h.location(ctx, req.UserID)), resultsWhere(run))), nil
+		run.ID, bot.Escape(run.Title), people, date(run.ClosesAt, h.location(ctx, req.UserID)), resultsWhere(run))), nil
 }
 
 func resultsWhere(run surveys.Run) string {
@@ -136,7 +136,7 @@ func resultsWhere(run surveys.Run) string {
 	return "<#" + run.ResultsChannel + ">"
 }
 
-func (h *Pulse) results(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) results(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := surveyArg(req)
 	if err != nil {
 		return nil, err
@@ -158,10 +158,10 @@ func (h *Pulse) results(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 		}
 		msg := resultsMessage(prev, loc, true)
 		note := fmt.Sprintf(":hourglass_flowing_sand: Run #%d is open until %s: %s so far, results once at least %d have answered. Meanwhile, the previous run:",
-			res.Run.ID, pulseDate(res.Run.ClosesAt, loc), rateText(res), res.Run.MinGroupSize)
-		msg.Blocks = append([]slack.Block{slack.NewSectionBlock(pulseMD(note), nil, nil)}, msg.Blocks...)
+			res.Run.ID, date(res.Run.ClosesAt, loc), rateText(res), res.Run.MinGroupSize)
+		msg.Blocks = append([]slack.Block{slack.NewSectionBlock(markdown(note), nil, nil)}, msg.Blocks...)
 		if line := h.waitingLine(ctx, res.Run); line != "" {
-			msg.Blocks = append(msg.Blocks[:1:1], append([]slack.Block{slack.NewContextBlock("", pulseMD(line))}, msg.Blocks[1:]...)...)
+			msg.Blocks = append(msg.Blocks[:1:1], append([]slack.Block{slack.NewContextBlock("", markdown(line))}, msg.Blocks[1:]...)...)
 		}
 		msg.InChannel = false
 		return &bot.Reply{Message: msg}, nil
@@ -169,18 +169,18 @@ func (h *Pulse) results(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 	msg := resultsMessage(res, loc, true)
 	msg.InChannel = false
 	if line := h.waitingLine(ctx, res.Run); line != "" {
-		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("", pulseMD(line)))
+		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("", markdown(line)))
 	}
 	return &bot.Reply{Message: msg}, nil
 }
 
 // waitingLine says how many invitations of an open run still wait for
 // their recipients' working hours or Do Not Disturb; "" when none do.
-func (h *Pulse) waitingLine(ctx context.Context, run surveys.Run) string {
+func (h *Handler) waitingLine(ctx context.Context, run surveys.Run) string {
 	if h.Waiting == nil || run.State != surveys.Open {
 		return ""
 	}
-	n, err := h.Waiting.Waiting(ctx, fmt.Sprintf("%s:%d:", PulseInviteKind, run.ID), h.Service.Now())
+	n, err := h.Waiting.Waiting(ctx, fmt.Sprintf("%s:%d:", InviteKind, run.ID), h.Service.Now())
 	if err != nil {
 		h.log.Warn().Err(err).Int64("run", run.ID).Msg("pulse: could not count the invitations still waiting")
 		return ""
@@ -202,7 +202,7 @@ func surveyArg(req *bot.Request) (string, error) {
 }
 
 // HomeSection renders the open surveys waiting for the user's answer.
-func (h *Pulse) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
+func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
 	runs, err := h.Service.Waiting(ctx, userID)
 	if err != nil {
 		return nil, err
@@ -211,7 +211,7 @@ func (h *Pulse) HomeSection(ctx context.Context, userID string) ([]slack.Block, 
 }
 
 // location is the user's time zone, falling back to the configured one.
-func (h *Pulse) location(ctx context.Context, userID string) *time.Location {
+func (h *Handler) location(ctx context.Context, userID string) *time.Location {
 	if p, err := h.dir.Person(ctx, userID); err == nil {
 		return p.Location()
 	}
@@ -219,22 +219,22 @@ func (h *Pulse) location(ctx context.Context, userID string) *time.Location {
 }
 
 // Notifier renders the survey messages and queues them in the outbox.
-func (h *Pulse) Notifier() surveys.Notifier { return pulseNotifier{h} }
+func (h *Handler) Notifier() surveys.Notifier { return notifier{h} }
 
-type pulseNotifier struct{ h *Pulse }
+type notifier struct{ h *Handler }
 
-func (n pulseNotifier) Invite(ctx context.Context, run surveys.Run, users []string) error {
-	return n.byLanguage(ctx, PulseInviteKind, run, users, false)
+func (n notifier) Invite(ctx context.Context, run surveys.Run, users []string) error {
+	return n.byLanguage(ctx, InviteKind, run, users, false)
 }
 
-func (n pulseNotifier) Remind(ctx context.Context, run surveys.Run, users []string) error {
-	return n.byLanguage(ctx, PulseRemindKind, run, users, true)
+func (n notifier) Remind(ctx context.Context, run surveys.Run, users []string) error {
+	return n.byLanguage(ctx, RemindKind, run, users, true)
 }
 
 // byLanguage renders the DM once per language of the recipients (their
 // /platform language choice, else their Slack locale, else the default)
 // and queues it for the people who read that language.
-func (n pulseNotifier) byLanguage(ctx context.Context, kind string, run surveys.Run, users []string, reminder bool) error {
+func (n notifier) byLanguage(ctx context.Context, kind string, run surveys.Run, users []string, reminder bool) error {
 	if n.h.Languages == nil {
 		return n.enqueue(ctx, kind, run, users, invitation(run, n.h.Location, reminder, i18n.Fallback()))
 	}
@@ -248,7 +248,7 @@ func (n pulseNotifier) byLanguage(ctx context.Context, kind string, run surveys.
 
 // lang is a person's language for messages not answering a request of
 // theirs (a request carries its own, req.L()).
-func (h *Pulse) lang(ctx context.Context, userID string) *i18n.Lang {
+func (h *Handler) lang(ctx context.Context, userID string) *i18n.Lang {
 	if h.Languages == nil {
 		return i18n.Fallback()
 	}
@@ -263,12 +263,12 @@ const enqueueChunk = 1000
 // enqueue queues one DM per user under the key kind:run:user, so queuing
 // again (a retried job, another replica, the rest after a crash half-way)
 // sends nothing twice. A DM not sent by the time the run closes is dropped.
-func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run, users []string, msg bot.Message) error {
+func (n notifier) enqueue(ctx context.Context, kind string, run surveys.Run, users []string, msg bot.Message) error {
 	for start := 0; start < len(users); start += enqueueChunk {
 		chunk := users[start:min(start+enqueueChunk, len(users))]
 		sends := make([]outbox.Send, len(chunk))
 		for i, u := range chunk {
-			s, err := slacksend.NewPost(kind, pulseKey(kind, run.ID, u), u, msg)
+			s, err := slacksend.NewPost(kind, sendKey(kind, run.ID, u), u, msg)
 			if err != nil {
 				return err
 			}
@@ -282,9 +282,9 @@ func (n pulseNotifier) enqueue(ctx context.Context, kind string, run surveys.Run
 	return nil
 }
 
-func (n pulseNotifier) PublishResults(ctx context.Context, res surveys.Results) error {
+func (n notifier) PublishResults(ctx context.Context, res surveys.Results) error {
 	msg := resultsMessage(res, n.h.Location, res.Run.ShareComments)
-	s, err := slacksend.NewPost(PulseResultsKind, fmt.Sprintf("%s:%d", PulseResultsKind, res.Run.ID), res.Run.ResultsChannel, msg)
+	s, err := slacksend.NewPost(ResultsKind, fmt.Sprintf("%s:%d", ResultsKind, res.Run.ID), res.Run.ResultsChannel, msg)
 	if err != nil {
 		return err
 	}
@@ -292,7 +292,7 @@ func (n pulseNotifier) PublishResults(ctx context.Context, res surveys.Results) 
 	return err
 }
 
-func pulseKey(kind string, runID int64, user string) string {
+func sendKey(kind string, runID int64, user string) string {
 	return fmt.Sprintf("%s:%d:%s", kind, runID, user)
 }
 
@@ -309,7 +309,7 @@ func parsePulseKey(key string) (int64, string, error) {
 	return run, parts[2], nil
 }
 
-func (h *Pulse) beforeInvite(ctx context.Context, s outbox.Send) (bool, string, error) {
+func (h *Handler) beforeInvite(ctx context.Context, s outbox.Send) (bool, string, error) {
 	run, user, err := parsePulseKey(s.Key)
 	if err != nil {
 		return false, err.Error(), nil
@@ -318,7 +318,7 @@ func (h *Pulse) beforeInvite(ctx context.Context, s outbox.Send) (bool, string, 
 	return ok, reason, slacksend.Classify(err)
 }
 
-func (h *Pulse) invited(ctx context.Context, s outbox.Send, ts string) error {
+func (h *Handler) invited(ctx context.Context, s outbox.Send, ts string) error {
 	run, user, err := parsePulseKey(s.Key)
 	if err != nil {
 		return err
@@ -326,7 +326,7 @@ func (h *Pulse) invited(ctx context.Context, s outbox.Send, ts string) error {
 	return h.Service.Delivered(ctx, run, user, ts)
 }
 
-func (h *Pulse) beforeRemind(ctx context.Context, s outbox.Send) (bool, string, error) {
+func (h *Handler) beforeRemind(ctx context.Context, s outbox.Send) (bool, string, error) {
 	run, user, err := parsePulseKey(s.Key)
 	if err != nil {
 		return false, err.Error(), nil
@@ -336,25 +336,25 @@ func (h *Pulse) beforeRemind(ctx context.Context, s outbox.Send) (bool, string, 
 }
 
 // Directory resolves survey audiences through the directory of people.
-func (h *Pulse) Directory() surveys.Directory { return pulseAudience{h.dir} }
+func (h *Handler) Directory() surveys.Directory { return audience{h.dir} }
 
-// pulseAudience is the surveys' view of the directory of people: who is in
+// audience is the surveys' view of the directory of people: who is in
 // an audience, and who of them can be asked (from the workspace's listing,
 // not a users.info call per person). Its errors are the Slack port's, so
 // that a send waiting past its deadline is put back as rate limited.
-type pulseAudience struct{ dir *people.Directory }
+type audience struct{ dir *people.Directory }
 
-func (a pulseAudience) UserGroupMembers(ctx context.Context, id string) ([]string, error) {
+func (a audience) UserGroupMembers(ctx context.Context, id string) ([]string, error) {
 	m, err := a.dir.GroupMembers(ctx, id)
 	return m, bot.PeopleError(err)
 }
 
-func (a pulseAudience) ChannelMembers(ctx context.Context, id string) ([]string, error) {
+func (a audience) ChannelMembers(ctx context.Context, id string) ([]string, error) {
 	m, err := a.dir.ChannelMembers(ctx, id)
 	return m, bot.PeopleError(err)
 }
 
-func (a pulseAudience) IsActiveHuman(ctx context.Context, id string) (bool, error) {
+func (a audience) IsActiveHuman(ctx context.Context, id string) (bool, error) {
 	ok, err := a.dir.CanBeAsked(ctx, id)
 	return ok, bot.PeopleError(err)
 }

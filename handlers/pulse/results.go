@@ -1,4 +1,4 @@
-package handlers
+package pulse
 
 import (
 	"fmt"
@@ -25,11 +25,11 @@ func resultsMessage(res surveys.Results, loc *time.Location, withComments bool) 
 	run := res.Run
 	title := fmt.Sprintf("Results: %s", run.Title)
 	blocks := []slack.Block{
-		slack.NewHeaderBlock(pulsePlain(bot.Truncate(":bar_chart: "+title, 150))),
-		slack.NewContextBlock("", pulseMD(runLine(res, loc))),
+		slack.NewHeaderBlock(plain(bot.Truncate(":bar_chart: "+title, 150))),
+		slack.NewContextBlock("", markdown(runLine(res, loc))),
 	}
 	if res.Hidden {
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(fmt.Sprintf(
+		blocks = append(blocks, slack.NewSectionBlock(markdown(fmt.Sprintf(
 			"_Fewer than %d people answered, so no results are shown: with so few answers they could point to individuals._",
 			run.MinGroupSize)), nil, nil))
 		return bot.Message{Text: title, Blocks: blocks, InChannel: true}
@@ -38,21 +38,21 @@ func resultsMessage(res surveys.Results, loc *time.Location, withComments bool) 
 		if q.Question.Kind == surveys.Text && !withComments {
 			continue
 		}
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(questionResult(q, run.MinGroupSize)), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(markdown(questionResult(q, run.MinGroupSize)), nil, nil))
 	}
 	if teams := teamLines(res); teams != "" {
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(teams), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(markdown(teams), nil, nil))
 	}
 	return bot.Message{Text: title + " — " + rateText(res), Blocks: blocks, InChannel: true}
 }
 
 func runLine(res surveys.Results, loc *time.Location) string {
 	run := res.Run
-	state := "open until " + pulseDate(run.ClosesAt, loc)
+	state := "open until " + date(run.ClosesAt, loc)
 	if run.State == surveys.Closed {
-		state = "closed " + pulseDate(run.ClosedAt, loc)
+		state = "closed " + date(run.ClosedAt, loc)
 	}
-	return fmt.Sprintf("Run #%d · started %s · %s · %s", run.ID, pulseDate(run.StartedAt, loc), state, rateText(res))
+	return fmt.Sprintf("Run #%d · started %s · %s · %s", run.ID, date(run.StartedAt, loc), state, rateText(res))
 }
 
 func rateText(res surveys.Results) string {
@@ -190,19 +190,19 @@ func listReply(all []surveys.Survey, open map[string]surveys.Run, waiting map[in
 	for _, s := range all {
 		fmt.Fprintf(&b, "• *%s* (`%s`) — ", bot.Escape(s.Title), s.ID)
 		if next, ok := s.NextRun(now); ok {
-			fmt.Fprintf(&b, "next run %s", pulseDate(next, loc))
+			fmt.Fprintf(&b, "next run %s", date(next, loc))
 		} else {
 			b.WriteString("sent by hand (`/pulse send " + s.ID + "`)")
 		}
 		if run, ok := open[s.ID]; ok {
-			fmt.Fprintf(&b, " · open now until %s", pulseDate(run.ClosesAt, loc))
+			fmt.Fprintf(&b, " · open now until %s", date(run.ClosesAt, loc))
 			if waiting[run.ID] {
 				b.WriteString(" · :envelope: waiting for your answer (see your DMs or App Home)")
 			}
 		}
 		b.WriteString("\n")
 	}
-	return bot.SayBlocks("Pulse surveys", slack.NewSectionBlock(pulseMD(bot.TruncateMrkdwn(b.String(), 2900)), nil, nil))
+	return bot.SayBlocks("Pulse surveys", slack.NewSectionBlock(markdown(bot.TruncateMrkdwn(b.String(), 2900)), nil, nil))
 }
 
 // homeBlocks is the App Home section: the open runs waiting for the user.
@@ -210,11 +210,11 @@ func homeBlocks(runs []surveys.Run, loc *time.Location) []slack.Block {
 	if len(runs) == 0 {
 		return nil
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(pulsePlain("Pulse surveys waiting for you"))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain("Pulse surveys waiting for you"))}
 	for _, run := range runs {
-		text := fmt.Sprintf("*%s*\n%d question(s) · open until %s", bot.Escape(run.Title), len(run.Questions), pulseDate(run.ClosesAt, loc))
-		button := slack.NewButtonBlockElement(pulseActForm, strconv.FormatInt(run.ID, 10), pulsePlain("Answer")).WithStyle(slack.StylePrimary)
-		blocks = append(blocks, slack.NewSectionBlock(pulseMD(text), nil, slack.NewAccessory(button)))
+		text := fmt.Sprintf("*%s*\n%d question(s) · open until %s", bot.Escape(run.Title), len(run.Questions), date(run.ClosesAt, loc))
+		button := slack.NewButtonBlockElement(actForm, strconv.FormatInt(run.ID, 10), plain("Answer")).WithStyle(slack.StylePrimary)
+		blocks = append(blocks, slack.NewSectionBlock(markdown(text), nil, slack.NewAccessory(button)))
 	}
 	return blocks
 }
