@@ -1,4 +1,4 @@
-package handlers
+package handlers_test
 
 import (
 	"bytes"
@@ -15,10 +15,12 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
 	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
 	hpulse "github.com/platformbot/platformbot/handlers/pulse"
+	hselfservice "github.com/platformbot/platformbot/handlers/selfservice"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
@@ -108,6 +110,9 @@ func (l *fuzzLog) take() string {
 	return s
 }
 
+// noHooks is a webhook.Client's Hooks when no type has automation.
+func noHooks(string) (webhook.Hook, bool) { return webhook.Hook{}, false }
+
 // newFuzzApp wires self-service, office hours, pulse surveys and metrics
 // on one SQLite database, with a request, a booking and an open survey
 // run to act on, and services with hostile names in the metrics store.
@@ -126,7 +131,7 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	people := &SelfServicePeople{Admins: admins, People: NewDirectory(fs, []config.Team{{ID: "web", Users: []string{fzDev}}}, clock.Now)}
+	people := &hselfservice.People{Admins: admins, People: handlers.NewDirectory(fs, []config.Team{{ID: "web", Users: []string{fzDev}}}, clock.Now)}
 	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(db), Catalog: catalog, People: people, Clock: clock}
 	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
 	if err != nil {
@@ -134,7 +139,7 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 	}
 	tb.Cleanup(func() { _ = out.Stop() })
 	app.out = out
-	ss := &SelfService{Svc: svc, Slack: fs, Outbox: out, Webhooks: &webhook.Client{Hooks: noHooks},
+	ss := &hselfservice.Handler{Svc: svc, Slack: fs, Outbox: out, Webhooks: &webhook.Client{Hooks: noHooks},
 		Command: "/platform", TriageChannel: fzTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
 	svc.Notifier = ss
 	r.Command("/platform", "requests")
@@ -149,7 +154,7 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 
 func (a *fuzzApp) wireMetrics(tb testing.TB, db *storage.DB) {
 	store := storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: a.clock.Now})
-	teams := NewMetricsTeams(NewDirectory(a.slack, []config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.clock.Now))
+	teams := handlers.NewMetricsTeams(handlers.NewDirectory(a.slack, []config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.clock.Now))
 	th, _ := metrics.ThresholdsFor(2023)
 	h := &hmetrics.Handler{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
 		Outbox: a.out, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
@@ -181,7 +186,7 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 }
 
 func (a *fuzzApp) wirePulse(tb testing.TB, db *storage.DB) {
-	h := hpulse.New(a.slack, NewDirectory(a.slack, nil, a.clock.Now), zerolog.Nop())
+	h := hpulse.New(a.slack, handlers.NewDirectory(a.slack, nil, a.clock.Now), zerolog.Nop())
 	h.Outbox = a.out
 	h.Service = surveys.New(surveys.Config{Surveys: []surveys.Survey{fuzzSurvey()}, Store: storage.NewSurveyStore(db),
 		Dir: h.Directory(), Notifier: h.Notifier(), Clock: a.clock})
@@ -317,14 +322,14 @@ func FuzzViewSubmissions(f *testing.F) {
 		values := map[string]map[string]slack.BlockAction{}
 		switch kind % 4 {
 		case 0: // the request form of new-repo, or of the type in meta
-			callback = ssViewRequest
+			callback = hselfservice.ViewRequest
 			for id, v := range map[string]string{"name": text, "why": text, "minutes": other, "until": other, "owner": other, "channel": other} {
-				values[ssFieldBlock(id)] = map[string]slack.BlockAction{ssValueAction: {Value: v}}
+				values[hselfservice.FieldBlock(id)] = map[string]slack.BlockAction{hselfservice.ValueAction: {Value: v}}
 			}
-			values[ssFieldBlock("visibility")] = map[string]slack.BlockAction{ssValueAction: {SelectedOption: slack.OptionBlockObject{Value: other}}}
+			values[hselfservice.FieldBlock("visibility")] = map[string]slack.BlockAction{hselfservice.ValueAction: {SelectedOption: slack.OptionBlockObject{Value: other}}}
 		case 1: // a rejection reason for the request in meta
-			callback = ssViewReject
-			values[ssReasonBlock] = map[string]slack.BlockAction{ssValueAction: {Value: text}}
+			callback = hselfservice.ViewReject
+			values[hselfservice.ReasonBlock] = map[string]slack.BlockAction{hselfservice.ValueAction: {Value: text}}
 		case 2: // a booking
 			callback = hofficehours.ViewBook
 			values["slot"] = map[string]slack.BlockAction{"slot": {SelectedOption: slack.OptionBlockObject{Value: meta}}}
@@ -339,7 +344,7 @@ func FuzzViewSubmissions(f *testing.F) {
 		app.check(t, callback+" "+text, reply)
 		if reply != nil {
 			for block := range reply.ViewErrors {
-				if _, ok := values[block]; !ok && block != ssTypeBlock {
+				if _, ok := values[block]; !ok && block != hselfservice.TypeBlock {
 					t.Fatalf("%s: error on %q, which is not a block of the form: %v", callback, block, reply.ViewErrors)
 				}
 			}

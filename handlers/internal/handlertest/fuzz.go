@@ -213,6 +213,12 @@ func (f *FuzzSlack) Take() ([]string, []bot.Message, []slack.ModalViewRequest) {
 	return s, m, v
 }
 
+// The render fuzz targets of the features put arbitrary user text —
+// request fields, reasons and notes, office-hours topics, survey comments,
+// service names from ingest — into every message, modal and home section
+// the features render, and check that none of it comes out as a mention, a
+// channel link, a date or a link (CheckMrkdwn).
+
 // HostileSeeds are the classic injections.
 var HostileSeeds = []string{"<!channel>", "<!here|here>", "<@U0ADMIN01>", "<#C0GENERAL|general>", "<!subteam^S123>",
 	"<https://evil.example|click me>", "<mailto:a@b.c>", "&lt;!channel&gt;", "a < b > c & d", "<!date^1^{date}|x>", "*bold* `code`\n> quote"}

@@ -1,4 +1,4 @@
-package handlers
+package selfservice
 
 import (
 	"context"
@@ -7,22 +7,22 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/people"
-	"github.com/platformbot/platformbot/selfservice"
+	ss "github.com/platformbot/platformbot/selfservice"
 )
 
-// SelfServicePeople answers selfservice.People from the admin list and the
+// People answers ss.People from the admin list and the
 // directory of people (user groups, cached there because
 // usergroups.users.list is a Tier 2 method and approver checks happen on
 // every click; configured teams).
-type SelfServicePeople struct {
+type People struct {
 	Admins bot.Authorizer
 	People *people.Directory
 }
 
-var _ selfservice.People = (*SelfServicePeople)(nil)
+var _ ss.People = (*People)(nil)
 
 // IsAdmin reports whether user is on the platform team.
-func (p *SelfServicePeople) IsAdmin(ctx context.Context, user string) (bool, error) {
+func (p *People) IsAdmin(ctx context.Context, user string) (bool, error) {
 	if p.Admins == nil {
 		return false, nil
 	}
@@ -32,7 +32,7 @@ func (p *SelfServicePeople) IsAdmin(ctx context.Context, user string) (bool, err
 // InGroup reports whether user is in the Slack user group. When Slack is
 // down, the last known members answer rather than refusing everyone; with
 // none known it is unavailable.
-func (p *SelfServicePeople) InGroup(ctx context.Context, group, user string) (bool, error) {
+func (p *People) InGroup(ctx context.Context, group, user string) (bool, error) {
 	in, err := p.People.InGroup(ctx, group, user)
 	if err != nil {
 		return false, errors.Join(bot.ErrUnavailable, bot.PeopleError(err))
@@ -41,7 +41,7 @@ func (p *SelfServicePeople) InGroup(ctx context.Context, group, user string) (bo
 }
 
 // Location returns the user's Slack time zone, nil when Slack does not say.
-func (p *SelfServicePeople) Location(ctx context.Context, user string) *time.Location {
+func (p *People) Location(ctx context.Context, user string) *time.Location {
 	person, err := p.People.Person(ctx, user)
 	if err != nil || person.TZ == "" {
 		return nil
@@ -51,6 +51,6 @@ func (p *SelfServicePeople) Location(ctx context.Context, user string) *time.Loc
 
 // TeamOf attributes a user to a team (see people.Directory.TeamOf).
 // Requests keep the team they were filed under.
-func (p *SelfServicePeople) TeamOf(ctx context.Context, user string) (string, error) {
+func (p *People) TeamOf(ctx context.Context, user string) (string, error) {
 	return p.People.TeamOf(ctx, user)
 }

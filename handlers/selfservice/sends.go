@@ -1,4 +1,4 @@
-package handlers
+package selfservice
 
 import (
 	"context"
@@ -12,32 +12,32 @@ import (
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/outbox/webhook"
-	"github.com/platformbot/platformbot/selfservice"
+	ss "github.com/platformbot/platformbot/selfservice"
 )
 
 // Kinds of pending sends that self-service requests make.
 const (
-	SelfServiceTriageKind     = "selfservice.triage"        // the triage message
-	SelfServiceUpdateKind     = "selfservice.triage-update" // chat.update of it, rendered when sent
-	SelfServiceDMKind         = "selfservice.dm"            // the requester's DM about a transition
-	SelfServiceAlertKind      = "selfservice.alert"         // a new triage-channel message: failed, overdue
-	SelfServiceAutomationKind = "selfservice.automation"    // the signed automation webhook call
+	TriageKind     = "selfservice.triage"        // the triage message
+	UpdateKind     = "selfservice.triage-update" // chat.update of it, rendered when sent
+	DMKind         = "selfservice.dm"            // the requester's DM about a transition
+	AlertKind      = "selfservice.alert"         // a new triage-channel message: failed, overdue
+	AutomationKind = "selfservice.automation"    // the signed automation webhook call
 )
 
-var _ selfservice.Notifier = (*SelfService)(nil)
+var _ ss.Notifier = (*Handler)(nil)
 
 // registerSends tells the outbox how the self-service sends are delivered.
-func (h *SelfService) registerSends() {
+func (h *Handler) registerSends() {
 	post := slacksend.Posts(h.Slack)
-	h.Outbox.Handle(SelfServiceTriageKind, outbox.Handler{Deliver: post, Sent: h.triagePosted, InOrder: true})
-	h.Outbox.Handle(SelfServiceUpdateKind, outbox.Handler{Deliver: h.updateTriage, InOrder: true})
-	h.Outbox.Handle(SelfServiceDMKind, outbox.Handler{Deliver: post, InOrder: true})
-	h.Outbox.Handle(SelfServiceAlertKind, outbox.Handler{Deliver: post, InOrder: true})
-	h.Outbox.Handle(SelfServiceAutomationKind, outbox.Handler{Deliver: h.callAutomation, Before: h.beforeAutomation,
+	h.Outbox.Handle(TriageKind, outbox.Handler{Deliver: post, Sent: h.triagePosted, InOrder: true})
+	h.Outbox.Handle(UpdateKind, outbox.Handler{Deliver: h.updateTriage, InOrder: true})
+	h.Outbox.Handle(DMKind, outbox.Handler{Deliver: post, InOrder: true})
+	h.Outbox.Handle(AlertKind, outbox.Handler{Deliver: post, InOrder: true})
+	h.Outbox.Handle(AutomationKind, outbox.Handler{Deliver: h.callAutomation, Before: h.beforeAutomation,
 		Failed: h.automationFailed, Limits: h.Webhooks.Limits})
 }
 
-func (h *SelfService) enqueue(ctx context.Context, s outbox.Send, err error) error {
+func (h *Handler) enqueue(ctx context.Context, s outbox.Send, err error) error {
 	if err != nil {
 		return err
 	}
@@ -47,34 +47,34 @@ func (h *SelfService) enqueue(ctx context.Context, s outbox.Send, err error) err
 
 // PostTriage queues the request's triage message; its ts is recorded once
 // it is posted, for the updates.
-func (h *SelfService) PostTriage(ctx context.Context, r *selfservice.Request) error {
+func (h *Handler) PostTriage(ctx context.Context, r *ss.Request) error {
 	msg, err := h.triageMessage(ctx, r)
 	if err != nil {
 		return err
 	}
-	s, err := slacksend.NewPost(SelfServiceTriageKind, ssKey(SelfServiceTriageKind, r.ID), h.TriageChannel, msg)
+	s, err := slacksend.NewPost(TriageKind, sendKey(TriageKind, r.ID), h.TriageChannel, msg)
 	return h.enqueue(ctx, s, err)
 }
 
-func (h *SelfService) triagePosted(ctx context.Context, s outbox.Send, ts string) error {
-	id, err := ssKeyID(s.Key)
+func (h *Handler) triagePosted(ctx context.Context, s outbox.Send, ts string) error {
+	id, err := sendKeyID(s.Key)
 	if err != nil {
 		return err
 	}
 	return h.Svc.Store.SetTriageMessage(ctx, id, s.To, ts)
 }
 
-// ssUpdate is the payload of a triage update: which request to render
+// update is the payload of a triage update: which request to render
 // when the update is sent, so that late updates show the latest state.
-type ssUpdate struct {
+type update struct {
 	Request int64 `json:"request"`
 }
 
 // UpdateTriage queues a re-render of the request's triage message; once
 // decided, the buttons disappear and the decision (who, when) shows.
-func (h *SelfService) UpdateTriage(ctx context.Context, r *selfservice.Request, ev selfservice.Event) error {
-	key := fmt.Sprintf("%s:%d:%d", SelfServiceUpdateKind, r.ID, ev.ID)
-	s, err := outbox.NewSend(SelfServiceUpdateKind, key, h.TriageChannel, ssUpdate{Request: r.ID})
+func (h *Handler) UpdateTriage(ctx context.Context, r *ss.Request, ev ss.Event) error {
+	key := fmt.Sprintf("%s:%d:%d", UpdateKind, r.ID, ev.ID)
+	s, err := outbox.NewSend(UpdateKind, key, h.TriageChannel, update{Request: r.ID})
 	return h.enqueue(ctx, s, err)
 }
 
@@ -84,8 +84,8 @@ func (h *SelfService) UpdateTriage(ctx context.Context, r *selfservice.Request, 
 const triageTSWait = 2 * time.Second
 
 // updateTriage delivers a triage update: the request as it is now.
-func (h *SelfService) updateTriage(ctx context.Context, s outbox.Send) (string, error) {
-	var u ssUpdate
+func (h *Handler) updateTriage(ctx context.Context, s outbox.Send) (string, error) {
+	var u update
 	if err := s.Decode(&u); err != nil {
 		return "", err
 	}
@@ -99,7 +99,7 @@ func (h *SelfService) updateTriage(ctx context.Context, s outbox.Send) (string, 
 		r, err = h.Svc.Store.Request(ctx, u.Request)
 	}
 	switch {
-	case errors.Is(err, selfservice.ErrNotFound):
+	case errors.Is(err, ss.ErrNotFound):
 		return "", outbox.Permanent(err)
 	case err != nil:
 		return "", err
@@ -115,37 +115,37 @@ func (h *SelfService) updateTriage(ctx context.Context, s outbox.Send) (string, 
 
 // Notify queues the requester's DM about ev. (The App Home is rendered
 // when opened, so it needs no refresh here.)
-func (h *SelfService) Notify(ctx context.Context, r *selfservice.Request, ev selfservice.Event) error {
-	key := ssKey(SelfServiceDMKind, ev.ID)
-	s, err := slacksend.NewPost(SelfServiceDMKind, key, r.Requester, ssNotifyMessage(r, ev, h.Command))
+func (h *Handler) Notify(ctx context.Context, r *ss.Request, ev ss.Event) error {
+	key := sendKey(DMKind, ev.ID)
+	s, err := slacksend.NewPost(DMKind, key, r.Requester, notifyMessage(r, ev, h.Command))
 	return h.enqueue(ctx, s, err)
 }
 
 // Alert queues a new message to the triage channel, once per request and
 // alert.
-func (h *SelfService) Alert(ctx context.Context, r *selfservice.Request, a selfservice.Alert) error {
+func (h *Handler) Alert(ctx context.Context, r *ss.Request, a ss.Alert) error {
 	var sla time.Duration
 	if !r.SLADueAt.IsZero() {
 		sla = r.SLADueAt.Sub(r.CreatedAt)
 	}
-	key := fmt.Sprintf("%s:%d:%s", SelfServiceAlertKind, r.ID, a)
-	s, err := slacksend.NewPost(SelfServiceAlertKind, key, h.TriageChannel, ssAlertMessage(r, a, sla, h.defaultLocation()))
+	key := fmt.Sprintf("%s:%d:%s", AlertKind, r.ID, a)
+	s, err := slacksend.NewPost(AlertKind, key, h.TriageChannel, alertMessage(r, a, sla, h.defaultLocation()))
 	return h.enqueue(ctx, s, err)
 }
 
 // Automate queues the automation call. Its key is the call's
 // Idempotency-Key, the same on every attempt; the request's ref goes in
 // X-Platformbot-Request.
-func (h *SelfService) Automate(ctx context.Context, r *selfservice.Request, c selfservice.Call) error {
-	s, err := webhook.NewSend(SelfServiceAutomationKind, c.Key, c.Hook, r.Ref(), c.Payload)
+func (h *Handler) Automate(ctx context.Context, r *ss.Request, c ss.Call) error {
+	s, err := webhook.NewSend(AutomationKind, c.Key, c.Hook, r.Ref(), c.Payload)
 	return h.enqueue(ctx, s, err)
 }
 
 // callAutomation makes the call and records its answer. If the answer
 // cannot be recorded the call is retried, with the same idempotency key,
 // so the receiver does not act twice.
-func (h *SelfService) callAutomation(ctx context.Context, s outbox.Send) (string, error) {
-	id, err := ssCallRequest(s)
+func (h *Handler) callAutomation(ctx context.Context, s outbox.Send) (string, error) {
+	id, err := callRequest(s)
 	if err != nil {
 		return "", err
 	}
@@ -157,34 +157,34 @@ func (h *SelfService) callAutomation(ctx context.Context, s outbox.Send) (string
 }
 
 // beforeAutomation skips a call whose request no longer waits for it.
-func (h *SelfService) beforeAutomation(ctx context.Context, s outbox.Send) (bool, string, error) {
-	id, err := ssCallRequest(s)
+func (h *Handler) beforeAutomation(ctx context.Context, s outbox.Send) (bool, string, error) {
+	id, err := callRequest(s)
 	if err != nil {
 		return false, err.Error(), nil
 	}
 	return h.Svc.ShouldAutomate(ctx, id)
 }
 
-func (h *SelfService) automationFailed(ctx context.Context, s outbox.Send, reason string) error {
-	id, err := ssCallRequest(s)
+func (h *Handler) automationFailed(ctx context.Context, s outbox.Send, reason string) error {
+	id, err := callRequest(s)
 	if err != nil {
 		return err
 	}
 	return h.Svc.AutomationFailed(ctx, id, reason)
 }
 
-func (h *SelfService) triageMessage(ctx context.Context, r *selfservice.Request) (bot.Message, error) {
+func (h *Handler) triageMessage(ctx context.Context, r *ss.Request) (bot.Message, error) {
 	approvers, err := h.Svc.Store.Approvers(ctx, r.ID)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	return ssTriageMessage(r, approvers, h.defaultLocation()), nil
+	return renderTriage(r, approvers, h.defaultLocation()), nil
 }
 
-func ssKey(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
+func sendKey(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
 
-// ssKeyID reads the request id back from kind:id.
-func ssKeyID(key string) (int64, error) {
+// sendKeyID reads the request id back from kind:id.
+func sendKeyID(key string) (int64, error) {
 	_, raw, _ := strings.Cut(key, ":")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil {
@@ -193,13 +193,13 @@ func ssKeyID(key string) (int64, error) {
 	return id, nil
 }
 
-// ssCallRequest reads which request an automation call is about.
-func ssCallRequest(s outbox.Send) (int64, error) {
+// callRequest reads which request an automation call is about.
+func callRequest(s outbox.Send) (int64, error) {
 	var c webhook.Call
 	if err := s.Decode(&c); err != nil {
 		return 0, err
 	}
-	id, err := selfservice.ParseRef(c.Subject)
+	id, err := ss.ParseRef(c.Subject)
 	if err != nil {
 		return 0, outbox.Permanent(fmt.Errorf("selfservice: automation call %s names no request", s.Key))
 	}

@@ -1,4 +1,4 @@
-package handlers
+package selfservice
 
 import (
 	"context"
@@ -8,12 +8,12 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
-	"github.com/platformbot/platformbot/selfservice"
+	ss "github.com/platformbot/platformbot/selfservice"
 )
 
 // explain words the self-service domain errors a handler returns, for
 // Slack; anything else goes on to the bot's error reply.
-func (h *SelfService) explain(next bot.Handler) bot.Handler {
+func (h *Handler) explain(next bot.Handler) bot.Handler {
 	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		reply, err := next(ctx, req)
 		var fe bot.FieldErrors
@@ -26,13 +26,13 @@ func (h *SelfService) explain(next bot.Handler) bot.Handler {
 
 // userMessage is a domain error as mrkdwn: who decided, who may act
 // instead, an emoji for refusals, the catalog's types as a hint.
-func (h *SelfService) userMessage(err error) string {
-	var se *selfservice.StateError
-	var only *selfservice.OnlyError
+func (h *Handler) userMessage(err error) string {
+	var se *ss.StateError
+	var only *ss.OnlyError
 	switch {
 	case errors.As(err, &se):
-		msg := fmt.Sprintf("%s is already %s", selfservice.Ref(se.ID), se.Current.Label())
-		if se.By != "" && (se.Current == selfservice.Approved || se.Current == selfservice.Rejected) {
+		msg := fmt.Sprintf("%s is already %s", ss.Ref(se.ID), se.Current.Label())
+		if se.By != "" && (se.Current == ss.Approved || se.Current == ss.Rejected) {
 			msg += fmt.Sprintf(" (by <@%s>)", se.By)
 		}
 		return msg + "; nothing changed."
@@ -48,9 +48,9 @@ func (h *SelfService) userMessage(err error) string {
 	}
 	msg := bot.Escape(domain.ErrorMessage(err))
 	switch {
-	case errors.Is(err, selfservice.ErrForbidden):
+	case errors.Is(err, ss.ErrForbidden):
 		return ":no_entry: " + msg
-	case errors.Is(err, selfservice.ErrNoSuchType):
+	case errors.Is(err, ss.ErrNoSuchType):
 		var ids []string
 		for _, t := range h.Svc.Catalog.Types() {
 			ids = append(ids, "`"+t.ID+"`")

@@ -1,4 +1,4 @@
-package handlers
+package selfservice
 
 import (
 	"context"
@@ -16,15 +16,15 @@ import (
 	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/webhook"
-	"github.com/platformbot/platformbot/selfservice"
+	ss "github.com/platformbot/platformbot/selfservice"
 )
 
-// SelfService is the Slack side of self-service requests: the /platform
+// Handler is the Slack side of self-service requests: the /platform
 // subcommands, the request modal, the triage buttons and the rating DM. It
-// also implements selfservice.Notifier, rendering what follows a change
+// also implements ss.Notifier, rendering what follows a change
 // and queueing it in the outbox (see selfservice_sends.go).
-type SelfService struct {
-	Svc           *selfservice.Service
+type Handler struct {
+	Svc           *ss.Service
 	Slack         bot.Slack
 	Outbox        *outbox.Dispatcher
 	Webhooks      *webhook.Client // the automation calls; its Hooks name each type's
@@ -38,7 +38,7 @@ type SelfService struct {
 // Register adds the subcommands to the command table, the routes of the
 // modal and buttons, and the deliverers of the feature's sends to the
 // outbox.
-func (h *SelfService) Register(r *bot.Router) {
+func (h *Handler) Register(r *bot.Router) {
 	h.registerSends()
 	x := h.explain
 	r.Command(h.Command, "").Add(
@@ -49,22 +49,22 @@ func (h *SelfService) Register(r *bot.Router) {
 		bot.Subcommand{Name: "queue", Help: "open requests, oldest first (platform team and approvers)", Run: x(h.queue)},
 		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "withdraw a request that is not approved yet", Run: x(h.cancelCommand)},
 	)
-	r.Action(ssActNew, x(h.newClicked))
-	r.Action(ssActPick, x(h.picked))
-	r.Action(ssActApprove, x(h.approve))
-	r.Action(ssActReject, x(h.rejectClicked))
-	r.Action(ssActDone, x(h.complete(selfservice.Done)))
-	r.Action(ssActFail, x(h.complete(selfservice.Failed)))
-	r.Action(ssActCancel, x(h.cancelClicked))
-	r.Action(ssActStatus, x(h.statusClicked))
-	r.Action(ssActRate, x(h.rate))
-	r.ViewSubmission(ssViewRequest, x(h.submit))
-	r.ViewSubmission(ssViewReject, x(h.rejectSubmitted))
+	r.Action(actNew, x(h.newClicked))
+	r.Action(actPick, x(h.picked))
+	r.Action(actApprove, x(h.approve))
+	r.Action(actReject, x(h.rejectClicked))
+	r.Action(actDone, x(h.complete(ss.Done)))
+	r.Action(actFail, x(h.complete(ss.Failed)))
+	r.Action(actCancel, x(h.cancelClicked))
+	r.Action(actStatus, x(h.statusClicked))
+	r.Action(actRate, x(h.rate))
+	r.ViewSubmission(ViewRequest, x(h.submit))
+	r.ViewSubmission(ViewReject, x(h.rejectSubmitted))
 }
 
 // request opens the form at once (the trigger id lasts 3 s): the picker,
 // or the named type's fields. An unknown type gets the list of valid ones.
-func (h *SelfService) request(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) request(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	name := ""
 	if len(req.Args) > 0 {
 		name = req.Args[0]
@@ -72,13 +72,13 @@ func (h *SelfService) request(ctx context.Context, req *bot.Request) (*bot.Reply
 	return nil, h.openForm(ctx, req.TriggerID, name)
 }
 
-func (h *SelfService) newClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) newClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	return nil, h.openForm(ctx, req.TriggerID, req.Value)
 }
 
-func (h *SelfService) openForm(ctx context.Context, triggerID, typeID string) error {
+func (h *Handler) openForm(ctx context.Context, triggerID, typeID string) error {
 	types := h.Svc.Catalog.Types()
-	var chosen *selfservice.Type
+	var chosen *ss.Type
 	switch {
 	case typeID != "" || len(types) == 0:
 		t, err := h.Svc.Type(typeID)
@@ -89,12 +89,12 @@ func (h *SelfService) openForm(ctx context.Context, triggerID, typeID string) er
 	case len(types) == 1:
 		chosen = types[0]
 	}
-	_, err := h.Slack.OpenView(ctx, triggerID, ssRequestModal(types, chosen))
+	_, err := h.Slack.OpenView(ctx, triggerID, requestModal(types, chosen))
 	return err
 }
 
 // picked swaps the chosen type's fields into the open modal.
-func (h *SelfService) picked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) picked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if req.View == nil {
 		return nil, nil
 	}
@@ -102,42 +102,42 @@ func (h *SelfService) picked(ctx context.Context, req *bot.Request) (*bot.Reply,
 	if err != nil {
 		return nil, err
 	}
-	_, err = h.Slack.UpdateView(ctx, req.View.ID, req.View.Hash, ssRequestModal(h.Svc.Catalog.Types(), t))
+	_, err = h.Slack.UpdateView(ctx, req.View.ID, req.View.Hash, requestModal(h.Svc.Catalog.Types(), t))
 	return nil, err
 }
 
 // submit files the request, or answers with inline errors that keep the
 // person's other input. A form submitted without its fields (the picker
 // changed but its dispatch did not arrive) is updated to the type's fields.
-func (h *SelfService) submit(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	typeID := ssChosenType(req.View)
+func (h *Handler) submit(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	typeID := chosenType(req.View)
 	if typeID == "" {
-		return nil, bot.FieldErrors{ssTypeBlock: "Choose what you need."}
+		return nil, bot.FieldErrors{TypeBlock: "Choose what you need."}
 	}
 	t, err := h.Svc.Type(typeID)
 	if err != nil {
-		return nil, bot.FieldErrors{ssTypeBlock: "That type is no longer offered; choose another."}
+		return nil, bot.FieldErrors{TypeBlock: "That type is no longer offered; choose another."}
 	}
 	if req.View.PrivateMetadata != t.ID {
-		v := ssRequestModal(h.Svc.Catalog.Types(), t)
+		v := requestModal(h.Svc.Catalog.Types(), t)
 		return &bot.Reply{ViewUpdate: &v}, nil
 	}
-	r, err := h.Svc.Submit(ctx, req.UserID, t.ID, ssInput(req.View, t))
-	var fe selfservice.FieldErrors
+	r, err := h.Svc.Submit(ctx, req.UserID, t.ID, input(req.View, t))
+	var fe ss.FieldErrors
 	if errors.As(err, &fe) {
-		return nil, ssFieldErrors(fe)
+		return nil, fieldErrors(fe)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{ViewUpdate: ssSubmittedView(r, h.Command)}, nil
+	return &bot.Reply{ViewUpdate: submittedView(r, h.Command)}, nil
 }
 
-// ssID reads a request id from a button value or an argument.
-func ssID(s string) (int64, error) { return selfservice.ParseRef(s) }
+// parseRef reads a request id from a button value or an argument.
+func parseRef(s string) (int64, error) { return ss.ParseRef(s) }
 
-func (h *SelfService) approve(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := ssID(req.Value)
+func (h *Handler) approve(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := parseRef(req.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -146,16 +146,16 @@ func (h *SelfService) approve(ctx context.Context, req *bot.Request) (*bot.Reply
 		return nil, err
 	}
 	if out.Transitioned {
-		return bot.Say(fmt.Sprintf(":white_check_mark: You approved %s.", selfservice.Ref(id))), nil
+		return bot.Say(fmt.Sprintf(":white_check_mark: You approved %s.", ss.Ref(id))), nil
 	}
 	return bot.Say(fmt.Sprintf(":white_check_mark: Your approval of %s is recorded: %d of %d.",
-		selfservice.Ref(id), out.Count, out.Request.ApprovalsRequired)), nil
+		ss.Ref(id), out.Count, out.Request.ApprovalsRequired)), nil
 }
 
 // rejectClicked checks the approver first (others get an ephemeral
 // refusal, not a modal), then asks for the reason.
-func (h *SelfService) rejectClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := ssID(req.Value)
+func (h *Handler) rejectClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := parseRef(req.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -163,35 +163,35 @@ func (h *SelfService) rejectClicked(ctx context.Context, req *bot.Request) (*bot
 	if err != nil {
 		return nil, err
 	}
-	_, err = h.Slack.OpenView(ctx, req.TriggerID, ssRejectModal(r))
+	_, err = h.Slack.OpenView(ctx, req.TriggerID, rejectModal(r))
 	return nil, err
 }
 
 // rejectSubmitted rejects with the reason; a refusal (someone decided
 // meanwhile) shows inline in the modal.
-func (h *SelfService) rejectSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := ssID(req.View.PrivateMetadata)
+func (h *Handler) rejectSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := parseRef(req.View.PrivateMetadata)
 	if err != nil {
 		return nil, err
 	}
 	var reason string
 	if req.View.State != nil {
-		reason = req.View.State.Values[ssReasonBlock][ssValueAction].Value
+		reason = req.View.State.Values[ReasonBlock][ValueAction].Value
 	}
 	_, err = h.Svc.Reject(ctx, id, req.UserID, reason)
-	var fe selfservice.FieldErrors
+	var fe ss.FieldErrors
 	switch {
 	case errors.As(err, &fe):
 		return nil, bot.FieldErrors(fe)
 	case domain.ErrorCode(err) != domain.Internal && err != nil:
-		return nil, bot.FieldErrors{ssReasonBlock: domain.ErrorMessage(err)}
+		return nil, bot.FieldErrors{ReasonBlock: domain.ErrorMessage(err)}
 	}
 	return nil, err
 }
 
-func (h *SelfService) complete(to selfservice.State) bot.Handler {
+func (h *Handler) complete(to ss.State) bot.Handler {
 	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-		id, err := ssID(req.Value)
+		id, err := parseRef(req.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -199,23 +199,23 @@ func (h *SelfService) complete(to selfservice.State) bot.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return bot.Say(fmt.Sprintf("%s %s is marked %s.", ssEmoji[r.State], r.Ref(), r.State.Label())), nil
+		return bot.Say(fmt.Sprintf("%s %s is marked %s.", emoji[r.State], r.Ref(), r.State.Label())), nil
 	}
 }
 
-func (h *SelfService) cancelCommand(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) cancelCommand(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Args) == 0 {
 		return bot.Say(fmt.Sprintf("Which request? `%s cancel REQ-42`", h.Command)), nil
 	}
 	return h.cancel(ctx, req.UserID, req.Args[0])
 }
 
-func (h *SelfService) cancelClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) cancelClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	return h.cancel(ctx, req.UserID, req.Value)
 }
 
-func (h *SelfService) cancel(ctx context.Context, user, raw string) (*bot.Reply, error) {
-	id, err := ssID(raw)
+func (h *Handler) cancel(ctx context.Context, user, raw string) (*bot.Reply, error) {
+	id, err := parseRef(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -227,9 +227,9 @@ func (h *SelfService) cancel(ctx context.Context, user, raw string) (*bot.Reply,
 }
 
 // rate records a "How was this?" answer and replaces the buttons with it.
-func (h *SelfService) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+func (h *Handler) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	rawID, rawScore, _ := strings.Cut(req.Value, ":")
-	id, err := ssID(rawID)
+	id, err := parseRef(rawID)
 	if err != nil {
 		return nil, err
 	}
@@ -241,19 +241,19 @@ func (h *SelfService) rate(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	if err != nil {
 		return nil, err
 	}
-	done := selfservice.Event{To: selfservice.Done}
+	done := ss.Event{To: ss.Done}
 	for _, e := range evs {
-		if e.To == selfservice.Done {
+		if e.To == ss.Done {
 			done = e
 		}
 	}
-	msg := ssNotifyMessage(r, done, h.Command)
+	msg := notifyMessage(r, done, h.Command)
 	msg.ReplaceOriginal = true
 	return &bot.Reply{Message: msg}, nil
 }
 
 // location returns the user's time zone, or the configured one.
-func (h *SelfService) location(ctx context.Context, user string) *time.Location {
+func (h *Handler) location(ctx context.Context, user string) *time.Location {
 	if u, err := h.Slack.UserInfo(ctx, user); err == nil {
 		return u.Location()
 	}
@@ -263,7 +263,7 @@ func (h *SelfService) location(ctx context.Context, user string) *time.Location 
 	return time.UTC
 }
 
-func (h *SelfService) now() time.Time { return h.Clock.Now().UTC() }
+func (h *Handler) now() time.Time { return h.Clock.Now().UTC() }
 
-// ssReply is an ephemeral reply with blocks and a text fallback.
-func ssReply(text string, blocks ...slack.Block) *bot.Reply { return bot.SayBlocks(text, blocks...) }
+// replyWith is an ephemeral reply with blocks and a text fallback.
+func replyWith(text string, blocks ...slack.Block) *bot.Reply { return bot.SayBlocks(text, blocks...) }

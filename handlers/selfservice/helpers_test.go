@@ -1,4 +1,4 @@
-package handlers
+package selfservice
 
 import "github.com/platformbot/platformbot/handlers/internal/handlertest"
 
