@@ -44,7 +44,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 	h.Register(m.Router, cfg.Slack.Commands.Platform)
 	m.Home.Add(home.Section{Name: "Metrics", Order: 40, Render: h.HomeSection})
 
-	rec := &handlers.ActivityRecorder{Store: store, Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log}
+	rec := &hmetrics.ActivityRecorder{Store: store, Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log}
 	m.Router.Use(rec.Middleware())
 	m.closers = append(m.closers, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -1,4 +1,4 @@
-package handlers_test
+package metrics_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/platformbot/platformbot/bot"
-	"github.com/platformbot/platformbot/handlers"
+	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
 	"github.com/platformbot/platformbot/metrics"
 )
 
@@ -35,7 +35,7 @@ func TestActivityRecorderBatches(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	now := time.Date(2024, 1, 15, 22, 30, 0, 0, time.UTC) // 23:30 on the 15th in Berlin
 	sink := &activitySink{}
-	rec := &handlers.ActivityRecorder{Store: sink, Location: berlin, Now: func() time.Time { return now }, Log: zerolog.Nop()}
+	rec := &hmetrics.ActivityRecorder{Store: sink, Location: berlin, Now: func() time.Time { return now }, Log: zerolog.Nop()}
 	r := bot.NewRouter(nil, rec.Middleware())
 	r.Command("/platform", "").Add(bot.Subcommand{Name: "x", Help: "x", Run: func(context.Context, *bot.Request) (*bot.Reply, error) { return bot.Say("ok"), nil }})
 	serve := func(user string, kind bot.Kind) {
@@ -83,7 +83,7 @@ func TestActivityRecorderBatches(t *testing.T) {
 }
 
 func BenchmarkActivityMiddleware(b *testing.B) {
-	rec := &handlers.ActivityRecorder{Store: &activitySink{}, Location: time.UTC, Now: time.Now, Log: zerolog.Nop()}
+	rec := &hmetrics.ActivityRecorder{Store: &activitySink{}, Location: time.UTC, Now: time.Now, Log: zerolog.Nop()}
 	h := rec.Middleware()(func(context.Context, *bot.Request) (*bot.Reply, error) { return nil, nil })
 	req := &bot.Request{Kind: bot.KindCommand, UserID: "U1"}
 	for b.Loop() {

@@ -1,4 +1,4 @@
-package handlers
+package metrics
 
 import (
 	"context"
@@ -11,13 +11,13 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/platformbot/platformbot/bot"
-	"github.com/platformbot/platformbot/metrics"
+	mx "github.com/platformbot/platformbot/metrics"
 )
 
 // ActivityStore keeps who used the bot on which day; storage.Metrics
 // implements it.
 type ActivityStore interface {
-	RecordActivity(ctx context.Context, acts []metrics.Activity) error
+	RecordActivity(ctx context.Context, acts []mx.Activity) error
 }
 
 // ActivityRecorder counts the people who use the bot, for the adoption
@@ -32,8 +32,8 @@ type ActivityRecorder struct {
 	Log      zerolog.Logger
 
 	mu      sync.Mutex
-	pending map[metrics.Activity]bool
-	stored  map[metrics.Activity]bool // today's pairs already written
+	pending map[mx.Activity]bool
+	stored  map[mx.Activity]bool // today's pairs already written
 	day     time.Time
 }
 
@@ -52,17 +52,17 @@ func (a *ActivityRecorder) Middleware() bot.Middleware {
 func (a *ActivityRecorder) note(user string) {
 	now := a.Now().In(a.Location)
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, a.Location).UTC()
-	act := metrics.Activity{Day: day, UserID: user}
+	act := mx.Activity{Day: day, UserID: user}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !day.Equal(a.day) {
-		a.day, a.stored = day, map[metrics.Activity]bool{}
+		a.day, a.stored = day, map[mx.Activity]bool{}
 	}
 	if a.stored[act] {
 		return
 	}
 	if a.pending == nil {
-		a.pending = map[metrics.Activity]bool{}
+		a.pending = map[mx.Activity]bool{}
 	}
 	a.pending[act] = true
 }
@@ -77,7 +77,7 @@ func (a *ActivityRecorder) Flush(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	acts := slices.SortedFunc(maps.Keys(batch), func(x, y metrics.Activity) int {
+	acts := slices.SortedFunc(maps.Keys(batch), func(x, y mx.Activity) int {
 		if c := x.Day.Compare(y.Day); c != 0 {
 			return c
 		}
@@ -90,7 +90,7 @@ func (a *ActivityRecorder) Flush(ctx context.Context) error {
 		switch {
 		case err != nil:
 			if a.pending == nil {
-				a.pending = map[metrics.Activity]bool{}
+				a.pending = map[mx.Activity]bool{}
 			}
 			a.pending[act] = true
 		case act.Day.Equal(a.day):
