@@ -1,11 +1,9 @@
-package handlers
+package handlers_test
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +15,12 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
+	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
+	hpulse "github.com/platformbot/platformbot/handlers/pulse"
+	hselfservice "github.com/platformbot/platformbot/handlers/selfservice"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
@@ -34,38 +38,27 @@ import (
 // the bot sends — replies, DMs, channel posts, modals, App Home — may
 // carry a mention or a link that the input injected.
 
-// Fixture ids of the fuzz targets (kept apart from the other tests'
-// fixtures so that the files do not depend on each other).
+// The fixtures and checks of the fuzz targets, shared with the render
+// fuzz targets of each feature.
 const (
-	fzDev     = "UFZDEV0001"
-	fzDevNY   = "UFZDEV0002"
-	fzAdmin   = "UFZADM0001"
-	fzDBA1    = "UFZDBA0001"
-	fzDBA2    = "UFZDBA0002"
-	fzDBAs    = "SFZDBA0001"
-	fzTriage  = "CFZTRIAGE1"
-	fzHostBer = "UFZHOST001"
-	fzHostNY  = "UFZHOST002"
-	fzPulse1  = "UFZPULSE01"
-	fzPulse2  = "UFZPULSE02"
-	fzDevs    = "SFZDEVS001"
-	fzEng     = "CFZENG0001"
-	fzResults = "CFZRESULT1"
+	fzDev     = handlertest.FzDev
+	fzDevNY   = handlertest.FzDevNY
+	fzAdmin   = handlertest.FzAdmin
+	fzDBAs    = handlertest.FzDBAs
+	fzTriage  = handlertest.FzTriage
+	fzHostBer = handlertest.FzHostBer
+	fzHostNY  = handlertest.FzHostNY
 )
 
-// fuzzIDs are the Slack ids of the fixtures and of every requester (Slack
-// gives those; user text cannot make them): mentions of them are the
-// bot's own. Any other <@…>, <#…>, <!…> or <http…> in mrkdwn came from
-// input.
-var fuzzIDs = map[string]bool{
-	fzNobody: true, fzDev: true, fzDevNY: true, fzAdmin: true, fzDBA1: true, fzDBA2: true, fzDBAs: true, fzTriage: true,
-	fzHostBer: true, fzHostNY: true, fzPulse1: true, fzPulse2: true, fzDevs: true, fzEng: true, fzResults: true,
-}
+var (
+	fuzzUsers    = handlertest.FuzzUsers
+	fuzzSurvey   = handlertest.FuzzSurvey
+	checkMessage = handlertest.CheckMessage
+	checkMrkdwn  = handlertest.CheckMrkdwn
+	mrkdwnOf     = handlertest.MrkdwnOf
+)
 
-// fzNobody is a requester unknown to every fixture.
-const fzNobody = "UNOBODY01"
-
-var fuzzUsers = []string{fzDev, fzAdmin, fzDBA1, fzHostBer, fzDevNY, fzPulse1, fzNobody}
+type fuzzSlack = handlertest.FuzzSlack
 
 func fzPtr(x float64) *float64 { return &x }
 
@@ -88,175 +81,12 @@ var fuzzCatalog = []selfservice.Type{
 	{ID: "dns", Title: "DNS record", Approval: selfservice.Approval{Policy: selfservice.ApprovalAdmins}},
 }
 
-// fuzzSurvey asks one question of each kind.
-func fuzzSurvey() surveys.Survey {
-	berlin, _ := time.LoadLocation("Europe/Berlin")
-	return surveys.Survey{
-		ID: "devex", Title: "Developer experience", Intro: "Two minutes, four questions.",
-		Cron: "0 10 * * MON", Location: berlin, EveryWeeks: 1,
-		Audience:  surveys.Audience{Users: []string{fzPulse1}, UserGroups: []string{fzDevs}, Channels: []string{fzEng}},
-		Anonymous: true, MinGroupSize: 2, Window: 72 * time.Hour, Reminder: 24 * time.Hour, ResultsChannel: fzResults,
-		Questions: []surveys.Question{
-			{ID: "sat", Kind: surveys.Scale, Text: "How satisfied are you with the platform?", Labels: []string{"Very poor", "Poor", "OK", "Good", "Great"}},
-			{ID: "nps", Kind: surveys.NPS, Text: "How likely are you to recommend it?"},
-			{ID: "slow", Kind: surveys.Choice, Text: "What slows you down?", Options: []string{"CI", "Reviews <&>"}, Optional: true},
-			{ID: "why", Kind: surveys.Text, Text: "Anything else?"},
-		},
-	}
-}
-
-// mrkdwnToken matches what Slack turns into a mention, a channel link, a
-// date or a link; the bot writes only ids and dates.
-var mrkdwnToken = regexp.MustCompile(`^<(@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+|!subteam\^[A-Z0-9]+|!date\^-?\d+\^[^|<>]*\|[^<>]*)>`)
-
-// checkMrkdwn fails when s has a '<' that does not start one of the
-// bot's own tokens.
-func checkMrkdwn(t *testing.T, where, s string) {
-	t.Helper()
-	for i := strings.IndexByte(s, '<'); i >= 0; i = fuzzNextLT(s, i) {
-		m := mrkdwnToken.FindStringSubmatch(s[i:])
-		ok := m != nil
-		if ok && (m[1][0] == '@' || m[1][0] == '#') {
-			ok = fuzzIDs[m[1][1:]]
-		}
-		if ok && strings.HasPrefix(m[1], "!subteam^") {
-			ok = fuzzIDs[strings.TrimPrefix(m[1], "!subteam^")]
-		}
-		if !ok {
-			t.Fatalf("%s: unescaped %q in mrkdwn:\n%s", where, s[i:min(len(s), i+40)], s)
-		}
-	}
-}
-
-func fuzzNextLT(s string, i int) int {
-	j := strings.IndexByte(s[i+1:], '<')
-	if j < 0 {
-		return -1
-	}
-	return i + 1 + j
-}
-
-// mrkdwnOf returns every text Slack reads as mrkdwn in v (a message's
-// blocks, a modal, a home tab): the text of each mrkdwn text object.
-func mrkdwnOf(v any) []string {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	var tree any
-	_ = json.Unmarshal(raw, &tree)
-	var out []string
-	var walk func(any)
-	walk = func(n any) {
-		switch x := n.(type) {
-		case map[string]any:
-			if x["type"] == "mrkdwn" {
-				if s, ok := x["text"].(string); ok {
-					out = append(out, s)
-				}
-			}
-			for _, c := range x {
-				walk(c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
-		}
-	}
-	walk(tree)
-	return out
-}
-
-// checkMessage checks a message's notification text and its blocks.
-func checkMessage(t *testing.T, where string, m bot.Message) {
-	t.Helper()
-	checkMrkdwn(t, where+" text", m.Text)
-	for _, s := range mrkdwnOf(m.Blocks) {
-		checkMrkdwn(t, where+" blocks", s)
-	}
-}
-
-// fuzzSlack is a bot.Slack that records everything the bot sends.
-type fuzzSlack struct {
-	mu    sync.Mutex
-	sent  []string // "where: mrkdwn" of every message, modal and home tab
-	msgs  []bot.Message
-	views []slack.ModalViewRequest
-	n     int
-}
-
-func (f *fuzzSlack) message(where string, m bot.Message) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.msgs = append(f.msgs, m)
-	f.sent = append(f.sent, where)
-}
-
-func (f *fuzzSlack) view(v slack.ModalViewRequest) bot.View {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.n++
-	f.views = append(f.views, v)
-	return bot.View{ID: fmt.Sprintf("V%d", f.n), Hash: "h"}
-}
-
-func (f *fuzzSlack) PostMessage(_ context.Context, channel string, m bot.Message) (string, error) {
-	f.message("post to "+channel, m)
-	return "1700000000.000100", nil
-}
-func (f *fuzzSlack) PostEphemeral(_ context.Context, channel, _ string, m bot.Message) error {
-	f.message("ephemeral in "+channel, m)
-	return nil
-}
-func (f *fuzzSlack) UpdateMessage(_ context.Context, channel, _ string, m bot.Message) error {
-	f.message("update in "+channel, m)
-	return nil
-}
-func (f *fuzzSlack) Respond(_ context.Context, _ string, m bot.Message) error {
-	f.message("response_url", m)
-	return nil
-}
-func (f *fuzzSlack) OpenView(_ context.Context, _ string, v slack.ModalViewRequest) (bot.View, error) {
-	return f.view(v), nil
-}
-func (f *fuzzSlack) UpdateView(_ context.Context, _, _ string, v slack.ModalViewRequest) (bot.View, error) {
-	return f.view(v), nil
-}
-func (f *fuzzSlack) PushView(_ context.Context, _ string, v slack.ModalViewRequest) (bot.View, error) {
-	return f.view(v), nil
-}
-func (f *fuzzSlack) PublishHome(_ context.Context, _ string, v slack.HomeTabViewRequest) error {
-	f.message("home", bot.Message{Blocks: v.Blocks.BlockSet})
-	return nil
-}
-func (f *fuzzSlack) UserInfo(_ context.Context, id string) (bot.User, error) {
-	tz := map[string]string{fzHostBer: "Europe/Berlin", fzDevNY: "America/New_York", fzDev: "Asia/Tokyo"}[id]
-	return bot.User{ID: id, Name: strings.ToLower(id), RealName: "Person " + id, TZ: tz}, nil
-}
-func (f *fuzzSlack) Users(context.Context) ([]bot.User, error) { return nil, nil }
-func (f *fuzzSlack) UserGroupMembers(_ context.Context, id string) ([]string, error) {
-	return map[string][]string{fzDBAs: {fzDBA1, fzDBA2}, fzDevs: {fzPulse1, fzPulse2}}[id], nil
-}
-func (f *fuzzSlack) ChannelMembers(_ context.Context, id string) ([]string, error) {
-	return map[string][]string{fzEng: {fzPulse2, fzDevNY}}[id], nil
-}
-
-// take returns and forgets what was sent since the last call.
-func (f *fuzzSlack) take() ([]string, []bot.Message, []slack.ModalViewRequest) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, m, v := f.sent, f.msgs, f.views
-	f.sent, f.msgs, f.views = nil, nil, nil
-	return s, m, v
-}
-
 // fuzzApp is the four features on one router.
 type fuzzApp struct {
 	router *bot.Router
 	slack  *fuzzSlack
 	clock  *clockwork.FakeClock
-	pulse  *Pulse
+	pulse  *hpulse.Handler
 	logs   *fuzzLog
 	out    *outbox.Dispatcher // shared by every feature, as in the binary
 }
@@ -280,6 +110,9 @@ func (l *fuzzLog) take() string {
 	return s
 }
 
+// noHooks is a webhook.Client's Hooks when no type has automation.
+func noHooks(string) (webhook.Hook, bool) { return webhook.Hook{}, false }
+
 // newFuzzApp wires self-service, office hours, pulse surveys and metrics
 // on one SQLite database, with a request, a booking and an open survey
 // run to act on, and services with hostile names in the metrics store.
@@ -298,7 +131,7 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	people := &SelfServicePeople{Admins: admins, People: NewDirectory(fs, []config.Team{{ID: "web", Users: []string{fzDev}}}, clock.Now)}
+	people := &hselfservice.People{Admins: admins, People: handlers.NewDirectory(fs, []config.Team{{ID: "web", Users: []string{fzDev}}}, clock.Now)}
 	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(db), Catalog: catalog, People: people, Clock: clock}
 	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clock, Poll: time.Hour})
 	if err != nil {
@@ -306,7 +139,7 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 	}
 	tb.Cleanup(func() { _ = out.Stop() })
 	app.out = out
-	ss := &SelfService{Svc: svc, Slack: fs, Outbox: out, Webhooks: &webhook.Client{Hooks: noHooks},
+	ss := &hselfservice.Handler{Svc: svc, Slack: fs, Outbox: out, Webhooks: &webhook.Client{Hooks: noHooks},
 		Command: "/platform", TriageChannel: fzTriage, Location: berlin, Clock: clock, Log: zerolog.Nop()}
 	svc.Notifier = ss
 	r.Command("/platform", "requests")
@@ -321,9 +154,9 @@ func newFuzzApp(tb testing.TB) *fuzzApp {
 
 func (a *fuzzApp) wireMetrics(tb testing.TB, db *storage.DB) {
 	store := storage.NewMetrics(db, storage.MetricsOptions{AttributionWindow: 24 * time.Hour, ProductionEnvironments: []string{"production"}, Now: a.clock.Now})
-	teams := NewMetricsTeams(NewDirectory(a.slack, []config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.clock.Now))
+	teams := handlers.NewMetricsTeams(handlers.NewDirectory(a.slack, []config.Team{{ID: "payments", Name: "Payments & <Billing>", Users: []string{fzDev}}}, a.clock.Now))
 	th, _ := metrics.ThresholdsFor(2023)
-	h := &Metrics{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
+	h := &hmetrics.Handler{Service: &metrics.Service{Store: store, Directory: teams, Thresholds: th, Now: a.clock.Now},
 		Outbox: a.out, Teams: teams, Slack: a.slack, Location: time.UTC, Now: a.clock.Now, Log: zerolog.Nop()}
 	h.Register(a.router, "/platform")
 	// Service names come from ingest senders, who may write anything.
@@ -344,7 +177,7 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 		{User: fzHostBer, Location: berlin, Windows: []officehours.Window{{Day: time.Tuesday, Start: 14 * 60, End: 15 * 60}}},
 		{User: fzHostNY, Location: newYork, Windows: []officehours.Window{{Day: time.Monday, Start: 10 * 60, End: 11 * 60}}},
 	}}
-	h := NewOfficeHours(a.slack, zerolog.Nop())
+	h := hofficehours.New(a.slack, zerolog.Nop())
 	h.Outbox = a.out
 	rules := officehours.Rules{MaxPerWeek: 3, WeekZone: berlin, TopicRequired: true, ReminderBefore: 15 * time.Minute}
 	h.Service = &officehours.Service{Schedule: sched, Rules: rules, Clock: a.clock, Notifier: h.Notifier(rules.ReminderBefore),
@@ -353,7 +186,7 @@ func (a *fuzzApp) wireOfficeHours(db *storage.DB, berlin *time.Location) {
 }
 
 func (a *fuzzApp) wirePulse(tb testing.TB, db *storage.DB) {
-	h := NewPulse(a.slack, NewDirectory(a.slack, nil, a.clock.Now), zerolog.Nop())
+	h := hpulse.New(a.slack, handlers.NewDirectory(a.slack, nil, a.clock.Now), zerolog.Nop())
 	h.Outbox = a.out
 	h.Service = surveys.New(surveys.Config{Surveys: []surveys.Survey{fuzzSurvey()}, Store: storage.NewSurveyStore(db),
 		Dir: h.Directory(), Notifier: h.Notifier(), Clock: a.clock})
@@ -369,7 +202,7 @@ func (a *fuzzApp) seed(tb testing.TB, svc *selfservice.Service) {
 		tb.Fatal(err)
 	}
 	a.serve(tb, &bot.Request{Kind: bot.KindCommand, Command: "/pulse", Text: "send devex", UserID: fzAdmin})
-	a.slack.take()
+	a.slack.Take()
 	a.logs.take()
 }
 
@@ -384,7 +217,7 @@ func (a *fuzzApp) serve(tb testing.TB, req *bot.Request) *bot.Reply {
 	if reply != nil && reply.After != nil {
 		_ = reply.After(ctx)
 	}
-	a.pulse.after.Wait()
+	a.pulse.Wait()
 	return reply
 }
 
@@ -402,7 +235,7 @@ func (a *fuzzApp) check(t *testing.T, what string, reply *bot.Reply) string {
 			}
 		}
 	}
-	where, msgs, views := a.slack.take()
+	where, msgs, views := a.slack.Take()
 	for i, m := range msgs {
 		checkMessage(t, what+": "+where[i], m)
 	}
@@ -434,7 +267,7 @@ func FuzzCommands(f *testing.F) {
 		req := &bot.Request{Kind: bot.KindCommand, Command: fuzzCommands[int(cmd)%len(fuzzCommands)], Text: text,
 			UserID: fuzzUsers[int(user)%len(fuzzUsers)], ChannelID: "CTEST00001", TriggerID: "T1"}
 		reply := app.serve(t, req)
-		if reply.IsEmpty() && len(app.slack.views) == 0 {
+		if reply.IsEmpty() && len(app.slack.Views) == 0 {
 			t.Fatalf("%s %q: no answer and no modal", req.Command, text)
 		}
 		log := app.check(t, req.Command+" "+text, reply)
@@ -489,20 +322,20 @@ func FuzzViewSubmissions(f *testing.F) {
 		values := map[string]map[string]slack.BlockAction{}
 		switch kind % 4 {
 		case 0: // the request form of new-repo, or of the type in meta
-			callback = ssViewRequest
+			callback = hselfservice.ViewRequest
 			for id, v := range map[string]string{"name": text, "why": text, "minutes": other, "until": other, "owner": other, "channel": other} {
-				values[ssFieldBlock(id)] = map[string]slack.BlockAction{ssValueAction: {Value: v}}
+				values[hselfservice.FieldBlock(id)] = map[string]slack.BlockAction{hselfservice.ValueAction: {Value: v}}
 			}
-			values[ssFieldBlock("visibility")] = map[string]slack.BlockAction{ssValueAction: {SelectedOption: slack.OptionBlockObject{Value: other}}}
+			values[hselfservice.FieldBlock("visibility")] = map[string]slack.BlockAction{hselfservice.ValueAction: {SelectedOption: slack.OptionBlockObject{Value: other}}}
 		case 1: // a rejection reason for the request in meta
-			callback = ssViewReject
-			values[ssReasonBlock] = map[string]slack.BlockAction{ssValueAction: {Value: text}}
+			callback = hselfservice.ViewReject
+			values[hselfservice.ReasonBlock] = map[string]slack.BlockAction{hselfservice.ValueAction: {Value: text}}
 		case 2: // a booking
-			callback = ohViewBook
+			callback = hofficehours.ViewBook
 			values["slot"] = map[string]slack.BlockAction{"slot": {SelectedOption: slack.OptionBlockObject{Value: meta}}}
 			values["topic"] = map[string]slack.BlockAction{"topic": {Value: text}}
 		default: // a feedback comment on the booking in meta
-			callback = ohViewComment
+			callback = hofficehours.ViewComment
 			values["comment"] = map[string]slack.BlockAction{"comment": {Value: text}}
 		}
 		req := &bot.Request{Kind: bot.KindViewSubmission, CallbackID: callback, UserID: u,
@@ -511,7 +344,7 @@ func FuzzViewSubmissions(f *testing.F) {
 		app.check(t, callback+" "+text, reply)
 		if reply != nil {
 			for block := range reply.ViewErrors {
-				if _, ok := values[block]; !ok && block != ssTypeBlock {
+				if _, ok := values[block]; !ok && block != hselfservice.TypeBlock {
 					t.Fatalf("%s: error on %q, which is not a block of the form: %v", callback, block, reply.ViewErrors)
 				}
 			}

@@ -1,6 +1,13 @@
 // Package handlers translates between Slack payloads and the domain
 // packages: read the request, call the domain, render Block Kit. Handlers
 // hold no business rules and no SQL.
+//
+// Each feature is a subpackage with its own rendering (selfservice,
+// officehours, pulse, metrics, ideas, previews, report, language); home
+// composes the App Home tab from their sections. This package keeps what
+// is not one feature's: the slash commands' tables, the bot's Messages
+// tab, and the directory of people and teams the features share. Features
+// do not import each other.
 package handlers
 
 import (

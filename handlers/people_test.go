@@ -10,13 +10,14 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 )
 
 // TestPeopleEvents: user_change and team_join reach the directory, which
 // then answers without asking Slack.
 func TestPeopleEvents(t *testing.T) {
-	fs := newFakeSlack()
-	fs.failing("UserInfo", errors.New("users.info must not be needed"))
+	fs := handlertest.NewSlack()
+	fs.Failing("UserInfo", errors.New("users.info must not be needed"))
 	dir := NewDirectory(fs, nil, time.Now)
 	t.Cleanup(dir.Close)
 	r := bot.NewRouter(nil)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/handlers"
+	hpulse "github.com/platformbot/platformbot/handlers/pulse"
 	"github.com/platformbot/platformbot/internal/fakeslack"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
@@ -100,7 +101,7 @@ func runFanout(b *testing.B, users, perMinute, burst, clientPerMinute int) fanou
 	}
 	dir := handlers.NewDirectory(api, nil, time.Now)
 	defer dir.Close()
-	h := handlers.NewPulse(api, dir, zerolog.Nop())
+	h := hpulse.New(api, dir, zerolog.Nop())
 	h.Outbox = d
 	s := devex()
 	s.Audience = surveys.Audience{Channels: []string{"CALL"}}

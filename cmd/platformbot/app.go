@@ -18,6 +18,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/delivery"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/home"
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/ideas"
@@ -44,7 +45,7 @@ type Main struct {
 	People    *people.Directory
 	Admins    *bot.Admins
 	Router    *bot.Router
-	Home      *handlers.Home
+	Home      *home.Tab
 	Scheduler *schedule.Scheduler
 	HTTP      *httpapi.Server
 	Runtime   *bot.Runtime
@@ -167,7 +168,7 @@ func (m *Main) Open(ctx context.Context) error {
 	})...)
 	m.openLanguage()
 	handlers.RegisterCommands(m.Router, m.Config.Slack.Commands)
-	m.Home = &handlers.Home{Slack: m.Slack, Log: m.Log}
+	m.Home = &home.Tab{Slack: m.Slack, Log: m.Log}
 	m.Home.Register(m.Router)
 	(&handlers.DirectMessages{Router: m.Router, Slack: m.Slack}).Register(m.Router)
 

@@ -14,6 +14,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/console"
 	"github.com/platformbot/platformbot/handlers"
+	hselfservice "github.com/platformbot/platformbot/handlers/selfservice"
 	"github.com/platformbot/platformbot/selfservice"
 	"github.com/platformbot/platformbot/storage"
 )
@@ -57,7 +58,7 @@ func TestDemoSeedFollowsTheRules(t *testing.T) {
 	defer db.Close()
 	store := storage.NewSelfServiceStore(db)
 	// The console's Slack: no user group members.
-	people := &handlers.SelfServicePeople{People: handlers.NewDirectory(console.New(console.Options{}).Slack(), cfg.Teams, time.Now)}
+	people := &hselfservice.People{People: handlers.NewDirectory(console.New(console.Options{}).Slack(), cfg.Teams, time.Now)}
 	n := 0
 	for id := int64(1); ; id++ {
 		r, err := store.Request(context.Background(), id)

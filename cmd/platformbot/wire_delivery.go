@@ -6,9 +6,10 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/delivery"
-	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/ideas"
+	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
 	"github.com/platformbot/platformbot/handlers/previews"
+	hpulse "github.com/platformbot/platformbot/handlers/pulse"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -16,8 +17,8 @@ import (
 // initiative: they wait for the person's working hours and Do Not
 // Disturb. Replies, channel posts and message updates are not guarded.
 var guardedKinds = []string{
-	handlers.PulseRemindKind,
-	handlers.OfficeHoursFeedbackKind,
+	hpulse.RemindKind,
+	hofficehours.FeedbackKind,
 	previews.FeedbackKind, previews.ReminderKind,
 	ideas.KindDecision,
 }
@@ -27,7 +28,7 @@ var guardedKinds = []string{
 // Disturb, so that a survey's own working hours or send_at hold, and an
 // invitation planned for 16:59 and posted at 17:01 behind a long fan-out
 // still goes today.
-var plannedKinds = []string{handlers.PulseInviteKind}
+var plannedKinds = []string{hpulse.InviteKind}
 
 // wireDelivery builds the delivery gate and, when delivery.enabled is set,
 // puts it in front of the guarded kinds: their NotBefore moves to the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/home"
 	hideas "github.com/platformbot/platformbot/handlers/ideas"
 	"github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/schedule"
@@ -25,7 +26,7 @@ func (m *Main) wireIdeas(ctx context.Context) error {
 	svc, board := m.ideasService()
 	m.ideas = svc
 	board.Register(m.Router)
-	m.Home.Add(handlers.HomeSection{Name: "Ideas", Order: 40, Render: board.HomeSection})
+	m.Home.Add(home.Section{Name: "Ideas", Order: 40, Render: board.HomeSection})
 	return m.Scheduler.Add(schedule.Job{Name: "ideas-post-missing", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 		m.Outbox.Start()
 		return svc.PostMissing(ctx, ideasRepostAfter)

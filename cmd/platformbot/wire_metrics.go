@@ -9,6 +9,8 @@ import (
 
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/home"
+	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/schedule"
@@ -29,7 +31,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 	}
 	m.ensureRollupsInBackground(store)
 	teams := handlers.NewMetricsTeams(m.People)
-	h := &handlers.Metrics{
+	h := &hmetrics.Handler{
 		Service: &metrics.Service{
 			Store: store, Directory: teams, Thresholds: th, Now: m.Clock.Now,
 			Satisfaction: storage.NewSurveyStore(m.DB),
@@ -40,9 +42,9 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 		Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log,
 	}
 	h.Register(m.Router, cfg.Slack.Commands.Platform)
-	m.Home.Add(h.HomeSection())
+	m.Home.Add(home.Section{Name: "Metrics", Order: 40, Render: h.HomeSection})
 
-	rec := &handlers.ActivityRecorder{Store: store, Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log}
+	rec := &hmetrics.ActivityRecorder{Store: store, Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log}
 	m.Router.Use(rec.Middleware())
 	m.closers = append(m.closers, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

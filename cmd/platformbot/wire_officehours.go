@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/platformbot/platformbot/config"
-	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/home"
+	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
@@ -16,7 +17,7 @@ import (
 // Home section, its kinds of DM and the job that queues reminders and
 // feedback questions.
 func (m *Main) wireOfficeHours(ctx context.Context) error {
-	oh := handlers.NewOfficeHours(m.Slack, m.Log)
+	oh := hofficehours.New(m.Slack, m.Log)
 	oh.Outbox, oh.Languages = m.Outbox, m.Language
 	rules := officeHoursRules(m.Config)
 	svc := &officehours.Service{
@@ -25,7 +26,7 @@ func (m *Main) wireOfficeHours(ctx context.Context) error {
 		Store:    m.officeHoursStore(),
 		Notifier: oh.Notifier(rules.ReminderBefore),
 		Clock:    m.Clock,
-		TeamOf:   handlers.OfficeHoursTeamOf(m.People, m.Log),
+		TeamOf:   hofficehours.TeamOf(m.People, m.Log),
 		OnNotifyError: func(_ context.Context, err error) {
 			m.Log.Warn().Err(err).Msg("office hours: message not queued (the change itself is saved)")
 		},
@@ -33,7 +34,7 @@ func (m *Main) wireOfficeHours(ctx context.Context) error {
 	oh.Service = svc
 	oh.Refresh = m.Home.Publish
 	oh.Register(m.Router, m.Config.Slack.Commands.OfficeHours)
-	m.Home.Add(handlers.HomeSection{Name: "Office hours", Order: 20, Render: oh.HomeSection})
+	m.Home.Add(home.Section{Name: "Office hours", Order: 20, Render: oh.HomeSection})
 	return m.Scheduler.Add(schedule.Job{Name: "officehours-followups", Every: time.Minute, Run: svc.RunDue})
 }
 
@@ -91,7 +92,7 @@ func (m *Main) seedOfficeHours(ctx context.Context) error {
 	}
 	store := m.officeHoursStore()
 	const user = "UCONSOLE"
-	team := handlers.OfficeHoursTeamOf(m.People, m.Log)(ctx, user) // as a real booking gets it
+	team := hofficehours.TeamOf(m.People, m.Log)(ctx, user) // as a real booking gets it
 	now := m.Clock.Now().UTC()
 	upcoming, err := store.Upcoming(ctx, user, now)
 	if err != nil || len(upcoming) > 0 {

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/platformbot/platformbot/config"
-	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/home"
+	hselfservice "github.com/platformbot/platformbot/handlers/selfservice"
 	"github.com/platformbot/platformbot/httpapi"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/schedule"
@@ -24,12 +25,12 @@ func (m *Main) wireSelfService(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	people := &handlers.SelfServicePeople{Admins: m.Admins, People: m.People}
+	people := &hselfservice.People{Admins: m.Admins, People: m.People}
 	svc := &selfservice.Service{Store: storage.NewSelfServiceStore(m.DB), Catalog: catalog, People: people, Clock: m.Clock, Location: m.Config.Location(),
 		OnNotifyError: func(_ context.Context, err error) {
 			m.Log.Warn().Err(err).Msg("self-service: follow-up not queued yet; the hand-over job retries it (the change itself is saved)")
 		}}
-	h := &handlers.SelfService{
+	h := &hselfservice.Handler{
 		Svc: svc, Slack: m.Slack, Outbox: m.Outbox, Command: m.Config.Slack.Commands.Platform, TriageChannel: m.Config.Slack.TriageChannel,
 		Webhooks: &webhook.Client{Hooks: automationHooks(m.Config.Catalog), Now: m.Clock.Now},
 		Location: m.Config.Location(), Clock: m.Clock, Log: m.Log,
@@ -37,7 +38,7 @@ func (m *Main) wireSelfService(ctx context.Context) error {
 	svc.Notifier = h
 
 	h.Register(m.Router)
-	m.Home.Add(h.HomeSection())
+	m.Home.Add(home.Section{Name: "Requests", Order: 10, Render: h.HomeSection})
 	m.HTTP.Handle("POST /api/v1/requests/{id}/status", httpapi.RequestStatus(svc))
 	if err := m.Scheduler.Add(schedule.Job{Name: "selfservice-handover", Every: time.Minute, Run: svc.HandOver}); err != nil {
 		return err
@@ -121,7 +122,7 @@ func (m *Main) seedSelfService(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	people := &handlers.SelfServicePeople{People: m.People}
+	people := &hselfservice.People{People: m.People}
 	now := m.Clock.Now().UTC()
 	seeds, err := demoRequests(ctx, catalog, people, now.In(m.Config.Location()))
 	if err != nil {

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/platformbot/platformbot/config"
-	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/home"
+	hpulse "github.com/platformbot/platformbot/handlers/pulse"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/surveys"
@@ -19,7 +20,7 @@ import (
 // reminds and closes; their DMs go out through the outbox.
 func (m *Main) wireSurveys(ctx context.Context) error {
 	d := m.Outbox
-	pulse := handlers.NewPulse(m.Slack, m.People, m.Log)
+	pulse := hpulse.New(m.Slack, m.People, m.Log)
 	pulse.Location, pulse.Outbox, pulse.Refresh = m.Config.Location(), d, m.Home.Publish
 	pulse.Languages = m.Language
 	pulse.Waiting = storage.NewOutboxStore(m.DB)
@@ -31,7 +32,7 @@ func (m *Main) wireSurveys(ctx context.Context) error {
 	pulse.Service = svc
 	m.settlers = append(m.settlers, func(context.Context) error { pulse.Wait(); return nil })
 	pulse.Register(m.Router, m.Config.Slack.Commands.Pulse)
-	m.Home.Add(handlers.HomeSection{Name: "Pulse surveys", Order: 30, Render: pulse.HomeSection})
+	m.Home.Add(home.Section{Name: "Pulse surveys", Order: 30, Render: pulse.HomeSection})
 
 	jobs := []schedule.Job{
 		{Name: "pulse-tick", Every: time.Minute, Run: func(ctx context.Context) error { d.Start(); return svc.Tick(ctx) }},

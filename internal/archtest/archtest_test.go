@@ -59,6 +59,37 @@ func TestLayering(t *testing.T) {
 	}
 }
 
+// TestHandlerFeaturesApart fails when a feature package under handlers/
+// depends on another one: each feature renders its own messages, and App
+// Home gets their sections from the wiring (handlers/home), so that a
+// feature can change or go without touching the others.
+func TestHandlerFeaturesApart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list over the module")
+	}
+	root := moduleRoot(t)
+	prefix := strings.TrimSpace(goCmd(t, root, "list", "-m")) + "/handlers/"
+	graph := importGraph(t, root, "./handlers/...")
+	var features []string
+	for _, pkg := range list(t, root, "./handlers/...") {
+		if name, ok := strings.CutPrefix(pkg, prefix); ok && !strings.Contains(name, "/") && name != "internal" {
+			features = append(features, pkg)
+		}
+	}
+	if len(features) < 5 {
+		t.Fatalf("found %d feature packages under %s, want the five or more there are", len(features), prefix)
+	}
+	for _, pkg := range features {
+		for _, dep := range reachable(graph, pkg) {
+			for _, other := range features {
+				if other != pkg && (dep == other || strings.HasPrefix(dep, other+"/")) {
+					t.Errorf("%s depends on %s (%s): features do not import each other", pkg, dep, strings.Join(chain(graph, pkg, dep), " → "))
+				}
+			}
+		}
+	}
+}
+
 // denied returns the entry of deny that pkg is or is under, or "".
 func denied(pkg string, deny []string) string {
 	for _, d := range deny {

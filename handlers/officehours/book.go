@@ -1,0 +1,102 @@
+package officehours
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
+	oh "github.com/platformbot/platformbot/officehours"
+)
+
+// book opens the booking form with every free slot to pick from.
+func (h *Handler) book(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return nil, h.openForm(ctx, req, "")
+}
+
+// bookClicked opens the booking form with the clicked slot preselected.
+func (h *Handler) bookClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return nil, h.openForm(ctx, req, req.Value)
+}
+
+// openForm opens the booking modal. The trigger id lives 3 s, so the form
+// costs one indexed query and cached users.info lookups before views.open.
+func (h *Handler) openForm(ctx context.Context, req *bot.Request, selected string) error {
+	form, err := h.form(ctx, req.UserID, selected, "", "")
+	if err != nil {
+		return err
+	}
+	if selected != "" && form.Selected == "" {
+		form.Note = h.userMessage(oh.ErrSlotTaken) + " Pick another one:"
+	}
+	_, err = h.slack.OpenView(ctx, req.TriggerID, form.view())
+	return err
+}
+
+// form builds the booking form for user with the current free slots. A
+// selected slot that is no longer free is dropped.
+func (h *Handler) form(ctx context.Context, user, selected, topic, note string) (bookForm, error) {
+	slots, err := h.Service.FreeSlots(ctx, modalSlots)
+	if err != nil {
+		return bookForm{}, err
+	}
+	f := bookForm{
+		Slots: slots, Names: map[string]string{}, Topic: topic, Note: note,
+		TopicRequired: h.Service.Rules.TopicRequired, Loc: h.people.location(ctx, user),
+	}
+	for _, s := range slots {
+		if _, ok := f.Names[s.Host]; !ok {
+			f.Names[s.Host] = h.people.name(ctx, s.Host)
+		}
+		if s.Key() == selected {
+			f.Selected = selected
+		}
+	}
+	return f, nil
+}
+
+// bookSubmitted books the picked slot. Rule violations show inline next to
+// the field; a slot someone else took meanwhile refreshes the form with the
+// next free slots, keeping the topic the user typed.
+func (h *Handler) bookSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	key, topic := formValues(req)
+	host, start, err := oh.ParseSlotKey(key)
+	if err != nil {
+		return nil, bot.FieldErrors{"slot": "Please pick a slot."}
+	}
+	b, err := h.Service.Book(ctx, oh.BookRequest{User: req.UserID, Host: host, Start: start, Topic: topic})
+	_, isDomain := domain.As(err)
+	switch {
+	case errors.Is(err, oh.ErrSlotTaken):
+		form, ferr := h.form(ctx, req.UserID, "", topic, h.userMessage(err)+" Here are the next free slots:")
+		if ferr != nil {
+			return nil, ferr
+		}
+		v := form.view()
+		return &bot.Reply{ViewUpdate: &v}, nil
+	case errors.Is(err, oh.ErrTopicRequired), errors.Is(err, oh.ErrTopicTooLong):
+		return nil, bot.FieldErrors{"topic": h.fieldMessage(err)}
+	case isDomain:
+		return nil, bot.FieldErrors{"slot": h.fieldMessage(err)}
+	case err != nil:
+		return nil, err
+	}
+	h.refresh(ctx, req.UserID)
+	return &bot.Reply{ViewUpdate: bookedView(b, h.people.location(ctx, req.UserID), h.Service.Rules.ReminderBefore)}, nil
+}
+
+// formValues reads the slot key and topic from a submitted booking form.
+func formValues(req *bot.Request) (key, topic string) {
+	if req.View == nil || req.View.State == nil {
+		return "", ""
+	}
+	v := req.View.State.Values
+	if a, ok := v["slot"]["slot"]; ok {
+		key = a.SelectedOption.Value
+	}
+	if a, ok := v["topic"]["topic"]; ok {
+		topic = strings.TrimSpace(a.Value)
+	}
+	return key, topic
+}

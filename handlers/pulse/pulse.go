@@ -1,0 +1,384 @@
+package pulse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
+	"github.com/platformbot/platformbot/outbox"
+	"github.com/platformbot/platformbot/outbox/slacksend"
+	"github.com/platformbot/platformbot/people"
+	"github.com/platformbot/platformbot/surveys"
+)
+
+// Kinds of pending sends the surveys enqueue.
+const (
+	InviteKind  = "pulse"
+	RemindKind  = "pulse-remind"
+	ResultsKind = "pulse-results"
+)
+
+// Handler serves /pulse, the survey DMs' buttons and form, and the App Home
+// section; it also renders what the surveys send and hands it to the
+// outbox. Set Service and Outbox before Register.
+type Handler struct {
+	Service *surveys.Service
+	Outbox  *outbox.Dispatcher
+	// Location renders fallback times in messages shared by many people
+	// (each reader's Slack shows its own zone; see date).
+	Location *time.Location
+	// Refresh, if set, re-renders a user's App Home after they answered
+	// from it.
+	Refresh func(ctx context.Context, userID string) error
+	// Languages picks each recipient's language for the survey DMs;
+	// nil means English for everyone.
+	Languages *i18n.Chooser
+	// Waiting, if set, counts the invitations of an open run still held
+	// for their recipients' working hours, for /pulse results.
+	Waiting WaitingCounter
+
+	slack bot.Slack
+	dir   *people.Directory
+	log   zerolog.Logger
+	after *afterAck
+}
+
+// WaitingCounter counts the pending sends under a key prefix that are due
+// only after now (storage.OutboxStore implements it).
+type WaitingCounter interface {
+	Waiting(ctx context.Context, prefix string, now time.Time) (int, error)
+}
+
+// New returns the survey handlers talking to Slack through s and
+// resolving audiences through dir.
+func New(s bot.Slack, dir *people.Directory, log zerolog.Logger) *Handler {
+	return &Handler{slack: s, dir: dir, log: log, Location: time.UTC, after: newAfterAck(log, 16)}
+}
+
+// Register adds /pulse (named command), the buttons and the form to r, and
+// the delivery hooks of the survey sends to the outbox.
+func (h *Handler) Register(r *bot.Router, command string) {
+	cmd := r.Command(command, "")
+	cmd.Default = h.list
+	cmd.Add(
+		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "surveys, their next run, and any waiting for your answer", Run: h.list},
+		bot.Subcommand{Name: "send", Usage: "SURVEY", Help: "start a run of a survey now (DMs its audience)", Admin: true, Run: h.send},
+		bot.Subcommand{Name: "results", Usage: "SURVEY", Help: "results of a survey's latest run, comments included", Admin: true, Run: h.results},
+	)
+	r.Action(actTap, h.tap)
+	r.Action(actForm, h.openForm)
+	r.Action(actChange, h.openForm)
+	r.ViewSubmission(viewForm, h.submitted)
+	post := slacksend.Posts(h.slack)
+	h.Outbox.Handle(InviteKind, outbox.Handler{Deliver: post, Before: h.beforeInvite, Sent: h.invited})
+	h.Outbox.Handle(RemindKind, outbox.Handler{Deliver: post, Before: h.beforeRemind})
+	h.Outbox.Handle(ResultsKind, outbox.Handler{Deliver: post})
+}
+
+func (h *Handler) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	runs, err := h.Service.OpenRuns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	waitingFor, err := h.Service.Waiting(ctx, req.UserID)
+	if err != nil {
+		return nil, err
+	}
+	open, waiting := map[string]surveys.Run{}, map[int64]bool{}
+	for _, r := range runs {
+		open[r.SurveyID] = r
+	}
+	for _, r := range waitingFor {
+		waiting[r.ID] = true
+	}
+	return listReply(h.Service.Surveys(), open, waiting, h.Service.Now(), h.location(ctx, req.UserID)), nil
+}
+
+func (h *Handler) send(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := surveyArg(req)
+	if err != nil {
+		return nil, err
+	}
+	run, err := h.Service.StartNow(ctx, id, req.UserID)
+	var open *surveys.OpenRunError
+	if errors.As(err, &open) {
+		loc := h.location(ctx, req.UserID)
+		return nil, bot.Errorf("*%s* already has a run open (run #%d, started %s, open until %s). Nothing was sent.",
+			bot.Escape(open.Run.Title), open.Run.ID, date(open.Run.StartedAt, loc), date(open.Run.ClosesAt, loc))
+	}
+	if err != nil && run.ID == 0 {
+		return nil, err
+	}
+	if err != nil {
+		// The run exists; its invitations are retried by the next tick.
+		h.log.Warn().Err(err).Int64("run", run.ID).Msg("pulse: invitations not queued yet")
+	}
+	people := fmt.Sprintf("%d people", run.Audience)
+	if run.Audience == 1 {
+		people = "1 person"
+	}
+	return bot.Say(fmt.Sprintf(":rocket: Started run #%d of *%s*: DMs are going out to %s (bots and deactivated accounts are skipped). It closes %s; results then go to %s.",
+		run.ID, bot.Escape(run.Title), people, date(run.ClosesAt, h.location(ctx, req.UserID)), resultsWhere(run))), nil
+}
+
+func resultsWhere(run surveys.Run) string {
+	if run.ResultsChannel == "" {
+		return "`/pulse results " + run.SurveyID + "`"
+	}
+	return "<#" + run.ResultsChannel + ">"
+}
+
+func (h *Handler) results(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := surveyArg(req)
+	if err != nil {
+		return nil, err
+	}
+	res, err := h.Service.Results(ctx, id)
+	if errors.Is(err, surveys.ErrNotFound) {
+		return nil, bot.Errorf("`%s` has not run yet. `/pulse send %s` starts a run now.", bot.Escape(id), bot.Escape(id))
+	}
+	if err != nil {
+		return nil, err
+	}
+	loc := h.location(ctx, req.UserID)
+	if res.Run.State == surveys.Open && res.Hidden && res.Previous != nil {
+		// Too early to show the open run: say how it goes, and show the
+		// last closed one.
+		prev, err := h.Service.RunResults(ctx, res.Previous.ID)
+		if err != nil {
+			return nil, err
+		}
+		msg := resultsMessage(prev, loc, true)
+		note := fmt.Sprintf(":hourglass_flowing_sand: Run #%d is open until %s: %s so far, results once at least %d have answered. Meanwhile, the previous run:",
+			res.Run.ID, date(res.Run.ClosesAt, loc), rateText(res), res.Run.MinGroupSize)
+		msg.Blocks = append([]slack.Block{slack.NewSectionBlock(markdown(note), nil, nil)}, msg.Blocks...)
+		if line := h.waitingLine(ctx, res.Run); line != "" {
+			msg.Blocks = append(msg.Blocks[:1:1], append([]slack.Block{slack.NewContextBlock("", markdown(line))}, msg.Blocks[1:]...)...)
+		}
+		msg.InChannel = false
+		return &bot.Reply{Message: msg}, nil
+	}
+	msg := resultsMessage(res, loc, true)
+	msg.InChannel = false
+	if line := h.waitingLine(ctx, res.Run); line != "" {
+		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("", markdown(line)))
+	}
+	return &bot.Reply{Message: msg}, nil
+}
+
+// waitingLine says how many invitations of an open run still wait for
+// their recipients' working hours or Do Not Disturb; "" when none do.
+func (h *Handler) waitingLine(ctx context.Context, run surveys.Run) string {
+	if h.Waiting == nil || run.State != surveys.Open {
+		return ""
+	}
+	n, err := h.Waiting.Waiting(ctx, fmt.Sprintf("%s:%d:", InviteKind, run.ID), h.Service.Now())
+	if err != nil {
+		h.log.Warn().Err(err).Int64("run", run.ID).Msg("pulse: could not count the invitations still waiting")
+		return ""
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return ":hourglass: 1 invitation is still waiting for its recipient's working hours (or Do Not Disturb)."
+	}
+	return fmt.Sprintf(":hourglass: %d invitations are still waiting for their recipients' working hours (or Do Not Disturb).", n)
+}
+
+func surveyArg(req *bot.Request) (string, error) {
+	if len(req.Args) != 1 {
+		return "", bot.Errorf("Name one survey, e.g. `%s %s devex`. `%s list` shows them.", req.Command, strings.Fields(req.Text)[0], req.Command)
+	}
+	return strings.ToLower(req.Args[0]), nil
+}
+
+// HomeSection renders the open surveys waiting for the user's answer.
+func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
+	runs, err := h.Service.Waiting(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return homeBlocks(runs, h.location(ctx, userID)), nil
+}
+
+// location is the user's time zone, falling back to the configured one.
+func (h *Handler) location(ctx context.Context, userID string) *time.Location {
+	if p, err := h.dir.Person(ctx, userID); err == nil {
+		return p.Location()
+	}
+	return h.Location
+}
+
+// Notifier renders the survey messages and queues them in the outbox.
+func (h *Handler) Notifier() surveys.Notifier { return notifier{h} }
+
+type notifier struct{ h *Handler }
+
+func (n notifier) Invite(ctx context.Context, run surveys.Run, invitees []surveys.Invitee) error {
+	return n.byLanguage(ctx, InviteKind, run, invitees, false)
+}
+
+func (n notifier) Remind(ctx context.Context, run surveys.Run, invitees []surveys.Invitee) error {
+	return n.byLanguage(ctx, RemindKind, run, invitees, true)
+}
+
+// byLanguage renders the DM once per language of the recipients (their
+// /platform language choice, else their Slack locale, else the default)
+// and closing time (each person's own), and queues it for the people who
+// share both.
+func (n notifier) byLanguage(ctx context.Context, kind string, run surveys.Run, invitees []surveys.Invitee, reminder bool) error {
+	users := make([]string, len(invitees))
+	for i, v := range invitees {
+		users[i] = v.UserID
+	}
+	groups := []i18n.Group{{Lang: i18n.Fallback(), Users: users}}
+	if n.h.Languages != nil {
+		groups = n.h.Languages.Users(ctx, users)
+	}
+	byUser := make(map[string]surveys.Invitee, len(invitees))
+	for _, v := range invitees {
+		byUser[v.UserID] = v
+	}
+	for _, g := range groups {
+		var closes []time.Time
+		sameClose := map[time.Time][]surveys.Invitee{}
+		for _, u := range g.Users {
+			v := byUser[u]
+			if _, ok := sameClose[v.Closes]; !ok {
+				closes = append(closes, v.Closes)
+			}
+			sameClose[v.Closes] = append(sameClose[v.Closes], v)
+		}
+		for _, c := range closes {
+			personal := run
+			personal.ClosesAt = c
+			if err := n.enqueue(ctx, kind, run, sameClose[c], invitation(personal, n.h.Location, reminder, g.Lang)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// lang is a person's language for messages not answering a request of
+// theirs (a request carries its own, req.L()).
+func (h *Handler) lang(ctx context.Context, userID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.User(ctx, userID)
+}
+
+// enqueueChunk bounds the DMs rendered and held at once: a survey of
+// 100,000 people would otherwise hold every one of them in memory together
+// (hundreds of MiB). The first chunk's DMs go out while the rest are queued.
+const enqueueChunk = 1000
+
+// enqueue queues one DM per user under the key kind:run:user, so queuing
+// again (a retried job, another replica, the rest after a crash half-way)
+// sends nothing twice. Each goes at its invitee's time; a DM not sent
+// before the person's window closes is dropped.
+func (n notifier) enqueue(ctx context.Context, kind string, run surveys.Run, invitees []surveys.Invitee, msg bot.Message) error {
+	for start := 0; start < len(invitees); start += enqueueChunk {
+		chunk := invitees[start:min(start+enqueueChunk, len(invitees))]
+		sends := make([]outbox.Send, len(chunk))
+		for i, v := range chunk {
+			s, err := slacksend.NewPost(kind, sendKey(kind, run.ID, v.UserID), v.UserID, msg)
+			if err != nil {
+				return err
+			}
+			s.NotBefore, s.NotAfter = v.At, v.Closes
+			sends[i] = s
+		}
+		if _, err := n.h.Outbox.Enqueue(ctx, sends...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n notifier) PublishResults(ctx context.Context, res surveys.Results) error {
+	msg := resultsMessage(res, n.h.Location, res.Run.ShareComments)
+	s, err := slacksend.NewPost(ResultsKind, fmt.Sprintf("%s:%d", ResultsKind, res.Run.ID), res.Run.ResultsChannel, msg)
+	if err != nil {
+		return err
+	}
+	_, err = n.h.Outbox.Enqueue(ctx, s)
+	return err
+}
+
+func sendKey(kind string, runID int64, user string) string {
+	return fmt.Sprintf("%s:%d:%s", kind, runID, user)
+}
+
+// parsePulseKey reads kind:run:user back.
+func parsePulseKey(key string) (int64, string, error) {
+	parts := strings.Split(key, ":")
+	if len(parts) != 3 {
+		return 0, "", fmt.Errorf("pulse: bad send key %q", key)
+	}
+	run, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return 0, "", fmt.Errorf("pulse: bad send key %q", key)
+	}
+	return run, parts[2], nil
+}
+
+func (h *Handler) beforeInvite(ctx context.Context, s outbox.Send) (bool, string, error) {
+	run, user, err := parsePulseKey(s.Key)
+	if err != nil {
+		return false, err.Error(), nil
+	}
+	ok, reason, err := h.Service.ShouldInvite(ctx, run, user)
+	return ok, reason, slacksend.Classify(err)
+}
+
+func (h *Handler) invited(ctx context.Context, s outbox.Send, ts string) error {
+	run, user, err := parsePulseKey(s.Key)
+	if err != nil {
+		return err
+	}
+	return h.Service.Delivered(ctx, run, user, ts)
+}
+
+func (h *Handler) beforeRemind(ctx context.Context, s outbox.Send) (bool, string, error) {
+	run, user, err := parsePulseKey(s.Key)
+	if err != nil {
+		return false, err.Error(), nil
+	}
+	ok, reason, err := h.Service.ShouldRemind(ctx, run, user)
+	return ok, reason, slacksend.Classify(err)
+}
+
+// Directory resolves survey audiences through the directory of people.
+func (h *Handler) Directory() surveys.Directory { return audience{h.dir} }
+
+// audience is the surveys' view of the directory of people: who is in
+// an audience, and who of them can be asked (from the workspace's listing,
+// not a users.info call per person). Its errors are the Slack port's, so
+// that a send waiting past its deadline is put back as rate limited.
+type audience struct{ dir *people.Directory }
+
+func (a audience) UserGroupMembers(ctx context.Context, id string) ([]string, error) {
+	m, err := a.dir.GroupMembers(ctx, id)
+	return m, bot.PeopleError(err)
+}
+
+func (a audience) ChannelMembers(ctx context.Context, id string) ([]string, error) {
+	m, err := a.dir.ChannelMembers(ctx, id)
+	return m, bot.PeopleError(err)
+}
+
+func (a audience) IsActiveHuman(ctx context.Context, id string) (bool, error) {
+	ok, err := a.dir.CanBeAsked(ctx, id)
+	return ok, bot.PeopleError(err)
+}
