@@ -173,6 +173,46 @@ func TestPlan(t *testing.T) {
 	}
 }
 
+// knownDir answers Known from what it holds and counts the lookups that
+// would be a users.info each.
+type knownDir struct {
+	held    map[string]people.Person
+	lookups int
+}
+
+func (d *knownDir) Person(_ context.Context, id string) (people.Person, error) {
+	d.lookups++
+	return people.Person{}, people.ErrNotFound
+}
+
+func (d *knownDir) Known(id string) (people.Person, bool) {
+	p, ok := d.held[id]
+	return p, ok
+}
+
+// TestPlanFromListing: planning a fan-out reads zones from what the
+// directory holds, never one lookup per person; people it does not know
+// are planned in the default zone, with one log line for all of them.
+func TestPlanFromListing(t *testing.T) {
+	d := &knownDir{held: map[string]people.Person{"UBER": {ID: "UBER", TZ: "Europe/Berlin"}}}
+	var logs []string
+	g := delivery.New(delivery.Options{People: d, Zone: zone(t, "America/New_York"), Clock: clockwork.NewFakeClock(),
+		Log: func(msg string, fields ...any) { logs = append(logs, fmt.Sprint(msg, fields)) }})
+	got := g.Plan(context.Background(), []string{"UBER", "UNEW1", "UNEW2"}, utc("2026-03-02 06:00"), delivery.Schedule{})
+	if d.lookups != 0 {
+		t.Errorf("%d lookups while planning, want 0 (zones come from the listing)", d.lookups)
+	}
+	want := map[string]string{"UBER": "2026-03-02 08:00", "UNEW1": "2026-03-02 14:00", "UNEW2": "2026-03-02 14:00"}
+	for u, w := range want {
+		if s := got[u].Format("2006-01-02 15:04"); s != w {
+			t.Errorf("%s: %s UTC, want %s", u, s, w)
+		}
+	}
+	if len(logs) != 1 {
+		t.Fatalf("log lines: %q, want one for the two unknown people", logs)
+	}
+}
+
 // TestDND: someone in Do Not Disturb is held until it ends (or the next
 // start of their hours after that); Slack is asked 50 users a call, and
 // the answers are reused for 30 minutes.

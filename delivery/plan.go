@@ -4,8 +4,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/platformbot/platformbot/people"
 	"github.com/platformbot/platformbot/workhours"
 )
+
+// knower is the part of the directory that answers from what it holds.
+type knower interface {
+	Known(id string) (people.Person, bool)
+}
 
 // Schedule is when the sends of one occurrence go out: within Hours, and,
 // if At is set, at that local time of day in each person's zone ("send at
@@ -26,8 +32,29 @@ func (g *Gate) Plan(ctx context.Context, users []string, t time.Time, s Schedule
 		hours = g.opt.Hours
 	}
 	out := make(map[string]time.Time, len(users))
+	zone := func(u string) *time.Location { return g.Zone(ctx, u) }
+	unknown := 0
+	if k, ok := g.opt.People.(knower); ok {
+		// One lookup per person would be one users.info each for people
+		// the directory has not listed: plan from what it holds.
+		zone = func(u string) *time.Location {
+			if p, ok := k.Known(u); ok && p.TZ != "" {
+				if loc, ok := people.LoadZone(p.TZ); ok {
+					return loc
+				}
+			}
+			unknown++
+			return g.opt.Zone
+		}
+	}
+	defer func() {
+		if unknown > 0 {
+			g.opt.Log("delivery: planning in the default zone for people whose zone is not known",
+				"users", unknown, "zone", g.opt.Zone.String())
+		}
+	}()
 	for _, u := range users {
-		loc := g.Zone(ctx, u)
+		loc := zone(u)
 		if s.At != nil {
 			out[u] = hours.At(t, *s.At, loc).UTC()
 		} else {

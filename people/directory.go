@@ -163,6 +163,16 @@ func (d *Directory) Person(ctx context.Context, id string) (Person, error) {
 	return c.Person, nil
 }
 
+// Known returns what the directory holds about someone, without asking
+// Slack or the database (stale entries included).
+func (d *Directory) Known(id string) (Person, bool) {
+	c, ok := d.people.Peek(id)
+	if !ok || c.missing {
+		return Person{}, false
+	}
+	return c.Person, true
+}
+
 // CanBeAsked reports whether someone may be sent a question: not a bot,
 // not deactivated, known to Slack. It is what a survey's fan-out asks
 // about each person, so it answers from the listing: while no listing has

@@ -95,6 +95,21 @@ func (d *Directory) held(listedAt time.Time) {
 	}
 }
 
+// WaitListing returns once the directory holds a listing of the
+// workspace (starting one if none was ever stored), or ctx ends: a caller
+// about to ask about many people at once (planning a survey over their
+// zones) reads them from the listing rather than one users.info each.
+func (d *Directory) WaitListing(ctx context.Context) error {
+	if done := d.catchUp(true); done != nil {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
 // catchUp starts, unless one is under way or was made less than
 // checkEvery ago, a look at the stored listing: a newer one than the
 // cache holds is read into it, so replicas follow the one that listed.

@@ -232,3 +232,33 @@ func TestDirectoryEvents(t *testing.T) {
 		t.Errorf("users.info for %v; want none", lookups)
 	}
 }
+
+// TestWaitListing: a caller about to plan many people waits for the
+// listing (started by the wait), then Known answers from it without a
+// call; a wait that ends first returns its context's error.
+func TestWaitListing(t *testing.T) {
+	d, s, _, _ := newTestDirectory(t)
+	s.holdList = make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := d.WaitListing(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitListing with users.list held: %v, want the deadline", err)
+	}
+	if _, ok := d.Known("UHUMAN"); ok {
+		t.Fatal("Known answers before any listing")
+	}
+	close(s.holdList)
+	if err := d.WaitListing(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p, ok := d.Known("UHUMAN")
+	if !ok || p.TZ != "Europe/Berlin" {
+		t.Errorf("Known(UHUMAN) = %+v, %v; want the listed profile", p, ok)
+	}
+	if _, ok := d.Known("UNEW"); ok {
+		t.Error("Known(UNEW) answers for someone not listed")
+	}
+	if lists, lookups := s.counts(); lists != 1 || len(lookups) != 0 {
+		t.Errorf("users.list ×%d, users.info for %v; want one listing and no lookup", lists, lookups)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
 	"github.com/platformbot/platformbot/handlers/previews"
 	hpulse "github.com/platformbot/platformbot/handlers/pulse"
+	"github.com/platformbot/platformbot/people"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -64,12 +65,23 @@ func (dndOnly) NotBefore(_ context.Context, _ string, now time.Time) time.Time {
 // in their zone; else at the start of the run.
 type surveyPlanner struct {
 	gate *delivery.Gate
+	dir  *people.Directory
 	on   bool
 }
+
+// planListingWait bounds how long starting a run waits for a listing of
+// the workspace to plan by (a 10,000-person listing takes about 30 s);
+// past it, people not yet listed are planned in the default zone.
+const planListingWait = 2 * time.Minute
 
 func (p surveyPlanner) Plan(ctx context.Context, users []string, t time.Time, s surveys.Schedule) map[string]time.Time {
 	if !p.on && s.IsZero() {
 		return nil
+	}
+	if p.dir != nil {
+		wait, cancel := context.WithTimeout(ctx, planListingWait)
+		_ = p.dir.WaitListing(wait) // a failed listing leaves the default zone, logged by the gate
+		cancel()
 	}
 	return p.gate.Plan(ctx, users, t, delivery.Schedule{Hours: s.Hours, At: s.SendAt})
 }

@@ -27,7 +27,7 @@ func (m *Main) wireSurveys(ctx context.Context) error {
 	svc := surveys.New(surveys.Config{
 		Surveys: surveysFromConfig(m.Config), Teams: surveyTeams(m.Config), Store: storage.NewSurveyStore(m.DB),
 		Dir: pulse.Directory(), Notifier: pulse.Notifier(), Clock: m.Clock,
-		Planner: surveyPlanner{gate: m.delivery, on: m.Config.Delivery.On()},
+		Planner: surveyPlanner{gate: m.delivery, dir: m.People, on: m.Config.Delivery.On()},
 	})
 	pulse.Service = svc
 	m.settlers = append(m.settlers, func(context.Context) error { pulse.Wait(); return nil })
