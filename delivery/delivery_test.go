@@ -213,6 +213,30 @@ func TestPlanFromListing(t *testing.T) {
 	}
 }
 
+// TestLearn: what a dnd_updated_user event says replaces the gate's
+// answer and counts as fresh, so the next send needs no dnd.teamInfo call.
+func TestLearn(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(utc("2026-03-02 10:00"))
+	src := &dnd{quiet: map[string][]delivery.Quiet{}}
+	g := delivery.New(delivery.Options{DND: src, RespectDND: true, Clock: clock})
+	ctx := context.Background()
+	if _, held := g.HeldUntil(ctx, "U1", clock.Now()); held || len(src.calls) != 1 {
+		t.Fatalf("before the event: held %v after %d calls, want free after 1", held, len(src.calls))
+	}
+	g.Learn("U1", []delivery.Quiet{{From: utc("2026-03-02 09:55"), Until: utc("2026-03-02 11:00")}})
+	g.Learn("U2", nil)
+	until, held := g.HeldUntil(ctx, "U1", clock.Now())
+	if !held || !until.Equal(utc("2026-03-02 11:00")) {
+		t.Errorf("after the event: HeldUntil = %v, %v; want 11:00", until, held)
+	}
+	if _, held := g.HeldUntil(ctx, "U2", clock.Now()); held {
+		t.Error("U2 held after an event saying Do Not Disturb is off")
+	}
+	if len(src.calls) != 1 {
+		t.Errorf("dnd.teamInfo calls: %v; want none for people learned from events", src.calls[1:])
+	}
+}
+
 // TestDND: someone in Do Not Disturb is held until it ends (or the next
 // start of their hours after that); Slack is asked 50 users a call, and
 // the answers are reused for 30 minutes.

@@ -138,8 +138,10 @@ func New(opt Options) *Directory {
 }
 
 // Start reads the stored listing in the background, so that a replica
-// starting cold answers from it at once.
-func (d *Directory) Start() { d.catchUp(false) }
+// starting cold answers from it at once; while none was ever stored, one
+// replica (by claim) lists the workspace now, so that the first survey
+// finds everyone's zone and locale without waiting for it.
+func (d *Directory) Start() { d.catchUp(true) }
 
 // Close stops the background work and waits for it.
 func (d *Directory) Close() {

@@ -277,20 +277,25 @@ const (
 //
 // The replicas run on the real clock, so the fan-outs do not wait for
 // working hours (a run on a Saturday would hold them all until Monday);
-// fanoutZonesConfig measures with them.
+// BenchmarkFanoutZones measures with them (fanoutDeliveryConfig).
 func fanoutConfig(budget int, extra string) string {
+	return fanoutDeliveryConfig(budget, "{enabled: false}", extra)
+}
+
+// fanoutDeliveryConfig is fanoutConfig with the delivery section given.
+func fanoutDeliveryConfig(budget int, delivery, extra string) string {
 	return fmt.Sprintf(`admins: {users: [%s]}
 slack:
   rate_limits: {chat.postMessage: %d}
 scheduler: {send_lease: %s}
-delivery: {enabled: false}
+delivery: %s
 surveys:
   - id: load
     title: Load test
     audience: {usergroups: [%s]}
     questions:
       - {id: q1, type: scale, text: "How is it going?"}
-%s`, fanoutAdmin, budget, fanoutLease, fanoutGroup, extra)
+%s`, fanoutAdmin, budget, fanoutLease, delivery, fanoutGroup, extra)
 }
 
 // addAudience adds n users to the fake and to the survey's user group.
@@ -352,6 +357,24 @@ func (c *cluster) Shares() []int {
 		}
 	}
 	return out
+}
+
+// WaitListed waits until a replica has listed the workspace and stored
+// the listing (a cold cluster does it as it starts).
+func (c *cluster) WaitListed(timeout time.Duration) {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		for _, r := range c.replicas {
+			if len(parseLogs(r, "people: listed and stored the workspace")) > 0 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("the workspace was not listed within %s", timeout)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // exited reports whether the replica's process has ended.

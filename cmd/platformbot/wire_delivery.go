@@ -6,6 +6,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/delivery"
+	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/ideas"
 	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
 	"github.com/platformbot/platformbot/handlers/previews"
@@ -46,6 +47,9 @@ func (m *Main) wireDelivery(context.Context) error {
 		opt.DND = dndSource{m.api}
 	}
 	m.delivery = delivery.New(opt)
+	if opt.RespectDND {
+		handlers.RegisterDND(m.Router, m.delivery)
+	}
 	if !cfg.On() {
 		return nil
 	}
@@ -70,8 +74,9 @@ type surveyPlanner struct {
 }
 
 // planListingWait bounds how long starting a run waits for a listing of
-// the workspace to plan by (a 10,000-person listing takes about 30 s);
-// past it, people not yet listed are planned in the default zone.
+// the workspace to plan by (a 10,000-person listing takes about 30 s, and
+// is made when the first replica starts); past it, people not yet listed
+// are planned in the default zone.
 const planListingWait = 2 * time.Minute
 
 func (p surveyPlanner) Plan(ctx context.Context, users []string, t time.Time, s surveys.Schedule) map[string]time.Time {
@@ -79,15 +84,20 @@ func (p surveyPlanner) Plan(ctx context.Context, users []string, t time.Time, s 
 		return nil
 	}
 	if p.dir != nil {
-		wait, cancel := context.WithTimeout(ctx, planListingWait)
-		_ = p.dir.WaitListing(wait) // a failed listing leaves the default zone, logged by the gate
+		// Half of what is left of the caller's time at most (a /pulse send
+		// has 30 s): the run must still be created in it.
+		wait := planListingWait
+		if d, ok := ctx.Deadline(); ok {
+			wait = min(wait, time.Until(d)/2)
+		}
+		wctx, cancel := context.WithTimeout(ctx, wait)
+		_ = p.dir.WaitListing(wctx) // a failed listing leaves the default zone, logged by the gate
 		cancel()
 	}
 	return p.gate.Plan(ctx, users, t, delivery.Schedule{Hours: s.Hours, At: s.SendAt})
 }
 
-// dndSource adapts dnd.teamInfo to the gate: a snooze and the scheduled
-// Do Not Disturb hours are each a quiet span.
+// dndSource adapts dnd.teamInfo to the gate.
 type dndSource struct{ api *bot.API }
 
 func (s dndSource) TeamDND(ctx context.Context, users []string) (map[string][]delivery.Quiet, error) {
@@ -97,14 +107,7 @@ func (s dndSource) TeamDND(ctx context.Context, users []string) (map[string][]de
 	}
 	out := make(map[string][]delivery.Quiet, len(got))
 	for u, st := range got {
-		var q []delivery.Quiet
-		if st.SnoozeEnabled && st.SnoozeEndTime > 0 {
-			q = append(q, delivery.Quiet{Until: time.Unix(int64(st.SnoozeEndTime), 0).UTC()})
-		}
-		if st.Enabled && st.NextEndTimestamp > st.NextStartTimestamp && st.NextStartTimestamp > 0 {
-			q = append(q, delivery.Quiet{From: time.Unix(int64(st.NextStartTimestamp), 0).UTC(), Until: time.Unix(int64(st.NextEndTimestamp), 0).UTC()})
-		}
-		if len(q) > 0 {
+		if q := handlers.QuietOf(st); len(q) > 0 {
 			out[u] = q
 		}
 	}
