@@ -202,6 +202,21 @@ func (s *OutboxStore) Waiting(ctx context.Context, prefix string, now time.Time)
 	return int(c), err
 }
 
+// WaitingKinds counts the pending sends of kinds that are due only after
+// now: what the metric digests report as waiting for people's working
+// hours or Do Not Disturb (or a retry).
+func (s *OutboxStore) WaitingKinds(ctx context.Context, kinds []string, now time.Time) (n int, err error) {
+	defer obWrap(&err, "OutboxStore.WaitingKinds")
+	if len(kinds) == 0 {
+		return 0, nil
+	}
+	var c int64
+	err = s.db.WithContext(ctx).Model(&pendingSend{}).
+		Where("state = ? AND not_before > ? AND kind IN ?", outbox.Pending, now.UTC(), kinds).
+		Count(&c).Error
+	return int(c), err
+}
+
 // Find returns the record with a dedupe key, and whether there is one.
 func (s *OutboxStore) Find(ctx context.Context, key string) (outbox.Record, bool, error) {
 	var rows []pendingSend

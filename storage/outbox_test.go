@@ -251,5 +251,17 @@ func TestOutboxWaiting(t *testing.T) {
 		if n, _ := st.Waiting(ctx, "pulse:1:", obT0.Add(time.Hour)); n != 0 {
 			t.Errorf("Waiting once all are due = %d, want 0", n)
 		}
+		held := obRecords("idea:7:UF", "preview:3:UG")
+		held[0].Kind, held[1].Kind = "ideas.decision", "previews.feedback"
+		held[0].NotBefore, held[1].NotBefore = obT0.Add(time.Hour), obT0.Add(time.Hour)
+		if _, err := st.Enqueue(ctx, held, obT0); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := st.WaitingKinds(ctx, []string{"ideas.decision", "test"}, obT0); err != nil || n != 5 {
+			t.Errorf("WaitingKinds(ideas.decision, test) = %d, %v; want 5 (UB, UC, UD, UE, UF)", n, err)
+		}
+		if n, err := st.WaitingKinds(ctx, nil, obT0); err != nil || n != 0 {
+			t.Errorf("WaitingKinds() = %d, %v; want 0", n, err)
+		}
 	})
 }
