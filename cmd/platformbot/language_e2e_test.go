@@ -99,3 +99,64 @@ func TestLanguageEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+const previewLanguageE2EConfig = `
+admins:
+  users: [UADMIN0001]
+timezone: UTC
+language:
+  default: en
+previews:
+  - id: fast-ci
+    name: Fast CI runners
+    description: Twice the cores.
+    owner: UADMIN0001
+    channel: C0PREVIEWS
+    start: "2026-11-30"
+    end: "2026-12-27"
+    feedback: [{after: 168h}]
+    questions:
+      - {id: rating, type: rating, text: "How are the runners?"}
+      - {id: better, type: text, text: "What would make them better?"}
+`
+
+// TestPreviewFeedbackLanguageEndToEnd: a week after joining a preview,
+// someone whose Slack locale is German gets the feedback request in
+// German and someone with an English locale in English; the German's tap
+// is thanked in German.
+func TestPreviewFeedbackLanguageEndToEnd(t *testing.T) {
+	const de, en = "U0DE000001", "U0EN000001"
+	eachDB(t, func(t *testing.T, dbURL string) {
+		b := newTestBot(t, botOptions{Config: previewLanguageE2EConfig, DatabaseURL: dbURL})
+		b.Fake.AddUser(slack.User{ID: de, Name: "de", TZ: "Europe/Berlin", Locale: "de-DE"})
+		b.Fake.AddUser(slack.User{ID: en, Name: "en", TZ: "Europe/Berlin", Locale: "en-US"})
+		for _, u := range []string{de, en} {
+			if ack := AckText(b.Command(u, "/preview join fast-ci")); !strings.Contains(ack, "You're in") {
+				t.Fatalf("%s joining: %q", u, ack)
+			}
+		}
+
+		b.Advance(7 * 24 * time.Hour)
+		dmDE, dmEN := b.WaitDMs(de, 1)[0], b.WaitDMs(en, 1)[0]
+		var blocks slack.Blocks
+		if err := json.Unmarshal(dmDE.Blocks, &blocks); err != nil {
+			t.Fatal(err)
+		}
+		got := dmDE.Text + "\n" + pulseText(blocks.BlockSet)
+		for _, want := range []string{"Wie läuft Fast CI runners? Antworten mit einem Klick.", "Du bist jetzt schon eine Weile bei *Fast CI runners* dabei",
+			"1 = schlecht · 5 = super.", "Offen bis", "{date_short_pretty} um {time}"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("the German feedback request lacks %q:\n%s", want, got)
+			}
+		}
+		if !strings.Contains(dmEN.Text, "How is Fast CI runners going? One tap to answer.") {
+			t.Errorf("the English feedback request = %q", dmEN.Text)
+		}
+
+		b.Action(de, slack.BlockAction{ActionID: "preview:rate:4", Value: pulseButton(t, blocks.BlockSet, "preview:rate:4")}, nil, pulseDM(de), dmDE.TS)
+		thanks := pulseWaitResponses(t, b, pulseDM(de)+"-"+dmDE.TS, 1)[0]
+		if !thanks.ReplaceOriginal || thanks.Text != "Danke für dein Feedback zu Fast CI runners!" || !strings.Contains(pulseText(thanks.Blocks), "Kommentar hinzufügen") {
+			t.Errorf("after the tap: %q\n%s", thanks.Text, pulseText(thanks.Blocks))
+		}
+	})
+}

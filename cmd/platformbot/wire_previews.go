@@ -22,7 +22,7 @@ import (
 func (m *Main) wirePreviews(ctx context.Context) error {
 	h := hpreviews.New(m.Slack, m.Log)
 	h.Outbox, h.Admins, h.Location, h.Refresh, h.Now = m.Outbox, m.Admins, m.Config.Location(), m.Home.Publish, m.Clock.Now
-	h.Hooks = previewHooks(m.Config)
+	h.Hooks, h.Languages = previewHooks(m.Config), m.Language
 	svc := previews.New(previews.Config{
 		Configured: previewsFromConfig(m.Config), Teams: previewTeams(m.Config), Store: storage.NewPreviewStore(m.DB),
 		Dir: m.Slack, Notifier: h.Notifier(), Clock: m.Clock, Location: m.Config.Location(),

@@ -33,7 +33,7 @@ func (m *Main) wireSelfService(ctx context.Context) error {
 	h := &hselfservice.Handler{
 		Svc: svc, Slack: m.Slack, Outbox: m.Outbox, Command: m.Config.Slack.Commands.Platform, TriageChannel: m.Config.Slack.TriageChannel,
 		Webhooks: &webhook.Client{Hooks: automationHooks(m.Config.Catalog), Now: m.Clock.Now},
-		Location: m.Config.Location(), Clock: m.Clock, Log: m.Log,
+		Location: m.Config.Location(), Clock: m.Clock, Log: m.Log, Languages: m.Language,
 	}
 	svc.Notifier = h
 

@@ -13,6 +13,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	dom "github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
@@ -327,4 +328,37 @@ func TestEscapesUserText(t *testing.T) {
 	if strings.Contains(got, "<!channel>") || strings.Contains(got, "<@U0BOSS>") {
 		t.Errorf("unescaped mention in:\n%s", got)
 	}
+}
+
+// TestDecisionDMsInTheirLanguage: once an idea is decided, a voter with a
+// German Slack locale and one who chose German get the DM in German, one
+// with an English locale in English.
+func TestDecisionDMsInTheirLanguage(t *testing.T) {
+	h := newHarness(t, storagetest.SQLite(t), dom.ByVotes)
+	langs := handlertest.NewLanguages(map[string]string{"UAPI1": "de-DE", "UWEB2": "en-US", "UAPI3": "en-GB"})
+	h.board.Languages = langs.Chooser()
+	if _, err := h.board.Languages.Choose(context.Background(), "UAPI3", "de", testNow); err != nil {
+		t.Fatal(err)
+	}
+	h.file("UWEB1", "Faster CI caches")
+	for _, u := range []string{"UAPI1", "UWEB2", "UAPI3"} {
+		h.click(u, actVote, "1")
+	}
+	h.command(testAdmin, "ideas status 1 declined Not this <quarter>")
+	h.drain()
+	for _, u := range []string{"UAPI1", "UAPI3"} {
+		dms := h.slack.to(u)
+		if len(dms) != 1 {
+			t.Fatalf("%s got %d DMs, want 1", u, len(dms))
+		}
+		wantIn(t, u+"'s DM", flat(dms[0].Msg), "Idee #1, für die du gestimmt hast, wurde abgelehnt",
+			":no_entry_sign: Die Idee *#1 · Faster CI caches*, für die du gestimmt hast, wurde abgelehnt.",
+			"<@UADMIN>: Not this &lt;quarter&gt;", "Danke für deine Stimme. Die Diskussion läuft im Thread der Idee in <#C0IDEAS>.")
+	}
+	dms := h.slack.to("UWEB2")
+	if len(dms) != 1 {
+		t.Fatalf("UWEB2 got %d DMs, want 1", len(dms))
+	}
+	wantIn(t, "UWEB2's DM", flat(dms[0].Msg), "Idea #1, which you voted for, was declined",
+		":no_entry_sign: *#1 · Faster CI caches*, which you voted for, was declined.", "Thanks for voting. The discussion is in the idea's thread in <#C0IDEAS>.")
 }

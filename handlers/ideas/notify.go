@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/platformbot/platformbot/i18n"
 	dom "github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
@@ -88,13 +89,15 @@ func (n notifier) StatusChanged(ctx context.Context, i dom.Idea, voters []string
 		sends = append(sends, s)
 	}
 	if i.Status.Decided() {
-		dm := decisionDM(i, i.Channel)
-		for _, u := range voters {
-			s, err := slacksend.NewPost(KindDecision, fmt.Sprintf("%s:%d:%s:%s", KindDecision, i.ID, i.Status, u), u, dm)
-			if err != nil {
-				return err
+		for _, g := range n.b.languages(ctx, voters) {
+			dm := decisionDM(g.Lang, i, i.Channel)
+			for _, u := range g.Users {
+				s, err := slacksend.NewPost(KindDecision, fmt.Sprintf("%s:%d:%s:%s", KindDecision, i.ID, i.Status, u), u, dm)
+				if err != nil {
+					return err
+				}
+				sends = append(sends, s)
 			}
-			sends = append(sends, s)
 		}
 	}
 	if len(sends) == 0 {
@@ -102,6 +105,15 @@ func (n notifier) StatusChanged(ctx context.Context, i dom.Idea, voters []string
 	}
 	_, err := n.b.Outbox.Enqueue(ctx, sends...)
 	return err
+}
+
+// languages groups voters by language (one rendering each); without a
+// chooser they all read English.
+func (b *Board) languages(ctx context.Context, users []string) []i18n.Group {
+	if b.Languages == nil {
+		return []i18n.Group{{Lang: i18n.Fallback(), Users: users}}
+	}
+	return b.Languages.Users(ctx, users)
 }
 
 // view adds the author's team's name to an idea.

@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	dom "github.com/platformbot/platformbot/ideas"
 )
 
@@ -149,25 +150,20 @@ func mergedMessage(i dom.Idea) bot.Message {
 
 // decisionDM tells a voter that an idea they voted for shipped or was
 // declined.
-func decisionDM(i dom.Idea, channel string) bot.Message {
-	var line, text string
-	switch i.Status {
-	case dom.Shipped:
-		line = fmt.Sprintf(":rocket: *%s*, which you voted for, has shipped!", title(i))
-		text = fmt.Sprintf("Idea #%d, which you voted for, has shipped", i.ID)
-	default:
-		line = fmt.Sprintf(":no_entry_sign: *%s*, which you voted for, was declined.", title(i))
-		text = fmt.Sprintf("Idea #%d, which you voted for, was declined", i.ID)
+func decisionDM(l *i18n.Lang, i dom.Idea, channel string) bot.Message {
+	line, text := i18n.IdeasDeclinedDM, i18n.IdeasDeclinedText
+	if i.Status == dom.Shipped {
+		line, text = i18n.IdeasShippedDM, i18n.IdeasShippedText
 	}
-	blocks := []slack.Block{section(line)}
+	blocks := []slack.Block{section(l.T(line, i18n.Data{"Title": title(i)}))}
 	if i.Reason != "" {
 		blocks = append(blocks, section(fmt.Sprintf("<@%s>: %s", i.StatusBy, bot.TruncateMrkdwn(bot.Escape(i.Reason), shownReason))))
 	}
-	where := "Thanks for voting: votes are how the platform team weighs what to build next."
+	where := l.T(i18n.IdeasThanksVoting)
 	if channel != "" {
-		where = fmt.Sprintf("Thanks for voting. The discussion is in the idea's thread in <#%s>.", channel)
+		where = l.T(i18n.IdeasThanksThread, i18n.Data{"Channel": "<#" + channel + ">"})
 	}
-	return bot.Message{Text: text, Blocks: append(blocks, contextBlock(where))}
+	return bot.Message{Text: l.T(text, i18n.Data{"ID": i.ID}), Blocks: append(blocks, contextBlock(where))}
 }
 
 // threadNote is posted in the idea's thread when its status changes.

@@ -42,7 +42,7 @@ func (h *Handler) commentClicked(ctx context.Context, req *bot.Request) (*bot.Re
 	if err != nil {
 		return nil, err
 	}
-	_, err = h.slack.OpenView(ctx, req.TriggerID, commentView(b.ID, b.FeedbackComment))
+	_, err = h.slack.OpenView(ctx, req.TriggerID, commentView(req.L(), b.ID, b.FeedbackComment))
 	return nil, err
 }
 
@@ -56,8 +56,9 @@ func (h *Handler) commentSubmitted(ctx context.Context, req *bot.Request) (*bot.
 	if _, err := h.Service.RecordComment(ctx, id, req.UserID, comment); err != nil {
 		return nil, bot.FieldErrors{"comment": h.fieldMessage(err)}
 	}
+	l := req.L()
 	return &bot.Reply{ViewUpdate: &slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: ViewComment, Title: plain("Office-hours feedback"), Close: plain("Done"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{section(":pray: Thanks, the platform team will read it.")}},
+		Type: slack.VTModal, CallbackID: ViewComment, Title: plain(l.T(i18n.OfficeHoursCommentTitle)), Close: plain(l.T(i18n.OfficeHoursCommentDone)),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{section(l.T(i18n.OfficeHoursCommentThanks))}},
 	}}, nil
 }

@@ -31,6 +31,7 @@ type Notifier struct {
 	out            *outbox.Dispatcher
 	reminderBefore time.Duration
 	languages      *i18n.Chooser // nil: English
+	handler        *Handler      // for the command as registered
 }
 
 var _ oh.Notifier = (*Notifier)(nil)
@@ -103,35 +104,43 @@ func topicLine(b oh.Booking) string {
 	return "\n>" + bot.Escape(b.Topic)
 }
 
-// Booked confirms a booking to both sides, with a Cancel button each.
+// Booked confirms a booking to both sides, each in their language and
+// zone, with a Cancel button each.
 func (n *Notifier) Booked(ctx context.Context, b oh.Booking) error {
-	cancel := slack.NewActionBlock("", button(actCancel, strconv.FormatInt(b.ID, 10), "Cancel"))
-	locB := n.people.location(ctx, b.Booker)
-	textB := fmt.Sprintf(":white_check_mark: You're booked: office hours with <@%s> on *%s* (%s).%s", b.Slot.Host, formatSlot(b.Slot.Start, b.Slot.End, locB), zone(locB), topicLine(b))
+	locB, lB := n.people.location(ctx, b.Booker), n.lang(ctx, b.Booker)
+	textB := lB.T(i18n.OfficeHoursBookedBooker, i18n.Data{
+		"Host": "<@" + b.Slot.Host + ">", "When": formatSlotIn(lB, b.Slot.Start, b.Slot.End, locB), "Zone": zone(locB), "Topic": topicLine(b),
+	})
 	if n.reminderBefore > 0 {
-		textB += fmt.Sprintf("\nI'll remind you %s before.", duration(n.reminderBefore))
+		textB += "\n" + lB.T(i18n.OfficeHoursBookedRemind, i18n.Data{"Before": leadTime(lB, n.reminderBefore)})
 	}
-	locH := n.people.location(ctx, b.Slot.Host)
-	textH := fmt.Sprintf(":calendar: <@%s> booked your office hours on *%s* (%s).%s", b.Booker, formatSlot(b.Slot.Start, b.Slot.End, locH), zone(locH), topicLine(b))
+	locH, lH := n.people.location(ctx, b.Slot.Host), n.lang(ctx, b.Slot.Host)
+	textH := lH.T(i18n.OfficeHoursBookedHost, i18n.Data{
+		"Booker": "<@" + b.Booker + ">", "When": formatSlotIn(lH, b.Slot.Start, b.Slot.End, locH), "Zone": zone(locH), "Topic": topicLine(b),
+	})
 	return errors.Join(
 		n.dm(ctx, DMKind, sendKey("officehours.booked", b.ID, string(oh.Booker)), b.Booker,
-			bot.Message{Text: textB, Blocks: []slack.Block{section(textB), cancel}}),
+			bot.Message{Text: textB, Blocks: []slack.Block{section(textB), cancelActions(b, lB)}}),
 		n.dm(ctx, DMKind, sendKey("officehours.booked", b.ID, string(oh.Host)), b.Slot.Host,
-			bot.Message{Text: textH, Blocks: []slack.Block{section(textH), cancel}}),
+			bot.Message{Text: textH, Blocks: []slack.Block{section(textH), cancelActions(b, lH)}}),
 	)
+}
+
+func cancelActions(b oh.Booking, l *i18n.Lang) slack.Block {
+	return slack.NewActionBlock("", button(actCancel, strconv.FormatInt(b.ID, 10), l.T(i18n.OfficeHoursCancel)))
 }
 
 // Cancelled tells the side that did not cancel.
 func (n *Notifier) Cancelled(ctx context.Context, b oh.Booking) error {
 	to := b.Other(b.CancelledBy)
-	loc := n.people.location(ctx, to)
-	when := formatSlot(b.Slot.Start, b.Slot.End, loc)
-	text := fmt.Sprintf(":x: <@%s> cancelled your office hours on *%s* (%s).", b.CancelledBy, when, zone(loc))
+	loc, l := n.people.location(ctx, to), n.lang(ctx, to)
+	id := i18n.OfficeHoursCancelledHost
 	if to == b.Booker {
-		text += " Sorry! `/officehours list` shows other free slots."
-	} else {
-		text += " The slot is free again."
+		id = i18n.OfficeHoursCancelledBooker
 	}
+	text := l.T(id, i18n.Data{
+		"By": "<@" + b.CancelledBy + ">", "When": formatSlotIn(l, b.Slot.Start, b.Slot.End, loc), "Zone": zone(loc), "Command": n.command(),
+	})
 	return n.dm(ctx, DMKind, sendKey("officehours.cancelled", b.ID, ""), to, bot.Message{Text: text, Blocks: []slack.Block{section(text)}})
 }
 
@@ -159,12 +168,32 @@ func (n *Notifier) AskFeedback(ctx context.Context, b oh.Booking) error {
 	return n.dm(ctx, FeedbackKind, sendKey(FeedbackKind, b.ID, ""), b.Booker, bot.Message{Text: text, Blocks: feedbackBlocks(text, b.ID, l)})
 }
 
+// command is the command as registered, for the hints in DMs.
+func (n *Notifier) command() string {
+	if n.handler != nil && n.handler.command != "" {
+		return n.handler.command
+	}
+	return "/officehours"
+}
+
 // lang is the language of a DM's recipient; English without a chooser.
 func (n *Notifier) lang(ctx context.Context, user string) *i18n.Lang {
 	if n.languages == nil {
 		return i18n.Fallback()
 	}
 	return n.languages.User(ctx, user)
+}
+
+// leadTime renders how long before a session the reminder comes: "15
+// minutes", "1 hour", "2 hours"; other spans in l's short form ("1h 30m").
+func leadTime(l *i18n.Lang, d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return l.N(i18n.OfficeHoursLeadHours, int(d/time.Hour))
+	case d < time.Hour && d%time.Minute == 0:
+		return l.N(i18n.OfficeHoursLeadMinutes, int(d/time.Minute))
+	}
+	return l.Duration(d)
 }
 
 // formatSlotIn is formatSlot with the day in l: "Fri 4 Dec, 14:30–15:00".

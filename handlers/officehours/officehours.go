@@ -24,8 +24,8 @@ type Handler struct {
 	Outbox  *outbox.Dispatcher // the DMs go out through it
 	// Refresh, if set, re-renders a user's App Home after a change.
 	Refresh func(ctx context.Context, userID string) error
-	// Languages picks the language of the reminder and feedback DMs;
-	// nil means English. Set it before Notifier.
+	// Languages picks the language of the DMs (booked, cancelled,
+	// reminder, feedback); nil means English. Set it before Notifier.
 	Languages *i18n.Chooser
 
 	slack   bot.Slack
@@ -43,7 +43,7 @@ func New(s bot.Slack, log zerolog.Logger) *Handler {
 // Notifier returns the DM sender for the service; reminderBefore is quoted
 // in the booking confirmation.
 func (h *Handler) Notifier(reminderBefore time.Duration) *Notifier {
-	return &Notifier{people: h.people, out: h.Outbox, reminderBefore: reminderBefore, languages: h.Languages}
+	return &Notifier{people: h.people, out: h.Outbox, reminderBefore: reminderBefore, languages: h.Languages, handler: h}
 }
 
 // Register adds the subcommands of command (e.g. "/officehours"), the

@@ -15,6 +15,8 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	"github.com/platformbot/platformbot/i18n"
 	oh "github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
@@ -54,6 +56,13 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessIn(t, nil)
+}
+
+// newHarnessIn is newHarness with a chooser of languages for the DMs and
+// replies (nil: English).
+func newHarnessIn(t *testing.T, languages *i18n.Chooser) *harness {
+	t.Helper()
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	newYork, _ := time.LoadLocation("America/New_York")
 	sched := &oh.Schedule{SlotLength: 30 * time.Minute, Horizon: 14 * 24 * time.Hour, MinNotice: time.Hour, Hosts: []oh.HostSchedule{
@@ -68,13 +77,13 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h := New(fs, zerolog.Nop())
-	h.Outbox = out
+	h.Outbox, h.Languages = out, languages
 	rules := oh.Rules{MaxPerWeek: 1, WeekZone: berlin, TopicRequired: true, ReminderBefore: 15 * time.Minute}
 	h.Service = &oh.Service{
 		Schedule: sched, Rules: rules, Clock: clock, Notifier: h.Notifier(rules.ReminderBefore),
 		Store: storage.NewOfficeHoursStore(db, sched),
 	}
-	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil, nil))
+	r := bot.NewRouter(nil, bot.Errors(zerolog.Nop(), nil, nil), bot.Language(languages))
 	h.Register(r, "/officehours")
 	return &harness{routerDriver: &routerDriver{T: t, Router: r, Slash: "/officehours"}, slack: fs, clock: clock, svc: h.Service, h: h, out: out}
 }
@@ -384,4 +393,53 @@ func TestOfficeHoursTeamOf(t *testing.T) {
 			t.Errorf("team of %s = %q, want %q", user, got, want)
 		}
 	}
+}
+
+// TestOfficeHoursDMsInTheirLanguage: the booking, cancellation and
+// feedback DMs and the comment form reach each side in their language (a
+// German Slack locale, a choice of German, an English locale), with the
+// day written in it.
+func TestOfficeHoursDMsInTheirLanguage(t *testing.T) {
+	langs := handlertest.NewLanguages(map[string]string{devBerlin: "de-DE", berlinHost: "en-US", newYorkHost: "de-AT", devNY: "en-US"})
+	ch := langs.Chooser()
+	if _, err := ch.Choose(context.Background(), devNY, "de", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	o := newHarnessIn(t, ch)
+	ctx := context.Background()
+
+	o.book(devBerlin, berlinHost, tue1200Z, "Flaky <tests>")
+	booker, host := o.dms(devBerlin), o.dms(berlinHost)
+	if len(booker) != 1 || len(host) != 1 {
+		t.Fatalf("DMs: booker %d, host %d; want 1 each", len(booker), len(host))
+	}
+	wantContains(t, msgText(booker[0]), ":white_check_mark: Gebucht: Sprechstunde mit <@UHOSTBER01> am *Di. 2. Juni, 14:00–14:30* (Europe/Berlin).\n>Flaky &lt;tests&gt;",
+		"\nIch erinnere dich 15 Minuten vorher.", "\nAbsagen")
+	wantContains(t, msgText(host[0]), ":calendar: <@UDEVBER001> booked your office hours on *Tue 2 Jun, 14:00–14:30* (Europe/Berlin).", "\nCancel")
+
+	o.Click(berlinHost, actCancel, "1")
+	cancelled := o.dms(devBerlin)
+	if len(cancelled) != 1 {
+		t.Fatalf("booker got %d DMs after the host cancelled, want 1", len(cancelled))
+	}
+	wantContains(t, msgText(cancelled[0]), ":x: <@UHOSTBER01> hat deine Sprechstunde am *Di. 2. Juni, 14:00–14:30* (Europe/Berlin) abgesagt. Schade! `/officehours list` zeigt andere freie Termine.")
+
+	o.book(devNY, newYorkHost, mon1400Z, "IAM")
+	wantContains(t, msgText(o.dms(devNY)[0]), "Gebucht: Sprechstunde mit <@UHOSTNYC01> am *Mo. 1. Juni, 10:00–10:30* (America/New_York).")
+	wantContains(t, msgText(o.dms(newYorkHost)[0]), "<@UDEVNYC001> hat deine Sprechstunde am *Mo. 1. Juni, 10:00–10:30* (America/New_York) gebucht.")
+	o.clock.Advance(mon1400Z.Add(30 * time.Minute).Sub(o.clock.Now()))
+	if err := o.svc.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o.Click(devNY, actComment, "2")
+	form := o.slack.LastView(t)
+	if form.Title.Text != "Sprechstunden-Feedback" || form.Submit.Text != "Senden" || form.Close.Text != "Abbrechen" {
+		t.Errorf("comment form %q / %q / %q, want German", form.Title.Text, form.Submit.Text, form.Close.Text)
+	}
+	wantContains(t, blocksText(form.Blocks.BlockSet), "Dein Kommentar", "Was hat geholfen, was nicht?")
+	done := o.Submit(devNY, ViewComment, "2", map[string]map[string]slack.BlockAction{"comment": {"comment": {Value: "Sehr gut"}}})
+	if done.ViewUpdate == nil || done.ViewUpdate.Close.Text != "Fertig" {
+		t.Fatalf("comment submitted: %+v, want the German thank-you view", done)
+	}
+	wantContains(t, blocksText(done.ViewUpdate.Blocks.BlockSet), ":pray: Danke, das Plattform-Team wird ihn lesen.")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	oh "github.com/platformbot/platformbot/officehours"
 )
 
@@ -227,14 +228,14 @@ func bookedView(b oh.Booking, loc *time.Location, remind time.Duration) *slack.M
 		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}}
 }
 
-// commentView asks for the optional feedback comment.
-func commentView(id int64, current string) slack.ModalViewRequest {
-	in := slack.NewPlainTextInputBlockElement(plain("What helped, what didn't?"), "comment")
+// commentView asks for the optional feedback comment, in l.
+func commentView(l *i18n.Lang, id int64, current string) slack.ModalViewRequest {
+	in := slack.NewPlainTextInputBlockElement(plain(l.T(i18n.OfficeHoursCommentHint)), "comment")
 	in.Multiline, in.MaxLength, in.InitialValue = true, 2000, current
 	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: ViewComment, Title: plain("Office-hours feedback"),
-		Submit: plain("Send"), Close: plain("Cancel"), PrivateMetadata: strconv.FormatInt(id, 10),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("comment", plain("Your comment"), nil, in)}},
+		Type: slack.VTModal, CallbackID: ViewComment, Title: plain(l.T(i18n.OfficeHoursCommentTitle)),
+		Submit: plain(l.T(i18n.OfficeHoursCommentSend)), Close: plain(l.T(i18n.OfficeHoursCommentCancel)), PrivateMetadata: strconv.FormatInt(id, 10),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("comment", plain(l.T(i18n.OfficeHoursCommentLabel)), nil, in)}},
 	}
 }
 

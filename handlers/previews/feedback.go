@@ -12,21 +12,22 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	pv "github.com/platformbot/platformbot/previews"
 )
 
-// feedbackMessage is the DM asking for feedback at one point: the first
-// rating question as five one-tap buttons.
-func feedbackMessage(p pv.Preview, pt pv.Point, a pv.Ask, reminder bool, loc *time.Location) bot.Message {
+// feedbackMessage is the DM asking for feedback at one point, in l: the
+// first rating question as five one-tap buttons.
+func feedbackMessage(l *i18n.Lang, p pv.Preview, pt pv.Point, a pv.Ask, reminder bool, loc *time.Location) bot.Message {
 	q, _ := p.Feedback.FirstRating()
-	intro := fmt.Sprintf(":test_tube: You've been in %s for a while — how is it going?", name(p))
-	if pt.AtEnd {
-		intro = fmt.Sprintf(":test_tube: %s has ended — how was it?", name(p))
-	}
-	text := "How is " + bot.Escape(p.Name) + " going? One tap to answer."
-	if reminder {
-		intro = ":wave: A friendly reminder: " + strings.TrimPrefix(intro, ":test_tube: ")
-		text = "Reminder: " + text
+	intro, text := i18n.PreviewsFeedbackIntro, i18n.PreviewsFeedbackText
+	switch {
+	case reminder && pt.AtEnd:
+		intro, text = i18n.PreviewsReminderIntroEnd, i18n.PreviewsReminderText
+	case reminder:
+		intro, text = i18n.PreviewsReminderIntro, i18n.PreviewsReminderText
+	case pt.AtEnd:
+		intro = i18n.PreviewsFeedbackIntroEnd
 	}
 	var buttons []slack.BlockElement
 	for v := 1; v <= 5; v++ {
@@ -34,24 +35,24 @@ func feedbackMessage(p pv.Preview, pt pv.Point, a pv.Ask, reminder bool, loc *ti
 		buttons = append(buttons, slack.NewButtonBlockElement(actRate+strconv.Itoa(v), value, plain(strconv.Itoa(v))))
 	}
 	blocks := []slack.Block{
-		section(intro),
+		section(l.T(intro, i18n.Data{"Name": name(p)})),
 		section("*" + bot.Escape(q.Text) + "*"),
 		slack.NewActionBlock("preview:rating", buttons...),
-		note("1 = poor · 5 = great. " + privacyNote(p.Feedback) + " Open until " + when(a.ClosesAt, loc) + "."),
+		note(l.T(i18n.PreviewsFeedbackScale, i18n.Data{"Privacy": privacyNote(l, p.Feedback), "Closes": l.SlackDate(a.ClosesAt, loc)})),
 	}
-	return bot.Message{Text: text, Blocks: blocks}
+	return bot.Message{Text: l.T(text, i18n.Data{"Name": bot.Escape(p.Name)}), Blocks: blocks}
 }
 
-func privacyNote(f pv.Feedback) string {
+func privacyNote(l *i18n.Lang, f pv.Feedback) string {
 	if f.Anonymous {
-		return fmt.Sprintf(":lock: Anonymous: stored without your name; results only for groups of %d or more.", f.MinGroup())
+		return l.N(i18n.PreviewsPrivacyAnonymous, f.MinGroup())
 	}
-	return ":bust_in_silhouette: Not anonymous: the platform team sees who answered what."
+	return l.T(i18n.PreviewsPrivacyNamed)
 }
 
 // thanksMessage replaces the feedback DM once answered: the answers, and
 // a button for the questions left.
-func thanksMessage(rc pv.Receipt) bot.Message {
+func thanksMessage(l *i18n.Lang, rc pv.Receipt) bot.Message {
 	p := rc.Preview
 	var lines []string
 	for _, a := range rc.Answers {
@@ -61,19 +62,19 @@ func thanksMessage(rc pv.Receipt) bot.Message {
 		}
 		lines = append(lines, fmt.Sprintf("• %s — *%s*", bot.Escape(bot.Truncate(q.Text, 120)), answerText(q, a)))
 	}
-	blocks := []slack.Block{section(fmt.Sprintf(":white_check_mark: *Thanks for your feedback on %s!*", bot.Escape(p.Name)))}
+	blocks := []slack.Block{section(l.T(i18n.PreviewsThanks, i18n.Data{"Name": bot.Escape(p.Name)}))}
 	if len(lines) > 0 {
 		blocks = append(blocks, section(bot.TruncateMrkdwn(strings.Join(lines, "\n"), 2900)))
 	}
 	if len(rc.Remaining) > 0 {
-		label := "Answer the rest"
+		label := l.T(i18n.PreviewsAnswerRest)
 		if len(rc.Remaining) == 1 && rc.Remaining[0].Kind == pv.Text {
-			label = "Add a comment"
+			label = l.T(i18n.PreviewsAddComment)
 		}
 		value := strings.Join([]string{p.ID, rc.Point.ID(), rc.Token}, sep)
 		blocks = append(blocks, slack.NewActionBlock("preview:more", slack.NewButtonBlockElement(actForm, value, plain(label)).WithStyle(slack.StylePrimary)))
 	}
-	return bot.Message{Text: "Thanks for your feedback on " + bot.Escape(p.Name) + "!", Blocks: blocks, ReplaceOriginal: true}
+	return bot.Message{Text: l.T(i18n.PreviewsThanksText, i18n.Data{"Name": bot.Escape(p.Name)}), Blocks: blocks, ReplaceOriginal: true}
 }
 
 func answerText(q pv.Question, a pv.Answer) string {
@@ -98,9 +99,9 @@ func refusal(req *bot.Request, err error) (*bot.Reply, bool) {
 	var closed *pv.ClosedError
 	switch {
 	case errors.As(err, &closed):
-		return replacement(closed.UserMessage()), true
+		return replacement(req.L().T(i18n.PreviewsClosed)), true
 	case errors.Is(err, pv.ErrAnswered):
-		return replacement(pv.ErrAlreadyAnswered.Msg), true
+		return replacement(req.L().T(i18n.PreviewsAlready)), true
 	}
 	return nil, false
 }
@@ -109,11 +110,11 @@ func refusal(req *bot.Request, err error) (*bot.Reply, bool) {
 func (h *Handler) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	parts := strings.Split(req.Value, sep)
 	if len(parts) != 3 {
-		return nil, bot.Errorf("That button is out of date.")
+		return nil, bot.Refuse(i18n.PreviewsButtonOutOfDate)
 	}
 	v, err := strconv.Atoi(parts[2])
 	if err != nil {
-		return nil, bot.Errorf("That button is out of date.")
+		return nil, bot.Refuse(i18n.PreviewsButtonOutOfDate)
 	}
 	p, err := h.Service.Preview(ctx, parts[0])
 	if err != nil {
@@ -121,7 +122,7 @@ func (h *Handler) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	}
 	q, ok := p.Feedback.FirstRating()
 	if !ok {
-		return nil, bot.Errorf("That button is out of date.")
+		return nil, bot.Refuse(i18n.PreviewsButtonOutOfDate)
 	}
 	rc, err := h.Service.Answer(ctx, pv.Submission{PreviewID: parts[0], PointID: parts[1], UserID: req.UserID,
 		Answers: []pv.Answer{{QuestionID: q.ID, Value: v}}})
@@ -131,7 +132,7 @@ func (h *Handler) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Message: thanksMessage(rc)}, nil
+	return &bot.Reply{Message: thanksMessage(req.L(), rc)}, nil
 }
 
 // formMeta travels in the form's private_metadata: what it answers and
@@ -149,7 +150,7 @@ type formMeta struct {
 func (h *Handler) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	parts := strings.Split(req.Value, sep)
 	if len(parts) != 3 {
-		return nil, bot.Errorf("That button is out of date.")
+		return nil, bot.Refuse(i18n.PreviewsButtonOutOfDate)
 	}
 	rc, err := h.Service.Form(ctx, parts[0], parts[1], req.UserID, parts[2])
 	if reply, ok := refusal(req, err); ok {
@@ -162,7 +163,7 @@ func (h *Handler) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	if strings.HasPrefix(req.ChannelID, "D") && req.Interaction != nil {
 		meta.Channel, meta.TS = req.ChannelID, req.Interaction.Container.MessageTs
 	}
-	if _, err := h.slack.OpenView(ctx, req.TriggerID, answerForm(rc, meta)); err != nil {
+	if _, err := h.slack.OpenView(ctx, req.TriggerID, answerForm(req.L(), rc, meta)); err != nil {
 		return nil, err
 	}
 	return nil, nil
@@ -171,12 +172,12 @@ func (h *Handler) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, e
 func answerBlock(q pv.Question) string { return "preview:q:" + q.ID }
 
 // answerForm is the modal with the questions still open.
-func answerForm(rc pv.Receipt, meta formMeta) slack.ModalViewRequest {
+func answerForm(l *i18n.Lang, rc pv.Receipt, meta formMeta) slack.ModalViewRequest {
 	var blocks []slack.Block
 	for _, q := range rc.Remaining {
 		var el slack.BlockElement
 		if q.Kind == pv.Text {
-			in := slack.NewPlainTextInputBlockElement(plain("Optional"), inputID)
+			in := slack.NewPlainTextInputBlockElement(plain(l.T(i18n.PreviewsFormOptional)), inputID)
 			in.Multiline, in.MaxLength = true, pv.MaxTextAnswer
 			el = in
 		} else {
@@ -190,11 +191,11 @@ func answerForm(rc pv.Receipt, meta formMeta) slack.ModalViewRequest {
 		in.Optional = true
 		blocks = append(blocks, in)
 	}
-	blocks = append(blocks, note(privacyNote(rc.Preview.Feedback)))
+	blocks = append(blocks, note(privacyNote(l, rc.Preview.Feedback)))
 	metaJSON, _ := json.Marshal(meta)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: viewAnswer, PrivateMetadata: string(metaJSON),
-		Title: plain(bot.Truncate(rc.Preview.Name, 24)), Submit: plain("Send"), Close: plain("Cancel"),
+		Title: plain(bot.Truncate(rc.Preview.Name, 24)), Submit: plain(l.T(i18n.PreviewsFormSend)), Close: plain(l.T(i18n.PreviewsFormCancel)),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }
@@ -204,7 +205,7 @@ func answerForm(rc pv.Receipt, meta formMeta) slack.ModalViewRequest {
 func (h *Handler) answered(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	var meta formMeta
 	if req.View == nil || json.Unmarshal([]byte(req.View.PrivateMetadata), &meta) != nil || meta.Preview == "" {
-		return nil, bot.Errorf("This form is out of date; please use the buttons in the feedback message.")
+		return nil, bot.Refuse(i18n.PreviewsFormOutOfDate)
 	}
 	p, err := h.Service.Preview(ctx, meta.Preview)
 	if err != nil {
@@ -216,7 +217,7 @@ func (h *Handler) answered(ctx context.Context, req *bot.Request) (*bot.Reply, e
 		return nil, formError(p.Feedback, req.View, err)
 	}
 	if meta.Channel != "" && meta.TS != "" {
-		msg := thanksMessage(rc)
+		msg := thanksMessage(req.L(), rc)
 		msg.ReplaceOriginal = false
 		if err := h.queueEdit(ctx, req.View.ID, meta.Channel, meta.TS, msg); err != nil {
 			h.log.Warn().Err(err).Str("user", req.UserID).Msg("previews: could not queue the DM update (the answers are saved)")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/outbox/webhook"
@@ -119,13 +120,14 @@ func (n notifier) AskFeedback(ctx context.Context, p pv.Preview, asks []pv.Ask, 
 	if reminder {
 		kind = ReminderKind
 	}
+	langs := n.h.languages(ctx, asks)
 	sends := make([]outbox.Send, 0, len(asks))
 	for _, a := range asks {
 		pt, ok := p.Feedback.Point(a.PointID)
 		if !ok {
 			continue // the point was removed from the configuration
 		}
-		s, err := slacksend.NewPost(kind, key(kind, a.PreviewID, a.PointID, a.UserID), a.UserID, feedbackMessage(p, pt, a, reminder, n.h.Location))
+		s, err := slacksend.NewPost(kind, key(kind, a.PreviewID, a.PointID, a.UserID), a.UserID, feedbackMessage(langs[a.UserID], p, pt, a, reminder, n.h.Location))
 		if err != nil {
 			return err
 		}
@@ -134,6 +136,28 @@ func (n notifier) AskFeedback(ctx context.Context, p pv.Preview, asks []pv.Ask, 
 	}
 	_, err := n.enqueue(ctx, sends...)
 	return err
+}
+
+// languages reads the language of everyone asked, the stored choices at
+// once; without a chooser everyone reads English.
+func (h *Handler) languages(ctx context.Context, asks []pv.Ask) map[string]*i18n.Lang {
+	out := make(map[string]*i18n.Lang, len(asks))
+	if h.Languages == nil {
+		for _, a := range asks {
+			out[a.UserID] = i18n.Fallback()
+		}
+		return out
+	}
+	users := make([]string, len(asks))
+	for i, a := range asks {
+		users[i] = a.UserID
+	}
+	for _, g := range h.Languages.Users(ctx, users) {
+		for _, u := range g.Users {
+			out[u] = g.Lang
+		}
+	}
+	return out
 }
 
 // keyParts splits a send key into its parts after the kind.

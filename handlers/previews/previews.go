@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	pv "github.com/platformbot/platformbot/previews"
@@ -53,6 +54,9 @@ type Handler struct {
 	// elsewhere (an automation answered, a button in the Home).
 	Refresh func(ctx context.Context, userID string) error
 	Now     func() time.Time
+	// Languages picks the language of the feedback requests and their
+	// reminders; nil means English.
+	Languages *i18n.Chooser
 
 	slack   bot.Slack
 	log     zerolog.Logger

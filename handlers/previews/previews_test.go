@@ -18,6 +18,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	pv "github.com/platformbot/platformbot/previews"
@@ -398,4 +399,66 @@ func TestResultsPages(t *testing.T) {
 		t.Error("turning the page did not replace the results")
 	}
 	wantContains(t, text(second.Message), "> comment 1\\n", "> comment 0\\n", "Page 2 of 2", "Newer")
+}
+
+// TestFeedbackInTheirLanguage: the feedback request goes to a German
+// Slack locale in German and to an English one in English; the tap's
+// thank-you and the form follow the person who taps; someone who then
+// chooses German (/platform language de) gets the reminder in German.
+func TestFeedbackInTheirLanguage(t *testing.T) {
+	e := newEnv(t, fastCI(0))
+	langs := handlertest.NewLanguages(map[string]string{"UDE": "de-DE", "UEN": "en-US"})
+	e.h.Languages = langs.Chooser()
+	e.r.Use(bot.Language(e.h.Languages))
+	e.cmd("UDE", "join fast-ci")
+	e.cmd("UEN", "join fast-ci")
+	e.clock.Advance(7 * 24 * time.Hour)
+	if err := e.h.Service.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.drain()
+	de, en := e.slack.messages("UDE"), e.slack.messages("UEN")
+	if len(de) != 1 || len(en) != 1 {
+		t.Fatalf("DMs: UDE %d, UEN %d; want one feedback request each", len(de), len(en))
+	}
+	wantContains(t, text(de[0]), "Wie läuft Fast CI &lt;runners&gt;? Antworten mit einem Klick.",
+		":test_tube: Du bist jetzt schon eine Weile bei *Fast CI &lt;runners&gt;* dabei — wie läuft es?",
+		"*How are the runners?*", "1 = schlecht · 5 = super. :bust_in_silhouette: Nicht anonym:", "Offen bis ", "{date_short_pretty} um {time}|Mo. 16. März 08:00 UTC")
+	wantContains(t, text(en[0]), "How is Fast CI &lt;runners&gt; going? One tap to answer.",
+		":test_tube: You've been in *Fast CI &lt;runners&gt;* for a while — how is it going?",
+		"1 = poor · 5 = great. :bust_in_silhouette: Not anonymous:", "Open until ", "{date_short_pretty} at {time}|Mon 16 Mar 08:00 UTC")
+
+	rate := button(t, de[0].Blocks, actRate+"4")
+	reply := e.click("UDE", rate.ActionID, rate.Value, "DUDE", false)
+	wantContains(t, text(reply.Message), "Danke für dein Feedback zu Fast CI &lt;runners&gt;!", "4/5", `"text":"Kommentar hinzufügen"`)
+	if again := e.click("UDE", rate.ActionID, rate.Value, "DUDE", false); again.Text != ":white_check_mark: Das hast du schon beantwortet — danke!" {
+		t.Errorf("second tap: %q", again.Text)
+	}
+	more := button(t, reply.Blocks, actForm)
+	e.click("UDE", more.ActionID, more.Value, "DUDE", false)
+	if len(e.slack.opened) != 1 {
+		t.Fatal("the form did not open")
+	}
+	form := e.slack.opened[0]
+	if form.Submit.Text != "Senden" || form.Close.Text != "Abbrechen" {
+		t.Errorf("form buttons %q / %q, want German", form.Submit.Text, form.Close.Text)
+	}
+	wantContains(t, text(bot.Message{Blocks: form.Blocks.BlockSet}), `"text":"Optional"`, "Nicht anonym")
+
+	if _, err := langs.Chooser().Choose(context.Background(), "UEN", "de", e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(48 * time.Hour)
+	if err := e.h.Service.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.drain()
+	en = e.slack.messages("UEN")
+	if len(en) != 2 {
+		t.Fatalf("UEN got %d DMs, want the request and its reminder", len(en))
+	}
+	wantContains(t, text(en[1]), "Erinnerung: Wie läuft Fast CI &lt;runners&gt;?", ":wave: Eine kurze Erinnerung: Du bist jetzt schon eine Weile bei")
+	if n := len(e.slack.messages("UDE")); n != 1 {
+		t.Errorf("UDE, who answered, got %d DMs, want no reminder", n)
+	}
 }

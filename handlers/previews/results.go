@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	pv "github.com/platformbot/platformbot/previews"
 )
 
@@ -22,7 +23,7 @@ func resultsMessage(res pv.Results, loc *time.Location) bot.Message {
 	title := "Results: " + p.Name
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(bot.Truncate(":bar_chart: "+title, 150))),
-		note(fmt.Sprintf("`%s` · %s to %s · run by <@%s> · %s", p.ID, day(p.Start), day(p.End), p.Owner, privacyNote(p.Feedback))),
+		note(fmt.Sprintf("`%s` · %s to %s · run by <@%s> · %s", p.ID, day(p.Start), day(p.End), p.Owner, privacyNote(i18n.Fallback(), p.Feedback))), // the results are not translated yet
 		section(participantsText(res)),
 	}
 	if w := weeksText(res.Weeks); w != "" {

@@ -7,6 +7,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	"github.com/platformbot/platformbot/i18n"
 	ss "github.com/platformbot/platformbot/selfservice"
 )
 
@@ -19,6 +20,8 @@ func FuzzSelfServiceRender(f *testing.F) {
 		f.Add(s, s+"\nline two", s, s)
 	}
 	berlin, _ := time.LoadLocation("Europe/Berlin")
+	de, _ := i18n.MustBuiltin().Lang("de")
+	langs := []*i18n.Lang{i18n.Fallback(), de}
 	f.Fuzz(func(t *testing.T, text, textarea, label, note string) {
 		r := &ss.Request{ID: 42, Type: "new-repo", TypeTitle: label, Requester: handlertest.FzDev, NeedsApproval: true, ApprovalsRequired: 2,
 			Exception: true, HasAutomation: true, Note: note, CreatedAt: handlertest.FuzzRenderNow.Add(-30 * time.Hour), SLADueAt: handlertest.FuzzRenderNow.Add(-time.Hour),
@@ -39,7 +42,9 @@ func FuzzSelfServiceRender(f *testing.F) {
 			ev := ss.Event{Kind: ss.EventTransition, At: handlertest.FuzzRenderNow, Actor: handlertest.FzAdmin, From: ss.Submitted, To: st, Note: note}
 			evs = append(evs, ev)
 			handlertest.CheckMessage(t, "triage "+string(st), renderTriage(r, []string{handlertest.FzDBA1}, berlin))
-			handlertest.CheckMessage(t, "notify "+string(st), notifyMessage(r, ev, "/platform"))
+			for _, l := range langs {
+				handlertest.CheckMessage(t, "notify "+string(st)+" "+l.Code(), notifyMessage(l, r, ev, "/platform"))
+			}
 			handlertest.CheckMessage(t, "failure alert", alertMessage(r, ss.AlertFailed, time.Hour, berlin))
 			handlertest.CheckMessage(t, "SLA alert", alertMessage(r, ss.AlertOverdue, 26*time.Hour, berlin))
 			handlertest.CheckMrkdwn(t, "list line", listLine(r, handlertest.FuzzRenderNow))

@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	ss "github.com/platformbot/platformbot/selfservice"
 )
 
@@ -233,65 +234,79 @@ func mentions(users []string) string {
 }
 
 // notifyMessage is the DM that tells the requester about a transition,
-// with a summary that links back to the details.
-func notifyMessage(r *ss.Request, ev ss.Event, command string) bot.Message {
-	text := notifyText(r, ev)
-	blocks := []slack.Block{section(text), section(fields(r))}
-	blocks = append(blocks, contextBlock(fmt.Sprintf("`%s status %s` shows the whole history.", command, r.Ref())))
-	acts := []slack.BlockElement{button(actStatus, fmt.Sprint(r.ID), "Details", "")}
+// in l, with a summary that links back to the details. The field labels
+// and answers are shown as configured and entered.
+func notifyMessage(l *i18n.Lang, r *ss.Request, ev ss.Event, command string) bot.Message {
+	text := notifyText(l, r, ev)
+	details := l.T(i18n.SelfServiceNoDetails)
+	if len(r.Fields) > 0 {
+		details = fields(r)
+	}
+	blocks := []slack.Block{section(text), section(details)}
+	blocks = append(blocks, contextBlock(l.T(i18n.SelfServiceHistory, i18n.Data{"Command": command, "Ref": r.Ref()})))
+	acts := []slack.BlockElement{button(actStatus, fmt.Sprint(r.ID), l.T(i18n.SelfServiceDetails), "")}
 	if r.State == ss.PendingApproval || r.State == ss.Submitted {
-		acts = append(acts, button(actCancel, fmt.Sprint(r.ID), "Cancel request", "danger"))
+		acts = append(acts, button(actCancel, fmt.Sprint(r.ID), l.T(i18n.SelfServiceCancelRequest), "danger"))
 	}
 	blocks = append(blocks, slack.NewActionBlock("ss_dm", acts...))
 	if ev.To == ss.Done {
-		blocks = append(blocks, ratingBlocks(r)...)
+		blocks = append(blocks, ratingBlocks(l, r)...)
 	}
 	return bot.Message{Text: text, Blocks: blocks}
 }
 
-func notifyText(r *ss.Request, ev ss.Event) string {
-	title := requestTitle(r)
-	note := ""
+func notifyText(l *i18n.Lang, r *ss.Request, ev ss.Event) string {
+	d := i18n.Data{"Title": requestTitleIn(l, r), "Actor": "<@" + ev.Actor + ">", "Note": ""}
 	if ev.Note != "" {
-		note = ": " + bot.Escape(bot.Truncate(ev.Note, 500))
+		d["Note"] = ": " + bot.Escape(bot.Truncate(ev.Note, 500))
 	}
 	switch ev.To {
 	case ss.PendingApproval:
-		return fmt.Sprintf(":inbox_tray: Your request %s was submitted and is waiting for approval.", title)
+		return l.T(i18n.SelfServicePending, d)
 	case ss.Approved:
-		next := "The platform team will fulfil it and tell you here."
+		d["Next"] = l.T(i18n.SelfServiceNextManual)
 		if r.HasAutomation {
-			next = "It is being fulfilled automatically."
+			d["Next"] = l.T(i18n.SelfServiceNextAutomatic)
 		}
 		if ev.From == ss.Submitted {
-			return fmt.Sprintf(":white_check_mark: Your request %s was submitted and needs no approval. %s", title, next)
+			return l.T(i18n.SelfServiceNoApproval, d)
 		}
-		return fmt.Sprintf(":white_check_mark: Your request %s was approved by <@%s>. %s", title, ev.Actor, next)
+		return l.T(i18n.SelfServiceApproved, d)
 	case ss.InProgress:
-		return fmt.Sprintf(":gear: Your request %s is in progress%s.", title, note)
+		return l.T(i18n.SelfServiceInProgress, d)
 	case ss.Done:
-		return fmt.Sprintf(":tada: Your request %s is done%s.", title, note)
+		return l.T(i18n.SelfServiceDone, d)
 	case ss.Rejected:
-		return fmt.Sprintf(":x: Your request %s was rejected by <@%s>%s.", title, ev.Actor, note)
+		return l.T(i18n.SelfServiceRejected, d)
 	case ss.Failed:
-		return fmt.Sprintf(":boom: Your request %s failed%s. The platform team has been told.", title, note)
+		return l.T(i18n.SelfServiceFailed, d)
 	case ss.Cancelled:
-		return fmt.Sprintf(":heavy_minus_sign: Your request %s was cancelled.", title)
+		return l.T(i18n.SelfServiceCancelled, d)
 	}
-	return fmt.Sprintf("Your request %s is now %s.", title, ev.To.Label())
+	d["State"] = ev.To.Label() // a state without a message of its own, named as the domain names it
+	return l.T(i18n.SelfServiceNowState, d)
+}
+
+// requestTitleIn is requestTitle with the exception label in l.
+func requestTitleIn(l *i18n.Lang, r *ss.Request) string {
+	t := fmt.Sprintf("*%s* · %s", r.Ref(), bot.Escape(r.TypeTitle))
+	if r.Exception {
+		t += " · :warning: *" + l.T(i18n.SelfServiceException) + "*"
+	}
+	return t
 }
 
 // ratingBlocks asks "How was this?" with one-tap 1–5 buttons, or shows
 // the answer once given.
-func ratingBlocks(r *ss.Request) []slack.Block {
+func ratingBlocks(l *i18n.Lang, r *ss.Request) []slack.Block {
 	if r.Rating > 0 {
-		return []slack.Block{contextBlock(fmt.Sprintf("You rated this %d/5 %s — thank you!", r.Rating, strings.Repeat(":star:", r.Rating)))}
+		return []slack.Block{contextBlock(l.T(i18n.SelfServiceRated, i18n.Data{"Score": r.Rating, "Stars": strings.Repeat(":star:", r.Rating)}))}
 	}
 	acts := make([]slack.BlockElement, 5)
 	for i := range 5 {
 		acts[i] = button(fmt.Sprintf("%s:%d", actRate, i+1), fmt.Sprintf("%d:%d", r.ID, i+1), fmt.Sprint(i+1), "")
 	}
-	return []slack.Block{section("*How was this?* 1 = poor, 5 = great"), slack.NewActionBlock("ss_rate", acts...)}
+	return []slack.Block{section(l.T(i18n.SelfServiceRateAsk)), slack.NewActionBlock("ss_rate", acts...)}
 }
 
 // alertMessage calls the triage channel's attention to a request.

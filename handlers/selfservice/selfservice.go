@@ -14,6 +14,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	ss "github.com/platformbot/platformbot/selfservice"
@@ -33,6 +34,9 @@ type Handler struct {
 	Location      *time.Location // for fallbacks when a user's zone is unknown
 	Clock         clockwork.Clock
 	Log           zerolog.Logger
+	// Languages picks the language of the requester's DMs; nil means
+	// English.
+	Languages *i18n.Chooser
 }
 
 // Register adds the subcommands to the command table, the routes of the
@@ -247,7 +251,7 @@ func (h *Handler) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error
 			done = e
 		}
 	}
-	msg := notifyMessage(r, done, h.Command)
+	msg := notifyMessage(req.L(), r, done, h.Command)
 	msg.ReplaceOriginal = true
 	return &bot.Reply{Message: msg}, nil
 }

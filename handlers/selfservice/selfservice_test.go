@@ -14,6 +14,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	ss "github.com/platformbot/platformbot/selfservice"
@@ -440,4 +441,41 @@ func TestSelfServiceAlertAndRenderEscapes(t *testing.T) {
 	r.State, r.SLADueAt = ss.PendingApproval, r.CreatedAt.Add(4*time.Hour)
 	wantContains(t, msgText(alertMessage(r, ss.AlertOverdue, 4*time.Hour, berlin)),
 		"passed its SLA of 4h (due <!date^1780311600^{date_short_pretty} at {time}|1 Jun 2026 13:00 CEST>) and is still waiting for approval.")
+}
+
+// TestSelfServiceDMsInTheirLanguage: the requester's DMs follow their
+// language — German for a German Slack locale (the exception label, the
+// buttons, the rating question and its answer too), English for an
+// English one.
+func TestSelfServiceDMsInTheirLanguage(t *testing.T) {
+	const devEN = "UDEV000009"
+	s := newHarness(t)
+	langs := handlertest.NewLanguages(map[string]string{dev: "de-DE", devEN: "en-GB"})
+	s.h.Languages = langs.Chooser()
+	s.Router.Use(bot.Language(s.h.Languages))
+
+	s.file(dev, "new-repo", validRepo("billing", "public"))
+	s.settle()
+	dms := s.slack.Take(dev)
+	if len(dms) != 1 {
+		t.Fatalf("%d DMs to the requester, want 1", len(dms))
+	}
+	wantContains(t, msgText(dms[0]), ":inbox_tray: Deine Anfrage *REQ-1* · New repository · :warning: *Ausnahme* ist eingereicht und wartet auf Freigabe.",
+		"`/platform status REQ-1` zeigt den ganzen Verlauf.", "\nDetails\n", "\nAnfrage zurückziehen")
+
+	s.file(dev, "new-repo", validRepo("payments", "private"))
+	s.file(devEN, "new-repo", validRepo("ledger", "private"))
+	s.settle()
+	wantContains(t, msgText(s.slack.Take(dev)[0]), ":white_check_mark: Deine Anfrage *REQ-2* · New repository ist eingereicht und braucht keine Freigabe. Das Plattform-Team setzt sie um und meldet sich dann hier bei dir.")
+	wantContains(t, msgText(s.slack.Take(devEN)[0]), ":white_check_mark: Your request *REQ-3* · New repository was submitted and needs no approval. The platform team will fulfil it and tell you here.",
+		"`/platform status REQ-3` shows the whole history.", "\nDetails")
+
+	s.Click(admin, actDone, "2")
+	s.Click(admin, actDone, "3")
+	s.settle()
+	de, en := s.slack.Take(dev), s.slack.Take(devEN)
+	wantContains(t, msgText(de[len(de)-1]), ":tada: Deine Anfrage *REQ-2* · New repository ist erledigt", "*Wie war es?* 1 = schlecht, 5 = super")
+	wantContains(t, msgText(en[len(en)-1]), ":tada: Your request *REQ-3* · New repository is done", "*How was this?* 1 = poor, 5 = great")
+	reply := s.Click(dev, actRate+":4", "2:4")
+	wantContains(t, msgText(reply.Message), "Deine Bewertung: 4/5 :star::star::star::star: — danke!")
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/outbox/webhook"
@@ -113,11 +114,15 @@ func (h *Handler) updateTriage(ctx context.Context, s outbox.Send) (string, erro
 	return r.TriageTS, slacksend.Classify(h.Slack.UpdateMessage(ctx, r.TriageChannel, r.TriageTS, msg))
 }
 
-// Notify queues the requester's DM about ev. (The App Home is rendered
-// when opened, so it needs no refresh here.)
+// Notify queues the requester's DM about ev, in their language. (The App
+// Home is rendered when opened, so it needs no refresh here.)
 func (h *Handler) Notify(ctx context.Context, r *ss.Request, ev ss.Event) error {
+	l := i18n.Fallback()
+	if h.Languages != nil {
+		l = h.Languages.User(ctx, r.Requester)
+	}
 	key := sendKey(DMKind, ev.ID)
-	s, err := slacksend.NewPost(DMKind, key, r.Requester, notifyMessage(r, ev, h.Command))
+	s, err := slacksend.NewPost(DMKind, key, r.Requester, notifyMessage(l, r, ev, h.Command))
 	return h.enqueue(ctx, s, err)
 }
 
