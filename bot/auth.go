@@ -42,8 +42,7 @@ func requireAdmin(ctx context.Context, auth Authorizer, userID string) error {
 // forbidden is a refusal that the log middleware records with the user.
 type forbidden struct{ user string }
 
-func (f forbidden) Error() string       { return "forbidden for " + f.user }
-func (f forbidden) UserMessage() string { return ErrForbidden.Msg }
+func (f forbidden) Error() string { return "forbidden for " + f.user }
 func (f forbidden) Is(target error) bool {
 	return target == error(ErrForbidden)
 }

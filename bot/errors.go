@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -10,18 +11,16 @@ import (
 	"github.com/platformbot/platformbot/i18n"
 )
 
-// userFacing is implemented by errors whose message is meant for the person
-// who asked: domain packages define such errors without importing bot.
-type userFacing interface {
-	error
-	UserMessage() string
+// UserError is an error shown to the user as it is: mrkdwn a handler
+// wrote, e.g. a domain error worded by Explain (its cause, kept for
+// errors.Is).
+type UserError struct {
+	Msg string
+	Err error
 }
 
-// UserError is an error shown to the user as it is.
-type UserError struct{ Msg string }
-
-func (e *UserError) Error() string       { return e.Msg }
-func (e *UserError) UserMessage() string { return e.Msg }
+func (e *UserError) Error() string { return e.Msg }
+func (e *UserError) Unwrap() error { return e.Err }
 
 // Errorf returns an error whose message the user sees.
 func Errorf(format string, args ...any) error {
@@ -45,9 +44,6 @@ func Refuse(id i18n.ID, data ...i18n.Data) error {
 }
 
 func (r *Refusal) Error() string { return r.In(i18n.Fallback()) }
-
-// UserMessage is the English message (for callers without a language).
-func (r *Refusal) UserMessage() string { return r.Error() }
 
 // In renders the refusal in l.
 func (r *Refusal) In(l *i18n.Lang) string { return l.T(r.ID, r.Data) }
@@ -105,14 +101,13 @@ func errorReply(req *Request, err error, unavailable func(error) bool) (reply *R
 	if errors.Is(err, ErrForbidden) {
 		return Say(l.T(i18n.BotForbidden)), false, ""
 	}
-	var uf userFacing
-	if errors.As(err, &uf) {
-		return Say(uf.UserMessage()), false, ""
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return Say(ue.Msg), false, ""
 	}
 	if de, ok := domain.As(err); ok && de.Code != domain.Internal {
-		// A feature's handlers word their domain errors; this is the
-		// plain message of one they left as it is.
-		return Say(Escape(de.Message)), false, ""
+		// One no feature worded (see Explain).
+		return Say(DomainText(de)), false, ""
 	}
 	var tmp temporary
 	if errors.Is(err, ErrUnavailable) || (errors.As(err, &tmp) && tmp.Temporary()) || (unavailable != nil && unavailable(err)) {
@@ -120,4 +115,43 @@ func errorReply(req *Request, err error, unavailable func(error) bool) (reply *R
 	}
 	ref = newRef()
 	return Say(l.T(i18n.BotInternalError, i18n.Data{"Ref": ref})), true, ref
+}
+
+// Explain is the middleware through which a feature words its domain
+// errors for Slack: word returns the mrkdwn for one (an emoji, the
+// escaped message, hints naming the configurable command), or "" to leave
+// it to DomainText. Internal domain errors and any other error go on to
+// the bot's error reply: "something went wrong" with a logged reference.
+func Explain(word func(req *Request, err error) string) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, req *Request) (*Reply, error) {
+			reply, err := next(ctx, req)
+			if e, ok := domain.As(err); ok && e.Code != domain.Internal {
+				text := word(req, err)
+				if text == "" {
+					text = DomainText(e)
+				}
+				return nil, &UserError{Msg: text, Err: err}
+			}
+			return reply, err
+		}
+	}
+}
+
+// codeEmoji marks a domain error's kind in a reply.
+var codeEmoji = map[domain.Code]string{
+	domain.Invalid:   ":warning:",
+	domain.NotFound:  ":mag:",
+	domain.Conflict:  ":information_source:",
+	domain.Forbidden: ":no_entry:",
+}
+
+// DomainText is a domain error as a reply's mrkdwn when its feature has
+// no better words: the emoji of its code and its message, escaped.
+func DomainText(e *domain.Error) string {
+	msg := Escape(e.Message)
+	if emoji := codeEmoji[e.Code]; emoji != "" && msg != "" {
+		return emoji + " " + msg
+	}
+	return msg
 }

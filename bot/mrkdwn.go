@@ -37,3 +37,21 @@ func TruncateMrkdwn(s string, n int) string {
 	}
 	return kept + "…"
 }
+
+// Code puts text a person typed (an id) in a code span for an error
+// reply: without mrkdwn's control characters and backticks, which would
+// end the span, and cut to n characters.
+func Code(s string, n int) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch r {
+		case '<', '>', '&', '`', '*', '_', '~':
+			continue
+		}
+		out = append(out, r)
+	}
+	if len(out) > n {
+		out = append(out[:n], '…')
+	}
+	return "`" + string(out) + "`"
+}

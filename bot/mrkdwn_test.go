@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -36,4 +37,21 @@ func TestTruncateMrkdwn(t *testing.T) {
 			t.Errorf("TruncateMrkdwn(%q, 18) = %q: longer than 18", c.in, got)
 		}
 	}
+}
+
+// FuzzCode: an id typed after a command is echoed in error replies; it
+// must come out without mrkdwn control characters, in one code span, and
+// short (what surveys' FuzzSanitize checked before the wording moved to
+// the handlers).
+func FuzzCode(f *testing.F) {
+	for _, s := range []string{"devex", "<!channel>", "<@U123|x>", "*bold* _it_ ~s~ `code`", strings.Repeat("x", 100), "\xff<"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		got := Code(id, 64)
+		inner := strings.TrimSuffix(strings.TrimPrefix(got, "`"), "`")
+		if len(got) < 2 || strings.ContainsAny(inner, "<>&`*_~") || utf8.RuneCountInString(inner) > 65 {
+			t.Fatalf("Code(%q) = %q", id, got)
+		}
+	})
 }

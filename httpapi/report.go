@@ -55,7 +55,7 @@ func (h *Report) serve(w http.ResponseWriter, r *http.Request) {
 	p, err := h.Service.Parse(arg)
 	var pe *report.PeriodError
 	if errors.As(err, &pe) {
-		Error(w, http.StatusBadRequest, field, pe.UserMessage())
+		Error(w, http.StatusBadRequest, field, pe.Msg)
 		return
 	}
 	if err != nil {

@@ -1,20 +1,24 @@
 package ideas
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/platformbot/platformbot/domain"
 )
 
-// Sentinel errors of the Store.
+// Sentinels, each a *domain.Error; compare with errors.Is. The Store
+// returns ErrNotFound and *ClosedError (an ErrClosed); the Service
+// returns them with a message about the idea. Messages are plain words:
+// the handlers choose the markup and escape them.
 var (
 	// ErrNotFound: no idea with that id.
-	ErrNotFound = errors.New("ideas: not found")
+	ErrNotFound = &domain.Error{Code: domain.NotFound, Reason: "idea_not_found", Message: "There is no such idea."}
 	// ErrClosed: the idea no longer takes votes (shipped, declined,
 	// merged), or cannot take a merge.
-	ErrClosed = errors.New("ideas: idea closed")
+	ErrClosed = &domain.Error{Code: domain.Conflict, Reason: "idea_closed", Message: "That idea is closed."}
 )
 
 // FieldErrors are form problems keyed by field id (FieldTitle…);
@@ -29,36 +33,22 @@ func (e FieldErrors) Error() string {
 	return "ideas: invalid input: " + strings.Join(parts, "; ")
 }
 
-// UserError is an error whose message is meant for the person who asked;
-// the bot shows it as it is.
-type UserError struct {
-	Msg string
-	Err error // the sentinel it stands for, if any
-}
-
-func (e *UserError) Error() string       { return e.Msg }
-func (e *UserError) UserMessage() string { return e.Msg }
-func (e *UserError) Unwrap() error       { return e.Err }
-
 // notFound says which idea does not exist.
-func notFound(id int64) error {
-	return &UserError{Msg: fmt.Sprintf("There is no idea #%d.", id), Err: ErrNotFound}
-}
+func notFound(id int64) error { return ErrNotFound.Withf("There is no idea #%d.", id) }
 
 // ClosedError refuses a vote or a merge on an idea that is decided or
-// merged, and says where to go instead.
+// merged, and says where to go instead; it is an ErrClosed.
 type ClosedError struct{ Idea Idea }
 
 func (e *ClosedError) Error() string {
 	return fmt.Sprintf("ideas: #%d is %s", e.Idea.ID, e.Idea.Status)
 }
-func (e *ClosedError) Unwrap() error { return ErrClosed }
 
-// UserMessage explains the refusal.
-func (e *ClosedError) UserMessage() string {
+// Unwrap explains the refusal.
+func (e *ClosedError) Unwrap() error {
 	i := e.Idea
 	if i.Status == Merged {
-		return fmt.Sprintf("#%d was merged into #%d: its votes moved there, so vote for #%d instead.", i.ID, i.MergedInto, i.MergedInto)
+		return ErrClosed.Withf("#%d was merged into #%d: its votes moved there, so vote for #%d instead.", i.ID, i.MergedInto, i.MergedInto)
 	}
-	return fmt.Sprintf("#%d is %s, so its votes are final.", i.ID, strings.ToLower(i.Status.Label()))
+	return ErrClosed.Withf("#%d is %s, so its votes are final.", i.ID, strings.ToLower(i.Status.Label()))
 }

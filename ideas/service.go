@@ -132,7 +132,7 @@ func (s *Service) Merge(ctx context.Context, dup, into int64, by string) (MergeR
 	}
 	res, err := s.store.Merge(ctx, dup, into, by, s.clock.Now().UTC())
 	if errors.Is(err, ErrNotFound) {
-		return MergeResult{}, &UserError{Msg: fmt.Sprintf("There is no idea #%d or #%d.", dup, into), Err: err}
+		return MergeResult{}, ErrNotFound.Withf("There is no idea #%d or #%d.", dup, into)
 	}
 	if err != nil {
 		return MergeResult{}, err

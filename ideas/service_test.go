@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/ideas"
 )
 
@@ -118,11 +119,10 @@ func TestSubmitVoteAndDecide(t *testing.T) {
 		t.Errorf("status notes mismatch (-want +got):\n%s", diff)
 	}
 	var ce *ideas.ClosedError
-	if _, _, err := svc.Vote(ctx, i.ID, "UDATA1"); !errors.As(err, &ce) || !strings.Contains(ce.UserMessage(), "shipped") {
+	if _, _, err := svc.Vote(ctx, i.ID, "UDATA1"); !errors.As(err, &ce) || !strings.Contains(domain.ErrorMessage(err), "shipped") {
 		t.Errorf("vote after shipping: %v", err)
 	}
-	var ue *ideas.UserError
-	if _, _, err := svc.Vote(ctx, 42, "UDATA1"); !errors.As(err, &ue) || !errors.Is(err, ideas.ErrNotFound) {
+	if _, _, err := svc.Vote(ctx, 42, "UDATA1"); domain.ErrorMessage(err) != "There is no idea #42." || !errors.Is(err, ideas.ErrNotFound) {
 		t.Errorf("vote for an unknown idea: %v", err)
 	}
 }

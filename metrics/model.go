@@ -99,18 +99,6 @@ type Ingester interface {
 	Ingest(ctx context.Context, b Batch) (IngestResult, error)
 }
 
-// FieldError is a validation error naming the offending field in the
-// sender's payload; the HTTP layer answers it with 400.
-type FieldError struct {
-	Field string
-	Msg   string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
-
-// UserMessage lets the bot show the error as it is.
-func (e *FieldError) UserMessage() string { return e.Error() }
-
 func fieldErr(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }

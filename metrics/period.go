@@ -92,18 +92,6 @@ func (p Period) Label() string {
 	return fmt.Sprintf("last %d days (%s)", p.Days, span)
 }
 
-// WindowError is a window length other than 7, 30 or 90 days.
-type WindowError struct{ Days int }
-
-func (e *WindowError) Error() string {
-	return fmt.Sprintf("metrics: no %d-day window; windows are 7d, 30d and 90d", e.Days)
-}
-
-// UserMessage lets the bot show the error as it is.
-func (e *WindowError) UserMessage() string {
-	return fmt.Sprintf("There is no %d-day window: use 7d, 30d or 90d.", e.Days)
-}
-
 // ParseWindow parses "7d", "30d" or "90d".
 func ParseWindow(s string) (int, bool) {
 	for _, d := range Windows {

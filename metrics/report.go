@@ -81,19 +81,6 @@ type Query struct {
 	Until time.Time
 }
 
-// UntilError is an as-of date that is not over yet.
-type UntilError struct{ Until, Today time.Time }
-
-func (e *UntilError) Error() string {
-	return fmt.Sprintf("metrics: until %s is not before today (%s)", e.Until.Format(time.DateOnly), e.Today.Format(time.DateOnly))
-}
-
-// UserMessage lets the bot show the error as it is.
-func (e *UntilError) UserMessage() string {
-	return fmt.Sprintf("A window must end with a complete day: use a date before today (%s), e.g. until %s.",
-		e.Today.Format(time.DateOnly), e.Today.AddDate(0, 0, -1).Format(time.DateOnly))
-}
-
 // reportTime is when q's report is made: the end of its Until day, At, or
 // now.
 func (s *Service) reportTime(q Query) (at time.Time, fixed bool, err error) {

@@ -62,7 +62,7 @@ func (s *Service) Answer(ctx context.Context, sub Submission) (Receipt, error) {
 	} else {
 		err = s.store.SaveResponse(ctx, resp, true)
 		if errors.Is(err, ErrNotFound) {
-			err = ErrUnknownResponse
+			err = ErrUnknownResponse.Wrap(err)
 		}
 	}
 	if err != nil {
@@ -75,9 +75,7 @@ func (s *Service) firstAnswer(ctx context.Context, ask Ask, resp Response) error
 	err := s.store.MarkAnswered(ctx, ask.PreviewID, ask.PointID, ask.UserID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return ErrNotAsked
-	case errors.Is(err, ErrAnswered):
-		return ErrAlreadyAnswered
+		return ErrNotAsked.Wrap(err)
 	case err != nil:
 		return err
 	}
@@ -100,7 +98,7 @@ func (s *Service) Form(ctx context.Context, previewID, pointID, userID, token st
 		return Receipt{}, err
 	}
 	if token == "" && ask.Answered {
-		return Receipt{}, ErrAlreadyAnswered
+		return Receipt{}, ErrAnswered
 	}
 	return s.receipt(ctx, p, pt, ask, token)
 }
@@ -135,7 +133,7 @@ func (s *Service) receipt(ctx context.Context, p Preview, pt Point, ask Ask, tok
 func (s *Service) openAsk(ctx context.Context, previewID, pointID, userID string) (Preview, Point, Ask, error) {
 	p, err := s.Preview(ctx, previewID)
 	if errors.Is(err, ErrNotFound) {
-		return p, Point{}, Ask{}, ErrNotAsked
+		return p, Point{}, Ask{}, ErrNotAsked.Wrap(err)
 	}
 	if err != nil {
 		return p, Point{}, Ask{}, err
@@ -146,7 +144,7 @@ func (s *Service) openAsk(ctx context.Context, previewID, pointID, userID string
 	}
 	ask, err := s.store.Ask(ctx, p.ID, pointID, userID)
 	if errors.Is(err, ErrNotFound) {
-		return p, pt, ask, ErrNotAsked
+		return p, pt, ask, ErrNotAsked.Wrap(err)
 	}
 	if err != nil {
 		return p, pt, ask, err

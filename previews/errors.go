@@ -1,80 +1,79 @@
 package previews
 
 import (
-	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/platformbot/platformbot/domain"
 )
 
-// Sentinel errors of the Store. They are not shown to people as they are.
+// Sentinels, each a *domain.Error; compare with errors.Is. The Store
+// returns the first five; the Service returns them, the rest, or one of
+// the detailed errors below, which unwrap to their sentinel. Messages are
+// plain words: the handlers add emoji and the (configurable) command
+// hints, and escape them.
 var (
 	// ErrNotFound: no such preview, participant, ask or response.
-	ErrNotFound = errors.New("previews: not found")
+	ErrNotFound = &domain.Error{Code: domain.NotFound, Reason: "preview_not_found", Message: "There is no such preview."}
 	// ErrDuplicate: a preview with this id exists already.
-	ErrDuplicate = errors.New("previews: duplicate id")
+	ErrDuplicate = &domain.Error{Code: domain.Conflict, Reason: "preview_duplicate", Message: "A preview with this id exists already."}
 	// ErrNotIn: the person has no seat and is not on the waitlist.
-	ErrNotIn = errors.New("previews: not a participant")
+	ErrNotIn = &domain.Error{Code: domain.NotFound, Reason: "preview_not_in", Message: "You're not in that preview, so there is nothing to leave."}
 	// ErrAnswered: the ask was answered already.
-	ErrAnswered = errors.New("previews: already answered")
+	ErrAnswered = &domain.Error{Code: domain.Conflict, Reason: "preview_answered", Message: "You've already answered this one — thank you!"}
 	// ErrFeedbackClosed: the preview's feedback is closed (its answers may
 	// have been rewritten), so no answer can be stored.
-	ErrFeedbackClosed = errors.New("previews: feedback closed")
+	ErrFeedbackClosed = &domain.Error{Code: domain.Conflict, Reason: "preview_feedback_closed", Message: "This feedback request has closed, so it no longer takes answers."}
+
+	// ErrNotAsked: the feedback request was not sent to the person.
+	ErrNotAsked = &domain.Error{Code: domain.NotFound, Reason: "preview_not_asked", Message: "This feedback request wasn't sent to you, so it can't take your answers."}
+	// ErrUnknownResponse: the answer a form or button refers to is gone.
+	ErrUnknownResponse = &domain.Error{Code: domain.NotFound, Reason: "preview_unknown_response", Message: "I can't find that answer any more; please use the buttons in the feedback message."}
+	// ErrNothingAnswered: a submission without any answer.
+	ErrNothingAnswered = &domain.Error{Code: domain.Invalid, Reason: "preview_nothing_answered", Message: "Please answer at least one question."}
+	// ErrEnded: the preview is over (see *EndedError).
+	ErrEnded = &domain.Error{Code: domain.Conflict, Reason: "preview_ended", Message: "That preview has ended."}
+	// ErrAnnounced: the preview was announced today (see *AnnouncedError).
+	ErrAnnounced = &domain.Error{Code: domain.Conflict, Reason: "preview_announced", Message: "That preview was already announced today."}
+	// ErrInvalid: a new preview has problems (see *InvalidError).
+	ErrInvalid = &domain.Error{Code: domain.Invalid, Reason: "preview_invalid", Message: "The preview cannot be created as it is."}
+	// ErrBadAnswer: an answer a question cannot take (see *InputError).
+	ErrBadAnswer = &domain.Error{Code: domain.Invalid, Reason: "preview_bad_answer", Message: "That answer cannot be used."}
 )
 
-// UserError is an error whose message is meant for the person who asked;
-// the bot shows it as it is.
-type UserError struct {
-	Msg string
-	Err error // the sentinel it stands for, if any
-}
-
-func (e *UserError) Error() string       { return e.Msg }
-func (e *UserError) UserMessage() string { return e.Msg }
-func (e *UserError) Unwrap() error       { return e.Err }
-
-// Errors people see.
-var (
-	ErrAlreadyAnswered = &UserError{Msg: ":white_check_mark: You've already answered this one — thank you!", Err: ErrAnswered}
-	ErrNotAsked        = &UserError{Msg: "This feedback request wasn't sent to you, so it can't take your answers.", Err: ErrNotFound}
-	ErrUnknownResponse = &UserError{Msg: "I can't find that answer any more; please use the buttons in the feedback message.", Err: ErrNotFound}
-	ErrNothingAnswered = &UserError{Msg: "Please answer at least one question."}
-)
-
-// UnknownPreviewError is returned for a preview id that does not exist.
+// UnknownPreviewError is returned for a preview id that does not exist;
+// it is an ErrNotFound.
 type UnknownPreviewError struct{ ID string }
 
 func (e *UnknownPreviewError) Error() string {
 	return fmt.Sprintf("previews: unknown preview %q", e.ID)
 }
-func (e *UnknownPreviewError) Unwrap() error { return ErrNotFound }
-
-// UserMessage says where to look instead.
-func (e *UnknownPreviewError) UserMessage() string {
-	return fmt.Sprintf("There is no preview called `%s`. `/preview list` shows them.", sanitize(e.ID))
+func (e *UnknownPreviewError) Unwrap() error {
+	return ErrNotFound.Withf("There is no preview called %q.", e.ID)
 }
 
-// EndedError refuses joining a preview that is over.
+// EndedError refuses joining a preview that is over; it is an ErrEnded.
 type EndedError struct{ Preview Preview }
 
 func (e *EndedError) Error() string { return "previews: " + e.Preview.ID + " has ended" }
-
-// UserMessage says when it ended.
-func (e *EndedError) UserMessage() string {
-	return fmt.Sprintf("*%s* ended on %s, so it takes no new participants. Thanks for your interest!", sanitize(e.Preview.Name), e.Preview.End)
+func (e *EndedError) Unwrap() error {
+	return ErrEnded.Withf("%s ended on %s, so it takes no new participants. Thanks for your interest!", e.Preview.Name, e.Preview.End)
 }
 
-// NotInError is returned for leaving a preview one is not in.
+// NotInError is returned for leaving a preview one is not in; it is an
+// ErrNotIn.
 type NotInError struct{ Preview Preview }
 
 func (e *NotInError) Error() string { return "previews: not in " + e.Preview.ID }
-func (e *NotInError) Unwrap() error { return ErrNotIn }
-
-// UserMessage says so.
-func (e *NotInError) UserMessage() string {
-	return fmt.Sprintf("You're not in *%s*, so there is nothing to leave.", sanitize(e.Preview.Name))
+func (e *NotInError) Unwrap() error {
+	return ErrNotIn.Withf("You're not in %s, so there is nothing to leave.", e.Preview.Name)
 }
 
-// AnnouncedError refuses a second announcement on the same day.
+// AnnouncedError refuses a second announcement on the same day; it is an
+// ErrAnnounced.
 type AnnouncedError struct {
 	Preview Preview
 	Day     string
@@ -83,13 +82,12 @@ type AnnouncedError struct {
 func (e *AnnouncedError) Error() string {
 	return "previews: " + e.Preview.ID + " already announced on " + e.Day
 }
-
-// UserMessage says what happened.
-func (e *AnnouncedError) UserMessage() string {
-	return fmt.Sprintf("*%s* was already announced today (%s); one announcement a day is enough.", sanitize(e.Preview.Name), e.Day)
+func (e *AnnouncedError) Unwrap() error {
+	return ErrAnnounced.Withf("%s was already announced today (%s); one announcement a day is enough.", e.Preview.Name, e.Day)
 }
 
-// ClosedError is returned for answers after the ask's window.
+// ClosedError is returned for answers after the ask's window; it is an
+// ErrFeedbackClosed.
 type ClosedError struct{ ClosedAt time.Time }
 
 func (e *ClosedError) Error() string {
@@ -97,16 +95,19 @@ func (e *ClosedError) Error() string {
 }
 func (e *ClosedError) Unwrap() error { return ErrFeedbackClosed }
 
-// UserMessage thanks the person anyway.
-func (e *ClosedError) UserMessage() string {
-	return ":lock: Thanks for wanting to answer! This feedback request has closed, so it no longer takes answers."
-}
-
 // InvalidError lists what is wrong with a new preview, by field (see
-// Draft); handlers show each message next to its input.
+// Draft); handlers show each message next to its input. It is an
+// ErrInvalid.
 type InvalidError struct{ Fields map[string]string }
 
 func (e *InvalidError) Error() string { return fmt.Sprintf("previews: invalid preview: %v", e.Fields) }
+func (e *InvalidError) Unwrap() error {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
+		parts = append(parts, k+": "+e.Fields[k])
+	}
+	return ErrInvalid.Withf("%s", strings.Join(parts, " "))
+}
 
 // LaterError wraps a failure to queue a follow-up (an automation call, a
 // promotion DM) after the change itself was stored: the change stands, and
@@ -116,7 +117,8 @@ type LaterError struct{ Err error }
 func (e *LaterError) Error() string { return "previews: follow-up not queued yet: " + e.Err.Error() }
 func (e *LaterError) Unwrap() error { return e.Err }
 
-// InputError is a bad answer to one question.
+// InputError is a bad answer to one question; it is an ErrBadAnswer with
+// Msg as its message.
 type InputError struct {
 	Question string
 	Msg      string
@@ -125,21 +127,4 @@ type InputError struct {
 func (e *InputError) Error() string {
 	return fmt.Sprintf("previews: question %s: %s", e.Question, e.Msg)
 }
-func (e *InputError) UserMessage() string { return e.Msg }
-
-// sanitize keeps user-supplied ids and names from carrying mrkdwn control
-// characters into messages; the domain cannot import the bot's escaper.
-func sanitize(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		switch r {
-		case '<', '>', '&', '`', '*', '_', '~':
-			continue
-		}
-		out = append(out, r)
-	}
-	if len(out) > 80 {
-		out = append(out[:80], '…')
-	}
-	return string(out)
-}
+func (e *InputError) Unwrap() error { return ErrBadAnswer.Withf("%s", e.Msg) }

@@ -33,7 +33,7 @@ func (s *Service) Tick(ctx context.Context) error {
 			continue
 		}
 		if err := s.advance(ctx, s.withConfig(p), counts[p.ID]); err != nil {
-			errs = append(errs, fmt.Errorf("preview %s: %w", p.ID, err))
+			errs = append(errs, fmt.Errorf("previews: preview %s: %w", p.ID, err))
 		}
 	}
 	return errors.Join(errs...)

@@ -96,15 +96,6 @@ func (p Period) previous() metrics.Range {
 	return metrics.Range{From: p.PrevFrom.UTC(), To: p.From.UTC()}
 }
 
-// PeriodError is a period that cannot be reported; its message is for
-// the person who asked.
-type PeriodError struct{ Msg string }
-
-func (e *PeriodError) Error() string { return "report: " + e.Msg }
-
-// UserMessage lets the bot show the error as it is.
-func (e *PeriodError) UserMessage() string { return e.Msg }
-
 func periodErr(format string, args ...any) error {
 	return &PeriodError{Msg: fmt.Sprintf(format, args...)}
 }

@@ -49,7 +49,7 @@ func TestParsePeriodRefusals(t *testing.T) {
 		"2024-01-01..2025-12-31", "2026-13-01..2026-13-02", "1999Q4", "2026-10-01..2026-10-10"} {
 		_, err := report.ParsePeriod(in, now, time.UTC)
 		var pe *report.PeriodError
-		if !errors.As(err, &pe) || pe.UserMessage() == "" {
+		if !errors.As(err, &pe) || pe.Msg == "" || !errors.Is(err, report.ErrPeriod) {
 			t.Errorf("ParsePeriod(%q) = %v, want a *PeriodError", in, err)
 		}
 	}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -33,5 +34,8 @@ func (d *EventDedup) FirstSeen(ctx context.Context, eventID string) (bool, error
 // ForgetEventsBefore deletes event ids older than t; Slack stops retrying
 // after minutes, so a day of memory is plenty.
 func (d *EventDedup) ForgetEventsBefore(ctx context.Context, t time.Time) error {
-	return d.db.WithContext(ctx).Where("received_at < ?", t.UTC()).Delete(&processedEvent{}).Error
+	if err := d.db.WithContext(ctx).Where("received_at < ?", t.UTC()).Delete(&processedEvent{}).Error; err != nil {
+		return fmt.Errorf("storage: forget events before %s: %w", t.UTC().Format(time.RFC3339), err)
+	}
+	return nil
 }

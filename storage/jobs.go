@@ -45,13 +45,19 @@ func (c *JobClaims) Claim(ctx context.Context, job string, occurrence time.Time)
 func (c *JobClaims) LastOccurrence(ctx context.Context, job string) (time.Time, error) {
 	var runs []jobRun
 	err := c.db.WithContext(ctx).Where("job = ?", job).Order("occurrence DESC").Limit(1).Find(&runs).Error
-	if err != nil || len(runs) == 0 {
-		return time.Time{}, err
+	if err != nil {
+		return time.Time{}, fmt.Errorf("storage: last occurrence of job %s: %w", job, err)
+	}
+	if len(runs) == 0 {
+		return time.Time{}, nil
 	}
 	return runs[0].Occurrence.UTC(), nil
 }
 
 // ForgetJobRunsBefore deletes claims older than t.
 func (c *JobClaims) ForgetJobRunsBefore(ctx context.Context, t time.Time) error {
-	return c.db.WithContext(ctx).Where("occurrence < ?", t.UTC()).Delete(&jobRun{}).Error
+	if err := c.db.WithContext(ctx).Where("occurrence < ?", t.UTC()).Delete(&jobRun{}).Error; err != nil {
+		return fmt.Errorf("storage: forget job runs before %s: %w", t.UTC().Format(time.RFC3339), err)
+	}
+	return nil
 }

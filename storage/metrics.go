@@ -195,7 +195,10 @@ func (s *Metrics) claimDelivery(tx *gorm.DB, d metrics.WebhookDelivery) (bool, e
 // ForgetDeliveriesBefore deletes delivery ids older than t; senders stop
 // redelivering after hours, so a week of memory is plenty.
 func (s *Metrics) ForgetDeliveriesBefore(ctx context.Context, t time.Time) error {
-	return s.db.WithContext(ctx).Where("received_at < ?", t.UTC()).Delete(&webhookDeliveryRow{}).Error
+	if err := s.db.WithContext(ctx).Where("received_at < ?", t.UTC()).Delete(&webhookDeliveryRow{}).Error; err != nil {
+		return fmt.Errorf("storage: forget webhook deliveries before %s: %w", t.UTC().Format(time.RFC3339), err)
+	}
+	return nil
 }
 
 // upsertCommits stores commit times and gives deployments of those shas

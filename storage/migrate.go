@@ -56,7 +56,11 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return p.GetDBVersion(ctx)
+	v, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("storage: schema version: %w", err)
+	}
+	return v, nil
 }
 
 // PendingMigrations reports how many migrations are not applied yet.
@@ -67,7 +71,7 @@ func (db *DB) PendingMigrations(ctx context.Context) (int, error) {
 	}
 	st, err := p.Status(ctx)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("storage: migration status: %w", err)
 	}
 	n := 0
 	for _, s := range st {

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/selfservice"
 )
 
@@ -221,6 +222,9 @@ func (s *SelfServiceStore) Transition(ctx context.Context, id int64, t selfservi
 		out, err = ssLoadRequest(tx, id)
 		return err
 	})
+	if err != nil && domain.ErrorCode(err) == domain.Internal {
+		err = fmt.Errorf("storage: SelfServiceStore.Transition(%d to %s): %w", id, t.To, err)
+	}
 	return out, err
 }
 

@@ -141,8 +141,11 @@ func (s *SelfServiceStore) Rate(ctx context.Context, id int64, requester string,
 		case row.State != string(selfservice.Done):
 			return &selfservice.StateError{ID: id, Current: selfservice.State(row.State)}
 		}
-		return tx.Model(&ssRequest{}).Where("id = ?", id).
-			Updates(map[string]any{"rating": score, "rated_at": ssUTC(at)}).Error
+		if err := tx.Model(&ssRequest{}).Where("id = ?", id).
+			Updates(map[string]any{"rating": score, "rated_at": ssUTC(at)}).Error; err != nil {
+			return fmt.Errorf("SelfServiceStore.Rate(%d): %w", id, err)
+		}
+		return nil
 	})
 }
 

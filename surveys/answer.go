@@ -71,9 +71,7 @@ func (s *Service) firstAnswer(ctx context.Context, run Run, userID string, answe
 	p, err := s.store.MarkAnswered(ctx, run.ID, userID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return p, "", ErrNotInvited
-	case errors.Is(err, ErrAnswered):
-		return p, "", ErrAlreadyAnswered
+		return p, "", ErrNotInvited.Wrap(err)
 	case err != nil:
 		return p, "", err
 	}
@@ -111,7 +109,7 @@ func (s *Service) laterAnswer(ctx context.Context, run Run, sub Submission, answ
 	}
 	err = s.store.SaveResponse(ctx, resp, mode)
 	if errors.Is(err, ErrNotFound) {
-		return p, ErrUnknownResponse
+		return p, ErrUnknownResponse.Wrap(err)
 	}
 	return p, closedOr(run, err)
 }
@@ -129,7 +127,7 @@ func (s *Service) Form(ctx context.Context, runID int64, userID, token string) (
 		return Receipt{}, err
 	}
 	if token == "" && p.Answered {
-		return Receipt{}, ErrAlreadyAnswered
+		return Receipt{}, ErrAnswered
 	}
 	if token != "" && !p.Answered {
 		return Receipt{}, ErrUnknownResponse
@@ -167,7 +165,7 @@ func (s *Service) receipt(ctx context.Context, run Run, p Participant, token str
 func (s *Service) Run(ctx context.Context, runID int64) (Run, error) {
 	run, err := s.store.Run(ctx, runID)
 	if errors.Is(err, ErrNotFound) {
-		return run, ErrNotInvited
+		return run, ErrNotInvited.Wrap(err)
 	}
 	return run, err
 }
@@ -176,7 +174,7 @@ func (s *Service) Run(ctx context.Context, runID int64) (Run, error) {
 func (s *Service) openRun(ctx context.Context, runID int64) (Run, error) {
 	run, err := s.store.Run(ctx, runID)
 	if errors.Is(err, ErrNotFound) {
-		return run, ErrNotInvited
+		return run, ErrNotInvited.Wrap(err)
 	}
 	if err != nil {
 		return run, err
@@ -202,7 +200,7 @@ func (s *Service) openFor(ctx context.Context, run Run, userID string) (Particip
 func (s *Service) participant(ctx context.Context, run Run, userID string) (Participant, error) {
 	p, err := s.store.Participant(ctx, run.ID, userID)
 	if errors.Is(err, ErrNotFound) {
-		return p, ErrNotInvited
+		return p, ErrNotInvited.Wrap(err)
 	}
 	return p, err
 }

@@ -1,56 +1,58 @@
 package surveys
 
 import (
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/platformbot/platformbot/domain"
 )
 
-// Sentinel errors of the Store. They are not shown to people as they are.
+// Sentinels, each a *domain.Error; compare with errors.Is. The Store
+// returns the first five; the Service returns them, the rest, or one of
+// the detailed errors below, which unwrap to their sentinel. Messages are
+// plain words: the handlers add emoji and the (configurable) command
+// hints, and escape them.
 var (
 	// ErrNotFound: no such run, participant or response.
-	ErrNotFound = errors.New("surveys: not found")
+	ErrNotFound = &domain.Error{Code: domain.NotFound, Reason: "survey_not_found", Message: "There is no such survey run."}
 	// ErrDuplicateRun: a run for this survey and occurrence exists already
 	// (another replica, or a retried job, started it).
-	ErrDuplicateRun = errors.New("surveys: run already started for this occurrence")
+	ErrDuplicateRun = &domain.Error{Code: domain.Conflict, Reason: "survey_duplicate_run", Message: "That run of the survey has already started."}
 	// ErrRunOpen: the survey has a run whose window is still open.
-	ErrRunOpen = errors.New("surveys: a run of this survey is open")
+	ErrRunOpen = &domain.Error{Code: domain.Conflict, Reason: "survey_run_open", Message: "A run of this survey is open."}
 	// ErrAnswered: the participant has answered this run already.
-	ErrAnswered = errors.New("surveys: already answered")
+	ErrAnswered = &domain.Error{Code: domain.Conflict, Reason: "survey_answered", Message: "You've already answered this survey — thank you!"}
 	// ErrRunClosed: the run no longer takes answers.
-	ErrRunClosed = errors.New("surveys: run closed")
+	ErrRunClosed = &domain.Error{Code: domain.Conflict, Reason: "survey_closed", Message: "This survey has closed, so it no longer takes answers."}
+
+	// ErrNotInvited: the person is not in the run's audience (or there is
+	// no such run).
+	ErrNotInvited = &domain.Error{Code: domain.NotFound, Reason: "survey_not_invited", Message: "This survey wasn't sent to you, so it can't take your answers."}
+	// ErrUnknownResponse: the answers a form or button refers to are gone.
+	ErrUnknownResponse = &domain.Error{Code: domain.NotFound, Reason: "survey_unknown_response", Message: "I can't find those answers any more. If you haven't answered yet, use the buttons in the survey message."}
+	// ErrNothingAnswered: a submission without any answer.
+	ErrNothingAnswered = &domain.Error{Code: domain.Invalid, Reason: "survey_nothing_answered", Message: "Please answer at least one question."}
+	// ErrUnknownSurvey: no survey is configured with the id (see
+	// *UnknownSurveyError).
+	ErrUnknownSurvey = &domain.Error{Code: domain.NotFound, Reason: "survey_unknown", Message: "There is no such survey."}
+	// ErrEmptyAudience: the audience resolves to nobody (see
+	// *EmptyAudienceError).
+	ErrEmptyAudience = &domain.Error{Code: domain.Invalid, Reason: "survey_empty_audience", Message: "The survey's audience is empty. Nothing was sent."}
+	// ErrBadAnswer: an answer a question cannot take (see *InputError).
+	ErrBadAnswer = &domain.Error{Code: domain.Invalid, Reason: "survey_bad_answer", Message: "That answer cannot be used."}
 )
 
-// UserError is an error whose message is meant for the person who asked;
-// the bot shows it as it is.
-type UserError struct {
-	Msg string
-	Err error // the sentinel it stands for, if any
-}
-
-func (e *UserError) Error() string       { return e.Msg }
-func (e *UserError) UserMessage() string { return e.Msg }
-func (e *UserError) Unwrap() error       { return e.Err }
-
-// Errors people see.
-var (
-	ErrAlreadyAnswered = &UserError{Msg: ":white_check_mark: You've already answered this survey — thank you! Use *Change* in the survey message to change your answers.", Err: ErrAnswered}
-	ErrNotInvited      = &UserError{Msg: "This survey wasn't sent to you, so it can't take your answers.", Err: ErrNotFound}
-	ErrUnknownResponse = &UserError{Msg: "I can't find those answers any more. If you haven't answered yet, use the buttons in the survey message.", Err: ErrNotFound}
-	ErrNothingAnswered = &UserError{Msg: "Please answer at least one question."}
-)
-
-// UnknownSurveyError is returned for a survey id that is not configured.
+// UnknownSurveyError is returned for a survey id that is not configured;
+// it is an ErrUnknownSurvey.
 type UnknownSurveyError struct{ ID string }
 
 func (e *UnknownSurveyError) Error() string { return fmt.Sprintf("surveys: unknown survey %q", e.ID) }
-
-// UserMessage says what to do instead.
-func (e *UnknownSurveyError) UserMessage() string {
-	return fmt.Sprintf("There is no survey called `%s`. `/pulse list` shows the surveys.", sanitize(e.ID))
+func (e *UnknownSurveyError) Unwrap() error {
+	return ErrUnknownSurvey.Withf("There is no survey called %q.", e.ID)
 }
 
-// ClosedError is returned for answers that arrive after the window closed.
+// ClosedError is returned for answers that arrive after the window
+// closed; it is an ErrRunClosed.
 type ClosedError struct{ ClosedAt time.Time }
 
 func (e *ClosedError) Error() string {
@@ -58,12 +60,8 @@ func (e *ClosedError) Error() string {
 }
 func (e *ClosedError) Unwrap() error { return ErrRunClosed }
 
-// UserMessage thanks the person anyway.
-func (e *ClosedError) UserMessage() string {
-	return ":lock: Thanks for wanting to answer! This survey has closed, so it no longer takes answers. Watch for the next one."
-}
-
-// OpenRunError is returned when a run is started while another is open.
+// OpenRunError is returned when a run is started while another is open;
+// it is an ErrRunOpen.
 type OpenRunError struct {
 	Survey string
 	Run    Run
@@ -72,27 +70,21 @@ type OpenRunError struct {
 func (e *OpenRunError) Error() string {
 	return fmt.Sprintf("surveys: %s already has run %d open", e.Survey, e.Run.ID)
 }
-func (e *OpenRunError) Unwrap() error { return ErrRunOpen }
-
-// UserMessage explains why nothing was sent.
-func (e *OpenRunError) UserMessage() string {
-	return fmt.Sprintf("*%s* already has a run open (run #%d, started %s UTC, closing %s UTC). Nothing was sent.",
-		sanitize(e.Run.Title), e.Run.ID, e.Run.StartedAt.UTC().Format("Mon 2 Jan 15:04"), e.Run.ClosesAt.UTC().Format("Mon 2 Jan 15:04"))
+func (e *OpenRunError) Unwrap() error {
+	return ErrRunOpen.Withf("%s already has a run open (run #%d). Nothing was sent.", e.Run.Title, e.Run.ID)
 }
 
 // EmptyAudienceError is returned when a survey's audience resolves to
-// nobody (an empty group, a channel of bots).
+// nobody (an empty group, a channel of bots); it is an ErrEmptyAudience.
 type EmptyAudienceError struct{ Survey string }
 
 func (e *EmptyAudienceError) Error() string { return "surveys: empty audience for " + e.Survey }
-
-// UserMessage points at the configuration.
-func (e *EmptyAudienceError) UserMessage() string {
-	return fmt.Sprintf("The audience of `%s` is empty: check its users, usergroups and channels in the configuration. Nothing was sent.", sanitize(e.Survey))
+func (e *EmptyAudienceError) Unwrap() error {
+	return ErrEmptyAudience.Withf("The audience of %q is empty: check its users, usergroups and channels in the configuration. Nothing was sent.", e.Survey)
 }
 
 // InputError is a bad answer to one question; handlers show it next to the
-// question.
+// question. It is an ErrBadAnswer with Msg as its message.
 type InputError struct {
 	Question string
 	Msg      string
@@ -101,21 +93,4 @@ type InputError struct {
 func (e *InputError) Error() string {
 	return fmt.Sprintf("surveys: question %s: %s", e.Question, e.Msg)
 }
-func (e *InputError) UserMessage() string { return e.Msg }
-
-// sanitize keeps user-supplied ids from carrying mrkdwn control characters
-// into messages; the domain cannot import the bot's escaper.
-func sanitize(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		switch r {
-		case '<', '>', '&', '`', '*', '_', '~':
-			continue
-		}
-		out = append(out, r)
-	}
-	if len(out) > 64 {
-		out = append(out[:64], '…')
-	}
-	return string(out)
-}
+func (e *InputError) Unwrap() error { return ErrBadAnswer.Withf("%s", e.Msg) }

@@ -67,21 +67,3 @@ func indexOf(id string) int {
 	}
 	return -1
 }
-
-// FuzzSanitize: a survey id typed after /pulse is echoed in error
-// messages; it must come out without mrkdwn control characters and short.
-func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{"devex", "<!channel>", "<@U123|x>", "*bold* _it_ ~s~ `code`", strings.Repeat("x", 100), "\xff<"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, id string) {
-		msg := (&UnknownSurveyError{ID: id}).UserMessage()
-		got := sanitize(id)
-		if strings.ContainsAny(got, "<>&`*_~") || utf8.RuneCountInString(got) > 65 {
-			t.Fatalf("sanitize(%q) = %q", id, got)
-		}
-		if strings.ContainsAny(msg, "<>&") || !strings.Contains(msg, "`"+got+"`") {
-			t.Fatalf("message %q carries mrkdwn control characters", msg)
-		}
-	})
-}

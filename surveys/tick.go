@@ -20,7 +20,7 @@ func (s *Service) Tick(ctx context.Context) error {
 	var errs []error
 	for _, run := range runs {
 		if err := s.advance(ctx, run, s.clock.Now()); err != nil {
-			errs = append(errs, fmt.Errorf("run %d (%s): %w", run.ID, run.SurveyID, err))
+			errs = append(errs, fmt.Errorf("surveys: run %d (%s): %w", run.ID, run.SurveyID, err))
 		}
 	}
 	return errors.Join(errs...)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
 	dom "github.com/platformbot/platformbot/ideas"
 )
 
@@ -165,12 +166,11 @@ func (b *Board) mergeSubmitted(ctx context.Context, req *bot.Request) (*bot.Repl
 // another idea, "" for other errors.
 func mergeRefusal(err error) string {
 	var fe dom.FieldErrors
-	var ue interface{ UserMessage() string }
 	switch {
 	case errors.As(err, &fe):
 		return fe[dom.FieldInto]
-	case errors.As(err, &ue):
-		return ue.UserMessage()
+	case domain.ErrorCode(err) != domain.Internal:
+		return domain.ErrorMessage(err)
 	}
 	return ""
 }

@@ -38,20 +38,22 @@ type Board struct {
 
 // Register adds `idea` and `ideas` to the command table, the routes of the
 // buttons and forms, and the delivery of the board's sends to the outbox.
+// Each handler's domain errors are worded by explain.
 func (b *Board) Register(r *bot.Router) {
+	x := explain
 	r.Command(b.Command, "").Add(
-		bot.Subcommand{Name: "idea", Usage: "[title]", Help: "submit an idea to the platform team's request board (opens a form)", Run: b.open},
+		bot.Subcommand{Name: "idea", Usage: "[title]", Help: "submit an idea to the platform team's request board (opens a form)", Run: x(b.open)},
 		bot.Subcommand{Name: "ideas", Usage: "[top|new|mine|status [STATUS]]",
 			Help: "the request board: top ranked (with votes, weights and asking teams), newest, yours, by status; " +
-				"platform team: `status ID STATUS [reason]`, `merge ID INTO`", Run: b.ideas},
+				"platform team: `status ID STATUS [reason]`, `merge ID INTO`", Run: x(b.ideas)},
 	)
-	r.Action(actVote, b.vote)
-	r.Action(actUnvote, b.unvote)
-	r.Action(actNew, func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return b.open(ctx, req) })
-	r.Action(actAdmin, bot.RequireAdmin(b.Admins, b.adminMenu))
-	r.ViewSubmission(viewSubmit, b.submitted)
-	r.ViewSubmission(viewStatus, bot.RequireAdmin(b.Admins, b.statusSubmitted))
-	r.ViewSubmission(viewMerge, bot.RequireAdmin(b.Admins, b.mergeSubmitted))
+	r.Action(actVote, x(b.vote))
+	r.Action(actUnvote, x(b.unvote))
+	r.Action(actNew, x(func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return b.open(ctx, req) }))
+	r.Action(actAdmin, bot.RequireAdmin(b.Admins, x(b.adminMenu)))
+	r.ViewSubmission(viewSubmit, x(b.submitted))
+	r.ViewSubmission(viewStatus, bot.RequireAdmin(b.Admins, x(b.statusSubmitted)))
+	r.ViewSubmission(viewMerge, bot.RequireAdmin(b.Admins, x(b.mergeSubmitted)))
 	post := slacksend.Posts(b.Slack)
 	b.Outbox.Handle(KindPost, outbox.Handler{Deliver: post, Sent: b.posted})
 	b.Outbox.Handle(KindUpdate, outbox.Handler{Deliver: b.deliverUpdate, Before: b.beforeUpdate})

@@ -50,7 +50,7 @@ func (h *Handler) Register(r *bot.Router, command string) {
 	h.Outbox.Handle(DigestKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.digestPosted})
 	r.Command(command, "").Add(bot.Subcommand{
 		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d] [until YYYY-MM-DD]",
-		Help: "delivery (DORA) and platform metrics, shown only to you", Run: h.run,
+		Help: "delivery (DORA) and platform metrics, shown only to you", Run: explain(h.run),
 	})
 }
 

@@ -176,8 +176,8 @@ func TestMetricsCommandArguments(t *testing.T) {
 	} {
 		reply, err := x.command(t, tc.text)
 		if tc.wantErr != "" {
-			var uf interface{ UserMessage() string }
-			if !errors.As(err, &uf) || !strings.Contains(uf.UserMessage(), tc.wantErr) {
+			var ue *bot.UserError
+			if !errors.As(err, &ue) || !strings.Contains(ue.Msg, tc.wantErr) {
 				t.Errorf("%q: error %v, want a user message with %q", tc.text, err, tc.wantErr)
 			}
 			continue
@@ -298,8 +298,8 @@ func TestMetricsUntil(t *testing.T) {
 		"metrics until 14.1.2024":  "“14.1.2024” is not a date: write it as YYYY-MM-DD",
 	} {
 		_, err := x.command(t, text)
-		var uf interface{ UserMessage() string }
-		if !errors.As(err, &uf) || !strings.Contains(uf.UserMessage(), msg) {
+		var ue *bot.UserError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, msg) {
 			t.Errorf("%q: error %v, want %q", text, err, msg)
 		}
 	}

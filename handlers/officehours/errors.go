@@ -1,7 +1,6 @@
 package officehours
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/platformbot/platformbot/bot"
@@ -13,13 +12,7 @@ import (
 // Slack: anything else goes on to the bot's error reply (a reference for
 // the logs, or "temporarily unavailable").
 func (h *Handler) explain(next bot.Handler) bot.Handler {
-	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-		reply, err := next(ctx, req)
-		if _, ok := domain.As(err); ok && domain.ErrorCode(err) != domain.Internal {
-			return nil, &bot.UserError{Msg: h.userMessage(err)}
-		}
-		return reply, err
-	}
+	return bot.Explain(func(_ *bot.Request, err error) string { return h.userMessage(err) })(next)
 }
 
 // userMessage is a domain error as mrkdwn: an emoji for some, the message

@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/i18n"
 	pv "github.com/platformbot/platformbot/previews"
 )
@@ -92,13 +93,12 @@ func replacement(text string) *bot.Reply {
 
 // refusal turns what a DM button can meet (closed, answered) into a
 // replacement of the DM, so that stale buttons disappear.
-func refusal(req *bot.Request, err error) (*bot.Reply, bool) {
+func (h *Handler) refusal(req *bot.Request, err error) (*bot.Reply, bool) {
 	if req.ResponseURL == "" {
 		return nil, false
 	}
-	var closed *pv.ClosedError
 	switch {
-	case errors.As(err, &closed):
+	case errors.Is(err, pv.ErrFeedbackClosed):
 		return replacement(req.L().T(i18n.PreviewsClosed)), true
 	case errors.Is(err, pv.ErrAnswered):
 		return replacement(req.L().T(i18n.PreviewsAlready)), true
@@ -126,7 +126,7 @@ func (h *Handler) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	}
 	rc, err := h.Service.Answer(ctx, pv.Submission{PreviewID: parts[0], PointID: parts[1], UserID: req.UserID,
 		Answers: []pv.Answer{{QuestionID: q.ID, Value: v}}})
-	if reply, ok := refusal(req, err); ok {
+	if reply, ok := h.refusal(req, err); ok {
 		return reply, nil
 	}
 	if err != nil {
@@ -153,7 +153,7 @@ func (h *Handler) openForm(ctx context.Context, req *bot.Request) (*bot.Reply, e
 		return nil, bot.Refuse(i18n.PreviewsButtonOutOfDate)
 	}
 	rc, err := h.Service.Form(ctx, parts[0], parts[1], req.UserID, parts[2])
-	if reply, ok := refusal(req, err); ok {
+	if reply, ok := h.refusal(req, err); ok {
 		return reply, nil
 	}
 	if err != nil {
@@ -214,7 +214,7 @@ func (h *Handler) answered(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	rc, err := h.Service.Answer(ctx, pv.Submission{PreviewID: meta.Preview, PointID: meta.Point, UserID: req.UserID, Token: meta.Token,
 		Answers: formAnswers(p.Feedback, req.View)})
 	if err != nil {
-		return nil, formError(p.Feedback, req.View, err)
+		return nil, h.formError(p.Feedback, req.View, err)
 	}
 	if meta.Channel != "" && meta.TS != "" {
 		msg := thanksMessage(req.L(), rc)
@@ -250,18 +250,17 @@ func formAnswers(f pv.Feedback, view *slack.View) []pv.Answer {
 
 // formError shows refusals next to the questions, keeping the input: a
 // bad answer at its question, anything else at the form's first question.
-func formError(f pv.Feedback, view *slack.View, err error) error {
+func (h *Handler) formError(f pv.Feedback, view *slack.View, err error) error {
 	var in *pv.InputError
 	if errors.As(err, &in) {
 		return bot.FieldErrors{answerBlock(pv.Question{ID: in.Question}): in.Msg}
 	}
-	var uf interface{ UserMessage() string }
-	if !errors.As(err, &uf) || view.State == nil {
+	if domain.ErrorCode(err) == domain.Internal || view.State == nil {
 		return err
 	}
 	for _, q := range f.Questions {
 		if _, ok := view.State.Values[answerBlock(q)]; ok {
-			return bot.FieldErrors{answerBlock(q): uf.UserMessage()}
+			return bot.FieldErrors{answerBlock(q): h.userMessage(err)}
 		}
 	}
 	return err

@@ -69,26 +69,28 @@ func New(s bot.Slack, log zerolog.Logger) *Handler {
 }
 
 // Register adds the command's subcommands, the buttons, the modals and the
-// outbox kinds of the preview sends.
+// outbox kinds of the preview sends. Each handler's domain errors are
+// worded by explain.
 func (h *Handler) Register(r *bot.Router, command string) {
 	h.command = command
+	x := h.explain
 	cmd := r.Command(command, "")
-	cmd.Default = h.list
+	cmd.Default = x(h.list)
 	cmd.Add(
-		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "preview programs you can join, and the ones you are in", Run: h.list},
-		bot.Subcommand{Name: "join", Usage: "ID", Help: "join a preview (or its waitlist when it is full)", Run: h.joinCmd},
-		bot.Subcommand{Name: "leave", Usage: "ID", Help: "leave a preview or its waitlist", Run: h.leaveCmd},
-		bot.Subcommand{Name: "new", Help: "create a preview program (opens a form)", Admin: true, Run: h.newCmd},
-		bot.Subcommand{Name: "announce", Usage: "ID", Help: "post a preview's announcement with a Join button to its channel", Admin: true, Run: h.announceCmd},
-		bot.Subcommand{Name: "results", Usage: "ID", Help: "participants, ratings and comments of a preview", Admin: true, Run: h.resultsCmd},
+		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "preview programs you can join, and the ones you are in", Run: x(h.list)},
+		bot.Subcommand{Name: "join", Usage: "ID", Help: "join a preview (or its waitlist when it is full)", Run: x(h.joinCmd)},
+		bot.Subcommand{Name: "leave", Usage: "ID", Help: "leave a preview or its waitlist", Run: x(h.leaveCmd)},
+		bot.Subcommand{Name: "new", Help: "create a preview program (opens a form)", Admin: true, Run: x(h.newCmd)},
+		bot.Subcommand{Name: "announce", Usage: "ID", Help: "post a preview's announcement with a Join button to its channel", Admin: true, Run: x(h.announceCmd)},
+		bot.Subcommand{Name: "results", Usage: "ID", Help: "participants, ratings and comments of a preview", Admin: true, Run: x(h.resultsCmd)},
 	)
-	r.Action(actJoin, h.joinClick)
-	r.Action(actLeave, h.leaveClick)
-	r.Action(actRate, h.rate)
-	r.Action(actForm, h.openForm)
-	r.Action(actPage, bot.RequireAdmin(h.Admins, h.pageClick))
-	r.ViewSubmission(viewNew, h.created)
-	r.ViewSubmission(viewAnswer, h.answered)
+	r.Action(actJoin, x(h.joinClick))
+	r.Action(actLeave, x(h.leaveClick))
+	r.Action(actRate, x(h.rate))
+	r.Action(actForm, x(h.openForm))
+	r.Action(actPage, bot.RequireAdmin(h.Admins, x(h.pageClick)))
+	r.ViewSubmission(viewNew, x(h.created))
+	r.ViewSubmission(viewAnswer, x(h.answered))
 	h.registerSends()
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/surveys"
 )
@@ -127,13 +128,12 @@ func formError(run surveys.Run, view *slack.View, err error) error {
 	if errors.As(err, &in) {
 		return bot.FieldErrors{blockID(surveys.Question{ID: in.Question}): in.Msg}
 	}
-	var uf interface{ UserMessage() string }
-	if !errors.As(err, &uf) || view == nil || view.State == nil {
+	if domain.ErrorCode(err) == domain.Internal || view == nil || view.State == nil {
 		return err
 	}
 	for _, q := range run.Questions {
 		if _, ok := view.State.Values[blockID(q)]; ok {
-			return bot.FieldErrors{blockID(q): uf.UserMessage()}
+			return bot.FieldErrors{blockID(q): userMessage(nil, err)}
 		}
 	}
 	return err

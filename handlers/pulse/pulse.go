@@ -64,19 +64,21 @@ func New(s bot.Slack, dir *people.Directory, log zerolog.Logger) *Handler {
 }
 
 // Register adds /pulse (named command), the buttons and the form to r, and
-// the delivery hooks of the survey sends to the outbox.
+// the delivery hooks of the survey sends to the outbox. Each handler's
+// domain errors are worded by explain.
 func (h *Handler) Register(r *bot.Router, command string) {
+	x := explain
 	cmd := r.Command(command, "")
-	cmd.Default = h.list
+	cmd.Default = x(h.list)
 	cmd.Add(
-		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "surveys, their next run, and any waiting for your answer", Run: h.list},
-		bot.Subcommand{Name: "send", Usage: "SURVEY", Help: "start a run of a survey now (DMs its audience)", Admin: true, Run: h.send},
-		bot.Subcommand{Name: "results", Usage: "SURVEY", Help: "results of a survey's latest run, comments included", Admin: true, Run: h.results},
+		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "surveys, their next run, and any waiting for your answer", Run: x(h.list)},
+		bot.Subcommand{Name: "send", Usage: "SURVEY", Help: "start a run of a survey now (DMs its audience)", Admin: true, Run: x(h.send)},
+		bot.Subcommand{Name: "results", Usage: "SURVEY", Help: "results of a survey's latest run, comments included", Admin: true, Run: x(h.results)},
 	)
-	r.Action(actTap, h.tap)
-	r.Action(actForm, h.openForm)
-	r.Action(actChange, h.openForm)
-	r.ViewSubmission(viewForm, h.submitted)
+	r.Action(actTap, x(h.tap))
+	r.Action(actForm, x(h.openForm))
+	r.Action(actChange, x(h.openForm))
+	r.ViewSubmission(viewForm, x(h.submitted))
 	post := slacksend.Posts(h.slack)
 	h.Outbox.Handle(InviteKind, outbox.Handler{Deliver: post, Before: h.beforeInvite, Sent: h.invited})
 	h.Outbox.Handle(RemindKind, outbox.Handler{Deliver: post, Before: h.beforeRemind})

@@ -47,7 +47,7 @@ func (h *Handler) Register(r *bot.Router, command string) {
 	r.Command(command, "").Add(bot.Subcommand{
 		Name: "report", Usage: "[2026Q3|last|this|YYYY-MM-DD..YYYY-MM-DD] · post [period]",
 		Help: "the value report of a quarter (default: the last one), shown to you; `post` shares it with its charts in this channel (platform team)",
-		Run:  h.run,
+		Run:  explain(h.run),
 	})
 	h.Outbox.Handle(PostKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Failed: h.failed})
 	h.Outbox.Handle(ChartKind, outbox.Handler{Deliver: slacksend.Uploads(h.Files), Sent: h.uploaded, Failed: h.failed})

@@ -1,7 +1,6 @@
 package selfservice
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,14 +13,7 @@ import (
 // explain words the self-service domain errors a handler returns, for
 // Slack; anything else goes on to the bot's error reply.
 func (h *Handler) explain(next bot.Handler) bot.Handler {
-	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-		reply, err := next(ctx, req)
-		var fe bot.FieldErrors
-		if err == nil || errors.As(err, &fe) || domain.ErrorCode(err) == domain.Internal {
-			return reply, err
-		}
-		return nil, &bot.UserError{Msg: h.userMessage(err)}
-	}
+	return bot.Explain(func(_ *bot.Request, err error) string { return h.userMessage(err) })(next)
 }
 
 // userMessage is a domain error as mrkdwn: who decided, who may act

@@ -1,0 +1,13 @@
+package metrics
+
+import (
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
+)
+
+// explain words the metrics' domain errors for Slack: their messages say
+// what to type instead, so they are shown as they are, escaped. Anything
+// else goes on to the bot's error reply.
+var explain = bot.Explain(func(_ *bot.Request, err error) string {
+	return bot.Escape(domain.ErrorMessage(err))
+})
