@@ -160,18 +160,22 @@ func ssWaitStateTicking(t *testing.T, b *testBot, id int64, want selfservice.Sta
 	}
 }
 
-// ssWaitUpdated waits until the triage message was updated n times.
-func ssWaitUpdated(t *testing.T, b *testBot, ts string, n int) fakeslack.Message {
+// ssWaitUpdated waits until the triage message was updated n times and
+// shows showing.
+func ssWaitUpdated(t *testing.T, b *testBot, ts string, n int, showing string) fakeslack.Message {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		for _, m := range b.Fake.Messages(ssE2ETriage) {
-			if m.TS == ts && m.Updated >= n {
+			// Each event's update renders the request as it is when sent,
+			// so an earlier one may already show a later state, and the
+			// last one to arrive is the one to check.
+			if m.TS == ts && m.Updated >= n && strings.Contains(string(m.Blocks), showing) {
 				return m
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("triage message %s not updated %d times\nlogs:\n%s", ts, n, b.Logs)
+			t.Fatalf("triage message %s not updated %d times to show %q\nmessages: %+v\nlogs:\n%s", ts, n, showing, b.Fake.Messages(ssE2ETriage), b.Logs)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -279,7 +283,7 @@ func TestSelfServiceApprovalPathE2E(t *testing.T) {
 		if got := calls[0].Body; got.Type != "db-access" || got.Requester != ssE2EDev || got.Fields["database"] != "orders" || len(got.ApprovedBy) != 1 {
 			t.Errorf("webhook body = %+v", got)
 		}
-		updated := ssWaitUpdated(t, b, triage.TS, 2) // approved, then done
+		updated := ssWaitUpdated(t, b, triage.TS, 2, ":tada: done") // approved, then done
 		if strings.Contains(string(updated.Blocks), "ss:approve") {
 			t.Errorf("the triage message still has its buttons after the decision: %s", updated.Blocks)
 		}
