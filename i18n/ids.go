@@ -81,3 +81,82 @@ const (
 	OfficeHoursFeedbackThanks ID = "officehours.feedback_thanks"
 	OfficeHoursAddComment     ID = "officehours.add_comment"
 )
+
+// --- channel posts (digests, results, board, report)
+
+// Spans of days, for the windows channel posts report on.
+const (
+	DateDayMonth   ID = "date.day_month"
+	DateSpanDays   ID = "date.span_days"
+	DateSpanMonths ID = "date.span_months"
+	DateSpanYears  ID = "date.span_years"
+)
+
+// Metric digests: `/platform metrics` and the scheduled posts.
+const (
+	MetricsTitle             ID = "metrics.title"
+	MetricsScopeService      ID = "metrics.scope_service"
+	MetricsScopeOrg          ID = "metrics.scope_org"
+	MetricsPeriodLast        ID = "metrics.period_last"  // plural: the days
+	MetricsPeriodFixed       ID = "metrics.period_fixed" // plural: the days
+	MetricsContext           ID = "metrics.context"      // plural: the days
+	MetricsFallback          ID = "metrics.fallback"
+	MetricsFallbackDeploys   ID = "metrics.fallback_deployments"
+	MetricsFallbackLeadTime  ID = "metrics.fallback_lead_time"
+	MetricsFallbackFailRate  ID = "metrics.fallback_fail_rate"
+	MetricsPerDay            ID = "metrics.per_day"
+	MetricsNoData            ID = "metrics.no_data"
+	MetricsUnavailable       ID = "metrics.unavailable"
+	MetricsDelivery          ID = "metrics.delivery"
+	MetricsNotPerService     ID = "metrics.not_per_service"
+	MetricsLevel             ID = "metrics.level"
+	MetricsFrequency         ID = "metrics.frequency"
+	MetricsLeadTime          ID = "metrics.lead_time"
+	MetricsFailRate          ID = "metrics.fail_rate"
+	MetricsRecovery          ID = "metrics.recovery"
+	MetricsRestore           ID = "metrics.restore"
+	MetricsRework            ID = "metrics.rework"
+	MetricsFrequencyBody     ID = "metrics.frequency_body" // plural: the days
+	MetricsLeadTimeBody      ID = "metrics.lead_time_body"
+	MetricsFailRateBody      ID = "metrics.fail_rate_body"
+	MetricsRecoveryBody      ID = "metrics.recovery_body"
+	MetricsRestoreBody       ID = "metrics.restore_body"
+	MetricsReworkBody        ID = "metrics.rework_body"
+	MetricsDeployments       ID = "metrics.deployments" // plural
+	MetricsPerDayWeek        ID = "metrics.per_day_week"
+	MetricsADay              ID = "metrics.a_day"
+	MetricsRare              ID = "metrics.rare" // plural: the days
+	MetricsQuality           ID = "metrics.quality"
+	MetricsNoCommitTime      ID = "metrics.no_commit_time"
+	MetricsUnattributed      ID = "metrics.unattributed"
+	MetricsNotDeployment     ID = "metrics.not_deployment"     // plural
+	MetricsUnknownDeployment ID = "metrics.unknown_deployment" // plural
+	MetricsNoDataBefore      ID = "metrics.no_data_before"
+	MetricsNoChange          ID = "metrics.no_change"
+	MetricsFromZero          ID = "metrics.from_zero"
+	MetricsPoints            ID = "metrics.points"
+	MetricsBetter            ID = "metrics.better"
+	MetricsWorse             ID = "metrics.worse"
+	MetricsSatisfaction      ID = "metrics.satisfaction"
+	MetricsAdoption          ID = "metrics.adoption"
+	MetricsSelfService       ID = "metrics.self_service"
+	MetricsOfficeHours       ID = "metrics.office_hours"
+	MetricsNoPulse           ID = "metrics.no_pulse"
+	MetricsScore             ID = "metrics.score"
+	MetricsNPS               ID = "metrics.nps"
+	MetricsResponded         ID = "metrics.responded"
+	MetricsVsPrevious        ID = "metrics.vs_previous"
+	MetricsUsedBot           ID = "metrics.used_bot" // plural: the people
+	MetricsNoTeam            ID = "metrics.no_team"
+	MetricsRequests          ID = "metrics.requests" // plural
+	MetricsNoHuman           ID = "metrics.no_human"
+	MetricsMedianFulfil      ID = "metrics.median_fulfil"
+	MetricsExceptions        ID = "metrics.exceptions" // plural
+	MetricsHoursSaved        ID = "metrics.hours_saved"
+	MetricsBookingsOfSlots   ID = "metrics.bookings_of_slots"
+	MetricsBookings          ID = "metrics.bookings" // plural
+	MetricsSlots             ID = "metrics.slots"    // plural
+	MetricsUsed              ID = "metrics.used"
+	MetricsFeedback          ID = "metrics.feedback"
+	MetricsNoShows           ID = "metrics.no_shows" // plural
+)
