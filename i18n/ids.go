@@ -160,3 +160,30 @@ const (
 	MetricsFeedback          ID = "metrics.feedback"
 	MetricsNoShows           ID = "metrics.no_shows" // plural
 )
+
+// Pulse survey results: the post to the results channel and /pulse results.
+const (
+	PulseResultsTitle      ID = "pulse.results_title"
+	PulseResultsHidden     ID = "pulse.results_hidden" // plural: the minimum group size
+	PulseResultsRun        ID = "pulse.results_run"
+	PulseResultsOpenUntil  ID = "pulse.results_open_until"
+	PulseResultsClosed     ID = "pulse.results_closed"
+	PulseResultsRate       ID = "pulse.results_rate"
+	PulseResultsText       ID = "pulse.results_text"
+	PulseResultsAnswers    ID = "pulse.results_answers" // plural
+	PulseResultsTooFew     ID = "pulse.results_too_few" // plural: the minimum group size
+	PulseResultsMean       ID = "pulse.results_mean"
+	PulseResultsNPS        ID = "pulse.results_nps"
+	PulseResultsSame       ID = "pulse.results_same"
+	PulseResultsTrend      ID = "pulse.results_trend"
+	PulseResultsMore       ID = "pulse.results_more" // plural
+	PulseResultsByTeam     ID = "pulse.results_by_team"
+	PulseResultsNoTeam     ID = "pulse.results_no_team"
+	PulseResultsTeam       ID = "pulse.results_team"
+	PulseResultsTeamMean   ID = "pulse.results_team_mean"
+	PulseResultsTeamNPS    ID = "pulse.results_team_nps"
+	PulseResultsTeamHidden ID = "pulse.results_team_hidden" // plural
+	PulseResultsNotRun     ID = "pulse.results_not_run"
+	PulseResultsStillOpen  ID = "pulse.results_still_open"
+	PulseResultsWaiting    ID = "pulse.results_waiting" // plural
+)
