@@ -187,3 +187,33 @@ const (
 	PulseResultsStillOpen  ID = "pulse.results_still_open"
 	PulseResultsWaiting    ID = "pulse.results_waiting" // plural
 )
+
+// The idea board: an idea's message in the board channel, its merged
+// form and the status notes in its thread.
+const (
+	IdeasBoardStatusOpen        ID = "ideas.board.status_open"
+	IdeasBoardStatusUnderReview ID = "ideas.board.status_under_review"
+	IdeasBoardStatusPlanned     ID = "ideas.board.status_planned"
+	IdeasBoardStatusInProgress  ID = "ideas.board.status_in_progress"
+	IdeasBoardStatusShipped     ID = "ideas.board.status_shipped"
+	IdeasBoardStatusDeclined    ID = "ideas.board.status_declined"
+	IdeasBoardStatusMerged      ID = "ideas.board.status_merged"
+	IdeasBoardVotes             ID = "ideas.board.votes" // plural
+	IdeasBoardProblem           ID = "ideas.board.problem"
+	IdeasBoardAffected          ID = "ideas.board.affected"
+	IdeasBoardVote              ID = "ideas.board.vote"
+	IdeasBoardUnvote            ID = "ideas.board.unvote"
+	IdeasBoardDiscuss           ID = "ideas.board.discuss"
+	IdeasBoardText              ID = "ideas.board.text"
+	IdeasBoardSubmittedBy       ID = "ideas.board.submitted_by"
+	IdeasBoardLink              ID = "ideas.board.link"
+	IdeasBoardStatusBy          ID = "ideas.board.status_by"
+	IdeasBoardMenuStatus        ID = "ideas.board.menu_status"
+	IdeasBoardMenuMerge         ID = "ideas.board.menu_merge"
+	IdeasBoardMergedText        ID = "ideas.board.merged_text"
+	IdeasBoardMerged            ID = "ideas.board.merged"
+	IdeasBoardMergedBy          ID = "ideas.board.merged_by"
+	IdeasBoardThreadStatus      ID = "ideas.board.thread_status"
+	IdeasBoardThreadVoters      ID = "ideas.board.thread_voters" // plural
+	IdeasBoardThreadText        ID = "ideas.board.thread_text"
+)

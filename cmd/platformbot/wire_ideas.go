@@ -39,7 +39,7 @@ func (m *Main) ideasService() (*ideas.Service, *hideas.Board) {
 	teams := &hideas.Teams{Dir: handlers.NewMetricsTeams(m.People), Config: m.Config.Teams, Log: m.Log}
 	board := &hideas.Board{
 		Outbox: m.Outbox, Slack: m.Slack, Admins: m.Admins, Teams: teams,
-		Command: m.Config.Slack.Commands.Platform, Channel: m.Config.Ideas.Channel, Log: m.Log,
+		Command: m.Config.Slack.Commands.Platform, Channel: m.Config.Ideas.Channel, Log: m.Log, Languages: m.Language,
 	}
 	board.Service = ideas.New(ideas.Config{
 		Store: storage.NewIdeaStore(m.DB), Notifier: board.Notifier(), Teams: teams,

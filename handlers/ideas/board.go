@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	dom "github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
@@ -30,6 +31,9 @@ type Board struct {
 	Command string // e.g. "/platform"
 	Channel string // the board channel; "" keeps ideas unposted
 	Log     zerolog.Logger
+	// Languages picks the board channel's language for its posts; nil
+	// means English.
+	Languages *i18n.Chooser
 }
 
 // Register adds `idea` and `ideas` to the command table, the routes of the
