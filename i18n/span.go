@@ -23,9 +23,15 @@ func (l *Lang) Span(first, last time.Time, loc *time.Location) string {
 		return l.T(DateSpanYears, Data{"First": l.Date(first, loc), "Last": l.Date(last, loc)})
 	case first.Month() != last.Month():
 		return l.T(DateSpanMonths, Data{
-			"First": l.T(DateDayMonth, Data{"Day": first.Day(), "Month": l.names.months[first.Month()-1]}),
+			"First": l.DayMonth(first, loc),
 			"Last":  l.Date(last, loc),
 		})
 	}
 	return l.T(DateSpanDays, Data{"First": first.Day(), "Last": l.Date(last, loc)})
+}
+
+// DayMonth renders a day without its year: "4 Dec", "4. Dez.".
+func (l *Lang) DayMonth(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return l.T(DateDayMonth, Data{"Day": t.Day(), "Month": l.names.months[t.Month()-1]})
 }

@@ -17,6 +17,8 @@ func TestSpanAndFixed(t *testing.T) {
 		{de.Span(day(2024, 1, 29), day(2024, 2, 4), time.UTC), "29. Jan. – 4. Feb. 2024"},
 		{en.Span(day(2023, 12, 29), day(2024, 1, 4), time.UTC), "29 Dec 2023 – 4 Jan 2024"},
 		{de.Span(day(2023, 12, 29), day(2024, 1, 4), time.UTC), "29. Dez. 2023 – 4. Jan. 2024"},
+		{en.DayMonth(day(2024, 3, 4), time.UTC), "4 Mar"},
+		{de.DayMonth(day(2024, 3, 4), time.UTC), "4. März"},
 		{en.Fixed(5, 1), "5.0"},
 		{de.Fixed(1234.25, 1), "1.234,2"},
 		{en.Fixed(0.714, 0), "1"},
