@@ -312,10 +312,4 @@ const (
 	ReportNoIdeas             ID = "report.no_ideas"
 	ReportNoTeamNamed         ID = "report.no_team_named"
 	ReportVotes               ID = "report.votes" // plural
-	ReportIdeaOpen            ID = "report.idea_open"
-	ReportIdeaUnderReview     ID = "report.idea_under_review"
-	ReportIdeaPlanned         ID = "report.idea_planned"
-	ReportIdeaInProgress      ID = "report.idea_in_progress"
-	ReportIdeaShipped         ID = "report.idea_shipped"
-	ReportIdeaDeclined        ID = "report.idea_declined"
 )

@@ -12,7 +12,9 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/i18n"
+	dom "github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
+	rpt "github.com/platformbot/platformbot/report"
 	"github.com/platformbot/platformbot/report/reporttest"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/storage/storagetest"
@@ -24,6 +26,20 @@ type uploads struct{ n atomic.Int32 }
 func (u *uploads) UploadFile(context.Context, bot.File) (string, error) {
 	u.n.Add(1)
 	return "F0", nil
+}
+
+// codedIdeas gives the fixture's ideas the status codes the board's
+// source sets, as the bot's own source does.
+type codedIdeas struct{ rpt.IdeaSource }
+
+func (c codedIdeas) TopIdeas(ctx context.Context, limit int) ([]rpt.IdeaSummary, error) {
+	top, err := c.IdeaSource.TopIdeas(ctx, limit)
+	for i := range top {
+		if st, ok := dom.ParseStatus(top[i].Status); ok {
+			top[i].StatusCode = string(st)
+		}
+	}
+	return top, err
 }
 
 // TestReportInChannelLanguage: the posted report is in its channel's
@@ -39,7 +55,7 @@ func TestReportInChannelLanguage(t *testing.T) {
 		"• Wert der gesparten Zeit: *3.879 EUR* = 2.450 Min. ÷ 60 × 95 EUR/h",
 		"• Durchlaufzeit von Änderungen (Median): *5 Std. 30 Min.* · _Elite_  ▼ 21 % (besser), vorher 7 Std. 0 Min.",
 		"• 10. Juli, Platform pulse: 3,6 / 5, NPS +18, 44 von 82 haben geantwortet (53,7 %)",
-		"· _geplant_ · 31 Stimmen · Payments, Search",
+		"· _Geplant_ · 31 Stimmen · Payments, Search",
 		":chart_with_upwards_trend: Diagramme im Thread: Deployments pro Woche · Median der Durchlaufzeit pro Woche",
 	}
 	for _, tc := range []struct {
@@ -53,7 +69,7 @@ func TestReportInChannelLanguage(t *testing.T) {
 		{"unconfigured channel, default de", i18n.ChooserConfig{Default: "de", Channels: map[string]string{"C0ELSEWHERE": "en"}}, german,
 			"Wertbericht der Plattform"},
 		{"unconfigured channel, default en", i18n.ChooserConfig{Channels: map[string]string{"C0ELSEWHERE": "de"}},
-			[]string{"Platform value report · Q3 2026 (1 Jul – 30 Sep 2026)", "• Time saved: *2,450 min*", "· _planned_ · 31 votes"},
+			[]string{"Platform value report · Q3 2026 (1 Jul – 30 Sep 2026)", "• Time saved: *2,450 min*", "· _Planned_ · 31 votes"},
 			"Platform value report · Q3 2026 (1 Jul – 30 Sep 2026) · weekly active users 84"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,7 +79,9 @@ func TestReportInChannelLanguage(t *testing.T) {
 				t.Fatal(err)
 			}
 			fs, files := handlertest.NewSlack(), &uploads{}
-			h := &Handler{Service: reporttest.Service(false), Outbox: out, Slack: fs, Files: files, Admins: &bot.Admins{},
+			svc := reporttest.Service(false)
+			svc.Ideas = codedIdeas{svc.Ideas}
+			h := &Handler{Service: svc, Outbox: out, Slack: fs, Files: files, Admins: &bot.Admins{},
 				Channel: "C0REPORT", Log: zerolog.Nop(), Languages: i18n.NewChooser(tc.cfg)}
 			h.Register(bot.NewRouter(nil), "/platform")
 			if err := h.RunScheduled(context.Background(), reporttest.Now); err != nil {

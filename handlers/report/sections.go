@@ -161,17 +161,18 @@ func previews(l *i18n.Lang, r *rpt.Report) string {
 
 // ideaStatuses name the board's statuses in the report's language.
 var ideaStatuses = map[dom.Status]i18n.ID{
-	dom.Open: i18n.ReportIdeaOpen, dom.UnderReview: i18n.ReportIdeaUnderReview, dom.Planned: i18n.ReportIdeaPlanned,
-	dom.InProgress: i18n.ReportIdeaInProgress, dom.Shipped: i18n.ReportIdeaShipped, dom.Declined: i18n.ReportIdeaDeclined,
+	dom.Open: i18n.IdeasBoardStatusOpen, dom.UnderReview: i18n.IdeasBoardStatusUnderReview, dom.Planned: i18n.IdeasBoardStatusPlanned,
+	dom.InProgress: i18n.IdeasBoardStatusInProgress, dom.Shipped: i18n.IdeasBoardStatusShipped, dom.Declined: i18n.IdeasBoardStatusDeclined,
+	dom.Merged: i18n.IdeasBoardStatusMerged,
 }
 
-// ideaStatus is an idea's status in l; a status the board does not know
-// is shown as the source gave it.
-func ideaStatus(l *i18n.Lang, status string) string {
-	if st, ok := dom.ParseStatus(status); ok {
-		return l.T(ideaStatuses[st])
+// ideaStatus is an idea's status in l, as the board names it; a source
+// that gives no status code is shown as it gave the status.
+func ideaStatus(l *i18n.Lang, it rpt.IdeaSummary) string {
+	if id, ok := ideaStatuses[dom.Status(it.StatusCode)]; ok {
+		return l.T(id)
 	}
-	return bot.Escape(status)
+	return bot.Escape(it.Status)
 }
 
 func ideas(l *i18n.Lang, r *rpt.Report) string {
@@ -189,7 +190,7 @@ func ideas(l *i18n.Lang, r *rpt.Report) string {
 			}
 			teams = strings.Join(esc, ", ")
 		}
-		lines = append(lines, "• "+bot.Escape(it.Ref)+" *"+bot.Escape(it.Title)+"* · _"+ideaStatus(l, it.Status)+"_ · "+
+		lines = append(lines, "• "+bot.Escape(it.Ref)+" *"+bot.Escape(it.Title)+"* · _"+ideaStatus(l, it)+"_ · "+
 			l.N(i18n.ReportVotes, it.Votes)+" · "+teams)
 	}
 	return strings.Join(lines, "\n")
