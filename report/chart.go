@@ -33,6 +33,9 @@ type Chart struct {
 // a line instead of showing an empty picture.
 type Missing struct {
 	Name, Title, Reason string
+	// Failed is why drawing failed; "" for a chart left out for lack of
+	// data (Reason says which data), so that a caller can word it.
+	Failed string
 }
 
 // ChartWidth and ChartHeight are the charts' size in pixels (at 96 dpi).
@@ -68,7 +71,7 @@ func Charts(r *Report) (charts []Chart, missing []Missing) {
 		}
 		png, err := drawPNG(sp, r)
 		if err != nil {
-			missing = append(missing, Missing{Name: sp.name, Title: sp.title, Reason: "it could not be drawn: " + err.Error()})
+			missing = append(missing, Missing{Name: sp.name, Title: sp.title, Reason: "it could not be drawn: " + err.Error(), Failed: err.Error()})
 			continue
 		}
 		charts = append(charts, Chart{

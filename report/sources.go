@@ -60,6 +60,9 @@ type IdeaSummary struct {
 	Status string   `json:"status"`
 	Votes  int      `json:"votes"`
 	Teams  []string `json:"teams"` // the teams that asked, by name
+	// StatusCode is the board's own name of the status ("in_progress"),
+	// so that a message can word it in its language; "" shows Status.
+	StatusCode string `json:"-"`
 }
 
 // IdeaSource lists the top ideas by the board's ranking; the ideas

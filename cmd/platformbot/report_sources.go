@@ -20,7 +20,7 @@ func (r reportIdeas) TopIdeas(ctx context.Context, limit int) ([]report.IdeaSumm
 	}
 	out := make([]report.IdeaSummary, 0, len(ranking.Ideas))
 	for _, i := range ranking.Ideas {
-		s := report.IdeaSummary{Ref: fmt.Sprintf("#%d", i.ID), Title: i.Title, Status: i.Status.Label(), Votes: i.Votes}
+		s := report.IdeaSummary{Ref: fmt.Sprintf("#%d", i.ID), Title: i.Title, Status: i.Status.Label(), StatusCode: string(i.Status), Votes: i.Votes}
 		for _, t := range i.Teams {
 			s.Teams = append(s.Teams, t.Name)
 		}

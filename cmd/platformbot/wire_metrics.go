@@ -39,7 +39,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 			OfficeHours:  m.officeHoursStore(),
 		},
 		Outbox: m.Outbox, Teams: teams, Slack: m.Slack, Digests: cfg.Digests,
-		Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log,
+		Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log, Languages: m.Language,
 	}
 	h.Register(m.Router, cfg.Slack.Commands.Platform)
 	m.Home.Add(home.Section{Name: "Metrics", Order: 40, Render: h.HomeSection})

@@ -50,7 +50,7 @@ func (m *Main) wireReport(ctx context.Context) error {
 	if !ok {
 		up = noUploads{}
 	}
-	h := &handlers.Handler{Service: svc, Outbox: m.Outbox, Slack: m.Slack, Files: up, Admins: m.Admins, Channel: cfg.Report.Channel, Log: m.Log}
+	h := &handlers.Handler{Service: svc, Outbox: m.Outbox, Slack: m.Slack, Files: up, Admins: m.Admins, Channel: cfg.Report.Channel, Log: m.Log, Languages: m.Language}
 	h.Register(m.Router, cfg.Slack.Commands.Platform)
 	if s := cfg.Report.Schedule; s != "" {
 		err := m.Scheduler.Add(schedule.Job{Name: ReportJob, Cron: s, Location: loc, Run: func(ctx context.Context) error {

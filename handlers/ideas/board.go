@@ -31,8 +31,8 @@ type Board struct {
 	Command string // e.g. "/platform"
 	Channel string // the board channel; "" keeps ideas unposted
 	Log     zerolog.Logger
-	// Languages picks the language of the DMs to voters once an idea is
-	// decided; nil means English.
+	// Languages picks the board channel's language for its posts and each
+	// voter's for the DMs once an idea is decided; nil means English.
 	Languages *i18n.Chooser
 }
 

@@ -53,7 +53,7 @@ func (n notifier) Post(ctx context.Context, i dom.Idea) error {
 	if n.b.Channel == "" {
 		return nil
 	}
-	msg := boardMessage(n.b.view(ctx, i))
+	msg := boardMessage(n.b.channelLang(n.b.Channel), n.b.view(ctx, i))
 	p := postPayload{Post: slacksend.Post{Channel: n.b.Channel, Text: msg.Text, Blocks: slack.Blocks{BlockSet: msg.Blocks}}, Version: i.Version}
 	s, err := outbox.NewSend(KindPost, fmt.Sprintf("%s:%d", KindPost, i.ID), n.b.Channel, p)
 	if err != nil {
@@ -82,7 +82,7 @@ func (b *Board) enqueueUpdate(ctx context.Context, i dom.Idea, key string) error
 func (n notifier) StatusChanged(ctx context.Context, i dom.Idea, voters []string) error {
 	var sends []outbox.Send
 	if i.Posted() {
-		s, err := slacksend.NewPost(KindThread, fmt.Sprintf("%s:%d:%d", KindThread, i.ID, i.Version), i.Channel, threadNote(i))
+		s, err := slacksend.NewPost(KindThread, fmt.Sprintf("%s:%d:%d", KindThread, i.ID, i.Version), i.Channel, threadNote(n.b.channelLang(i.Channel), i))
 		if err != nil {
 			return err
 		}
@@ -114,6 +114,15 @@ func (b *Board) languages(ctx context.Context, users []string) []i18n.Group {
 		return []i18n.Group{{Lang: i18n.Fallback(), Users: users}}
 	}
 	return b.Languages.Users(ctx, users)
+}
+
+// channelLang is the language of a channel's posts: its configured one,
+// else the default.
+func (b *Board) channelLang(channelID string) *i18n.Lang {
+	if b.Languages == nil {
+		return i18n.Fallback()
+	}
+	return b.Languages.Channel(channelID)
 }
 
 // view adds the author's team's name to an idea.
@@ -179,7 +188,7 @@ func (b *Board) deliverUpdate(ctx context.Context, s outbox.Send) (string, error
 	if !i.Posted() {
 		return "", outbox.Permanent(fmt.Errorf("ideas: #%d has no board message", i.ID))
 	}
-	if err := b.Slack.UpdateMessage(ctx, i.Channel, i.TS, boardMessage(b.view(ctx, i))); err != nil {
+	if err := b.Slack.UpdateMessage(ctx, i.Channel, i.TS, boardMessage(b.channelLang(i.Channel), b.view(ctx, i))); err != nil {
 		return "", slacksend.Classify(err)
 	}
 	now, err := b.Service.Idea(ctx, p.ID)

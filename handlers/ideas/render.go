@@ -71,57 +71,79 @@ type boardView struct {
 	AuthorTeam string // the author's team's name, "" for none
 }
 
-// boardMessage is the idea's message in the board channel: what it is
-// about, its votes and status, and the Vote / Unvote buttons while it
-// takes votes. The admin menu stays on decided ideas (to reopen them).
-func boardMessage(v boardView) bot.Message {
+// statusIDs name each status in the board channel's language.
+var statusIDs = map[dom.Status]i18n.ID{
+	dom.Open: i18n.IdeasBoardStatusOpen, dom.UnderReview: i18n.IdeasBoardStatusUnderReview, dom.Planned: i18n.IdeasBoardStatusPlanned,
+	dom.InProgress: i18n.IdeasBoardStatusInProgress, dom.Shipped: i18n.IdeasBoardStatusShipped, dom.Declined: i18n.IdeasBoardStatusDeclined,
+	dom.Merged: i18n.IdeasBoardStatusMerged,
+}
+
+// statusLabel is a status as people read it in l.
+func statusLabel(l *i18n.Lang, s dom.Status) string {
+	if id, ok := statusIDs[s]; ok {
+		return l.T(id)
+	}
+	return s.Label()
+}
+
+// dateIn is date with its fallback in l.
+func dateIn(l *i18n.Lang, t time.Time) string {
+	return fmt.Sprintf("<!date^%d^{date_short_pretty}|%s>", t.Unix(), l.Date(t, time.UTC))
+}
+
+// boardMessage is the idea's message in the board channel, in the
+// channel's language l: what it is about, its votes and status, and the
+// Vote / Unvote buttons while it takes votes. The admin menu stays on
+// decided ideas (to reopen them).
+func boardMessage(l *i18n.Lang, v boardView) bot.Message {
 	i := v.Idea
 	if i.Status == dom.Merged {
-		return mergedMessage(i)
+		return mergedMessage(l, i)
 	}
-	head := fmt.Sprintf("*%s*\n:ballot_box_with_check: *%s* · %s", title(i), votesText(i.Votes), statusText(i.Status))
+	votes, status := l.N(i18n.IdeasBoardVotes, i.Votes), statusLabel(l, i.Status)
+	head := fmt.Sprintf("*%s*\n:ballot_box_with_check: *%s* · %s %s", title(i), votes, statusEmoji[i.Status], status)
 	blocks := []slack.Block{
 		section(head),
-		section("*Problem*\n" + bot.TruncateMrkdwn(bot.Escape(i.Problem), shownProblem)),
-		section("*Who is affected*\n" + bot.TruncateMrkdwn(bot.Escape(i.Affected), shownAffected)),
-		contextBlock(byline(i, v.AuthorTeam)),
+		section("*" + l.T(i18n.IdeasBoardProblem) + "*\n" + bot.TruncateMrkdwn(bot.Escape(i.Problem), shownProblem)),
+		section("*" + l.T(i18n.IdeasBoardAffected) + "*\n" + bot.TruncateMrkdwn(bot.Escape(i.Affected), shownAffected)),
+		contextBlock(byline(l, i, v.AuthorTeam)),
 	}
-	if note := statusNote(i); note != "" {
+	if note := statusNote(l, i); note != "" {
 		blocks = append(blocks, contextBlock(note))
 	}
 	var buttons []slack.BlockElement
 	if i.Status.Votable() {
-		vote := slack.NewButtonBlockElement(actVote, fmt.Sprint(i.ID), plain("Vote"))
+		vote := slack.NewButtonBlockElement(actVote, fmt.Sprint(i.ID), plain(l.T(i18n.IdeasBoardVote)))
 		vote.Style = slack.StylePrimary
-		buttons = append(buttons, vote, slack.NewButtonBlockElement(actUnvote, fmt.Sprint(i.ID), plain("Unvote")))
+		buttons = append(buttons, vote, slack.NewButtonBlockElement(actUnvote, fmt.Sprint(i.ID), plain(l.T(i18n.IdeasBoardUnvote))))
 	}
-	buttons = append(buttons, adminMenu(i))
+	buttons = append(buttons, adminMenu(l, i))
 	blocks = append(blocks, slack.NewActionBlock("idea_actions", buttons...),
-		contextBlock(":speech_balloon: Discuss it in this message's thread."))
-	text := fmt.Sprintf("Idea #%d: %s — %s, %s", i.ID, bot.Escape(bot.Truncate(i.Title, shownTitle)), votesText(i.Votes), i.Status.Label())
+		contextBlock(l.T(i18n.IdeasBoardDiscuss)))
+	text := l.T(i18n.IdeasBoardText, i18n.Data{"ID": i.ID, "Title": bot.Escape(bot.Truncate(i.Title, shownTitle)), "Votes": votes, "Status": status})
 	return bot.Message{Text: text, Blocks: blocks}
 }
 
 // byline says who asked, when, and links what they linked.
-func byline(i dom.Idea, team string) string {
-	b := fmt.Sprintf("Submitted by <@%s>", i.Author)
+func byline(l *i18n.Lang, i dom.Idea, team string) string {
+	b := l.T(i18n.IdeasBoardSubmittedBy, i18n.Data{"Author": "<@" + i.Author + ">"})
 	if team != "" {
 		b += " (" + bot.Escape(team) + ")"
 	}
-	b += " · " + date(i.CreatedAt)
+	b += " · " + dateIn(l, i.CreatedAt)
 	if i.Link != "" {
 		// The domain accepted only http(s) links without <, > or |.
-		b += " · <" + bot.Escape(i.Link) + "|link>"
+		b += " · <" + bot.Escape(i.Link) + "|" + l.T(i18n.IdeasBoardLink) + ">"
 	}
 	return b
 }
 
 // statusNote is who set the status and why.
-func statusNote(i dom.Idea) string {
+func statusNote(l *i18n.Lang, i dom.Idea) string {
 	if i.StatusBy == "" {
 		return ""
 	}
-	note := fmt.Sprintf("%s by <@%s> %s", i.Status.Label(), i.StatusBy, date(i.StatusAt))
+	note := l.T(i18n.IdeasBoardStatusBy, i18n.Data{"Status": statusLabel(l, i.Status), "By": "<@" + i.StatusBy + ">", "Date": dateIn(l, i.StatusAt)})
 	if i.Reason != "" {
 		note += ": " + bot.TruncateMrkdwn(bot.Escape(i.Reason), shownReason)
 	}
@@ -130,21 +152,19 @@ func statusNote(i dom.Idea) string {
 
 // adminMenu is the platform team's overflow menu; others who open it are
 // refused (and the refusal is logged).
-func adminMenu(i dom.Idea) *slack.OverflowBlockElement {
+func adminMenu(l *i18n.Lang, i dom.Idea) *slack.OverflowBlockElement {
 	return slack.NewOverflowBlockElement(actAdmin,
-		slack.NewOptionBlockObject(fmt.Sprintf("status:%d", i.ID), plain("Set status… (platform team)"), nil),
-		slack.NewOptionBlockObject(fmt.Sprintf("merge:%d", i.ID), plain("Merge into another idea… (platform team)"), nil),
+		slack.NewOptionBlockObject(fmt.Sprintf("status:%d", i.ID), plain(l.T(i18n.IdeasBoardMenuStatus)), nil),
+		slack.NewOptionBlockObject(fmt.Sprintf("merge:%d", i.ID), plain(l.T(i18n.IdeasBoardMenuMerge)), nil),
 	)
 }
 
 // mergedMessage replaces a duplicate's board message: no buttons, and
 // where its votes went.
-func mergedMessage(i dom.Idea) bot.Message {
-	text := fmt.Sprintf("Idea #%d was merged into #%d", i.ID, i.MergedInto)
-	return bot.Message{Text: text, Blocks: []slack.Block{
-		section(fmt.Sprintf("~%s~\n%s Merged into *#%d*: its votes moved there (nobody counts twice), so vote for #%d.",
-			title(i), statusEmoji[dom.Merged], i.MergedInto, i.MergedInto)),
-		contextBlock(fmt.Sprintf("Merged by <@%s> %s", i.StatusBy, date(i.StatusAt))),
+func mergedMessage(l *i18n.Lang, i dom.Idea) bot.Message {
+	return bot.Message{Text: l.T(i18n.IdeasBoardMergedText, i18n.Data{"ID": i.ID, "Into": i.MergedInto}), Blocks: []slack.Block{
+		section(fmt.Sprintf("~%s~\n", title(i)) + l.T(i18n.IdeasBoardMerged, i18n.Data{"Emoji": statusEmoji[dom.Merged], "Into": i.MergedInto})),
+		contextBlock(l.T(i18n.IdeasBoardMergedBy, i18n.Data{"By": "<@" + i.StatusBy + ">", "Date": dateIn(l, i.StatusAt)})),
 	}}
 }
 
@@ -166,18 +186,16 @@ func decisionDM(l *i18n.Lang, i dom.Idea, channel string) bot.Message {
 	return bot.Message{Text: l.T(text, i18n.Data{"ID": i.ID}), Blocks: append(blocks, contextBlock(where))}
 }
 
-// threadNote is posted in the idea's thread when its status changes.
-func threadNote(i dom.Idea) bot.Message {
-	line := fmt.Sprintf("Status: %s *%s* (set by <@%s>)", statusEmoji[i.Status], i.Status.Label(), i.StatusBy)
+// threadNote is posted in the idea's thread, in the board channel's
+// language l, when its status changes.
+func threadNote(l *i18n.Lang, i dom.Idea) bot.Message {
+	status := statusLabel(l, i.Status)
+	line := l.T(i18n.IdeasBoardThreadStatus, i18n.Data{"Emoji": statusEmoji[i.Status], "Status": status, "By": "<@" + i.StatusBy + ">"})
 	if i.Reason != "" {
 		line += ": " + bot.TruncateMrkdwn(bot.Escape(i.Reason), shownReason)
 	}
-	switch {
-	case !i.Status.Decided() || i.Votes == 0:
-	case i.Votes == 1:
-		line += "\nThe voter got a DM."
-	default:
-		line += fmt.Sprintf("\nEach of the %d voters got a DM.", i.Votes)
+	if i.Status.Decided() && i.Votes > 0 {
+		line += "\n" + l.N(i18n.IdeasBoardThreadVoters, i.Votes)
 	}
-	return bot.Message{Text: fmt.Sprintf("Idea #%d is now %s", i.ID, i.Status.Label()), Blocks: []slack.Block{section(line)}, ThreadTS: i.TS}
+	return bot.Message{Text: l.T(i18n.IdeasBoardThreadText, i18n.Data{"ID": i.ID, "Status": status}), Blocks: []slack.Block{section(line)}, ThreadTS: i.TS}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	"github.com/platformbot/platformbot/i18n"
 	mx "github.com/platformbot/platformbot/metrics"
 )
 
@@ -27,7 +28,7 @@ func FuzzMetricsRender(f *testing.F) {
 			r := &mx.Report{Scope: scope, ScopeName: service, Period: p, Thresholds: th, Unavailable: map[string]error{},
 				Satisfaction: &mx.Satisfaction{Mean: fig, Latest: mx.SatisfactionFigures{Survey: name, HasData: true, Mean: 3}},
 				Adoption:     &mx.Adoption{Users: fig, ByTeam: []mx.TeamCount{{Team: mx.Team{ID: "payments", Name: name}, Users: 3}}}}
-			text, blocks := reportMessage(r)
+			text, blocks := reportMessage(i18n.Fallback(), r)
 			handlertest.CheckMessage(t, "digest", bot.Message{Text: text, Blocks: blocks})
 		}
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/i18n"
 	mx "github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
@@ -30,6 +31,8 @@ type Handler struct {
 	Location *time.Location // the configured zone: window boundaries
 	Now      func() time.Time
 	Log      zerolog.Logger
+	// Languages picks a digest channel's language; nil means English.
+	Languages *i18n.Chooser
 
 	command string // the platform command's name, for hints
 }
@@ -64,7 +67,7 @@ func (h *Handler) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 		return nil, err
 	}
 	h.logUnavailable(r, "command")
-	text, blocks := reportMessage(r)
+	text, blocks := reportMessage(req.L(), r)
 	return bot.SayBlocks(text, blocks...), nil
 }
 
@@ -172,8 +175,16 @@ func (h *Handler) digest(ctx context.Context, post config.DigestPost, occ time.T
 		return bot.Message{}, err
 	}
 	h.logUnavailable(r, "digest "+post.ID)
-	text, blocks := reportMessage(r)
+	text, blocks := reportMessage(h.channelLang(post.Channel), r)
 	return bot.Message{Text: text, Blocks: blocks}, nil
+}
+
+// channelLang is the language of a channel's posts.
+func (h *Handler) channelLang(channelID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.Channel(channelID)
 }
 
 func (h *Handler) digestPosted(_ context.Context, s outbox.Send, ts string) error {
@@ -200,29 +211,31 @@ func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block
 }
 
 // home is the compact App Home version of a report: the four keys with
-// their levels, and satisfaction.
+// their levels, and satisfaction. The App Home is not translated yet: its
+// figures are English.
 func home(r *mx.Report, command string) []slack.Block {
+	en := i18n.Fallback()
 	who := "Your team, " + bot.Escape(r.ScopeName)
 	if r.Scope.IsOrg() {
 		who = "The organization (you are in no configured team)"
 	}
-	blocks := []slack.Block{section(fmt.Sprintf("*:bar_chart: Metrics* · %s · %s", who, r.Period.Label()))}
+	blocks := []slack.Block{section(fmt.Sprintf("*:bar_chart: Metrics* · %s · %s", who, periodLabel(en, r.Period)))}
 	d := r.Delivery
 	if d == nil {
 		return append(blocks, contextBlock(":warning: Delivery metrics are unavailable right now."))
 	}
 	field := func(name string, f mx.Figure, format func(float64) string) *slack.TextBlockObject {
-		text := "*" + name + "*\n" + or(f, format)
+		text := "*" + name + "*\n" + or(en, f, format)
 		if f.Level != mx.NoLevel {
 			text += " · _" + string(f.Level) + "_"
 		}
 		return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
 	}
 	fields := []*slack.TextBlockObject{
-		field("Deployments", d.Frequency, perDayText),
-		field("Lead time", d.LeadTime, seconds),
-		field("Change fail rate", d.ChangeFailRate, percent),
-		field("Recovery time", d.Recovery, seconds),
+		field("Deployments", d.Frequency, func(v float64) string { return perDayText(en, v) }),
+		field("Lead time", d.LeadTime, seconds(en)),
+		field("Change fail rate", d.ChangeFailRate, percent(en)),
+		field("Recovery time", d.Recovery, seconds(en)),
 	}
 	if s := r.Satisfaction; s != nil {
 		fields = append(fields, field("Satisfaction", s.Mean, func(v float64) string { return fmt.Sprintf("%.1f / 5", v) }))

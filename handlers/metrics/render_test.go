@@ -5,8 +5,11 @@ import (
 	"testing"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	mx "github.com/platformbot/platformbot/metrics"
 )
+
+var en = i18n.Fallback()
 
 func TestMxSparkline(t *testing.T) {
 	pts := func(vs ...float64) []mx.Point {
@@ -59,7 +62,7 @@ func TestMxChange(t *testing.T) {
 		{"neutral up", fig(4, 2), neutral, "▲ 100%"},
 		{"no previous data", mx.Figure{Has: true, Value: 2}, higherBetter, "_(no data before)_"},
 	} {
-		if got := change(tc.f, tc.kind); got != tc.want {
+		if got := change(en, tc.f, tc.kind); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
@@ -67,10 +70,10 @@ func TestMxChange(t *testing.T) {
 
 func TestMxFormats(t *testing.T) {
 	for got, want := range map[string]string{
-		seconds(42): "42s", seconds(125): "2m", seconds(5400): "1h 30m", seconds(93600): "1d 2h",
-		percent(0.125): "12.5%", percent(0.5): "50%", percent(0.0625): "6.2%",
-		rate(0.714): "0.7", rate(2): "2", rate(14.6): "15",
-		count(1, "booking"): "1 booking", count(0, "booking"): "0 bookings",
+		seconds(en)(42): "42s", seconds(en)(125): "2m", seconds(en)(5400): "1h 30m", seconds(en)(93600): "1d 2h",
+		percent(en)(0.125): "12.5%", percent(en)(0.5): "50%", percent(en)(0.0625): "6.2%",
+		rate(en, 0.714): "0.7", rate(en, 2): "2", rate(en, 14.6): "15",
+		en.N(i18n.MetricsBookings, 1): "1 booking", en.N(i18n.MetricsBookings, 0): "0 bookings",
 	} {
 		if got != want {
 			t.Errorf("got %q, want %q", got, want)
@@ -92,15 +95,15 @@ func TestMxFrequencyOfRareDeployments(t *testing.T) {
 		{0.4, "*0.4 a day* · 2.8 a week"},
 		{0, "*0 a day* · 0 a week"},
 	} {
-		if got := frequency(tc.perDay, tc.perDay*7); got != tc.want {
+		if got := frequency(en, tc.perDay, tc.perDay*7); got != tc.want {
 			t.Errorf("frequency(%v) = %q, want %q", tc.perDay, got, tc.want)
 		}
 	}
 	d := &mx.Delivery{Frequency: mx.Figure{Has: true, Value: 1.0 / 30, Level: mx.Medium}, PerWeek: 7.0 / 30, DeploymentDays: 1, Days: 30}
-	if got := msgText(bot.Message{Blocks: deliveryBlocks(d, 2023)}); !strings.Contains(got, "*1 in 30 days* · deployed on 1 of 30 days") {
+	if got := msgText(bot.Message{Blocks: deliveryBlocks(en, d, 2023)}); !strings.Contains(got, "*1 in 30 days* · deployed on 1 of 30 days") {
 		t.Errorf("digest reads:\n%s", got)
 	}
-	if got := perDayText(1.0 / 30); got != "1 in 30 days" {
+	if got := perDayText(en, 1.0/30); got != "1 in 30 days" {
 		t.Errorf("home rate = %q", got)
 	}
 }

@@ -32,7 +32,10 @@ func FuzzPulseRender(f *testing.F) {
 			{Question: sv.Questions[3], N: 2, Comments: []surveys.Comment{{QuestionID: "why", Text: comment}, {QuestionID: "why", Text: answer, UserID: handlertest.FzPulse1}}},
 		}}
 		for _, shared := range []bool{true, false} {
-			handlertest.CheckMessage(t, "results", resultsMessage(res, berlin, shared))
+			for _, code := range i18n.Languages() {
+				l, _ := i18n.MustBuiltin().Lang(code)
+				handlertest.CheckMessage(t, "results "+code, resultsMessage(l, res, berlin, shared))
+			}
 		}
 		for _, s := range handlertest.MrkdwnOf(answerForm(rc, formMeta{Run: run.ID, Token: "tok", Change: true}, time.UTC, i18n.Fallback())) {
 			handlertest.CheckMrkdwn(t, "answer form", s)

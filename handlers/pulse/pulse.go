@@ -38,8 +38,9 @@ type Handler struct {
 	// Refresh, if set, re-renders a user's App Home after they answered
 	// from it.
 	Refresh func(ctx context.Context, userID string) error
-	// Languages picks each recipient's language for the survey DMs;
-	// nil means English for everyone.
+	// Languages picks each recipient's language for the survey DMs and a
+	// results channel's for the results post; nil means English for
+	// everyone.
 	Languages *i18n.Chooser
 	// Waiting, if set, counts the invitations of an open run still held
 	// for their recipients' working hours, for /pulse results.
@@ -145,12 +146,12 @@ func (h *Handler) results(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	}
 	res, err := h.Service.Results(ctx, id)
 	if errors.Is(err, surveys.ErrNotFound) {
-		return nil, bot.Errorf("`%s` has not run yet. `/pulse send %s` starts a run now.", bot.Escape(id), bot.Escape(id))
+		return nil, bot.Refuse(i18n.PulseResultsNotRun, i18n.Data{"ID": bot.Escape(id)})
 	}
 	if err != nil {
 		return nil, err
 	}
-	loc := h.location(ctx, req.UserID)
+	loc, l := h.location(ctx, req.UserID), req.L()
 	if res.Run.State == surveys.Open && res.Hidden && res.Previous != nil {
 		// Too early to show the open run: say how it goes, and show the
 		// last closed one.
@@ -158,19 +159,20 @@ func (h *Handler) results(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		if err != nil {
 			return nil, err
 		}
-		msg := resultsMessage(prev, loc, true)
-		note := fmt.Sprintf(":hourglass_flowing_sand: Run #%d is open until %s: %s so far, results once at least %d have answered. Meanwhile, the previous run:",
-			res.Run.ID, date(res.Run.ClosesAt, loc), rateText(res), res.Run.MinGroupSize)
+		msg := resultsMessage(l, prev, loc, true)
+		note := l.T(i18n.PulseResultsStillOpen, i18n.Data{
+			"ID": res.Run.ID, "Closes": dateIn(l, res.Run.ClosesAt, loc), "Rate": rateText(l, res), "Min": l.Int(res.Run.MinGroupSize),
+		})
 		msg.Blocks = append([]slack.Block{slack.NewSectionBlock(markdown(note), nil, nil)}, msg.Blocks...)
-		if line := h.waitingLine(ctx, res.Run); line != "" {
+		if line := h.waitingLine(ctx, l, res.Run); line != "" {
 			msg.Blocks = append(msg.Blocks[:1:1], append([]slack.Block{slack.NewContextBlock("", markdown(line))}, msg.Blocks[1:]...)...)
 		}
 		msg.InChannel = false
 		return &bot.Reply{Message: msg}, nil
 	}
-	msg := resultsMessage(res, loc, true)
+	msg := resultsMessage(l, res, loc, true)
 	msg.InChannel = false
-	if line := h.waitingLine(ctx, res.Run); line != "" {
+	if line := h.waitingLine(ctx, l, res.Run); line != "" {
 		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("", markdown(line)))
 	}
 	return &bot.Reply{Message: msg}, nil
@@ -178,7 +180,7 @@ func (h *Handler) results(ctx context.Context, req *bot.Request) (*bot.Reply, er
 
 // waitingLine says how many invitations of an open run still wait for
 // their recipients' working hours or Do Not Disturb; "" when none do.
-func (h *Handler) waitingLine(ctx context.Context, run surveys.Run) string {
+func (h *Handler) waitingLine(ctx context.Context, l *i18n.Lang, run surveys.Run) string {
 	if h.Waiting == nil || run.State != surveys.Open {
 		return ""
 	}
@@ -187,13 +189,10 @@ func (h *Handler) waitingLine(ctx context.Context, run surveys.Run) string {
 		h.log.Warn().Err(err).Int64("run", run.ID).Msg("pulse: could not count the invitations still waiting")
 		return ""
 	}
-	switch n {
-	case 0:
+	if n == 0 {
 		return ""
-	case 1:
-		return ":hourglass: 1 invitation is still waiting for its recipient's working hours (or Do Not Disturb)."
 	}
-	return fmt.Sprintf(":hourglass: %d invitations are still waiting for their recipients' working hours (or Do Not Disturb).", n)
+	return l.N(i18n.PulseResultsWaiting, n)
 }
 
 func surveyArg(req *bot.Request) (string, error) {
@@ -280,6 +279,15 @@ func (h *Handler) lang(ctx context.Context, userID string) *i18n.Lang {
 	return h.Languages.User(ctx, userID)
 }
 
+// channelLang is the language of a channel's posts: its configured one,
+// else the default.
+func (h *Handler) channelLang(channelID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.Channel(channelID)
+}
+
 // enqueueChunk bounds the DMs rendered and held at once: a survey of
 // 100,000 people would otherwise hold every one of them in memory together
 // (hundreds of MiB). The first chunk's DMs go out while the rest are queued.
@@ -309,7 +317,7 @@ func (n notifier) enqueue(ctx context.Context, kind string, run surveys.Run, inv
 }
 
 func (n notifier) PublishResults(ctx context.Context, res surveys.Results) error {
-	msg := resultsMessage(res, n.h.Location, res.Run.ShareComments)
+	msg := resultsMessage(n.h.channelLang(res.Run.ResultsChannel), res, n.h.Location, res.Run.ShareComments)
 	s, err := slacksend.NewPost(ResultsKind, fmt.Sprintf("%s:%d", ResultsKind, res.Run.ID), res.Run.ResultsChannel, msg)
 	if err != nil {
 		return err

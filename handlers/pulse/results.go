@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -19,73 +20,82 @@ const barWidth = 20
 // maxComments bounds the comments listed per question in one message.
 const maxComments = 15
 
-// resultsMessage renders a run's report. withComments lists free-text
-// answers (admins always; the results channel when the survey shares them).
-func resultsMessage(res surveys.Results, loc *time.Location, withComments bool) bot.Message {
+// resultsMessage renders a run's report in l. withComments lists
+// free-text answers (admins always; the results channel when the survey
+// shares them). The survey's own texts are shown as configured.
+func resultsMessage(l *i18n.Lang, res surveys.Results, loc *time.Location, withComments bool) bot.Message {
 	run := res.Run
-	title := fmt.Sprintf("Results: %s", run.Title)
+	title := l.T(i18n.PulseResultsTitle, i18n.Data{"Title": run.Title})
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(bot.Truncate(":bar_chart: "+title, 150))),
-		slack.NewContextBlock("", markdown(runLine(res, loc))),
+		slack.NewContextBlock("", markdown(runLine(l, res, loc))),
 	}
 	if res.Hidden {
-		blocks = append(blocks, slack.NewSectionBlock(markdown(fmt.Sprintf(
-			"_Fewer than %d people answered, so no results are shown: with so few answers they could point to individuals._",
-			run.MinGroupSize)), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(markdown(l.N(i18n.PulseResultsHidden, run.MinGroupSize)), nil, nil))
 		return bot.Message{Text: title, Blocks: blocks, InChannel: true}
 	}
 	for _, q := range res.Questions {
 		if q.Question.Kind == surveys.Text && !withComments {
 			continue
 		}
-		blocks = append(blocks, slack.NewSectionBlock(markdown(questionResult(q, run.MinGroupSize)), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(markdown(questionResult(l, q, run.MinGroupSize)), nil, nil))
 	}
-	if teams := teamLines(res); teams != "" {
+	if teams := teamLines(l, res); teams != "" {
 		blocks = append(blocks, slack.NewSectionBlock(markdown(teams), nil, nil))
 	}
-	return bot.Message{Text: title + " — " + rateText(res), Blocks: blocks, InChannel: true}
+	return bot.Message{Text: l.T(i18n.PulseResultsText, i18n.Data{"Title": title, "Rate": rateText(l, res)}), Blocks: blocks, InChannel: true}
 }
 
-func runLine(res surveys.Results, loc *time.Location) string {
+func runLine(l *i18n.Lang, res surveys.Results, loc *time.Location) string {
 	run := res.Run
-	state := "open until " + date(run.ClosesAt, loc)
+	state := l.T(i18n.PulseResultsOpenUntil, i18n.Data{"Date": dateIn(l, run.ClosesAt, loc)})
 	if run.State == surveys.Closed {
-		state = "closed " + date(run.ClosedAt, loc)
+		state = l.T(i18n.PulseResultsClosed, i18n.Data{"Date": dateIn(l, run.ClosedAt, loc)})
 	}
-	return fmt.Sprintf("Run #%d · started %s · %s · %s", run.ID, date(run.StartedAt, loc), state, rateText(res))
+	return l.T(i18n.PulseResultsRun, i18n.Data{"ID": run.ID, "Started": dateIn(l, run.StartedAt, loc), "State": state, "Rate": rateText(l, res)})
 }
 
-func rateText(res surveys.Results) string {
-	return fmt.Sprintf("%d of %d answered (%.0f%%)", res.Responses, res.Asked, 100*res.Rate)
+func rateText(l *i18n.Lang, res surveys.Results) string {
+	return l.T(i18n.PulseResultsRate, i18n.Data{"Responses": l.Int(res.Responses), "Asked": l.Int(res.Asked), "Rate": l.Percent(100*res.Rate, 0)})
 }
 
 // questionResult renders one question: a bar chart of its answers, the mean
 // or NPS with the trend, or its comments.
-func questionResult(q surveys.QuestionResult, minN int) string {
+func questionResult(l *i18n.Lang, q surveys.QuestionResult, minN int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s*  _(%d answers)_\n", bot.Escape(bot.Truncate(q.Question.Text, 200)), q.N)
+	b.WriteString("*" + bot.Escape(bot.Truncate(q.Question.Text, 200)) + "*  " + l.N(i18n.PulseResultsAnswers, q.N) + "\n")
 	if q.Hidden {
-		fmt.Fprintf(&b, "_Fewer than %d answers: not shown._", minN)
+		b.WriteString(l.N(i18n.PulseResultsTooFew, minN))
 		return b.String()
 	}
 	if q.Question.Kind == surveys.Text {
-		b.WriteString(commentLines(q.Comments))
+		b.WriteString(commentLines(l, q.Comments))
 		return bot.TruncateMrkdwn(b.String(), 2900)
 	}
 	b.WriteString("```\n")
-	b.WriteString(barChart(q))
+	b.WriteString(barChart(l, q))
 	b.WriteString("```\n")
 	switch q.Question.Kind {
 	case surveys.Scale:
-		fmt.Fprintf(&b, "Mean *%.1f* of 5%s", q.Mean, trend(q.Mean, q.PreviousMean, q.HasPrevious, 1, ""))
+		b.WriteString(l.T(i18n.PulseResultsMean, i18n.Data{"Mean": l.Fixed(q.Mean, 1), "Trend": trend(l, q.Mean, q.PreviousMean, q.HasPrevious, 1)}))
 	case surveys.NPS:
-		fmt.Fprintf(&b, "NPS *%+.0f*%s · mean %.1f of 10", q.NPS, trend(q.NPS, q.PreviousNPS, q.HasPrevious, 0, ""), q.Mean)
+		b.WriteString(l.T(i18n.PulseResultsNPS, i18n.Data{
+			"NPS": signed(l, q.NPS), "Trend": trend(l, q.NPS, q.PreviousNPS, q.HasPrevious, 0), "Mean": l.Fixed(q.Mean, 1),
+		}))
 	}
 	return bot.TruncateMrkdwn(b.String(), 2900)
 }
 
+// signed is a whole number with its sign, as an NPS is said: +20, -5, 0.
+func signed(l *i18n.Lang, v float64) string {
+	if math.Round(v) > 0 {
+		return "+" + l.Fixed(v, 0)
+	}
+	return l.Fixed(v, 0)
+}
+
 // barChart draws one line per answer value: label, bar, count, share.
-func barChart(q surveys.QuestionResult) string {
+func barChart(l *i18n.Lang, q surveys.QuestionResult) string {
 	vals := q.Question.Values()
 	width := 0
 	labels := make([]string, len(vals))
@@ -97,6 +107,7 @@ func barChart(q surveys.QuestionResult) string {
 	for _, n := range q.Counts {
 		most = max(most, n)
 	}
+	shareWidth := len([]rune(l.Percent(100, 0))) // the widest share: the column lines up
 	var b strings.Builder
 	for i, n := range q.Counts {
 		full := int(math.Round(float64(n) / float64(most) * barWidth))
@@ -108,34 +119,38 @@ func barChart(q surveys.QuestionResult) string {
 			share = 100 * float64(n) / float64(q.N)
 		}
 		pad := strings.Repeat(" ", width-len([]rune(labels[i])))
-		fmt.Fprintf(&b, "%s%s %s%s %3d %3.0f%%\n", bot.Escape(labels[i]), pad,
-			strings.Repeat("█", full), strings.Repeat("░", barWidth-full), n, share)
+		fmt.Fprintf(&b, "%s%s %s%s %s %s\n", bot.Escape(labels[i]), pad,
+			strings.Repeat("█", full), strings.Repeat("░", barWidth-full), padLeft(l.Int(n), 3), padLeft(l.Percent(share, 0), shareWidth))
 	}
 	return b.String()
 }
 
-// trend renders the change against the previous run: " ▲0.3 vs previous".
-func trend(now, before float64, ok bool, decimals int, unit string) string {
+func padLeft(s string, width int) string {
+	return strings.Repeat(" ", max(0, width-len([]rune(s)))) + s
+}
+
+// trend renders the change against the previous run: " · ▲0.3 vs
+// previous run".
+func trend(l *i18n.Lang, now, before float64, ok bool, decimals int) string {
 	if !ok {
 		return ""
 	}
 	d := now - before
-	format := "%." + strconv.Itoa(decimals) + "f%s"
+	arrow := "▲"
 	switch {
 	case math.Abs(d) < math.Pow(10, -float64(decimals))/2:
-		return " · = previous run"
-	case d > 0:
-		return " · ▲" + fmt.Sprintf(format, d, unit) + " vs previous run"
-	default:
-		return " · ▼" + fmt.Sprintf(format, -d, unit) + " vs previous run"
+		return l.T(i18n.PulseResultsSame)
+	case d < 0:
+		arrow = "▼"
 	}
+	return l.T(i18n.PulseResultsTrend, i18n.Data{"Arrow": arrow, "Delta": l.Fixed(math.Abs(d), decimals)})
 }
 
-func commentLines(cs []surveys.Comment) string {
+func commentLines(l *i18n.Lang, cs []surveys.Comment) string {
 	var b strings.Builder
 	for i, c := range cs {
 		if i == maxComments {
-			fmt.Fprintf(&b, "_…and %d more._", len(cs)-maxComments)
+			b.WriteString(l.N(i18n.PulseResultsMore, len(cs)-maxComments))
 			break
 		}
 		text := bot.Escape(bot.Truncate(strings.Join(strings.Fields(c.Text), " "), 300))
@@ -149,33 +164,33 @@ func commentLines(cs []surveys.Comment) string {
 }
 
 // teamLines renders the team breakdown, hidden groups as a count only.
-func teamLines(res surveys.Results) string {
+func teamLines(l *i18n.Lang, res surveys.Results) string {
 	if len(res.Teams) == 0 {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("*By team*\n")
+	b.WriteString(l.T(i18n.PulseResultsByTeam) + "\n")
 	hidden := 0
 	for _, t := range res.Teams {
 		if t.Hidden {
 			hidden++
 			continue
 		}
-		name := t.Name
+		name := bot.Escape(t.Name)
 		if t.Team == "" {
-			name = "Other and no team"
+			name = l.T(i18n.PulseResultsNoTeam)
 		}
-		fmt.Fprintf(&b, "• %s: %d answered", bot.Escape(name), t.N)
+		b.WriteString(l.T(i18n.PulseResultsTeam, i18n.Data{"Team": name, "N": l.Int(t.N)}))
 		if t.HasMean {
-			fmt.Fprintf(&b, " · mean *%.1f*", t.Mean)
+			b.WriteString(l.T(i18n.PulseResultsTeamMean, i18n.Data{"Mean": l.Fixed(t.Mean, 1)}))
 		}
 		if t.HasNPS {
-			fmt.Fprintf(&b, " · NPS *%+.0f*", t.NPS)
+			b.WriteString(l.T(i18n.PulseResultsTeamNPS, i18n.Data{"NPS": signed(l, t.NPS)}))
 		}
 		b.WriteString("\n")
 	}
 	if hidden > 0 {
-		fmt.Fprintf(&b, "_%d group(s) not shown: too few answers, or shown figures would reveal a small group's by subtraction._", hidden)
+		b.WriteString(l.N(i18n.PulseResultsTeamHidden, hidden))
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

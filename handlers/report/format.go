@@ -1,99 +1,54 @@
 package report
 
 import (
-	"fmt"
 	"math"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/platformbot/platformbot/i18n"
 	rpt "github.com/platformbot/platformbot/report"
 )
 
-// value renders a figure's value, or "no data".
-func value(f rpt.Figure) string {
+// value renders a figure's value in l, or "no data".
+func value(l *i18n.Lang, f rpt.Figure) string {
 	if f.Value == nil {
-		return "no data"
+		return l.T(i18n.ReportNoData)
 	}
-	return number(f.Unit, *f.Value)
+	return number(l, f.Unit, *f.Value)
 }
 
-// number renders v in unit u for people.
-func number(u rpt.Unit, v float64) string {
+// number renders v in unit u for people reading l.
+func number(l *i18n.Lang, u rpt.Unit, v float64) string {
 	switch u {
 	case rpt.Ratio:
-		return trim(v*100, 1) + "%"
+		return l.Percent(v*100, 1)
 	case rpt.Seconds:
-		return duration(time.Duration(v * float64(time.Second)))
+		return l.Duration(time.Duration(v * float64(time.Second)))
 	case rpt.Score:
-		return fmt.Sprintf("%.1f / 5", v)
+		return l.Fixed(v, 1) + " / 5"
 	case rpt.NPS:
-		return fmt.Sprintf("%+.0f", v)
+		return signed(l, v)
 	case rpt.PerDay:
-		return trim(v, 1) + " a day"
+		return l.T(i18n.ReportADay, i18n.Data{"N": l.Number(v, 1)})
 	case rpt.Minutes:
-		return grouped(math.Round(v)) + " min"
-	case rpt.Money:
-		return grouped(math.Round(v))
+		return l.T(i18n.ReportMinutes, i18n.Data{"N": l.Fixed(math.Round(v), 0)})
 	case rpt.Users, rpt.PerWeek:
-		return trim(v, 1)
+		return l.Number(v, 1)
 	}
-	return grouped(math.Round(v))
+	return l.Fixed(math.Round(v), 0)
 }
 
-// trim renders v with at most prec decimals and no trailing zeros.
-func trim(v float64, prec int) string {
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+// signed is a whole number with its sign, as an NPS is said: +20, -5, 0.
+func signed(l *i18n.Lang, v float64) string {
+	if math.Round(v) > 0 {
+		return "+" + l.Fixed(v, 0)
 	}
-	if math.Abs(v) >= 1000 {
-		whole, frac, _ := strings.Cut(s, ".")
-		s = grouped(mustFloat(whole))
-		if frac != "" {
-			s += "." + frac
-		}
-	}
-	return s
-}
-
-func mustFloat(s string) float64 {
-	v, _ := strconv.ParseFloat(s, 64)
-	return v
-}
-
-// grouped renders a whole number with thousands separators: 12,345.
-func grouped(v float64) string {
-	s := strconv.FormatFloat(math.Abs(v), 'f', 0, 64)
-	var b strings.Builder
-	if v < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// duration renders a duration with its two largest units: "2d 4h",
-// "5h 30m", "12m", "40s".
-func duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d >= 24*time.Hour:
-		return fmt.Sprintf("%dd %dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh %dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	}
-	return fmt.Sprintf("%ds", int(d/time.Second))
+	return l.Fixed(v, 0)
 }
 
 // money renders an amount with its currency: "3,879 EUR".
-func money(v float64, currency string) string {
-	return strings.TrimSpace(grouped(math.Round(v)) + " " + currency)
+func money(l *i18n.Lang, v float64, currency string) string {
+	if currency == "" {
+		return l.Fixed(math.Round(v), 0)
+	}
+	return l.Fixed(math.Round(v), 0) + " " + currency
 }

@@ -2,20 +2,18 @@ package report
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/slack-go/slack"
 
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	"github.com/platformbot/platformbot/i18n"
 	rpt "github.com/platformbot/platformbot/report"
 	"github.com/platformbot/platformbot/report/reporttest"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden with the actual output")
+var en = i18n.Fallback()
 
 // golden compares text and blocks, as indented JSON, with
 // testdata/<name>.golden; -update rewrites the file.
@@ -25,21 +23,7 @@ func golden(t *testing.T, name, text string, blocks []slack.Block) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := string(b) + "\n"
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./handlers/report -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	handlertest.GoldenText(t, name, string(b)+"\n")
 }
 
 func fixtureReport(t *testing.T, svc *rpt.Service, period string) *rpt.Report {
@@ -60,23 +44,23 @@ func fixtureReport(t *testing.T, svc *rpt.Service, period string) *rpt.Report {
 func TestRenderGolden(t *testing.T) {
 	full := fixtureReport(t, reporttest.Service(false), "")
 	charts, missing := rpt.Charts(full)
-	text, blocks := Render(full, charts, missing, RenderOptions{Command: "/platform", Posted: true})
+	text, blocks := Render(en, full, charts, missing, RenderOptions{Command: "/platform", Posted: true})
 	golden(t, "report_posted", text, blocks)
 	if len(blocks) > 50 {
 		t.Errorf("%d blocks; Slack takes 50", len(blocks))
 	}
 
-	text, blocks = Render(full, nil, missing, RenderOptions{Command: "/platform"})
+	text, blocks = Render(en, full, nil, missing, RenderOptions{Command: "/platform"})
 	golden(t, "report_ephemeral", text, blocks)
 
 	empty := fixtureReport(t, reporttest.Service(true), "2026Q3")
 	charts, missing = rpt.Charts(empty)
-	text, blocks = Render(empty, charts, missing, RenderOptions{Command: "/platform", Posted: true})
+	text, blocks = Render(en, empty, charts, missing, RenderOptions{Command: "/platform", Posted: true})
 	golden(t, "report_empty", text, blocks)
 
 	failing := fixtureReport(t, reporttest.Failing(), "")
 	charts, missing = rpt.Charts(failing)
-	_, blocks = Render(failing, charts, missing, RenderOptions{Command: "/platform", Posted: true})
+	_, blocks = Render(en, failing, charts, missing, RenderOptions{Command: "/platform", Posted: true})
 	raw, _ := json.Marshal(blocks)
 	for _, want := range []string{`Delivery (DORA)*\n:warning: unavailable right now`, "No chart of deployments per week"} {
 		if !strings.Contains(string(raw), want) {
@@ -88,7 +72,7 @@ func TestRenderGolden(t *testing.T) {
 // TestRenderEscapes: names from people and config cannot inject mrkdwn.
 func TestRenderEscapes(t *testing.T) {
 	r := fixtureReport(t, reporttest.Service(false), "")
-	_, blocks := Render(r, nil, nil, RenderOptions{Command: "/platform"})
+	_, blocks := Render(en, r, nil, nil, RenderOptions{Command: "/platform"})
 	raw, _ := json.Marshal(blocks)
 	s := string(raw)
 	for _, bad := range []string{"<preview>", "*preview* &", "& caches"} {

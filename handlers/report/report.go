@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
 	rpt "github.com/platformbot/platformbot/report"
@@ -36,6 +37,9 @@ type Handler struct {
 	// empty when no report is scheduled.
 	Channel string
 	Log     zerolog.Logger
+	// Languages picks a channel's language for the report posted there;
+	// nil means English.
+	Languages *i18n.Chooser
 
 	command string
 }
@@ -76,7 +80,7 @@ func (h *Handler) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 		return nil, err
 	}
 	h.logUnavailable(r, "command")
-	text, blocks := Render(r, nil, rpt.MissingCharts(r), RenderOptions{Command: h.command})
+	text, blocks := Render(req.L(), r, nil, rpt.MissingCharts(r), RenderOptions{Command: h.command})
 	return bot.SayBlocks(text, blocks...), nil
 }
 
@@ -129,7 +133,7 @@ func (h *Handler) Publish(ctx context.Context, p rpt.Period, channel, key string
 	}
 	h.logUnavailable(r, "post")
 	charts, missing := rpt.Charts(r)
-	text, blocks := Render(r, charts, missing, RenderOptions{Command: h.command, Posted: true})
+	text, blocks := Render(h.channelLang(channel), r, charts, missing, RenderOptions{Command: h.command, Posted: true})
 	post, err := slacksend.NewPost(PostKind, key, channel, bot.Message{Text: text, Blocks: blocks})
 	if err != nil {
 		return 0, err
@@ -147,6 +151,15 @@ func (h *Handler) Publish(ctx context.Context, p rpt.Period, channel, key string
 	}
 	n, err := h.Outbox.Enqueue(ctx, sends...)
 	return min(n, 1), err
+}
+
+// channelLang is the language of a channel's posts: its configured one,
+// else the default.
+func (h *Handler) channelLang(channelID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.Channel(channelID)
 }
 
 func (h *Handler) uploaded(_ context.Context, s outbox.Send, fileID string) error {

@@ -1,0 +1,65 @@
+package metrics
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/platformbot/platformbot/i18n"
+	"github.com/platformbot/platformbot/storage/storagetest"
+)
+
+// TestDigestInChannelLanguage: a digest is written in its channel's
+// configured language, and in the default language in a channel with
+// none.
+func TestDigestInChannelLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		cfg      i18n.ChooserConfig
+		want     []string
+		fallback string
+	}{
+		{"channel configured de", i18n.ChooserConfig{Default: "en", Channels: map[string]string{"C0METRICS1": "de"}}, []string{
+			"Plattform-Kennzahlen · Payments & Billing",
+			"Letzte 7 Tage (8.–14. Jan. 2024), UTC · ▲▼ gegenüber den 7 Tagen davor",
+			"*Deployment-Häufigkeit* · _High_ (DORA 2023)\n*0,4 pro Tag* · 3 pro Woche · an 3 von 7 Tagen deployt  ▲ 200 % (besser)",
+			"*3 Std. 0 Min.* im Median",
+			"▲ 50,0 Pp. (schlechter)",
+			"*50 %* der Produktions-Deployments",
+			"*Entwicklerzufriedenheit*\nkeine Daten",
+		}, "Plattform-Kennzahlen · Payments &amp; Billing, letzte 7 Tage"},
+		{"unconfigured channel, default de", i18n.ChooserConfig{Default: "de", Channels: map[string]string{"C0ELSEWHER": "en"}}, []string{
+			"Plattform-Kennzahlen · Payments & Billing",
+		}, "Deployments 0,4/Tag · Durchlaufzeit 3 Std. 0 Min. · Fehlerquote 50 %"},
+		{"unconfigured channel, default en", i18n.ChooserConfig{Channels: map[string]string{"C0ELSEWHER": "de"}}, []string{
+			"Platform metrics · Payments & Billing",
+			"*0.4 a day* · 3 a week · deployed on 3 of 7 days",
+		}, "deployments 0.4/day · lead time 3h 0m · change fail rate 50%"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := newHarness(t, storagetest.SQLite(t))
+			x.h.Languages = i18n.NewChooser(tc.cfg)
+			post, _ := x.h.Digests.Post("weekly")
+			if err := x.h.RunDigest(context.Background(), post); err != nil {
+				t.Fatal(err)
+			}
+			x.deliver(t)
+			posts := x.slack.Posted(post.Channel)
+			if len(posts) != 1 {
+				t.Fatalf("%d posts, want 1", len(posts))
+			}
+			text := blocksText(posts[0].Blocks)
+			for _, want := range tc.want {
+				if !strings.Contains(text, want) {
+					t.Errorf("digest lacks %q:\n%s", want, text)
+				}
+			}
+			if !strings.Contains(posts[0].Text, tc.fallback) {
+				t.Errorf("fallback text = %q, want it to contain %q", posts[0].Text, tc.fallback)
+			}
+			if tc.name == "channel configured de" {
+				golden(t, "team_digest_de", posts[0].Blocks)
+			}
+		})
+	}
+}

@@ -1,0 +1,88 @@
+package pulse
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
+)
+
+// locales is the Slack locale of each person, for the chooser.
+type locales map[string]string
+
+func (l locales) Locale(_ context.Context, userID string) (string, error) { return l[userID], nil }
+
+// closeRun sends devex, has two people answer and closes the run: its
+// results go to CRESULTS.
+func closeRun(t *testing.T, p *harness) bot.Message {
+	t.Helper()
+	p.Command("UADMIN", "send devex")
+	p.deliver()
+	p.click("U1", actTap+"4", "1:sat:5")
+	p.click("U2", actTap+"2", "1:sat:3")
+	p.clock.Advance(72 * time.Hour)
+	tick(t, p)
+	tick(t, p)
+	p.deliver()
+	posted := p.slack.Posted("CRESULTS")
+	if len(posted) != 1 {
+		t.Fatalf("%d results posts, want 1", len(posted))
+	}
+	return posted[0]
+}
+
+// TestPulseResultsInChannelLanguage: the results post is in the results
+// channel's configured language, else the default one; /pulse results
+// answers in the admin's own language.
+func TestPulseResultsInChannelLanguage(t *testing.T) {
+	german := []string{
+		"Ergebnisse: Developer experience",
+		"Runde #1 · gestartet ", "{date_short_pretty} um {time}|Mo. 2. März 08:00 UTC", " · geschlossen ",
+		"2 von 3 haben geantwortet (67 %)",
+		"_(2 Antworten)_",
+		"3 · OK        ████████████████████   1  50 %",
+		"Mittelwert *4,0* von 5",
+		"_Weniger als 2 Antworten: nicht gezeigt._",
+	}
+	english := []string{"Results: Developer experience", "2 of 3 answered (67%)", "Mean *4.0* of 5"}
+	for _, tc := range []struct {
+		name string
+		cfg  i18n.ChooserConfig
+		want []string
+	}{
+		{"channel configured de", i18n.ChooserConfig{Default: "en", Channels: map[string]string{"CRESULTS": "de"}}, german},
+		{"unconfigured channel, default de", i18n.ChooserConfig{Default: "de", Channels: map[string]string{"CELSEWHERE": "en"}}, german},
+		{"unconfigured channel, default en", i18n.ChooserConfig{Channels: map[string]string{"CELSEWHERE": "de"}}, english},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newHarness(t)
+			p.h.Languages = i18n.NewChooser(tc.cfg)
+			post := closeRun(t, p)
+			text := flatText(post)
+			for _, want := range tc.want {
+				if !strings.Contains(text, want) {
+					t.Errorf("results post lacks %q:\n%s", want, text)
+				}
+			}
+			if tc.name == "channel configured de" {
+				checkGolden(t, "results_de", post)
+			}
+		})
+	}
+
+	for locale, want := range map[string]string{"en-US": "Results: Developer experience", "de-DE": "Ergebnisse: Developer experience"} {
+		p := newHarness(t)
+		p.h.Languages = i18n.NewChooser(i18n.ChooserConfig{
+			Default: "en", Channels: map[string]string{"CRESULTS": "de"}, Locales: locales{"UADMIN": locale},
+		})
+		p.Router.Use(bot.Language(p.h.Languages))
+		closeRun(t, p)
+		admin := flatText(p.Command("UADMIN", "results devex").Message)
+		if !strings.Contains(admin, want) || !strings.Contains(admin, "Anything else?") {
+			t.Errorf("/pulse results for an admin with locale %s lacks %q:\n%s", locale, want, admin)
+		}
+	}
+}
