@@ -175,6 +175,7 @@ const (
 // Metric digests: `/platform metrics` and the scheduled posts.
 const (
 	MetricsTitle             ID = "metrics.title"
+	MetricsDigestWaiting     ID = "metrics.digest_waiting" // plural
 	MetricsScopeService      ID = "metrics.scope_service"
 	MetricsScopeOrg          ID = "metrics.scope_org"
 	MetricsPeriodLast        ID = "metrics.period_last"  // plural: the days

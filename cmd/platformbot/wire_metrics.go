@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,6 +41,11 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 		},
 		Outbox: m.Outbox, Teams: teams, Slack: m.Slack, Digests: cfg.Digests,
 		Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log, Languages: m.Language,
+	}
+	if cfg.Delivery.On() {
+		held := storage.NewOutboxStore(m.DB)
+		kinds := append(slices.Clone(guardedKinds), plannedKinds...)
+		h.Waiting = func(ctx context.Context, now time.Time) (int, error) { return held.WaitingKinds(ctx, kinds, now) }
 	}
 	h.Register(m.Router, cfg.Slack.Commands.Platform)
 	m.Home.Add(home.Section{Name: "Metrics", Order: 40, Render: h.HomeSection})

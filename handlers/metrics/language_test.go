@@ -2,8 +2,10 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/storage/storagetest"
@@ -59,6 +61,47 @@ func TestDigestInChannelLanguage(t *testing.T) {
 			}
 			if tc.name == "channel configured de" {
 				golden(t, "team_digest_de", posts[0].Blocks)
+			}
+		})
+	}
+}
+
+// TestDigestSaysWhatWaits: a digest ends with the number of DMs held for
+// people's working hours, in its channel's language, and without the line
+// when none waits or the count fails.
+func TestDigestSaysWhatWaits(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		n     int
+		err   error
+		lang  string
+		want  string
+		unwnt string
+	}{
+		{"three, English", 3, nil, "en", "3 messages the bot sends on its own are waiting for their recipients' working hours", ""},
+		{"one, German", 1, nil, "de", "1 Nachricht, die der Bot von sich aus schickt, wartet auf die Arbeitszeit ihres Empfängers", ""},
+		{"none", 0, nil, "en", "", "waiting for"},
+		{"count failed", 0, errors.New("database down"), "en", "", "waiting for"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := newHarness(t, storagetest.SQLite(t))
+			x.h.Languages = i18n.NewChooser(i18n.ChooserConfig{Default: tc.lang})
+			x.h.Waiting = func(context.Context, time.Time) (int, error) { return tc.n, tc.err }
+			post, _ := x.h.Digests.Post("weekly")
+			if err := x.h.RunDigest(context.Background(), post); err != nil {
+				t.Fatal(err)
+			}
+			x.deliver(t)
+			posts := x.slack.Posted(post.Channel)
+			if len(posts) != 1 {
+				t.Fatalf("%d posts, want 1", len(posts))
+			}
+			text := blocksText(posts[0].Blocks)
+			if tc.want != "" && !strings.Contains(text, tc.want) {
+				t.Errorf("digest lacks %q:\n%s", tc.want, text)
+			}
+			if tc.unwnt != "" && strings.Contains(text, tc.unwnt) {
+				t.Errorf("digest says %q:\n%s", tc.unwnt, text)
 			}
 		})
 	}

@@ -33,6 +33,10 @@ type Handler struct {
 	Log      zerolog.Logger
 	// Languages picks a digest channel's language; nil means English.
 	Languages *i18n.Chooser
+	// Waiting, if set, counts the DMs the bot sends on its own that are
+	// held for their recipients' working hours or Do Not Disturb; a
+	// digest ends with that number when it is not zero.
+	Waiting func(ctx context.Context, now time.Time) (int, error)
 
 	command string // the platform command's name, for hints
 }
@@ -175,7 +179,17 @@ func (h *Handler) digest(ctx context.Context, post config.DigestPost, occ time.T
 		return bot.Message{}, err
 	}
 	h.logUnavailable(r, "digest "+post.ID)
-	text, blocks := reportMessage(h.channelLang(post.Channel), r)
+	l := h.channelLang(post.Channel)
+	text, blocks := reportMessage(l, r)
+	if h.Waiting != nil {
+		n, err := h.Waiting(ctx, h.Now())
+		switch {
+		case err != nil:
+			h.Log.Warn().Err(err).Str("digest", post.ID).Msg("digest: cannot count the held DMs; posting without that line")
+		case n > 0:
+			blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, l.N(i18n.MetricsDigestWaiting, n), false, false)))
+		}
+	}
 	return bot.Message{Text: text, Blocks: blocks}, nil
 }
 
