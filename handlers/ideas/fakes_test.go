@@ -2,9 +2,7 @@ package ideas
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/slack-go/slack"
@@ -18,30 +16,7 @@ import (
 var golden = handlertest.Golden
 
 // flat is a message's text and every text in its blocks, one a line.
-func flat(msg bot.Message) string {
-	b, _ := json.Marshal(msg.Blocks)
-	var v any
-	_ = json.Unmarshal(b, &v)
-	parts := []string{msg.Text}
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if s, ok := x["text"].(string); ok {
-				parts = append(parts, s)
-			}
-			for _, c := range x {
-				walk(c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
-		}
-	}
-	walk(v)
-	return strings.Join(parts, "\n")
-}
+func flat(msg bot.Message) string { return handlertest.MsgText(msg) }
 
 // fakeSlack is the bot.Slack of these tests: it records posts, updates
 // (the latest message per ts) and opened views. gate, when set, holds the
