@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"math"
+	"strings"
 	"time"
 
 	"golang.org/x/text/number"
@@ -34,4 +36,17 @@ func (l *Lang) Span(first, last time.Time, loc *time.Location) string {
 func (l *Lang) DayMonth(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	return l.T(DateDayMonth, Data{"Day": t.Day(), "Month": l.names.months[t.Month()-1]})
+}
+
+// Signed formats v like Fixed with its sign always shown, as an NPS is
+// said: "+20", "+0", "-5" (what fmt's %+.0f writes, in the language).
+func (l *Lang) Signed(v float64, frac int) string {
+	s := l.Fixed(v, frac)
+	if math.Signbit(v) {
+		if !strings.HasPrefix(s, "-") {
+			s = "-" + s // a negative that rounds to zero keeps its sign, as in fmt
+		}
+		return s
+	}
+	return "+" + s
 }

@@ -22,6 +22,11 @@ func TestSpanAndFixed(t *testing.T) {
 		{en.Fixed(5, 1), "5.0"},
 		{de.Fixed(1234.25, 1), "1.234,2"},
 		{en.Fixed(0.714, 0), "1"},
+		{en.Signed(27, 0), "+27"},
+		{en.Signed(0, 0), "+0"},
+		{en.Signed(-5.4, 0), "-5"},
+		{en.Signed(-0.3, 0), "-0"},
+		{de.Signed(1234, 0), "+1.234"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

@@ -270,7 +270,7 @@ func satisfactionBlock(l *i18n.Lang, title string, s *mx.Satisfaction) slack.Blo
 	last := s.Latest
 	body := l.T(i18n.MetricsScore, i18n.Data{"Mean": l.Fixed(last.Mean, 1), "Survey": bot.Escape(last.Survey)})
 	if last.HasNPS {
-		body += l.T(i18n.MetricsNPS, i18n.Data{"NPS": signed(l, last.NPS)})
+		body += l.T(i18n.MetricsNPS, i18n.Data{"NPS": l.Signed(last.NPS, 0)})
 	}
 	body += l.T(i18n.MetricsResponded, i18n.Data{"Rate": percent(l)(last.ResponseRate), "N": l.Int(last.Responses), "Asked": l.Int(last.Asked)})
 	f := s.Mean
@@ -278,15 +278,6 @@ func satisfactionBlock(l *i18n.Lang, title string, s *mx.Satisfaction) slack.Blo
 		return figureBlock(l, title, body, f, higherBetter)
 	}
 	return figureBlock(l, title, body+l.T(i18n.MetricsVsPrevious), f, higherBetter)
-}
-
-// signed is a whole number with its sign, as an NPS is said: +20, -5, 0.
-func signed(l *i18n.Lang, v float64) string {
-	s := l.Fixed(v, 0)
-	if math.Round(v) > 0 {
-		s = "+" + s
-	}
-	return s
 }
 
 func adoptionBlock(l *i18n.Lang, title string, a *mx.Adoption) slack.Block {

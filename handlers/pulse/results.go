@@ -80,18 +80,10 @@ func questionResult(l *i18n.Lang, q surveys.QuestionResult, minN int) string {
 		b.WriteString(l.T(i18n.PulseResultsMean, i18n.Data{"Mean": l.Fixed(q.Mean, 1), "Trend": trend(l, q.Mean, q.PreviousMean, q.HasPrevious, 1)}))
 	case surveys.NPS:
 		b.WriteString(l.T(i18n.PulseResultsNPS, i18n.Data{
-			"NPS": signed(l, q.NPS), "Trend": trend(l, q.NPS, q.PreviousNPS, q.HasPrevious, 0), "Mean": l.Fixed(q.Mean, 1),
+			"NPS": l.Signed(q.NPS, 0), "Trend": trend(l, q.NPS, q.PreviousNPS, q.HasPrevious, 0), "Mean": l.Fixed(q.Mean, 1),
 		}))
 	}
 	return bot.TruncateMrkdwn(b.String(), 2900)
-}
-
-// signed is a whole number with its sign, as an NPS is said: +20, -5, 0.
-func signed(l *i18n.Lang, v float64) string {
-	if math.Round(v) > 0 {
-		return "+" + l.Fixed(v, 0)
-	}
-	return l.Fixed(v, 0)
 }
 
 // barChart draws one line per answer value: label, bar, count, share.
@@ -185,7 +177,7 @@ func teamLines(l *i18n.Lang, res surveys.Results) string {
 			b.WriteString(l.T(i18n.PulseResultsTeamMean, i18n.Data{"Mean": l.Fixed(t.Mean, 1)}))
 		}
 		if t.HasNPS {
-			b.WriteString(l.T(i18n.PulseResultsTeamNPS, i18n.Data{"NPS": signed(l, t.NPS)}))
+			b.WriteString(l.T(i18n.PulseResultsTeamNPS, i18n.Data{"NPS": l.Signed(t.NPS, 0)}))
 		}
 		b.WriteString("\n")
 	}

@@ -26,7 +26,7 @@ func number(l *i18n.Lang, u rpt.Unit, v float64) string {
 	case rpt.Score:
 		return l.Fixed(v, 1) + " / 5"
 	case rpt.NPS:
-		return signed(l, v)
+		return l.Signed(v, 0)
 	case rpt.PerDay:
 		return l.T(i18n.ReportADay, i18n.Data{"N": l.Number(v, 1)})
 	case rpt.Minutes:
@@ -35,14 +35,6 @@ func number(l *i18n.Lang, u rpt.Unit, v float64) string {
 		return l.Number(v, 1)
 	}
 	return l.Fixed(math.Round(v), 0)
-}
-
-// signed is a whole number with its sign, as an NPS is said: +20, -5, 0.
-func signed(l *i18n.Lang, v float64) string {
-	if math.Round(v) > 0 {
-		return "+" + l.Fixed(v, 0)
-	}
-	return l.Fixed(v, 0)
 }
 
 // money renders an amount with its currency: "3,879 EUR".
