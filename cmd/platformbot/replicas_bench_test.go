@@ -48,19 +48,7 @@ func benchEnv(name string, def int) int {
 //
 //	TEST_DATABASE_URL=… go test ./cmd/platformbot -run '^$' -bench FanoutReplicas -benchtime 1x -timeout 30m
 func BenchmarkFanoutReplicas(b *testing.B) {
-	if testing.Short() {
-		b.Skip("a fan-out over three processes: skipped with -short")
-	}
-	if os.Getenv("TEST_DATABASE_URL") == "" {
-		b.Skip("set TEST_DATABASE_URL: replicas share PostgreSQL")
-	}
-	benchBuildOnce.Do(func() { benchBin, benchBuildErr = build() })
-	if benchBuildErr != nil {
-		b.Fatal(benchBuildErr)
-	}
-	users := benchEnv("FANOUT_BENCH_USERS", 10000)
-	perMinute := benchEnv("FANOUT_BENCH_RATE", 6000)
-	client := benchEnv("FANOUT_BENCH_CLIENT_RATE", perMinute*97/100)
+	users, perMinute, client := fanoutBench(b)
 	for _, f := range strings.Split(cmp.Or(os.Getenv("FANOUT_BENCH_REPLICAS"), "1,3"), ",") {
 		replicas, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || replicas < 1 {
@@ -105,6 +93,24 @@ func postRate(c *cluster, perMinute int) (listed time.Time, fraction, perSecond 
 	}
 	elapsed := last.Sub(from).Seconds()
 	return listed, float64(sent) / (float64(fanoutBurst) + float64(perMinute)/60*elapsed), float64(sent) / elapsed
+}
+
+// fanoutBench skips a fan-out benchmark with -short or without
+// PostgreSQL, builds the binary once, and reads the knobs: the audience,
+// the fake's limit a minute and the replicas' budget.
+func fanoutBench(b *testing.B) (users, perMinute, client int) {
+	if testing.Short() {
+		b.Skip("a fan-out over processes: skipped with -short")
+	}
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		b.Skip("set TEST_DATABASE_URL: replicas share PostgreSQL")
+	}
+	benchBuildOnce.Do(func() { benchBin, benchBuildErr = build() })
+	if benchBuildErr != nil {
+		b.Fatal(benchBuildErr)
+	}
+	perMinute = benchEnv("FANOUT_BENCH_RATE", 6000)
+	return benchEnv("FANOUT_BENCH_USERS", 10000), perMinute, benchEnv("FANOUT_BENCH_CLIENT_RATE", perMinute*97/100)
 }
 
 type replicaFanout struct {
@@ -155,19 +161,7 @@ func runReplicaFanout(b *testing.B, replicas, users, perMinute, client int) repl
 //
 //	TEST_DATABASE_URL=… go test ./cmd/platformbot -run '^$' -bench FanoutZones -benchtime 1x -timeout 30m
 func BenchmarkFanoutZones(b *testing.B) {
-	if testing.Short() {
-		b.Skip("a fan-out over processes: skipped with -short")
-	}
-	if os.Getenv("TEST_DATABASE_URL") == "" {
-		b.Skip("set TEST_DATABASE_URL: replicas share PostgreSQL")
-	}
-	benchBuildOnce.Do(func() { benchBin, benchBuildErr = build() })
-	if benchBuildErr != nil {
-		b.Fatal(benchBuildErr)
-	}
-	users := benchEnv("FANOUT_BENCH_USERS", 10000)
-	perMinute := benchEnv("FANOUT_BENCH_RATE", 6000)
-	client := benchEnv("FANOUT_BENCH_CLIENT_RATE", perMinute*97/100)
+	users, perMinute, client := fanoutBench(b)
 	replicas := benchEnv("FANOUT_BENCH_REPLICAS", 3)
 	for range b.N {
 		b.StopTimer()
