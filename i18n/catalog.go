@@ -89,8 +89,10 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 			return nil, fmt.Errorf("i18n: catalog %s: %w", e.Name(), err)
 		}
 		code := f.Tag.String()
-		c.langs[code] = newLang(c, f.Tag)
-		c.codes = append(c.codes, code)
+		if c.langs[code] == nil {
+			c.langs[code] = newLang(c, f.Tag)
+			c.codes = append(c.codes, code)
+		}
 	}
 	if c.langs[English] == nil {
 		return nil, fmt.Errorf("i18n: no %s catalog", English)
@@ -135,15 +137,52 @@ func Base(code string) (base string, known bool) {
 	return b.String(), true
 }
 
-// messageIDs returns the IDs of the messages of one language's catalog
-// (for the tests that hold catalogs and code together).
-func (c *Catalog) messageIDs(code string) ([]string, error) {
-	data, err := fs.ReadFile(catalogFiles, path.Join("catalog", code+".yaml"))
+// catalogFileLang returns the language of a catalog file: "de" for
+// "de.yaml" and for a feature's "officehours.de.yaml" (go-i18n reads the
+// tag from the name the same way).
+func catalogFileLang(name string) string {
+	name = strings.TrimSuffix(name, ".yaml")
+	return name[strings.LastIndex(name, ".")+1:]
+}
+
+// rawMessages reads every catalog file of one language as YAML: ID → a
+// string, or a map of plural forms. An ID in two files is an error: the
+// later file would silently win.
+func rawMessages(code string) (map[string]any, error) {
+	entries, err := fs.ReadDir(catalogFiles, "catalog")
 	if err != nil {
 		return nil, err
 	}
-	var raw map[string]any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
+	all := map[string]any{}
+	from := map[string]string{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".yaml") || catalogFileLang(e.Name()) != code {
+			continue
+		}
+		data, err := fs.ReadFile(catalogFiles, path.Join("catalog", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		var raw map[string]any
+		if err := yaml.Unmarshal(data, &raw); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		for id, v := range raw {
+			if first, dup := from[id]; dup {
+				return nil, fmt.Errorf("%q is in both %s and %s", id, first, e.Name())
+			}
+			from[id] = e.Name()
+			all[id] = v
+		}
+	}
+	return all, nil
+}
+
+// messageIDs returns the IDs of the messages of one language's catalog
+// (for the tests that hold catalogs and code together).
+func (c *Catalog) messageIDs(code string) ([]string, error) {
+	raw, err := rawMessages(code)
+	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(raw))

@@ -16,21 +16,33 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 const importPath = "github.com/platformbot/platformbot/i18n"
 
-// idConsts reads ids.go: constant name → message ID.
+// idConsts reads ids.go and every feature's ids_*.go: constant name →
+// message ID.
 func idConsts(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "ids.go", nil, 0)
+	files, err := filepath.Glob("ids*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	consts := map[string]string{}
+	for _, name := range files {
+		addIDConsts(t, name, consts)
+	}
+	return consts
+}
+
+func addIDConsts(t *testing.T, name string, consts map[string]string) {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {
@@ -41,14 +53,16 @@ func idConsts(t *testing.T) map[string]string {
 			for i, n := range vs.Names {
 				lit, ok := vs.Values[i].(*ast.BasicLit)
 				if !ok {
-					t.Fatalf("ids.go: %s is not a string literal", n.Name)
+					t.Fatalf("%s: %s is not a string literal", name, n.Name)
 				}
 				v, _ := strconv.Unquote(lit.Value)
+				if _, dup := consts[n.Name]; dup {
+					t.Errorf("%s: %s is declared twice", name, n.Name)
+				}
 				consts[n.Name] = v
 			}
 		}
 	}
-	return consts
 }
 
 // codeUse is what the module's Go code (tests left out) does with IDs.
@@ -227,12 +241,8 @@ func TestMismatchesFails(t *testing.T) {
 // forms.
 func rawCatalog(t *testing.T, code string) map[string]any {
 	t.Helper()
-	data, err := fs.ReadFile(catalogFiles, "catalog/"+code+".yaml")
+	raw, err := rawMessages(code)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var raw map[string]any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
 		t.Fatal(err)
 	}
 	return raw
