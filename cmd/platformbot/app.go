@@ -168,7 +168,7 @@ func (m *Main) Open(ctx context.Context) error {
 	})...)
 	m.openLanguage()
 	handlers.RegisterCommands(m.Router, m.Config.Slack.Commands)
-	m.Home = &home.Tab{Slack: m.Slack, Log: m.Log}
+	m.Home = &home.Tab{Slack: m.Slack, Log: m.Log, Languages: m.Language, Command: m.Config.Slack.Commands.Platform}
 	m.Home.Register(m.Router)
 	(&handlers.DirectMessages{Router: m.Router, Slack: m.Slack}).Register(m.Router)
 

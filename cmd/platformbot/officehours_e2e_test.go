@@ -91,7 +91,7 @@ func TestOfficeHoursEndToEnd(t *testing.T) {
 		if err := json.Unmarshal(b.Command(dev, "/officehours list").Payload, &list); err != nil {
 			t.Fatal(err)
 		}
-		contains(t, "list", string(list.Blocks), "*Tuesday 1 December*", "08:00–08:30 with \\u003c@UHOSTBER01\\u003e", "America/New_York")
+		contains(t, "list", string(list.Blocks), "*Tue 1 Dec*", "08:00–08:30 with \\u003c@UHOSTBER01\\u003e", "America/New_York")
 		if books := ohButtons(t, list.Blocks)["oh:book"]; len(books) == 0 || books[0] != key {
 			t.Fatalf("Book buttons = %v, want the first to be %s", books, key)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/home"
 	hofficehours "github.com/platformbot/platformbot/handlers/officehours"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
@@ -34,7 +35,7 @@ func (m *Main) wireOfficeHours(ctx context.Context) error {
 	oh.Service = svc
 	oh.Refresh = m.Home.Publish
 	oh.Register(m.Router, m.Config.Slack.Commands.OfficeHours)
-	m.Home.Add(home.Section{Name: "Office hours", Order: 20, Render: oh.HomeSection})
+	m.Home.Add(home.Section{Name: "Office hours", NameID: i18n.OfficeHoursHomeTitle, Order: 20, Render: oh.HomeSection})
 	return m.Scheduler.Add(schedule.Job{Name: "officehours-followups", Every: time.Minute, Run: svc.RunDue})
 }
 

@@ -11,19 +11,28 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 )
 
-// Section is one feature's part of the App Home tab.
+// Section is one feature's part of the App Home tab. Render writes it in
+// the language of userID (each feature picks it: see i18n.Chooser).
 type Section struct {
-	Name   string
+	Name   string // in logs, and in the note when it fails unless NameID is set
+	NameID i18n.ID
 	Order  int // lower first
 	Render func(ctx context.Context, userID string) ([]slack.Block, error)
 }
 
 // Tab composes and publishes the App Home tab from the features' sections.
 type Tab struct {
-	Slack    bot.Slack
-	Log      zerolog.Logger
+	Slack bot.Slack
+	Log   zerolog.Logger
+	// Languages picks the language of the tab's own words for the
+	// viewing user; nil means English.
+	Languages *i18n.Chooser
+	// Command is the platform command as registered, for the hint;
+	// "" means /platform.
+	Command  string
 	sections []Section
 }
 
@@ -43,17 +52,26 @@ func (h *Tab) Register(r *bot.Router) {
 // Publish renders and publishes userID's home view. A failing section shows
 // a short note instead of hiding the whole tab.
 func (h *Tab) Publish(ctx context.Context, userID string) error {
+	l := h.lang(ctx, userID)
+	command := h.Command
+	if command == "" {
+		command = "/platform"
+	}
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "platformbot", false, false)),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			"The platform team's front door: requests, office hours, pulse surveys and metrics. Type `/platform help` anywhere.", false, false)),
+			l.T(i18n.HomeIntro, i18n.Data{"Command": command}), false, false)),
 	}
 	for _, s := range h.sections {
 		bs, err := s.Render(ctx, userID)
 		if err != nil {
 			h.Log.Error().Err(err).Str("section", s.Name).Str("user", userID).Msg("home section failed")
+			name := s.Name
+			if s.NameID != "" {
+				name = l.T(s.NameID)
+			}
 			bs = []slack.Block{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-				":warning: "+s.Name+" is unavailable right now.", false, false))}
+				l.T(i18n.HomeUnavailable, i18n.Data{"Section": name}), false, false))}
 		}
 		if len(bs) == 0 {
 			continue
@@ -65,4 +83,12 @@ func (h *Tab) Publish(ctx context.Context, userID string) error {
 		blocks = blocks[:100]
 	}
 	return h.Slack.PublishHome(ctx, userID, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
+}
+
+// lang is the viewing user's language; English without a chooser.
+func (h *Tab) lang(ctx context.Context, userID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.User(ctx, userID)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
+	"github.com/platformbot/platformbot/i18n"
 	oh "github.com/platformbot/platformbot/officehours"
 )
 
@@ -23,27 +24,29 @@ func (h *Handler) bookClicked(ctx context.Context, req *bot.Request) (*bot.Reply
 // openForm opens the booking modal. The trigger id lives 3 s, so the form
 // costs one indexed query and cached users.info lookups before views.open.
 func (h *Handler) openForm(ctx context.Context, req *bot.Request, selected string) error {
-	form, err := h.form(ctx, req.UserID, selected, "", "")
+	form, err := h.form(ctx, req, selected, "", "")
 	if err != nil {
 		return err
 	}
 	if selected != "" && form.Selected == "" {
-		form.Note = h.userMessage(oh.ErrSlotTaken) + " Pick another one:"
+		form.Note = h.userMessage(req, oh.ErrSlotTaken) + " " + req.L().T(i18n.OfficeHoursFormPickAnother)
 	}
 	_, err = h.slack.OpenView(ctx, req.TriggerID, form.view())
 	return err
 }
 
-// form builds the booking form for user with the current free slots. A
-// selected slot that is no longer free is dropped.
-func (h *Handler) form(ctx context.Context, user, selected, topic, note string) (bookForm, error) {
+// form builds the booking form for req's user, in their language, with
+// the current free slots. A selected slot that is no longer free is
+// dropped.
+func (h *Handler) form(ctx context.Context, req *bot.Request, selected, topic, note string) (bookForm, error) {
+	user := req.UserID
 	slots, err := h.Service.FreeSlots(ctx, modalSlots)
 	if err != nil {
 		return bookForm{}, err
 	}
 	f := bookForm{
 		Slots: slots, Names: map[string]string{}, Topic: topic, Note: note,
-		TopicRequired: h.Service.Rules.TopicRequired, Loc: h.people.location(ctx, user),
+		TopicRequired: h.Service.Rules.TopicRequired, Loc: h.people.location(ctx, user), L: req.L(),
 	}
 	for _, s := range slots {
 		if _, ok := f.Names[s.Host]; !ok {
@@ -63,27 +66,27 @@ func (h *Handler) bookSubmitted(ctx context.Context, req *bot.Request) (*bot.Rep
 	key, topic := formValues(req)
 	host, start, err := oh.ParseSlotKey(key)
 	if err != nil {
-		return nil, bot.FieldErrors{"slot": "Please pick a slot."}
+		return nil, bot.FieldErrors{"slot": req.L().T(i18n.OfficeHoursFormPickSlot)}
 	}
 	b, err := h.Service.Book(ctx, oh.BookRequest{User: req.UserID, Host: host, Start: start, Topic: topic})
 	_, isDomain := domain.As(err)
 	switch {
 	case errors.Is(err, oh.ErrSlotTaken):
-		form, ferr := h.form(ctx, req.UserID, "", topic, h.userMessage(err)+" Here are the next free slots:")
+		form, ferr := h.form(ctx, req, "", topic, h.userMessage(req, err)+" "+req.L().T(i18n.OfficeHoursFormNextFree))
 		if ferr != nil {
 			return nil, ferr
 		}
 		v := form.view()
 		return &bot.Reply{ViewUpdate: &v}, nil
 	case errors.Is(err, oh.ErrTopicRequired), errors.Is(err, oh.ErrTopicTooLong):
-		return nil, bot.FieldErrors{"topic": h.fieldMessage(err)}
+		return nil, bot.FieldErrors{"topic": h.fieldMessage(req, err)}
 	case isDomain:
-		return nil, bot.FieldErrors{"slot": h.fieldMessage(err)}
+		return nil, bot.FieldErrors{"slot": h.fieldMessage(req, err)}
 	case err != nil:
 		return nil, err
 	}
 	h.refresh(ctx, req.UserID)
-	return &bot.Reply{ViewUpdate: bookedView(b, h.people.location(ctx, req.UserID), h.Service.Rules.ReminderBefore)}, nil
+	return &bot.Reply{ViewUpdate: bookedView(req.L(), b, h.people.location(ctx, req.UserID), h.Service.Rules.ReminderBefore)}, nil
 }
 
 // formValues reads the slot key and topic from a submitted booking form.

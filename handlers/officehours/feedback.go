@@ -16,9 +16,9 @@ import (
 func (h *Handler) rateClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	score, err := strconv.Atoi(strings.TrimPrefix(req.ActionID, actRate))
 	if err != nil {
-		return nil, bot.Errorf("Please rate from 1 to 5.")
+		return nil, bot.Refuse(i18n.OfficeHoursErrBadScore)
 	}
-	id, err := parseID(req.Value)
+	id, err := h.parseID(req.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (h *Handler) rateClicked(ctx context.Context, req *bot.Request) (*bot.Reply
 
 // commentClicked opens the optional comment form.
 func (h *Handler) commentClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := parseID(req.Value)
+	id, err := h.parseID(req.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -48,13 +48,13 @@ func (h *Handler) commentClicked(ctx context.Context, req *bot.Request) (*bot.Re
 
 // commentSubmitted stores the comment and closes the form.
 func (h *Handler) commentSubmitted(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := parseID(req.View.PrivateMetadata)
+	id, err := h.parseID(req.View.PrivateMetadata)
 	if err != nil {
 		return nil, err
 	}
 	comment := req.View.State.Values["comment"]["comment"].Value
 	if _, err := h.Service.RecordComment(ctx, id, req.UserID, comment); err != nil {
-		return nil, bot.FieldErrors{"comment": h.fieldMessage(err)}
+		return nil, bot.FieldErrors{"comment": h.fieldMessage(req, err)}
 	}
 	l := req.L()
 	return &bot.Reply{ViewUpdate: &slack.ModalViewRequest{

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	"github.com/platformbot/platformbot/i18n"
 	oh "github.com/platformbot/platformbot/officehours"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
@@ -33,6 +34,7 @@ func FuzzOfficeHoursRender(f *testing.F) {
 	h := New(&handlertest.FuzzSlack{}, zerolog.Nop())
 	h.Outbox = out
 	n := h.Notifier(15 * time.Minute)
+	german, _ := i18n.MustBuiltin().Lang("de")
 	var id atomic.Int64 // each run queues its own DMs
 	f.Fuzz(func(t *testing.T, topic string) {
 		start := handlertest.FuzzRenderNow.Add(26 * time.Hour)
@@ -40,14 +42,16 @@ func FuzzOfficeHoursRender(f *testing.F) {
 			Slot: oh.Slot{Host: handlertest.FzHostBer, Start: start, End: start.Add(30 * time.Minute)}}
 		block := b
 		block.Kind, block.Booker, block.ID = oh.KindBlock, handlertest.FzHostBer, b.ID+1
-		for _, viewer := range []string{handlertest.FzDev, handlertest.FzHostBer} {
-			handlertest.CheckMrkdwn(t, "booking line", bookingLine(b, viewer, berlin))
-			handlertest.CheckMessage(t, "mine", mineReply([]oh.Booking{b, block}, viewer, berlin, start.Add(time.Minute)).Message)
-		}
-		handlertest.CheckMessage(t, "agenda", agendaReply([]oh.Booking{b}, []oh.Slot{b.Slot}, handlertest.FzHostBer, berlin, handlertest.FuzzRenderNow).Message)
-		form := bookForm{Slots: []oh.Slot{b.Slot}, Names: map[string]string{handlertest.FzHostBer: topic}, Topic: topic, TopicRequired: true, Loc: berlin}
-		for _, s := range handlertest.MrkdwnOf(form.view()) {
-			handlertest.CheckMrkdwn(t, "booking form", s)
+		for _, w := range []words{{l: i18n.Fallback(), command: "/officehours"}, {l: german, command: "/sprechstunde"}} {
+			for _, viewer := range []string{handlertest.FzDev, handlertest.FzHostBer} {
+				handlertest.CheckMrkdwn(t, "booking line", w.bookingLine(b, viewer, berlin))
+				handlertest.CheckMessage(t, "mine", w.mineReply([]oh.Booking{b, block}, viewer, berlin, start.Add(time.Minute)).Message)
+			}
+			handlertest.CheckMessage(t, "agenda", w.agendaReply([]oh.Booking{b}, []oh.Slot{b.Slot}, handlertest.FzHostBer, berlin, handlertest.FuzzRenderNow).Message)
+			form := bookForm{Slots: []oh.Slot{b.Slot}, Names: map[string]string{handlertest.FzHostBer: topic}, Topic: topic, TopicRequired: true, Loc: berlin, L: w.l}
+			for _, s := range handlertest.MrkdwnOf(form.view()) {
+				handlertest.CheckMrkdwn(t, "booking form", s)
+			}
 		}
 		ctx := context.Background()
 		b.CancelledBy = handlertest.FzDev

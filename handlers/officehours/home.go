@@ -3,16 +3,17 @@ package officehours
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/slack-go/slack"
 
+	"github.com/platformbot/platformbot/i18n"
 	oh "github.com/platformbot/platformbot/officehours"
 )
 
 // HomeSection renders the office-hours part of userID's App Home: their
 // upcoming bookings (with Cancel buttons) and the next free slots (with
-// Book buttons). It renders nothing when no hosts are configured.
+// Book buttons), in their language. It renders nothing when no hosts are
+// configured.
 func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
 	free, err := h.Service.FreeSlots(ctx, homeSlots)
 	if errors.Is(err, oh.ErrNoHosts) {
@@ -28,18 +29,18 @@ func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block
 	if len(mine) > homeSlots {
 		mine = mine[:homeSlots]
 	}
-	loc := h.people.location(ctx, userID)
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Office hours"))}
+	loc, w := h.people.location(ctx, userID), h.words(h.lang(ctx, userID))
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(w.l.T(i18n.OfficeHoursHomeTitle)))}
 	if len(mine) > 0 {
-		blocks = append(blocks, section("*Your upcoming office hours*"))
-		blocks = append(blocks, bookingBlocks(mine, userID, loc, h.Service.Now())...)
+		blocks = append(blocks, section("*"+w.l.T(i18n.OfficeHoursMineTitle)+"*"))
+		blocks = append(blocks, w.bookingBlocks(mine, userID, loc, h.Service.Now())...)
 	}
 	if len(free) == 0 {
-		blocks = append(blocks, section("No free slots right now; new ones open up every day."))
+		blocks = append(blocks, section(w.l.T(i18n.OfficeHoursHomeNoSlots)))
 	} else {
-		blocks = append(blocks, section("*Next free slots*"))
-		blocks = append(blocks, slotBlocks(free, userID, loc)...)
+		blocks = append(blocks, section(w.l.T(i18n.OfficeHoursHomeNext)))
+		blocks = append(blocks, w.slotBlocks(free, userID, loc)...)
 	}
-	blocks = append(blocks, contextBlock(fmt.Sprintf("Times in your time zone (%s). `/officehours list` shows more.", zone(loc))))
+	blocks = append(blocks, w.footer(i18n.OfficeHoursHomeFooter, loc))
 	return blocks, nil
 }

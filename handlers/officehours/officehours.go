@@ -2,7 +2,6 @@ package officehours
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -56,11 +55,12 @@ func (h *Handler) Register(r *bot.Router, command string) {
 	cmd := r.Command(command, "")
 	cmd.Default = x(h.start)
 	cmd.Add(
-		bot.Subcommand{Name: "list", Aliases: []string{"free", "slots"}, Help: "the next free slots, in your time zone", Run: x(h.list)},
-		bot.Subcommand{Name: "book", Help: "book a slot (opens a form)", Form: true, Run: x(h.book)},
-		bot.Subcommand{Name: "mine", Aliases: []string{"my"}, Help: "your upcoming bookings, with Cancel buttons", Run: x(h.mine)},
-		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "cancel a booking (the other side is told)", Run: x(h.cancelCommand)},
-		bot.Subcommand{Name: "today", Aliases: []string{"day"}, Help: "hosts: your bookings today and tomorrow (also `" + command + "` alone)", Run: x(h.agenda)},
+		bot.Subcommand{Name: "list", Aliases: []string{"free", "slots"}, Help: "the next free slots, in your time zone", HelpID: i18n.OfficeHoursHelpList, Run: x(h.list)},
+		bot.Subcommand{Name: "book", Help: "book a slot (opens a form)", HelpID: i18n.OfficeHoursHelpBook, Form: true, Run: x(h.book)},
+		bot.Subcommand{Name: "mine", Aliases: []string{"my"}, Help: "your upcoming bookings, with Cancel buttons", HelpID: i18n.OfficeHoursHelpMine, Run: x(h.mine)},
+		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "cancel a booking (the other side is told)", HelpID: i18n.OfficeHoursHelpCancel, Run: x(h.cancelCommand)},
+		bot.Subcommand{Name: "today", Aliases: []string{"day"}, Help: "hosts: your bookings today and tomorrow (also `" + command + "` alone)",
+			HelpID: i18n.OfficeHoursHelpToday, HelpData: i18n.Data{"Command": command}, Run: x(h.agenda)},
 	)
 	r.Action(actBook, x(h.bookClicked))
 	r.Action(actBlock, x(h.blockClicked))
@@ -82,15 +82,11 @@ func (h *Handler) start(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 }
 
 func (h *Handler) list(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return h.listWithNote(ctx, req.UserID, "")
-}
-
-func (h *Handler) listWithNote(ctx context.Context, user, note string) (*bot.Reply, error) {
 	slots, err := h.Service.FreeSlots(ctx, listSlots)
 	if err != nil {
 		return nil, err
 	}
-	return listReply(note, slots, user, h.people.location(ctx, user)), nil
+	return h.words(req.L()).listReply(slots, req.UserID, h.people.location(ctx, req.UserID)), nil
 }
 
 func (h *Handler) mine(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -98,14 +94,14 @@ func (h *Handler) mine(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	return mineReply(bs, req.UserID, h.people.location(ctx, req.UserID), h.Service.Now()), nil
+	return h.words(req.L()).mineReply(bs, req.UserID, h.people.location(ctx, req.UserID), h.Service.Now()), nil
 }
 
 // agenda shows a host today's and tomorrow's bookings (in the host's zone)
 // and the slots still free, which they can block.
 func (h *Handler) agenda(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if !h.Service.IsHost(req.UserID) {
-		return nil, bot.Errorf("You don't host office hours. `/officehours list` shows the free slots, `/officehours mine` your bookings.")
+		return nil, bot.Refuse(i18n.OfficeHoursNotHostAgenda, i18n.Data{"Command": h.cmd()})
 	}
 	loc := h.people.location(ctx, req.UserID)
 	y, m, d := h.Service.Now().In(loc).Date()
@@ -118,22 +114,23 @@ func (h *Handler) agenda(ctx context.Context, req *bot.Request) (*bot.Reply, err
 	if err != nil {
 		return nil, err
 	}
-	return agendaReply(bs, free, req.UserID, loc, h.Service.Now()), nil
+	return h.words(req.L()).agendaReply(bs, free, req.UserID, loc, h.Service.Now()), nil
 }
 
 func (h *Handler) cancelCommand(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Args) != 1 {
-		return nil, bot.Errorf("Usage: `/officehours cancel ID`, with the number `/officehours mine` shows next to each booking.")
+		return nil, bot.Refuse(i18n.OfficeHoursCancelUsage, i18n.Data{"Command": h.cmd()})
 	}
-	return h.cancel(ctx, req.UserID, req.Args[0])
+	return h.cancel(ctx, req, req.Args[0])
 }
 
 func (h *Handler) cancelClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return h.cancel(ctx, req.UserID, req.Value)
+	return h.cancel(ctx, req, req.Value)
 }
 
-func (h *Handler) cancel(ctx context.Context, user, rawID string) (*bot.Reply, error) {
-	id, err := parseID(rawID)
+func (h *Handler) cancel(ctx context.Context, req *bot.Request, rawID string) (*bot.Reply, error) {
+	user, l := req.UserID, req.L()
+	id, err := h.parseID(rawID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +139,11 @@ func (h *Handler) cancel(ctx context.Context, user, rawID string) (*bot.Reply, e
 		return nil, err
 	}
 	h.refresh(ctx, user)
-	when := formatSlot(b.Slot.Start, b.Slot.End, h.people.location(ctx, user))
+	when := formatSlotIn(l, b.Slot.Start, b.Slot.End, h.people.location(ctx, user))
 	if b.Kind == oh.KindBlock {
-		return bot.Say(fmt.Sprintf("Unblocked %s: the slot can be booked again.", when)), nil
+		return bot.Say(l.T(i18n.OfficeHoursUnblocked, i18n.Data{"When": when})), nil
 	}
-	return bot.Say(fmt.Sprintf(":wastebasket: Cancelled booking `#%d` on %s. I've told <@%s>.", b.ID, when, b.Other(user))), nil
+	return bot.Say(l.T(i18n.OfficeHoursCancelledDone, i18n.Data{"ID": b.ID, "When": when, "Other": "<@" + b.Other(user) + ">"})), nil
 }
 
 func (h *Handler) blockClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -162,12 +159,13 @@ func (h *Handler) blockClicked(ctx context.Context, req *bot.Request) (*bot.Repl
 		return nil, err
 	}
 	h.refresh(ctx, req.UserID)
-	when := formatSlot(b.Slot.Start, b.Slot.End, h.people.location(ctx, req.UserID))
-	return bot.Say(fmt.Sprintf(":no_entry_sign: Blocked %s: nobody can book it. `/officehours mine` lists it with an Unblock button.", when)), nil
+	l := req.L()
+	when := formatSlotIn(l, b.Slot.Start, b.Slot.End, h.people.location(ctx, req.UserID))
+	return bot.Say(l.T(i18n.OfficeHoursBlockedDone, i18n.Data{"When": when, "Command": h.cmd()})), nil
 }
 
 func (h *Handler) noShowClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	id, err := parseID(req.Value)
+	id, err := h.parseID(req.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -175,8 +173,9 @@ func (h *Handler) noShowClicked(ctx context.Context, req *bot.Request) (*bot.Rep
 	if err != nil {
 		return nil, err
 	}
-	when := formatSlot(b.Slot.Start, b.Slot.End, h.people.location(ctx, req.UserID))
-	return bot.Say(fmt.Sprintf(":ghost: Marked <@%s> as a no-show for %s. They won't be asked for feedback.", b.Booker, when)), nil
+	l := req.L()
+	when := formatSlotIn(l, b.Slot.Start, b.Slot.End, h.people.location(ctx, req.UserID))
+	return bot.Say(l.T(i18n.OfficeHoursNoShowDone, i18n.Data{"Booker": "<@" + b.Booker + ">", "When": when})), nil
 }
 
 // refresh re-renders the user's App Home after a change; a failure only
@@ -191,10 +190,33 @@ func (h *Handler) refresh(ctx context.Context, user string) {
 }
 
 // parseID reads a booking id as typed ("12", "#12") or sent by a button.
-func parseID(s string) (int64, error) {
+func (h *Handler) parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, bot.Errorf("%s is not a booking id: use the number `/officehours mine` shows next to each booking.", bot.Escape(strconv.Quote(bot.Truncate(s, 40))))
+		return 0, bot.Refuse(i18n.OfficeHoursBadID, i18n.Data{"Input": bot.Escape(strconv.Quote(bot.Truncate(s, 40))), "Command": h.cmd()})
 	}
 	return id, nil
+}
+
+// cmd is the command as registered, for the hints.
+func (h *Handler) cmd() string {
+	if h.command == "" {
+		return "/officehours"
+	}
+	return h.command
+}
+
+// lang is the language of user, for what is rendered without a request
+// (the App Home section); English without a chooser.
+func (h *Handler) lang(ctx context.Context, user string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.User(ctx, user)
+}
+
+// words renders office hours' replies in l, naming the command as
+// registered.
+func (h *Handler) words(l *i18n.Lang) words {
+	return words{l: l, command: h.cmd()}
 }

@@ -130,9 +130,9 @@ func TestOfficeHoursListInViewerZone(t *testing.T) {
 		golden string
 		want   []string
 	}{
-		{devBerlin, "list_berlin", []string{"*Monday 1 June*", "16:00–16:30 with <@UHOSTNYC01>", "*Tuesday 2 June*", "14:00–14:30 with <@UHOSTBER01>", "(Europe/Berlin)"}},
-		{devNY, "list_new_york", []string{"*Monday 1 June*", "10:00–10:30 with <@UHOSTNYC01>", "*Tuesday 2 June*", "08:00–08:30 with <@UHOSTBER01>", "(America/New_York)"}},
-		{devTokyo, "", []string{"*Monday 1 June*", "23:00–23:30 with <@UHOSTNYC01>", "21:00–21:30 with <@UHOSTBER01>", "(Asia/Tokyo)"}},
+		{devBerlin, "list_berlin", []string{"*Mon 1 Jun*", "16:00–16:30 with <@UHOSTNYC01>", "*Tue 2 Jun*", "14:00–14:30 with <@UHOSTBER01>", "(Europe/Berlin)"}},
+		{devNY, "list_new_york", []string{"*Mon 1 Jun*", "10:00–10:30 with <@UHOSTNYC01>", "*Tue 2 Jun*", "08:00–08:30 with <@UHOSTBER01>", "(America/New_York)"}},
+		{devTokyo, "", []string{"*Mon 1 Jun*", "23:00–23:30 with <@UHOSTNYC01>", "21:00–21:30 with <@UHOSTBER01>", "(Asia/Tokyo)"}},
 	} {
 		t.Run(tc.viewer, func(t *testing.T) {
 			o := newHarness(t)
@@ -232,7 +232,7 @@ func TestOfficeHoursFormErrorsShowInline(t *testing.T) {
 			want:  map[string]string{"slot": "That slot starts too soon: slots must be booked at least 1h ahead."}},
 		{name: "weekly limit", key: slotKey(berlinHost, tue1200Z), topic: "x",
 			setup: func(o *harness) { o.book(devBerlin, newYorkHost, mon1400Z, "t") },
-			want:  map[string]string{"slot": "You already have 1 office-hours booking(s) in the week of Mon 1 Jun, the most one person can hold. Cancel one with `/officehours mine` to book another."}},
+			want:  map[string]string{"slot": "You already have 1 office-hours booking in the week of Mon 1 Jun, the most one person can hold. Cancel one with `/officehours mine` to book another."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newHarness(t)
@@ -259,8 +259,8 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 	}{
 		{devBerlin, "cancel", "Usage: `/officehours cancel ID`"},
 		{devBerlin, "cancel abc", `"abc" is not a booking id`},
-		{devTokyo, "cancel 1", o.h.userMessage(oh.ErrNotAllowed)},
-		{devBerlin, "cancel 99", o.h.userMessage(oh.ErrNotFound)},
+		{devTokyo, "cancel 1", o.h.userMessage(nil, oh.ErrNotAllowed)},
+		{devBerlin, "cancel 99", o.h.userMessage(nil, oh.ErrNotFound)},
 	} {
 		if got := o.Command(tc.user, tc.text).Text; !strings.Contains(got, tc.want) {
 			t.Errorf("%s %q = %q, want %q", tc.user, tc.text, got, tc.want)
@@ -273,7 +273,7 @@ func TestOfficeHoursMineAndCancel(t *testing.T) {
 		t.Fatalf("host got %d DMs, want 1", len(dms))
 	}
 	wantContains(t, msgText(dms[0]), "<@UDEVBER001> cancelled your office hours on *Mon 1 Jun, 10:00–10:30* (America/New_York). The slot is free again.")
-	if got := o.Command(devBerlin, "cancel #1").Text; got != o.h.userMessage(oh.ErrAlreadyCancelled) {
+	if got := o.Command(devBerlin, "cancel #1").Text; got != o.h.userMessage(nil, oh.ErrAlreadyCancelled) {
 		t.Errorf("second cancel = %q", got)
 	}
 	if got := o.Command(devBerlin, "mine").Text; !strings.Contains(got, "no upcoming office hours") {
@@ -297,7 +297,7 @@ func TestOfficeHoursHostDay(t *testing.T) {
 
 	// Block the free 14:30 slot; nobody can book it then.
 	k1430 := slotKey(berlinHost, tue1200Z.Add(30*time.Minute))
-	if got := o.Click(newYorkHost, actBlock, k1430).Text; got != o.h.userMessage(oh.ErrNotHost) {
+	if got := o.Click(newYorkHost, actBlock, k1430).Text; got != o.h.userMessage(nil, oh.ErrNotHost) {
 		t.Errorf("another host blocking = %q", got)
 	}
 	wantContains(t, o.Click(berlinHost, actBlock, k1430).Text, "Blocked Tue 2 Jun, 14:30–15:00")
@@ -310,7 +310,7 @@ func TestOfficeHoursHostDay(t *testing.T) {
 	day = o.Command(berlinHost, "")
 	wantContains(t, msgText(day.Message), "No-show")
 	wantContains(t, o.Click(berlinHost, actNoShow, "1").Text, "Marked <@UDEVNYC001> as a no-show")
-	if got := o.Click(devNY, actNoShow, "1").Text; got != o.h.userMessage(oh.ErrNotHost) {
+	if got := o.Click(devNY, actNoShow, "1").Text; got != o.h.userMessage(nil, oh.ErrNotHost) {
 		t.Errorf("booker marking no-show = %q", got)
 	}
 }
@@ -342,7 +342,7 @@ func TestOfficeHoursRemindersAndFeedback(t *testing.T) {
 	if !reply.ReplaceOriginal || !strings.Contains(reply.Text, "*4/5*") {
 		t.Errorf("rating reply = %+v", reply.Message)
 	}
-	if got := o.Click(berlinHost, actRate+"1", "1").Text; got != o.h.userMessage(oh.ErrNotAllowed) {
+	if got := o.Click(berlinHost, actRate+"1", "1").Text; got != o.h.userMessage(nil, oh.ErrNotAllowed) {
 		t.Errorf("host rating their own session = %q", got)
 	}
 	o.Click(devTokyo, actComment, "1")
@@ -369,7 +369,7 @@ func TestOfficeHoursHomeSection(t *testing.T) {
 	if blocks, err := o.h.HomeSection(context.Background(), devBerlin); err != nil || blocks != nil {
 		t.Errorf("without hosts the section = %v, %v; want nothing", blocks, err)
 	}
-	if got := o.Command(devBerlin, "").Text; got != o.h.userMessage(oh.ErrNoHosts) {
+	if got := o.Command(devBerlin, "").Text; got != o.h.userMessage(nil, oh.ErrNoHosts) {
 		t.Errorf("/officehours without hosts = %q", got)
 	}
 }

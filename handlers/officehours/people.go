@@ -59,18 +59,10 @@ func TeamOf(dir *people.Directory, log zerolog.Logger) func(ctx context.Context,
 	}
 }
 
-// Time formats: every time shown is in the reader's zone, which the
-// messages name.
-const (
-	dayFormat  = "Mon 2 Jan"
-	timeFormat = "15:04"
-)
-
-// formatSlot renders a slot as "Tue 2 Jun, 14:00–14:30" in loc.
-func formatSlot(start, end time.Time, loc *time.Location) string {
-	s, e := start.In(loc), end.In(loc)
-	return s.Format(dayFormat) + ", " + s.Format(timeFormat) + "–" + e.Format(timeFormat)
-}
+// timeFormat writes a time of day; every time shown is in the reader's
+// zone, which the messages name, and the day is in their language
+// (formatSlotIn).
+const timeFormat = "15:04"
 
 // zone names a zone for people: "Europe/Berlin", or "UTC".
 func zone(loc *time.Location) string {

@@ -1,7 +1,6 @@
 package officehours
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -45,88 +44,94 @@ func contextBlock(text string) *slack.ContextBlock {
 	return slack.NewContextBlock("", mrkdwn(text))
 }
 
+// words renders the replies, forms and lists of office hours in one
+// language, naming the command as registered.
+type words struct {
+	l       *i18n.Lang
+	command string
+}
+
+// when renders a slot in w's language: "Tue 2 Jun, 14:00–14:30".
+func (w words) when(start, end time.Time, loc *time.Location) string {
+	return formatSlotIn(w.l, start, end, loc)
+}
+
+// footer is the context line under a list: the zone and the hints.
+func (w words) footer(id i18n.ID, loc *time.Location) slack.Block {
+	return contextBlock(w.l.T(id, i18n.Data{"Zone": zone(loc), "Command": w.command}))
+}
+
 // slotBlocks lists slots grouped by day in loc, each with a Book button —
 // or a Block button on the viewer's own slots.
-func slotBlocks(slots []oh.Slot, viewer string, loc *time.Location) []slack.Block {
+func (w words) slotBlocks(slots []oh.Slot, viewer string, loc *time.Location) []slack.Block {
 	var blocks []slack.Block
 	lastDay := ""
 	for _, s := range slots {
-		start := s.Start.In(loc)
-		if d := start.Format("Monday 2 January"); d != lastDay {
+		start, end := s.Start.In(loc), s.End.In(loc)
+		if d := w.l.Weekday(start, loc); d != lastDay {
 			blocks = append(blocks, slack.NewSectionBlock(mrkdwn("*"+d+"*"), nil, nil))
 			lastDay = d
 		}
-		text := fmt.Sprintf("%s–%s with <@%s>", start.Format(timeFormat), s.End.In(loc).Format(timeFormat), s.Host)
-		btn := button(actBook, s.Key(), "Book").WithStyle(slack.StylePrimary)
+		data := i18n.Data{"Start": start.Format(timeFormat), "End": end.Format(timeFormat), "Host": "<@" + s.Host + ">"}
+		text := w.l.T(i18n.OfficeHoursSlotWith, data)
+		btn := button(actBook, s.Key(), w.l.T(i18n.OfficeHoursButtonBook)).WithStyle(slack.StylePrimary)
 		if s.Host == viewer {
-			text = fmt.Sprintf("%s–%s, your slot", start.Format(timeFormat), s.End.In(loc).Format(timeFormat))
-			btn = button(actBlock, s.Key(), "Block")
+			text = w.l.T(i18n.OfficeHoursSlotOwn, data)
+			btn = button(actBlock, s.Key(), w.l.T(i18n.OfficeHoursButtonBlock))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(text), nil, slack.NewAccessory(btn)))
 	}
 	return blocks
 }
 
-// listReply is the answer to /officehours list; note (optional) goes on
-// top, e.g. "that slot was just taken".
-func listReply(note string, slots []oh.Slot, viewer string, loc *time.Location) *bot.Reply {
-	var blocks []slack.Block
-	if note != "" {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(note), nil, nil))
-	}
+// listReply is the answer to /officehours list.
+func (w words) listReply(slots []oh.Slot, viewer string, loc *time.Location) *bot.Reply {
 	if len(slots) == 0 {
-		text := "There are no free office-hours slots right now. New ones open up every day; try again later."
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(text), nil, nil))
-		return bot.SayBlocks(join(note, text), blocks...)
+		text := w.l.T(i18n.OfficeHoursListEmpty)
+		return bot.SayBlocks(text, slack.NewSectionBlock(mrkdwn(text), nil, nil))
 	}
-	blocks = append(blocks, slack.NewHeaderBlock(plain("Free office-hours slots")))
-	blocks = append(blocks, slotBlocks(slots, viewer, loc)...)
-	blocks = append(blocks, contextBlock(fmt.Sprintf("Times in your time zone (%s). `/officehours book` shows every free slot in a form; `/officehours mine` lists your bookings.", zone(loc))))
-	return bot.SayBlocks(join(note, fmt.Sprintf("%d free office-hours slots, the first %s", len(slots), formatSlot(slots[0].Start, slots[0].End, loc))), blocks...)
-}
-
-func join(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + " " + b
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(w.l.T(i18n.OfficeHoursListTitle)))}
+	blocks = append(blocks, w.slotBlocks(slots, viewer, loc)...)
+	blocks = append(blocks, w.footer(i18n.OfficeHoursListFooter, loc))
+	summary := w.l.N(i18n.OfficeHoursListSummary, len(slots), i18n.Data{"When": w.when(slots[0].Start, slots[0].End, loc)})
+	return bot.SayBlocks(summary, blocks...)
 }
 
 // bookingLine describes a booking from viewer's side.
-func bookingLine(b oh.Booking, viewer string, loc *time.Location) string {
-	when := "*" + formatSlot(b.Slot.Start, b.Slot.End, loc) + "*"
+func (w words) bookingLine(b oh.Booking, viewer string, loc *time.Location) string {
+	data := i18n.Data{"When": w.when(b.Slot.Start, b.Slot.End, loc), "Booker": "<@" + b.Booker + ">", "Host": "<@" + b.Slot.Host + ">"}
 	var s string
 	switch {
 	case b.Kind == oh.KindBlock:
-		s = when + " — blocked"
+		s = w.l.T(i18n.OfficeHoursLineBlocked, data)
 	case viewer == b.Slot.Host:
-		s = fmt.Sprintf("%s — <@%s> booked your office hours", when, b.Booker)
+		s = w.l.T(i18n.OfficeHoursLineHost, data)
 	default:
-		s = fmt.Sprintf("%s with <@%s>", when, b.Slot.Host)
+		s = w.l.T(i18n.OfficeHoursLineBooker, data)
 	}
 	if b.Topic != "" {
 		s += "\n_" + bot.Escape(b.Topic) + "_"
 	}
 	if b.NoShow() {
-		s += "\n:ghost: marked as no-show"
+		s += "\n" + w.l.T(i18n.OfficeHoursLineNoShow)
 	}
-	return s + fmt.Sprintf("  `#%d`", b.ID)
+	return s + "  `#" + strconv.FormatInt(b.ID, 10) + "`"
 }
 
 // bookingBlocks lists bookings with Cancel (or Unblock) buttons, and a
 // No-show button for the host once a session has started.
-func bookingBlocks(bs []oh.Booking, viewer string, loc *time.Location, now time.Time) []slack.Block {
+func (w words) bookingBlocks(bs []oh.Booking, viewer string, loc *time.Location, now time.Time) []slack.Block {
 	var blocks []slack.Block
 	for _, b := range bs {
 		id := strconv.FormatInt(b.ID, 10)
-		label := "Cancel"
+		label := w.l.T(i18n.OfficeHoursCancel)
 		if b.Kind == oh.KindBlock {
-			label = "Unblock"
+			label = w.l.T(i18n.OfficeHoursButtonUnblock)
 		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(bookingLine(b, viewer, loc)), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(w.bookingLine(b, viewer, loc)), nil, nil))
 		buttons := []slack.BlockElement{button(actCancel, id, label)}
 		if viewer == b.Slot.Host && b.Kind == oh.KindBooking && !now.Before(b.Slot.Start) && !b.NoShow() {
-			buttons = append(buttons, button(actNoShow, id, "No-show"))
+			buttons = append(buttons, button(actNoShow, id, w.l.T(i18n.OfficeHoursButtonNoShow)))
 		}
 		blocks = append(blocks, slack.NewActionBlock("", buttons...))
 	}
@@ -134,30 +139,30 @@ func bookingBlocks(bs []oh.Booking, viewer string, loc *time.Location, now time.
 }
 
 // mineReply answers /officehours mine.
-func mineReply(bs []oh.Booking, viewer string, loc *time.Location, now time.Time) *bot.Reply {
+func (w words) mineReply(bs []oh.Booking, viewer string, loc *time.Location, now time.Time) *bot.Reply {
 	if len(bs) == 0 {
-		return bot.Say("You have no upcoming office hours. `/officehours list` shows the free slots.")
+		return bot.Say(w.l.T(i18n.OfficeHoursMineEmpty, i18n.Data{"Command": w.command}))
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Your upcoming office hours"))}
-	blocks = append(blocks, bookingBlocks(bs, viewer, loc, now)...)
-	blocks = append(blocks, contextBlock(fmt.Sprintf("Times in your time zone (%s). Cancel also works as `/officehours cancel ID`.", zone(loc))))
-	return bot.SayBlocks(fmt.Sprintf("You have %d upcoming office-hours booking(s).", len(bs)), blocks...)
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(w.l.T(i18n.OfficeHoursMineTitle)))}
+	blocks = append(blocks, w.bookingBlocks(bs, viewer, loc, now)...)
+	blocks = append(blocks, w.footer(i18n.OfficeHoursMineFooter, loc))
+	return bot.SayBlocks(w.l.N(i18n.OfficeHoursMineSummary, len(bs)), blocks...)
 }
 
 // agendaReply is a host's view of today and tomorrow: bookings with
 // Cancel / No-show buttons and their free slots with Block buttons.
-func agendaReply(bs []oh.Booking, free []oh.Slot, host string, loc *time.Location, now time.Time) *bot.Reply {
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Your office hours today and tomorrow"))}
+func (w words) agendaReply(bs []oh.Booking, free []oh.Slot, host string, loc *time.Location, now time.Time) *bot.Reply {
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(w.l.T(i18n.OfficeHoursAgendaTitle)))}
 	if len(bs) == 0 {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("Nobody has booked you today or tomorrow."), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(w.l.T(i18n.OfficeHoursAgendaEmpty)), nil, nil))
 	}
-	blocks = append(blocks, bookingBlocks(bs, host, loc, now)...)
+	blocks = append(blocks, w.bookingBlocks(bs, host, loc, now)...)
 	if len(free) > 0 {
-		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn("*Still free* — block a slot you can't make:"), nil, nil))
-		blocks = append(blocks, slotBlocks(free, host, loc)...)
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(w.l.T(i18n.OfficeHoursAgendaFree)), nil, nil))
+		blocks = append(blocks, w.slotBlocks(free, host, loc)...)
 	}
-	blocks = append(blocks, contextBlock(fmt.Sprintf("Times in your time zone (%s). `/officehours list` shows everyone's free slots, `/officehours mine` all your upcoming ones.", zone(loc))))
-	return bot.SayBlocks(fmt.Sprintf("You have %d office-hours booking(s) today and tomorrow.", len(bs)), blocks...)
+	blocks = append(blocks, w.footer(i18n.OfficeHoursAgendaFooter, loc))
+	return bot.SayBlocks(w.l.N(i18n.OfficeHoursAgendaSummary, len(bs)), blocks...)
 }
 
 // bookForm is the booking modal. selected preselects a slot (from a Book
@@ -170,45 +175,50 @@ type bookForm struct {
 	TopicRequired bool
 	Note          string
 	Loc           *time.Location
+	L             *i18n.Lang // the language of the person booking
 }
 
 func (f bookForm) view() slack.ModalViewRequest {
+	l := f.L
+	if l == nil {
+		l = i18n.Fallback()
+	}
 	var blocks []slack.Block
 	if f.Note != "" {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(f.Note), nil, nil))
 	}
 	if len(f.Slots) == 0 {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("There are no free slots right now. Please try again later."), nil, nil))
-		return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: ViewBook, Title: plain("Office hours"),
-			Close: plain("Close"), Blocks: slack.Blocks{BlockSet: blocks}}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(l.T(i18n.OfficeHoursFormEmpty)), nil, nil))
+		return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: ViewBook, Title: plain(l.T(i18n.OfficeHoursFormEmptyTitle)),
+			Close: plain(l.T(i18n.OfficeHoursFormClose)), Blocks: slack.Blocks{BlockSet: blocks}}
 	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Pick a slot"), "slot", f.options()...)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(l.T(i18n.OfficeHoursFormSlotPick)), "slot", f.options(l)...)
 	for _, o := range sel.Options {
 		if o.Value == f.Selected {
 			sel.InitialOption = o
 		}
 	}
-	topic := slack.NewPlainTextInputBlockElement(plain("e.g. Our deploys got slow since the runner upgrade"), "topic")
+	topic := slack.NewPlainTextInputBlockElement(plain(l.T(i18n.OfficeHoursFormTopicHint)), "topic")
 	topic.Multiline, topic.MaxLength, topic.InitialValue = true, 500, f.Topic
-	topicBlock := slack.NewInputBlock("topic", plain("What would you like to talk about?"), nil, topic)
+	topicBlock := slack.NewInputBlock("topic", plain(l.T(i18n.OfficeHoursFormTopic)), nil, topic)
 	topicBlock.Optional = !f.TopicRequired
 	blocks = append(blocks,
-		slack.NewInputBlock("slot", plain("Slot"), plain("Times in your time zone ("+zone(f.Loc)+")"), sel),
+		slack.NewInputBlock("slot", plain(l.T(i18n.OfficeHoursFormSlot)), plain(l.T(i18n.OfficeHoursFormSlotHint, i18n.Data{"Zone": zone(f.Loc)})), sel),
 		topicBlock,
 	)
 	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: ViewBook, Title: plain("Book office hours"),
-		Submit: plain("Book"), Close: plain("Cancel"), Blocks: slack.Blocks{BlockSet: blocks},
+		Type: slack.VTModal, CallbackID: ViewBook, Title: plain(l.T(i18n.OfficeHoursFormTitle)),
+		Submit: plain(l.T(i18n.OfficeHoursFormSubmit)), Close: plain(l.T(i18n.OfficeHoursFormCancel)), Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }
 
 // options lists the slots as "Tue 2 Jun, 14:00–14:30 with Anna" (Slack
 // caps option text at 75 characters and a select at 100 options). Each
 // option names its day, so the list reads well wherever it is shown.
-func (f bookForm) options() []*slack.OptionBlockObject {
+func (f bookForm) options(l *i18n.Lang) []*slack.OptionBlockObject {
 	var out []*slack.OptionBlockObject
 	for _, s := range f.Slots {
-		text := formatSlot(s.Start, s.End, f.Loc) + " with " + f.Names[s.Host]
+		text := l.T(i18n.OfficeHoursFormOption, i18n.Data{"When": formatSlotIn(l, s.Start, s.End, f.Loc), "Host": f.Names[s.Host]})
 		if r := []rune(text); len(r) > 75 {
 			text = string(r[:74]) + "…"
 		}
@@ -217,14 +227,15 @@ func (f bookForm) options() []*slack.OptionBlockObject {
 	return out
 }
 
-// bookedView replaces the form once the booking is made.
-func bookedView(b oh.Booking, loc *time.Location, remind time.Duration) *slack.ModalViewRequest {
-	text := fmt.Sprintf(":white_check_mark: You're booked with <@%s> on *%s* (%s).\n\nI've sent you and your host a DM", b.Slot.Host, formatSlot(b.Slot.Start, b.Slot.End, loc), zone(loc))
+// bookedView replaces the form once the booking is made, in l.
+func bookedView(l *i18n.Lang, b oh.Booking, loc *time.Location, remind time.Duration) *slack.ModalViewRequest {
+	text := l.T(i18n.OfficeHoursBookedText, i18n.Data{"Host": "<@" + b.Slot.Host + ">", "When": formatSlotIn(l, b.Slot.Start, b.Slot.End, loc), "Zone": zone(loc)})
 	if remind > 0 {
-		text += fmt.Sprintf(" and will remind you both %s before", duration(remind))
+		text += "\n\n" + l.T(i18n.OfficeHoursBookedDMRemind, i18n.Data{"Before": leadTime(l, remind)})
+	} else {
+		text += "\n\n" + l.T(i18n.OfficeHoursBookedDM)
 	}
-	text += "."
-	return &slack.ModalViewRequest{Type: slack.VTModal, CallbackID: ViewBook, Title: plain("Booked"), Close: plain("Done"),
+	return &slack.ModalViewRequest{Type: slack.VTModal, CallbackID: ViewBook, Title: plain(l.T(i18n.OfficeHoursBookedTitle)), Close: plain(l.T(i18n.OfficeHoursBookedDone)),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}}
 }
 
@@ -237,17 +248,4 @@ func commentView(l *i18n.Lang, id int64, current string) slack.ModalViewRequest 
 		Submit: plain(l.T(i18n.OfficeHoursCommentSend)), Close: plain(l.T(i18n.OfficeHoursCommentCancel)), PrivateMetadata: strconv.FormatInt(id, 10),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("comment", plain(l.T(i18n.OfficeHoursCommentLabel)), nil, in)}},
 	}
-}
-
-// duration renders a lead time: "15 minutes", "1 hour", "1h30m".
-func duration(d time.Duration) string {
-	switch {
-	case d%time.Hour == 0 && d == time.Hour:
-		return "1 hour"
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%d hours", d/time.Hour)
-	case d < time.Hour:
-		return fmt.Sprintf("%d minutes", d/time.Minute)
-	}
-	return fmt.Sprintf("%dh%02dm", d/time.Hour, d%time.Hour/time.Minute)
 }
