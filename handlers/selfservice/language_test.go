@@ -282,3 +282,38 @@ func german() *i18n.Lang {
 	l, _ := i18n.MustBuiltin().Lang("de")
 	return l
 }
+
+// TestSelfServiceBotNotesInGerman: the notes the bot stores in its own
+// words read in the reader's language; people's and automations' notes
+// are shown as written, escaped.
+func TestSelfServiceBotNotesInGerman(t *testing.T) {
+	de, en := german(), i18n.Fallback()
+	for _, tc := range []struct {
+		note   string
+		to     ss.State
+		de, en string
+	}{
+		{ss.NoteByHand, ss.Done, "von Hand als erledigt markiert", "marked done by hand"},
+		{ss.NoteByHand, ss.Failed, "von Hand als fehlgeschlagen markiert", "marked failed by hand"},
+		{"marked done by hand", ss.Done, "von Hand als erledigt markiert", "marked done by hand"},
+		{"fulfilled automatically", ss.Done, "automatisch umgesetzt", "fulfilled automatically"},
+		{"the automation accepted the request and will report back", ss.InProgress,
+			"Die Automatisierung hat die Anfrage angenommen und meldet sich wieder", "the automation accepted the request and will report back"},
+		{"its automation is no longer configured", ss.Failed, "Ihre Automatisierung ist nicht mehr eingerichtet", "its automation is no longer configured"},
+		{"automation failed: HTTP 500 <body>", ss.Failed, "Automatisierung fehlgeschlagen: HTTP 500 &lt;body&gt;", "automation failed: HTTP 500 &lt;body&gt;"},
+		{"Use the <shared> zone", ss.Rejected, "Use the &lt;shared&gt; zone", "Use the &lt;shared&gt; zone"},
+	} {
+		if got := noteText(de, tc.note, tc.to, 500); got != tc.de {
+			t.Errorf("%q in German = %q, want %q", tc.note, got, tc.de)
+		}
+		if got := noteText(en, tc.note, tc.to, 500); got != tc.en {
+			t.Errorf("%q in English = %q, want %q", tc.note, got, tc.en)
+		}
+	}
+	if got := approvalProgress(de, "approval 1 of 2"); got != "Freigabe 1 von 2" {
+		t.Errorf("approval note in German = %q", got)
+	}
+	if got := approvalProgress(en, "approval 1 of 2x"); got != "approval 1 of 2x" {
+		t.Errorf("an unknown approval note = %q, want it as it is", got)
+	}
+}
