@@ -153,6 +153,21 @@ type Event struct {
 // ActorAutomation is the actor of transitions reported by a webhook.
 const ActorAutomation = "automation"
 
+// NoteByHand is the note of a request a person marked done or failed by
+// hand (Service.Complete): a marker rather than words, so that each reader
+// gets it in their own language.
+const NoteByHand = "by hand"
+
+// ByHand reports whether note is NoteByHand, or the English words stored
+// in its place before it existed ("marked done by hand").
+func ByHand(note string) bool {
+	switch note {
+	case NoteByHand, "marked done by hand", "marked failed by hand":
+		return true
+	}
+	return false
+}
+
 // Transition is a change of state requested from the store. The store
 // applies it atomically only if the request is in one of From, and writes
 // the audit event in the same transaction.

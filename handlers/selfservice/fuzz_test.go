@@ -41,22 +41,24 @@ func FuzzSelfServiceRender(f *testing.F) {
 			r.State = st
 			ev := ss.Event{Kind: ss.EventTransition, At: handlertest.FuzzRenderNow, Actor: handlertest.FzAdmin, From: ss.Submitted, To: st, Note: note}
 			evs = append(evs, ev)
-			handlertest.CheckMessage(t, "triage "+string(st), renderTriage(r, []string{handlertest.FzDBA1}, berlin))
 			for _, l := range langs {
+				handlertest.CheckMessage(t, "triage "+string(st)+" "+l.Code(), renderTriage(l, r, []string{handlertest.FzDBA1}, berlin))
 				handlertest.CheckMessage(t, "notify "+string(st)+" "+l.Code(), notifyMessage(l, r, ev, "/platform"))
+				handlertest.CheckMessage(t, "failure alert", alertMessage(l, r, ss.AlertFailed, time.Hour, berlin))
+				handlertest.CheckMessage(t, "SLA alert", alertMessage(l, r, ss.AlertOverdue, 26*time.Hour, berlin))
+				handlertest.CheckMrkdwn(t, "list line", listLine(l, r, handlertest.FuzzRenderNow))
 			}
-			handlertest.CheckMessage(t, "failure alert", alertMessage(r, ss.AlertFailed, time.Hour, berlin))
-			handlertest.CheckMessage(t, "SLA alert", alertMessage(r, ss.AlertOverdue, 26*time.Hour, berlin))
-			handlertest.CheckMrkdwn(t, "list line", listLine(r, handlertest.FuzzRenderNow))
 		}
 		evs = append(evs, ss.Event{Kind: ss.EventApproval, At: handlertest.FuzzRenderNow, Actor: handlertest.FzDBA1, Note: note},
 			ss.Event{Kind: ss.EventTransition, At: handlertest.FuzzRenderNow, Actor: ss.ActorAutomation, To: ss.Failed, Note: text})
-		for _, viewer := range []string{handlertest.FzDev, handlertest.FzAdmin} {
-			handlertest.CheckMessage(t, "status", bot.Message{Blocks: statusBlocks(r, evs, viewer, berlin, handlertest.FuzzRenderNow)})
-		}
-		for _, v := range []any{submittedView(r, "/platform"), rejectModal(r)} {
-			for _, s := range handlertest.MrkdwnOf(v) {
-				handlertest.CheckMrkdwn(t, "modal", s)
+		for _, l := range langs {
+			for _, viewer := range []string{handlertest.FzDev, handlertest.FzAdmin} {
+				handlertest.CheckMessage(t, "status", bot.Message{Blocks: statusBlocks(l, r, evs, viewer, berlin, handlertest.FuzzRenderNow)})
+			}
+			for _, v := range []any{submittedView(l, r, "/platform"), rejectModal(l, r)} {
+				for _, s := range handlertest.MrkdwnOf(v) {
+					handlertest.CheckMrkdwn(t, "modal", s)
+				}
 			}
 		}
 	})

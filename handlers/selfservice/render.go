@@ -64,19 +64,62 @@ var emoji = map[ss.State]string{
 	ss.Cancelled:       ":heavy_minus_sign:",
 }
 
-func state(s ss.State) string { return emoji[s] + " " + s.Label() }
+func state(l *i18n.Lang, s ss.State) string { return emoji[s] + " " + stateLabel(l, s) }
 
-// requestTitle is "REQ-42 · New repository" with an exception label.
-func requestTitle(r *ss.Request) string {
-	t := fmt.Sprintf("*%s* · %s", r.Ref(), bot.Escape(r.TypeTitle))
-	if r.Exception {
-		t += " · :warning: *exception*"
+// stateIDs name the states in the catalogs.
+var stateIDs = map[ss.State]i18n.ID{
+	ss.Submitted:       i18n.SelfServiceStateSubmitted,
+	ss.PendingApproval: i18n.SelfServiceStatePendingApproval,
+	ss.Approved:        i18n.SelfServiceStateApproved,
+	ss.InProgress:      i18n.SelfServiceStateInProgress,
+	ss.Done:            i18n.SelfServiceStateDone,
+	ss.Rejected:        i18n.SelfServiceStateRejected,
+	ss.Failed:          i18n.SelfServiceStateFailed,
+	ss.Cancelled:       i18n.SelfServiceStateCancelled,
+}
+
+// stateLabel is a state in words, in l; one the catalogs do not know is
+// named as the domain names it.
+func stateLabel(l *i18n.Lang, s ss.State) string {
+	if id, ok := stateIDs[s]; ok {
+		return l.T(id)
 	}
-	return t
+	return s.Label()
+}
+
+// botNotes are the notes the domain stores in its own (English) words,
+// shown in the reader's language; any other note is a person's or an
+// automation's words, shown as written.
+var botNotes = map[string]i18n.ID{
+	"fulfilled automatically":                                  i18n.SelfServiceNoteAutomatic,
+	"the automation accepted the request and will report back": i18n.SelfServiceNoteAccepted,
+	"its automation is no longer configured":                   i18n.SelfServiceNoteUnconfigured,
+}
+
+// automationFailed starts the note of a request whose automation failed
+// for good; the reason after it is the outbox's, shown as it is.
+const automationFailed = "automation failed: "
+
+// noteText is a stored note as mrkdwn for a reader in l, cut to limit
+// characters; to is the state the note came with (a request marked failed
+// by hand reads "marked failed by hand").
+func noteText(l *i18n.Lang, note string, to ss.State, limit int) string {
+	switch {
+	case ss.ByHand(note) && to == ss.Failed:
+		return l.T(i18n.SelfServiceByHandFailed)
+	case ss.ByHand(note):
+		return l.T(i18n.SelfServiceByHandDone)
+	case botNotes[note] != "":
+		return l.T(botNotes[note])
+	}
+	if reason, ok := strings.CutPrefix(note, automationFailed); ok {
+		return l.T(i18n.SelfServiceNoteAutomationFailed, i18n.Data{"Reason": bot.Escape(bot.Truncate(reason, limit))})
+	}
+	return bot.Escape(bot.Truncate(note, limit))
 }
 
 // fieldValue renders one answer as mrkdwn.
-func fieldValue(f ss.FieldValue) string {
+func fieldValue(l *i18n.Lang, f ss.FieldValue) string {
 	if f.Empty() {
 		return "_—_"
 	}
@@ -98,129 +141,115 @@ func fieldValue(f ss.FieldValue) string {
 		s = "\n>" + strings.ReplaceAll(s, "\n", "\n>")
 	}
 	if f.Exception {
-		s += " :warning: _non-standard_"
+		s += " :warning: " + l.T(i18n.SelfServiceNonStandard)
 	}
 	return s
 }
 
 // fields renders the answers as "*Label:* value" lines, within the
-// 3,000 characters of a section.
-func fields(r *ss.Request) string {
+// 3,000 characters of a section. Labels and answers are shown as
+// configured and entered.
+func fields(l *i18n.Lang, r *ss.Request) string {
 	var b strings.Builder
 	for _, f := range r.Fields {
-		fmt.Fprintf(&b, "*%s:* %s\n", bot.Escape(f.Label), fieldValue(f))
+		fmt.Fprintf(&b, "*%s:* %s\n", bot.Escape(f.Label), fieldValue(l, f))
 	}
 	if b.Len() == 0 {
-		return "_No details._"
+		return l.T(i18n.SelfServiceNoDetails)
 	}
 	return bot.TruncateMrkdwn(strings.TrimSuffix(b.String(), "\n"), 2900)
 }
 
-// date renders t with Slack's date token, which every reader sees in
-// their own time zone; the fallback (for clients that can't) uses loc.
-func date(t time.Time, loc *time.Location) string {
-	return fmt.Sprintf("<!date^%d^{date_short_pretty} at {time}|%s>", t.Unix(), t.In(loc).Format("2 Jan 2006 15:04 MST"))
-}
-
-// when formats t for one reader, in their zone.
-func when(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 15:04 MST") }
-
 // ago renders how long ago something was: "3d 4h ago" or "just now".
-func ago(d time.Duration) string {
+func ago(l *i18n.Lang, d time.Duration) string {
 	if d < time.Minute {
-		return "just now"
+		return l.T(i18n.SelfServiceJustNow)
 	}
-	return age(d) + " ago"
-}
-
-// age renders a duration as "3d 4h", "5h 10m" or "12m".
-func age(d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
+	return l.T(i18n.SelfServiceAgo, i18n.Data{"Age": l.Duration(d.Truncate(time.Minute))})
 }
 
 // span renders a configured duration without zero parts: "1d", "4h",
 // "1d 12h", "90m".
-func span(d time.Duration) string {
+func span(l *i18n.Lang, d time.Duration) string {
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	var parts []string
 	for _, p := range []struct {
-		n    int
-		unit string
-	}{{days, "d"}, {hours, "h"}, {mins, "m"}} {
+		n  int
+		id i18n.ID
+	}{{days, i18n.SelfServiceSpanDays}, {hours, i18n.SelfServiceSpanHours}, {mins, i18n.SelfServiceSpanMinutes}} {
 		if p.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d%s", p.n, p.unit))
+			parts = append(parts, l.T(p.id, i18n.Data{"N": l.Int(p.n)}))
 		}
 	}
 	if len(parts) == 0 {
-		return "0m"
+		return l.T(i18n.SelfServiceSpanMinutes, i18n.Data{"N": 0})
 	}
 	return strings.Join(parts, " ")
 }
 
 // listLine is a one-line summary for lists.
-func listLine(r *ss.Request, now time.Time) string {
-	line := fmt.Sprintf("%s — %s · %s", requestTitle(r), state(r.State), ago(now.Sub(r.CreatedAt)))
+func listLine(l *i18n.Lang, r *ss.Request, now time.Time) string {
+	line := fmt.Sprintf("%s — %s · %s", requestTitleIn(l, r), state(l, r.State), ago(l, now.Sub(r.CreatedAt)))
 	if r.Overdue(now) {
-		line += fmt.Sprintf(" · :alarm_clock: *SLA passed %s*", ago(now.Sub(r.SLADueAt)))
+		line += " · :alarm_clock: " + l.T(i18n.SelfServiceSlaPassed, i18n.Data{"Ago": ago(l, now.Sub(r.SLADueAt))})
 	}
 	return line
 }
 
 // renderTriage renders a request for the triage channel in its current
-// state: buttons while someone has to act, and who decided and when once
-// they did.
-func renderTriage(r *ss.Request, approvers []string, loc *time.Location) bot.Message {
+// state, in l: buttons while someone has to act, and who decided and when
+// once they did.
+func renderTriage(l *i18n.Lang, r *ss.Request, approvers []string, loc *time.Location) bot.Message {
 	blocks := []slack.Block{
-		section(fmt.Sprintf("%s\n*Requested by* <@%s> · %s", requestTitle(r), r.Requester, state(r.State))),
-		section(fields(r)),
+		section(requestTitleIn(l, r) + "\n" + l.T(i18n.SelfServiceRequestedBy, i18n.Data{"User": r.Requester, "State": state(l, r.State)})),
+		section(fields(l, r)),
 	}
 	var notes []string
 	if r.Exception {
-		notes = append(notes, ":warning: Exception: a non-standard option was picked, so this needs approval.")
+		notes = append(notes, l.T(i18n.SelfServiceExceptionNote))
 	}
 	if r.NeedsApproval && len(approvers) > 0 && r.State == ss.PendingApproval {
-		notes = append(notes, fmt.Sprintf("Approvals: %d of %d (%s)", len(approvers), r.ApprovalsRequired, mentions(approvers)))
+		notes = append(notes, l.T(i18n.SelfServiceApprovals, i18n.Data{"Count": len(approvers), "Required": r.ApprovalsRequired, "Approvers": mentions(approvers)}))
 	}
 	if !r.DecidedAt.IsZero() {
-		verb := "Approved"
+		id := i18n.SelfServiceApprovedBy
 		if r.State == ss.Rejected {
-			verb = "Rejected"
+			id = i18n.SelfServiceRejectedBy
 		}
-		notes = append(notes, fmt.Sprintf("%s by <@%s> on %s", verb, r.DecidedBy, date(r.DecidedAt, loc)))
+		notes = append(notes, l.T(id, i18n.Data{"User": r.DecidedBy, "When": l.SlackDate(r.DecidedAt, loc)}))
 	}
 	if r.Note != "" && !r.State.Open() {
-		notes = append(notes, "Note: "+bot.Escape(bot.Truncate(r.Note, 500)))
+		notes = append(notes, l.T(i18n.SelfServiceNote, i18n.Data{"Note": noteText(l, r.Note, r.State, 500)}))
 	}
 	if !r.DoneAt.IsZero() {
-		notes = append(notes, "Done on "+date(r.DoneAt, loc))
+		notes = append(notes, l.T(i18n.SelfServiceDoneOn, i18n.Data{"When": l.SlackDate(r.DoneAt, loc)}))
 	}
 	if !r.SLADueAt.IsZero() && r.State.Open() {
-		notes = append(notes, "SLA: due "+date(r.SLADueAt, loc))
+		notes = append(notes, l.T(i18n.SelfServiceSlaDue, i18n.Data{"When": l.SlackDate(r.SLADueAt, loc)}))
 	}
 	if len(notes) > 0 {
 		blocks = append(blocks, contextBlock(strings.Join(notes, "\n")))
 	}
-	if acts := triageButtons(r); len(acts) > 0 {
+	if acts := triageButtons(l, r); len(acts) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("ss_triage", acts...))
 	}
-	return bot.Message{Text: fmt.Sprintf("%s (%s) for <@%s>: %s", r.Ref(), bot.Escape(r.TypeTitle), r.Requester, r.State.Label()), Blocks: blocks}
+	text := l.T(i18n.SelfServiceTriageText, i18n.Data{"Ref": r.Ref(), "Type": bot.Escape(r.TypeTitle), "User": r.Requester, "State": stateLabel(l, r.State)})
+	return bot.Message{Text: text, Blocks: blocks}
 }
 
-func triageButtons(r *ss.Request) []slack.BlockElement {
+func triageButtons(l *i18n.Lang, r *ss.Request) []slack.BlockElement {
 	id := fmt.Sprint(r.ID)
+	approve := button(actApprove, id, l.T(i18n.SelfServiceApprove), "primary")
+	reject := button(actReject, id, l.T(i18n.SelfServiceReject), "danger")
+	done := button(actDone, id, l.T(i18n.SelfServiceMarkDone), "primary")
+	fail := button(actFail, id, l.T(i18n.SelfServiceMarkFailed), "danger")
 	switch {
 	case r.State == ss.PendingApproval:
-		return []slack.BlockElement{button(actApprove, id, "Approve", "primary"), button(actReject, id, "Reject", "danger")}
+		return []slack.BlockElement{approve, reject}
 	case r.State == ss.Approved && !r.HasAutomation:
-		return []slack.BlockElement{button(actDone, id, "Mark done", "primary")}
+		return []slack.BlockElement{done}
 	case r.State == ss.InProgress:
-		return []slack.BlockElement{button(actDone, id, "Mark done", "primary"), button(actFail, id, "Mark failed", "danger")}
+		return []slack.BlockElement{done, fail}
 	}
 	return nil
 }
@@ -238,11 +267,7 @@ func mentions(users []string) string {
 // and answers are shown as configured and entered.
 func notifyMessage(l *i18n.Lang, r *ss.Request, ev ss.Event, command string) bot.Message {
 	text := notifyText(l, r, ev)
-	details := l.T(i18n.SelfServiceNoDetails)
-	if len(r.Fields) > 0 {
-		details = fields(r)
-	}
-	blocks := []slack.Block{section(text), section(details)}
+	blocks := []slack.Block{section(text), section(fields(l, r))}
 	blocks = append(blocks, contextBlock(l.T(i18n.SelfServiceHistory, i18n.Data{"Command": command, "Ref": r.Ref()})))
 	acts := []slack.BlockElement{button(actStatus, fmt.Sprint(r.ID), l.T(i18n.SelfServiceDetails), "")}
 	if r.State == ss.PendingApproval || r.State == ss.Submitted {
@@ -258,7 +283,7 @@ func notifyMessage(l *i18n.Lang, r *ss.Request, ev ss.Event, command string) bot
 func notifyText(l *i18n.Lang, r *ss.Request, ev ss.Event) string {
 	d := i18n.Data{"Title": requestTitleIn(l, r), "Actor": "<@" + ev.Actor + ">", "Note": ""}
 	if ev.Note != "" {
-		d["Note"] = ": " + bot.Escape(bot.Truncate(ev.Note, 500))
+		d["Note"] = ": " + noteText(l, ev.Note, ev.To, 500)
 	}
 	switch ev.To {
 	case ss.PendingApproval:
@@ -283,11 +308,12 @@ func notifyText(l *i18n.Lang, r *ss.Request, ev ss.Event) string {
 	case ss.Cancelled:
 		return l.T(i18n.SelfServiceCancelled, d)
 	}
-	d["State"] = ev.To.Label() // a state without a message of its own, named as the domain names it
+	d["State"] = stateLabel(l, ev.To) // a state without a message of its own
 	return l.T(i18n.SelfServiceNowState, d)
 }
 
-// requestTitleIn is requestTitle with the exception label in l.
+// requestTitleIn is "REQ-42 · New repository" with an exception label
+// in l.
 func requestTitleIn(l *i18n.Lang, r *ss.Request) string {
 	t := fmt.Sprintf("*%s* · %s", r.Ref(), bot.Escape(r.TypeTitle))
 	if r.Exception {
@@ -309,63 +335,78 @@ func ratingBlocks(l *i18n.Lang, r *ss.Request) []slack.Block {
 	return []slack.Block{section(l.T(i18n.SelfServiceRateAsk)), slack.NewActionBlock("ss_rate", acts...)}
 }
 
-// alertMessage calls the triage channel's attention to a request.
-func alertMessage(r *ss.Request, a ss.Alert, sla time.Duration, loc *time.Location) bot.Message {
+// alertMessage calls the triage channel's attention to a request, in l.
+func alertMessage(l *i18n.Lang, r *ss.Request, a ss.Alert, sla time.Duration, loc *time.Location) bot.Message {
+	d := i18n.Data{"Title": requestTitleIn(l, r), "User": r.Requester}
 	var text string
 	switch a {
 	case ss.AlertFailed:
-		text = fmt.Sprintf(":boom: %s for <@%s> failed: %s", requestTitle(r), r.Requester, bot.Escape(bot.Truncate(r.Note, 800)))
+		d["Note"] = noteText(l, r.Note, ss.Failed, 800)
+		text = l.T(i18n.SelfServiceAlertFailed, d)
 	default:
-		text = fmt.Sprintf(":alarm_clock: %s for <@%s> passed its SLA", requestTitle(r), r.Requester)
+		d["Due"], d["State"] = l.SlackDate(r.SLADueAt, loc), stateLabel(l, r.State)
+		text = l.T(i18n.SelfServiceAlertOverdue, d)
 		if sla > 0 {
-			text += " of " + span(sla)
+			d["SLA"] = span(l, sla)
+			text = l.T(i18n.SelfServiceAlertOverdueOf, d)
 		}
-		text += fmt.Sprintf(" (due %s) and is still %s.", date(r.SLADueAt, loc), r.State.Label())
 	}
-	blocks := []slack.Block{section(text), section(fields(r))}
-	if acts := triageButtons(r); len(acts) > 0 {
+	blocks := []slack.Block{section(text), section(fields(l, r))}
+	if acts := triageButtons(l, r); len(acts) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("ss_alert", acts...))
 	}
 	return bot.Message{Text: text, Blocks: blocks}
 }
 
-// statusBlocks shows a request with its audit trail, times in the
-// reader's zone.
+// statusBlocks shows a request with its audit trail to a reader in l,
+// times in their zone.
 // The requester can cancel from it; an approver (anyone else allowed to
 // see it) gets the triage buttons.
-func statusBlocks(r *ss.Request, evs []ss.Event, viewer string, loc *time.Location, now time.Time) []slack.Block {
-	head := fmt.Sprintf("%s\n%s · requested by <@%s> %s", requestTitle(r), state(r.State), r.Requester, ago(now.Sub(r.CreatedAt)))
+func statusBlocks(l *i18n.Lang, r *ss.Request, evs []ss.Event, viewer string, loc *time.Location, now time.Time) []slack.Block {
+	head := requestTitleIn(l, r) + "\n" + l.T(i18n.SelfServiceStatusHead, i18n.Data{
+		"State": state(l, r.State), "User": r.Requester, "Ago": ago(l, now.Sub(r.CreatedAt))})
 	if r.Overdue(now) {
-		head += fmt.Sprintf("\n:alarm_clock: SLA passed %s", ago(now.Sub(r.SLADueAt)))
+		head += "\n:alarm_clock: " + l.T(i18n.SelfServiceSlaPassedStatus, i18n.Data{"Ago": ago(l, now.Sub(r.SLADueAt))})
 	}
 	if r.Rating > 0 {
-		head += fmt.Sprintf("\nRated %d/5", r.Rating)
+		head += "\n" + l.T(i18n.SelfServiceRatedStatus, i18n.Data{"Score": r.Rating})
 	}
 	var trail strings.Builder
 	for _, e := range evs {
 		who := ""
 		switch {
 		case e.Actor == ss.ActorAutomation:
-			who = " by the automation"
+			who = " " + l.T(i18n.SelfServiceByAutomation)
 		case e.Actor != "":
-			who = " by <@" + e.Actor + ">"
+			who = " " + l.T(i18n.SelfServiceByPerson, i18n.Data{"User": e.Actor})
 		}
-		what := e.To.Label()
+		what := stateLabel(l, e.To)
 		if e.Kind == ss.EventApproval {
-			what = "approved (" + bot.Escape(e.Note) + ")"
+			what = l.T(i18n.SelfServiceApprovedOne, i18n.Data{"Progress": approvalProgress(l, e.Note)})
 		} else if e.Note != "" {
-			what += ": " + bot.Escape(bot.Truncate(e.Note, 300))
+			what += ": " + noteText(l, e.Note, e.To, 300)
 		}
-		fmt.Fprintf(&trail, "• %s — %s%s\n", when(e.At, loc), what, who)
+		fmt.Fprintf(&trail, "• %s — %s%s\n", l.DateTime(e.At, loc), what, who)
 	}
-	blocks := []slack.Block{section(head), section(fields(r)), section("*History*\n" + bot.TruncateMrkdwn(trail.String(), 2900))}
+	blocks := []slack.Block{section(head), section(fields(l, r)),
+		section(l.T(i18n.SelfServiceHistoryTitle) + "\n" + bot.TruncateMrkdwn(trail.String(), 2900))}
 	switch {
 	case viewer != r.Requester:
-		if acts := triageButtons(r); len(acts) > 0 {
+		if acts := triageButtons(l, r); len(acts) > 0 {
 			blocks = append(blocks, slack.NewActionBlock("ss_status", acts...))
 		}
 	case r.State == ss.PendingApproval || r.State == ss.Submitted:
-		blocks = append(blocks, slack.NewActionBlock("ss_status", button(actCancel, fmt.Sprint(r.ID), "Cancel request", "danger")))
+		blocks = append(blocks, slack.NewActionBlock("ss_status", button(actCancel, fmt.Sprint(r.ID), l.T(i18n.SelfServiceCancelRequest), "danger")))
 	}
 	return blocks
+}
+
+// approvalProgress is an approval event's note, "approval 1 of 2" as the
+// store writes it, in l; another note is shown as it is.
+func approvalProgress(l *i18n.Lang, note string) string {
+	var n, of int
+	if _, err := fmt.Sscanf(note, "approval %d of %d", &n, &of); err == nil && fmt.Sprintf("approval %d of %d", n, of) == note {
+		return l.T(i18n.SelfServiceApprovalOf, i18n.Data{"Count": n, "Required": of})
+	}
+	return bot.Escape(note)
 }

@@ -3,7 +3,6 @@ package selfservice
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -46,12 +45,13 @@ func (h *Handler) Register(r *bot.Router) {
 	h.registerSends()
 	x := h.explain
 	r.Command(h.Command, "").Add(
-		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)", Form: true, Run: x(h.request)},
-		bot.Subcommand{Name: "status", Usage: "ID", Help: "where a request is, with its history", Run: x(h.status)},
-		bot.Subcommand{Name: "mine", Help: "your recent requests", Run: x(h.mine)},
-		bot.Subcommand{Name: "catalog", Help: "what you can request", Run: x(h.catalog)},
-		bot.Subcommand{Name: "queue", Help: "open requests, oldest first (platform team and approvers)", Run: x(h.queue)},
-		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "withdraw a request that is not approved yet", Run: x(h.cancelCommand)},
+		bot.Subcommand{Name: "request", Aliases: []string{"new"}, Usage: "[type]", Help: "ask the platform team for something (opens a form)",
+			HelpID: i18n.SelfServiceHelpRequest, Form: true, Run: x(h.request)},
+		bot.Subcommand{Name: "status", Usage: "ID", Help: "where a request is, with its history", HelpID: i18n.SelfServiceHelpStatus, Run: x(h.status)},
+		bot.Subcommand{Name: "mine", Help: "your recent requests", HelpID: i18n.SelfServiceHelpMine, Run: x(h.mine)},
+		bot.Subcommand{Name: "catalog", Help: "what you can request", HelpID: i18n.SelfServiceHelpCatalog, Run: x(h.catalog)},
+		bot.Subcommand{Name: "queue", Help: "open requests, oldest first (platform team and approvers)", HelpID: i18n.SelfServiceHelpQueue, Run: x(h.queue)},
+		bot.Subcommand{Name: "cancel", Usage: "ID", Help: "withdraw a request that is not approved yet", HelpID: i18n.SelfServiceHelpCancel, Run: x(h.cancelCommand)},
 	)
 	r.Action(actNew, x(h.newClicked))
 	r.Action(actPick, x(h.picked))
@@ -73,27 +73,27 @@ func (h *Handler) request(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if len(req.Args) > 0 {
 		name = req.Args[0]
 	}
-	return nil, h.openForm(ctx, req.TriggerID, name)
+	return nil, h.openForm(ctx, req, name)
 }
 
 func (h *Handler) newClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return nil, h.openForm(ctx, req.TriggerID, req.Value)
+	return nil, h.openForm(ctx, req, req.Value)
 }
 
-func (h *Handler) openForm(ctx context.Context, triggerID, typeID string) error {
+func (h *Handler) openForm(ctx context.Context, req *bot.Request, typeID string) error {
 	types := h.Svc.Catalog.Types()
 	var chosen *ss.Type
 	switch {
 	case typeID != "" || len(types) == 0:
 		t, err := h.Svc.Type(typeID)
 		if err != nil {
-			return err
+			return h.typeRefusal(err, typeID)
 		}
 		chosen = t
 	case len(types) == 1:
 		chosen = types[0]
 	}
-	_, err := h.Slack.OpenView(ctx, triggerID, requestModal(types, chosen))
+	_, err := h.Slack.OpenView(ctx, req.TriggerID, requestModal(req.L(), types, chosen))
 	return err
 }
 
@@ -104,9 +104,9 @@ func (h *Handler) picked(ctx context.Context, req *bot.Request) (*bot.Reply, err
 	}
 	t, err := h.Svc.Type(req.Value)
 	if err != nil {
-		return nil, err
+		return nil, h.typeRefusal(err, req.Value)
 	}
-	_, err = h.Slack.UpdateView(ctx, req.View.ID, req.View.Hash, requestModal(h.Svc.Catalog.Types(), t))
+	_, err = h.Slack.UpdateView(ctx, req.View.ID, req.View.Hash, requestModal(req.L(), h.Svc.Catalog.Types(), t))
 	return nil, err
 }
 
@@ -114,31 +114,38 @@ func (h *Handler) picked(ctx context.Context, req *bot.Request) (*bot.Reply, err
 // person's other input. A form submitted without its fields (the picker
 // changed but its dispatch did not arrive) is updated to the type's fields.
 func (h *Handler) submit(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	l := req.L()
 	typeID := chosenType(req.View)
 	if typeID == "" {
-		return nil, bot.FieldErrors{TypeBlock: "Choose what you need."}
+		return nil, bot.FieldErrors{TypeBlock: l.T(i18n.SelfServiceChooseType)}
 	}
 	t, err := h.Svc.Type(typeID)
 	if err != nil {
-		return nil, bot.FieldErrors{TypeBlock: "That type is no longer offered; choose another."}
+		return nil, bot.FieldErrors{TypeBlock: l.T(i18n.SelfServiceTypeGone)}
 	}
 	if req.View.PrivateMetadata != t.ID {
-		v := requestModal(h.Svc.Catalog.Types(), t)
+		v := requestModal(l, h.Svc.Catalog.Types(), t)
 		return &bot.Reply{ViewUpdate: &v}, nil
 	}
 	r, err := h.Svc.Submit(ctx, req.UserID, t.ID, input(req.View, t))
 	var fe ss.FieldErrors
 	if errors.As(err, &fe) {
-		return nil, fieldErrors(fe)
+		return nil, fieldErrors(l, fe)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{ViewUpdate: submittedView(r, h.Command)}, nil
+	return &bot.Reply{ViewUpdate: submittedView(l, r, h.Command)}, nil
 }
 
 // parseRef reads a request id from a button value or an argument.
-func parseRef(s string) (int64, error) { return ss.ParseRef(s) }
+func parseRef(s string) (int64, error) {
+	id, err := ss.ParseRef(s)
+	if err != nil {
+		return 0, &said{err, i18n.SelfServiceBadRef, i18n.Data{"Input": quoteInput(s)}}
+	}
+	return id, nil
+}
 
 func (h *Handler) approve(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := parseRef(req.Value)
@@ -146,14 +153,19 @@ func (h *Handler) approve(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, err
 	}
 	out, err := h.Svc.Approve(ctx, id, req.UserID)
+	if errors.Is(err, ss.ErrAlreadyApproved) {
+		if r, lerr := h.Svc.Store.Request(ctx, id); lerr == nil {
+			return nil, &said{err, i18n.SelfServiceAlreadyApproved, i18n.Data{"Ref": r.Ref(), "Required": r.ApprovalsRequired}}
+		}
+	}
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, ss.Ref(id), i18n.SelfServiceOwnRequest)
 	}
+	l := req.L()
 	if out.Transitioned {
-		return bot.Say(fmt.Sprintf(":white_check_mark: You approved %s.", ss.Ref(id))), nil
+		return bot.Say(l.T(i18n.SelfServiceYouApproved, i18n.Data{"Ref": ss.Ref(id)})), nil
 	}
-	return bot.Say(fmt.Sprintf(":white_check_mark: Your approval of %s is recorded: %d of %d.",
-		ss.Ref(id), out.Count, out.Request.ApprovalsRequired)), nil
+	return bot.Say(l.T(i18n.SelfServiceApprovalRecorded, i18n.Data{"Ref": ss.Ref(id), "Count": out.Count, "Required": out.Request.ApprovalsRequired})), nil
 }
 
 // rejectClicked checks the approver first (others get an ephemeral
@@ -165,9 +177,9 @@ func (h *Handler) rejectClicked(ctx context.Context, req *bot.Request) (*bot.Rep
 	}
 	r, err := h.Svc.CanDecide(ctx, id, req.UserID)
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, ss.Ref(id), i18n.SelfServiceOwnRequest)
 	}
-	_, err = h.Slack.OpenView(ctx, req.TriggerID, rejectModal(r))
+	_, err = h.Slack.OpenView(ctx, req.TriggerID, rejectModal(req.L(), r))
 	return nil, err
 }
 
@@ -186,9 +198,13 @@ func (h *Handler) rejectSubmitted(ctx context.Context, req *bot.Request) (*bot.R
 	var fe ss.FieldErrors
 	switch {
 	case errors.As(err, &fe):
-		return nil, bot.FieldErrors(fe)
+		out := bot.FieldErrors{}
+		for block, msg := range fe { // the domain keys the reason "reason", as the modal does
+			out[block] = fieldMessage(req.L(), msg)
+		}
+		return nil, out
 	case domain.ErrorCode(err) != domain.Internal && err != nil:
-		return nil, bot.FieldErrors{ReasonBlock: domain.ErrorMessage(err)}
+		return nil, bot.FieldErrors{ReasonBlock: h.inlineMessage(req.L(), refusal(err, ss.Ref(id), i18n.SelfServiceOwnRequest))}
 	}
 	return nil, err
 }
@@ -199,35 +215,39 @@ func (h *Handler) complete(to ss.State) bot.Handler {
 		if err != nil {
 			return nil, err
 		}
-		r, err := h.Svc.Complete(ctx, id, req.UserID, to, "marked "+string(to)+" by hand")
-		if err != nil {
-			return nil, err
+		forbidden, marked := i18n.SelfServiceOnlyMarkDone, i18n.SelfServiceMarkedDone
+		if to == ss.Failed {
+			forbidden, marked = i18n.SelfServiceOnlyMarkFailed, i18n.SelfServiceMarkedFailed
 		}
-		return bot.Say(fmt.Sprintf("%s %s is marked %s.", emoji[r.State], r.Ref(), r.State.Label())), nil
+		r, err := h.Svc.Complete(ctx, id, req.UserID, to, ss.NoteByHand)
+		if err != nil {
+			return nil, refusal(err, ss.Ref(id), forbidden)
+		}
+		return bot.Say(req.L().T(marked, i18n.Data{"Ref": r.Ref()})), nil
 	}
 }
 
 func (h *Handler) cancelCommand(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Args) == 0 {
-		return bot.Say(fmt.Sprintf("Which request? `%s cancel REQ-42`", h.Command)), nil
+		return bot.Say(req.L().T(i18n.SelfServiceWhichCancel, i18n.Data{"Command": h.Command})), nil
 	}
-	return h.cancel(ctx, req.UserID, req.Args[0])
+	return h.cancel(ctx, req, req.Args[0])
 }
 
 func (h *Handler) cancelClicked(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return h.cancel(ctx, req.UserID, req.Value)
+	return h.cancel(ctx, req, req.Value)
 }
 
-func (h *Handler) cancel(ctx context.Context, user, raw string) (*bot.Reply, error) {
+func (h *Handler) cancel(ctx context.Context, req *bot.Request, raw string) (*bot.Reply, error) {
 	id, err := parseRef(raw)
 	if err != nil {
 		return nil, err
 	}
-	r, err := h.Svc.Cancel(ctx, id, user)
+	r, err := h.Svc.Cancel(ctx, id, req.UserID)
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, ss.Ref(id), "")
 	}
-	return bot.Say(fmt.Sprintf(":heavy_minus_sign: %s is cancelled.", r.Ref())), nil
+	return bot.Say(req.L().T(i18n.SelfServiceCancelledReply, i18n.Data{"Ref": r.Ref()})), nil
 }
 
 // rate records a "How was this?" answer and replaces the buttons with it.
@@ -239,11 +259,14 @@ func (h *Handler) rate(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	}
 	score, _ := strconv.Atoi(rawScore)
 	if err := h.Svc.Rate(ctx, id, req.UserID, score); err != nil {
-		return nil, err
+		if errors.Is(err, ss.ErrInvalid) {
+			return nil, &said{err, i18n.SelfServiceBadRating, nil} // the only invalid input of Rate
+		}
+		return nil, refusal(err, ss.Ref(id), i18n.SelfServiceOnlyRate)
 	}
 	r, evs, err := h.Svc.Get(ctx, id, req.UserID)
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, ss.Ref(id), i18n.SelfServiceSomeoneElses)
 	}
 	done := ss.Event{To: ss.Done}
 	for _, e := range evs {

@@ -15,6 +15,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	ss "github.com/platformbot/platformbot/selfservice"
@@ -212,7 +213,7 @@ func TestSelfServiceSubmitValidates(t *testing.T) {
 	values := validRepo("Bad Name", "private")
 	values["f_minutes"] = map[string]slack.BlockAction{ValueAction: textValue("99")}
 	reply := s.Submit(dev, ViewRequest, "new-repo", values)
-	want := map[string]string{"f_name": "Use lower-case letters, digits and dashes.", "f_minutes": "Enter a number from 100 to 5000."}
+	want := map[string]string{"f_name": "Use lower-case letters, digits and dashes.", "f_minutes": "Enter a number from 100 to 5,000."}
 	if diff := cmp.Diff(want, reply.ViewErrors); diff != "" {
 		t.Fatalf("inline errors mismatch (-want +got):\n%s", diff)
 	}
@@ -432,15 +433,15 @@ func TestSelfServiceAlertAndRenderEscapes(t *testing.T) {
 	r := &ss.Request{ID: 7, TypeTitle: "A <b> & c", Requester: dev, State: ss.Failed,
 		Note: "automation failed: 500 <!channel>", CreatedAt: time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC),
 		Fields: []ss.FieldValue{{ID: "x", Label: "<@U1>", Kind: ss.FieldText, Values: []string{"<!here>"}}}}
-	got := msgText(alertMessage(r, ss.AlertFailed, 0, berlin))
+	got := msgText(alertMessage(i18n.Fallback(), r, ss.AlertFailed, 0, berlin))
 	for _, bad := range []string{"<!channel>", "<!here>", "<@U1>", "<b>"} {
 		if strings.Contains(got, bad) {
 			t.Errorf("user text %q reached mrkdwn unescaped:\n%s", bad, got)
 		}
 	}
 	r.State, r.SLADueAt = ss.PendingApproval, r.CreatedAt.Add(4*time.Hour)
-	wantContains(t, msgText(alertMessage(r, ss.AlertOverdue, 4*time.Hour, berlin)),
-		"passed its SLA of 4h (due <!date^1780311600^{date_short_pretty} at {time}|1 Jun 2026 13:00 CEST>) and is still waiting for approval.")
+	wantContains(t, msgText(alertMessage(i18n.Fallback(), r, ss.AlertOverdue, 4*time.Hour, berlin)),
+		"passed its SLA of 4h (due <!date^1780311600^{date_short_pretty} at {time}|Mon 1 Jun 13:00 CEST>) and is still waiting for approval.")
 }
 
 // TestSelfServiceDMsInTheirLanguage: the requester's DMs follow their

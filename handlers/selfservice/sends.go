@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/platformbot/platformbot/bot"
-	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
 	"github.com/platformbot/platformbot/outbox/webhook"
@@ -117,24 +116,20 @@ func (h *Handler) updateTriage(ctx context.Context, s outbox.Send) (string, erro
 // Notify queues the requester's DM about ev, in their language. (The App
 // Home is rendered when opened, so it needs no refresh here.)
 func (h *Handler) Notify(ctx context.Context, r *ss.Request, ev ss.Event) error {
-	l := i18n.Fallback()
-	if h.Languages != nil {
-		l = h.Languages.User(ctx, r.Requester)
-	}
 	key := sendKey(DMKind, ev.ID)
-	s, err := slacksend.NewPost(DMKind, key, r.Requester, notifyMessage(l, r, ev, h.Command))
+	s, err := slacksend.NewPost(DMKind, key, r.Requester, notifyMessage(h.userLang(ctx, r.Requester), r, ev, h.Command))
 	return h.enqueue(ctx, s, err)
 }
 
-// Alert queues a new message to the triage channel, once per request and
-// alert.
+// Alert queues a new message to the triage channel, in its language, once
+// per request and alert.
 func (h *Handler) Alert(ctx context.Context, r *ss.Request, a ss.Alert) error {
 	var sla time.Duration
 	if !r.SLADueAt.IsZero() {
 		sla = r.SLADueAt.Sub(r.CreatedAt)
 	}
 	key := fmt.Sprintf("%s:%d:%s", AlertKind, r.ID, a)
-	s, err := slacksend.NewPost(AlertKind, key, h.TriageChannel, alertMessage(r, a, sla, h.defaultLocation()))
+	s, err := slacksend.NewPost(AlertKind, key, h.TriageChannel, alertMessage(h.triageLang(), r, a, sla, h.defaultLocation()))
 	return h.enqueue(ctx, s, err)
 }
 
@@ -183,7 +178,7 @@ func (h *Handler) triageMessage(ctx context.Context, r *ss.Request) (bot.Message
 	if err != nil {
 		return bot.Message{}, err
 	}
-	return renderTriage(r, approvers, h.defaultLocation()), nil
+	return renderTriage(h.triageLang(), r, approvers, h.defaultLocation()), nil
 }
 
 func sendKey(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
