@@ -304,7 +304,7 @@ func TestStatusAndMergeForms(t *testing.T) {
 	if r.ViewUpdate == nil {
 		t.Fatalf("merge form: %+v", r)
 	}
-	wantIn(t, "merge done", flat(bot.Message{Blocks: r.ViewUpdate.Blocks.BlockSet}), "1 vote(s) moved", "it now has 2 votes")
+	wantIn(t, "merge done", flat(bot.Message{Blocks: r.ViewUpdate.Blocks.BlockSet}), "1 vote moved", "it now has 2 votes")
 	h.drain()
 	dup := h.slack.message(b.TS)
 	golden(t, "idea_board_merged", dup)
