@@ -59,9 +59,11 @@ func newHarness(t *testing.T, db *storage.DB, w dom.Weighting) *harness {
 	return h
 }
 
+// serve runs a request as the bot does: in the asker's language (when
+// the board has a chooser), through the router.
 func (h *harness) serve(req *bot.Request) *bot.Reply {
 	h.t.Helper()
-	reply, err := h.router.Serve(context.Background(), req)
+	reply, err := bot.Language(h.board.Languages)(h.router.Serve)(context.Background(), req)
 	if err != nil {
 		h.t.Fatalf("%s: %v", req.Route(), err)
 	}
