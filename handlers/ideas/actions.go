@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
+	"github.com/platformbot/platformbot/i18n"
 	dom "github.com/platformbot/platformbot/ideas"
 )
 
@@ -23,10 +26,13 @@ func (b *Board) vote(ctx context.Context, req *bot.Request) (*bot.Reply, error) 
 	if err != nil {
 		return nil, err
 	}
+	l := req.L()
+	data := i18n.Data{"Title": title(i), "Votes": votesText(l, i.Votes)}
 	if !added {
-		return bot.Say(fmt.Sprintf("You have already voted for *%s* (%s). *Unvote* takes your vote back.", title(i), votesText(i.Votes))), nil
+		data["Unvote"] = l.T(i18n.IdeasBoardUnvote)
+		return bot.Say(l.T(i18n.IdeasVoteAgain, data)), nil
 	}
-	return bot.Say(fmt.Sprintf(":white_check_mark: Your vote for *%s* counts: %s now.", title(i), votesText(i.Votes))), nil
+	return bot.Say(l.T(i18n.IdeasVoteCounts, data)), nil
 }
 
 func (b *Board) unvote(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -38,10 +44,11 @@ func (b *Board) unvote(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
+	l := req.L()
 	if !removed {
-		return bot.Say(fmt.Sprintf("You have not voted for *%s*, so there was nothing to take back.", title(i))), nil
+		return bot.Say(l.T(i18n.IdeasUnvoteNone, i18n.Data{"Title": title(i)})), nil
 	}
-	return bot.Say(fmt.Sprintf("Your vote for *%s* is taken back: %s now.", title(i), votesText(i.Votes))), nil
+	return bot.Say(l.T(i18n.IdeasUnvoteDone, i18n.Data{"Title": title(i), "Votes": votesText(l, i.Votes)})), nil
 }
 
 // adminMenu opens the status or merge form from the board message's menu
@@ -58,12 +65,12 @@ func (b *Board) adminMenu(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	}
 	switch what {
 	case "status":
-		_, err = b.Slack.OpenView(ctx, req.TriggerID, statusModal(i))
+		_, err = b.Slack.OpenView(ctx, req.TriggerID, statusModal(req.L(), i))
 	case "merge":
 		if i.Status == dom.Merged {
 			return nil, &dom.ClosedError{Idea: i}
 		}
-		_, err = b.Slack.OpenView(ctx, req.TriggerID, mergeModal(i))
+		_, err = b.Slack.OpenView(ctx, req.TriggerID, mergeModal(req.L(), i))
 	default:
 		return nil, fmt.Errorf("ideas: bad admin menu value %q", req.Value)
 	}
@@ -89,14 +96,15 @@ func (b *Board) statusSubmitted(ctx context.Context, req *bot.Request) (*bot.Rep
 	st := dom.Status(value(req.View, dom.FieldStatus))
 	i, changed, err := b.Service.SetStatus(ctx, id, st, value(req.View, dom.FieldReason), req.UserID)
 	var fe dom.FieldErrors
+	l := req.L()
 	if errors.As(err, &fe) {
-		return nil, fieldErrors(fe)
+		return nil, fieldErrors(l, fe)
 	}
 	if err != nil && i.ID == 0 {
 		return nil, err
 	}
 	b.logQueued(err, i)
-	return &bot.Reply{ViewUpdate: doneView(fmt.Sprintf("Status of #%d", i.ID), statusDone(i, changed))}, nil
+	return &bot.Reply{ViewUpdate: doneView(l, l.T(i18n.IdeasStatusHeading, i18n.Data{"ID": i.ID}), statusDone(l, i, changed))}, nil
 }
 
 // statusCommand is `ideas status ID STATUS [reason]`.
@@ -109,18 +117,19 @@ func (b *Board) statusCommand(ctx context.Context, req *bot.Request) (*bot.Reply
 	}
 	i, changed, err := b.Service.SetStatus(ctx, id, st, strings.Join(args[2:], " "), req.UserID)
 	var fe dom.FieldErrors
+	l := req.L()
 	if errors.As(err, &fe) {
 		msgs := make([]string, 0, len(fe))
-		for _, m := range fe {
-			msgs = append(msgs, m)
+		for _, f := range slices.Sorted(maps.Keys(fe)) {
+			msgs = append(msgs, bot.Escape(domainText(l, fe[f])))
 		}
-		return nil, bot.Errorf("%s Usage: `%s ideas status ID STATUS [reason]`.", strings.Join(msgs, " "), b.Command)
+		return nil, bot.Refuse(i18n.IdeasStatusFieldUsage, i18n.Data{"Errors": strings.Join(msgs, " "), "Command": b.Command})
 	}
 	if err != nil && i.ID == 0 {
 		return nil, err
 	}
 	b.logQueued(err, i)
-	return bot.Say(statusDone(i, changed)), nil
+	return bot.Say(statusDone(l, i, changed)), nil
 }
 
 // logQueued logs a change that is stored but whose messages could not be
@@ -131,13 +140,14 @@ func (b *Board) logQueued(err error, i dom.Idea) {
 	}
 }
 
-func statusDone(i dom.Idea, changed bool) string {
+// statusDone says, in l, what setting a status did.
+func statusDone(l *i18n.Lang, i dom.Idea, changed bool) string {
 	if !changed {
-		return fmt.Sprintf("*%s* is %s already; nothing changed and nobody was notified.", title(i), strings.ToLower(i.Status.Label()))
+		return l.T(i18n.IdeasStatusUnchanged, i18n.Data{"Title": title(i), "Status": stateText(l, i.Status)})
 	}
-	text := fmt.Sprintf("*%s* is now %s.", title(i), statusText(i.Status))
+	text := l.T(i18n.IdeasStatusChanged, i18n.Data{"Title": title(i), "Status": statusText(l, i.Status)})
 	if i.Status.Decided() && i.Votes > 0 {
-		text += fmt.Sprintf(" Each voter gets a DM (%s).", votesText(i.Votes))
+		text += " " + l.T(i18n.IdeasStatusVotersDM, i18n.Data{"Votes": votesText(l, i.Votes)})
 	}
 	return text
 }
@@ -147,30 +157,33 @@ func (b *Board) mergeSubmitted(ctx context.Context, req *bot.Request) (*bot.Repl
 	if err != nil {
 		return nil, err
 	}
+	l := req.L()
 	into, ok := parseID(value(req.View, dom.FieldInto))
 	if !ok {
-		return nil, bot.FieldErrors{block(dom.FieldInto): "Type the number of the idea to merge into, e.g. 7."}
+		return nil, bot.FieldErrors{block(dom.FieldInto): l.T(i18n.IdeasMergeNumber)}
 	}
 	res, err := b.Service.Merge(ctx, dup, into, req.UserID)
-	if msg := mergeRefusal(err); msg != "" {
+	if msg := mergeRefusal(l, err); msg != "" {
 		return nil, bot.FieldErrors{block(dom.FieldInto): msg}
 	}
 	if err != nil && res.Dup.ID == 0 {
 		return nil, err
 	}
 	b.logQueued(err, res.Into)
-	return &bot.Reply{ViewUpdate: doneView(fmt.Sprintf("Merged #%d", dup), mergeDone(res))}, nil
+	return &bot.Reply{ViewUpdate: doneView(l, l.T(i18n.IdeasMergedHeading, i18n.Data{"ID": dup}), mergeDone(l, res))}, nil
 }
 
-// mergeRefusal is the message of an error a person can fix by naming
-// another idea, "" for other errors.
-func mergeRefusal(err error) string {
+// mergeRefusal is the message, in plain text in l, of an error a person
+// can fix by naming another idea; "" for no error and other errors.
+func mergeRefusal(l *i18n.Lang, err error) string {
 	var fe dom.FieldErrors
 	switch {
+	case err == nil:
+		return ""
 	case errors.As(err, &fe):
-		return fe[dom.FieldInto]
+		return domainText(l, fe[dom.FieldInto])
 	case domain.ErrorCode(err) != domain.Internal:
-		return domain.ErrorMessage(err)
+		return errorText(l, err)
 	}
 	return ""
 }
@@ -190,20 +203,21 @@ func (b *Board) mergeCommand(ctx context.Context, req *bot.Request) (*bot.Reply,
 		nums = append(nums, id)
 	}
 	if len(nums) != 2 {
-		return nil, bot.Errorf("Usage: `%s ideas merge ID INTO`, e.g. `%s ideas merge 12 7` folds the duplicate #12 into #7.", b.Command, b.Command)
+		return nil, bot.Refuse(i18n.IdeasMergeUsage, i18n.Data{"Command": b.Command})
 	}
+	l := req.L()
 	res, err := b.Service.Merge(ctx, nums[0], nums[1], req.UserID)
-	if msg := mergeRefusal(err); msg != "" {
-		return nil, bot.Errorf("%s", msg)
+	if msg := mergeRefusal(l, err); msg != "" {
+		return nil, bot.Errorf("%s", bot.Escape(msg))
 	}
 	if err != nil && res.Dup.ID == 0 {
 		return nil, err
 	}
 	b.logQueued(err, res.Into)
-	return bot.Say(mergeDone(res)), nil
+	return bot.Say(mergeDone(l, res)), nil
 }
 
-func mergeDone(res dom.MergeResult) string {
-	return fmt.Sprintf("*%s* is merged into *%s*: %d vote(s) moved (people who had voted for both count once); it now has %s.",
-		title(res.Dup), title(res.Into), res.Moved, votesText(res.Into.Votes))
+// mergeDone says, in l, what a merge did.
+func mergeDone(l *i18n.Lang, res dom.MergeResult) string {
+	return l.N(i18n.IdeasMergeDone, res.Moved, i18n.Data{"Dup": title(res.Dup), "Into": title(res.Into), "Votes": votesText(l, res.Into.Votes)})
 }

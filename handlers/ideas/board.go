@@ -8,7 +8,6 @@ package ideas
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -42,10 +41,8 @@ type Board struct {
 func (b *Board) Register(r *bot.Router) {
 	x := explain
 	r.Command(b.Command, "").Add(
-		bot.Subcommand{Name: "idea", Usage: "[title]", Help: "submit an idea to the platform team's request board (opens a form)", Run: x(b.open)},
-		bot.Subcommand{Name: "ideas", Usage: "[top|new|mine|status [STATUS]]",
-			Help: "the request board: top ranked (with votes, weights and asking teams), newest, yours, by status; " +
-				"platform team: `status ID STATUS [reason]`, `merge ID INTO`", Run: x(b.ideas)},
+		bot.Subcommand{Name: "idea", Usage: "[title]", HelpID: i18n.IdeasHelpIdea, Run: x(b.open)},
+		bot.Subcommand{Name: "ideas", Usage: "[top|new|mine|status [STATUS]]", HelpID: i18n.IdeasHelpIdeas, Run: x(b.ideas)},
 	)
 	r.Action(actVote, x(b.vote))
 	r.Action(actUnvote, x(b.unvote))
@@ -65,7 +62,7 @@ func (b *Board) lists() listContext { return listContext{Command: b.Command, Cha
 
 // open shows the form at once: the trigger id lasts 3 seconds.
 func (b *Board) open(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	_, err := b.Slack.OpenView(ctx, req.TriggerID, submitModal(strings.Join(req.Args, " "), b.Channel))
+	_, err := b.Slack.OpenView(ctx, req.TriggerID, submitModal(req.L(), strings.Join(req.Args, " "), b.Channel))
 	return nil, err
 }
 
@@ -75,7 +72,7 @@ func (b *Board) submitted(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	i, err := b.Service.Submit(ctx, req.UserID, draftOf(req.View))
 	var fe dom.FieldErrors
 	if errors.As(err, &fe) {
-		return nil, fieldErrors(fe)
+		return nil, fieldErrors(req.L(), fe)
 	}
 	if err != nil && i.ID == 0 {
 		return nil, err
@@ -84,12 +81,12 @@ func (b *Board) submitted(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		// Stored; the post is queued by the next PostMissing run.
 		b.Log.Warn().Err(err).Int64("idea", i.ID).Msg("ideas: board post not queued yet")
 	}
-	where := fmt.Sprintf("`%s ideas` lists it; people can vote for it there once the board channel is configured.", b.Command)
+	l := req.L()
+	text := l.T(i18n.IdeasSubmittedNoBoard, i18n.Data{"Title": title(i), "Command": b.Command})
 	if b.Channel != "" {
-		where = fmt.Sprintf("It is on its way to <#%s>, where people vote for it and discuss it in its thread.", b.Channel)
+		text = l.T(i18n.IdeasSubmitted, i18n.Data{"Title": title(i), "Channel": "<#" + b.Channel + ">"})
 	}
-	return &bot.Reply{ViewUpdate: doneView(fmt.Sprintf("Idea #%d", i.ID),
-		fmt.Sprintf(":bulb: Thanks! *%s* is submitted. %s", title(i), where))}, nil
+	return &bot.Reply{ViewUpdate: doneView(l, l.T(i18n.IdeasSubmittedHeading, i18n.Data{"ID": i.ID}), text)}, nil
 }
 
 // ideas routes `/platform ideas [top|new|mine|status …|merge …]`.
@@ -110,8 +107,7 @@ func (b *Board) ideas(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 	case "merge":
 		return bot.RequireAdmin(b.Admins, b.mergeCommand)(ctx, req)
 	}
-	return nil, bot.Errorf("I don't know `%s ideas %s`. Try `%s ideas top`, `new`, `mine` or `status`; `%s idea` submits one.",
-		b.Command, bot.Escape(bot.Truncate(what, 30)), b.Command, b.Command)
+	return nil, bot.Refuse(i18n.IdeasUnknownList, i18n.Data{"Command": b.Command, "Word": bot.Escape(bot.Truncate(what, 30))})
 }
 
 func (b *Board) top(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -119,7 +115,8 @@ func (b *Board) top(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return bot.SayBlocks("Top ideas", rankedBlocks("*Top ideas* (open, not yet shipped)", r, b.lists())...), nil
+	l := req.L()
+	return bot.SayBlocks(l.T(i18n.IdeasListTopText), rankedBlocks(l, l.T(i18n.IdeasListTop), r, b.lists())...), nil
 }
 
 func (b *Board) newest(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -127,7 +124,9 @@ func (b *Board) newest(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	return bot.SayBlocks("Newest ideas", briefBlocks("*Newest ideas*", "No ideas yet.", r, req.UserID, b.lists())...), nil
+	l := req.L()
+	return bot.SayBlocks(l.T(i18n.IdeasListNewText),
+		briefBlocks(l, l.T(i18n.IdeasListNew), l.T(i18n.IdeasListNewEmpty), r, req.UserID, b.lists())...), nil
 }
 
 func (b *Board) mine(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -135,8 +134,9 @@ func (b *Board) mine(ctx context.Context, req *bot.Request) (*bot.Reply, error) 
 	if err != nil {
 		return nil, err
 	}
-	return bot.SayBlocks("Your ideas and votes", briefBlocks("*Your ideas and votes*",
-		"You have not submitted or voted for any idea yet.", r, req.UserID, b.lists())...), nil
+	l := req.L()
+	return bot.SayBlocks(l.T(i18n.IdeasListMineText),
+		briefBlocks(l, l.T(i18n.IdeasListMine), l.T(i18n.IdeasListMineEmpty), r, req.UserID, b.lists())...), nil
 }
 
 // status is `ideas status` (the roadmap), `ideas status STATUS` (one
@@ -159,7 +159,9 @@ func (b *Board) status(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	return bot.SayBlocks(st.Label()+" ideas", rankedBlocks(fmt.Sprintf("*%s ideas*", statusText(st)), r, b.lists())...), nil
+	l := req.L()
+	return bot.SayBlocks(l.T(i18n.IdeasListStatusText, i18n.Data{"Status": statusLabel(l, st)}),
+		rankedBlocks(l, l.T(i18n.IdeasListStatus, i18n.Data{"Status": statusText(l, st)}), r, b.lists())...), nil
 }
 
 func (b *Board) statusUsage(got string) error {
@@ -167,8 +169,7 @@ func (b *Board) statusUsage(got string) error {
 	for _, st := range dom.Statuses {
 		names = append(names, "`"+string(st)+"`")
 	}
-	return bot.Errorf("`%s` is not a status. Statuses: %s. Usage: `%s ideas status [STATUS]`; platform team: `%s ideas status ID STATUS [reason]` (a reason is required for `declined`).",
-		bot.Escape(bot.Truncate(got, 40)), strings.Join(names, ", "), b.Command, b.Command)
+	return bot.Refuse(i18n.IdeasStatusUsage, i18n.Data{"Got": bot.Escape(bot.Truncate(got, 40)), "Statuses": strings.Join(names, ", "), "Command": b.Command})
 }
 
 func (b *Board) roadmap(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -180,11 +181,12 @@ func (b *Board) roadmap(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 	for _, i := range r.Ideas {
 		groups[i.Status] = append(groups[i.Status], i)
 	}
-	return bot.SayBlocks("Ideas by status", roadmapBlocks(groups, b.lists())...), nil
+	l := req.L()
+	return bot.SayBlocks(l.T(i18n.IdeasListRoadmapText), roadmapBlocks(l, groups, b.lists())...), nil
 }
 
-// HomeSection renders the App Home part: the viewer's ideas and votes,
-// and the top open ideas.
+// HomeSection renders the App Home part, in the viewer's language: their
+// ideas and votes, and the top open ideas.
 func (b *Board) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
 	mine, err := b.Service.List(ctx, dom.Query{Order: dom.ByNewest, Person: userID, Viewer: userID, Limit: homeMineSize})
 	if err != nil {
@@ -194,5 +196,5 @@ func (b *Board) HomeSection(ctx context.Context, userID string) ([]slack.Block, 
 	if err != nil {
 		return nil, err
 	}
-	return homeBlocks(mine, top, userID), nil
+	return homeBlocks(b.userLang(ctx, userID), mine, top, userID), nil
 }

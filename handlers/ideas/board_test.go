@@ -59,9 +59,11 @@ func newHarness(t *testing.T, db *storage.DB, w dom.Weighting) *harness {
 	return h
 }
 
+// serve runs a request as the bot does: in the asker's language (when
+// the board has a chooser), through the router.
 func (h *harness) serve(req *bot.Request) *bot.Reply {
 	h.t.Helper()
-	reply, err := h.router.Serve(context.Background(), req)
+	reply, err := bot.Language(h.board.Languages)(h.router.Serve)(context.Background(), req)
 	if err != nil {
 		h.t.Fatalf("%s: %v", req.Route(), err)
 	}
@@ -304,7 +306,7 @@ func TestStatusAndMergeForms(t *testing.T) {
 	if r.ViewUpdate == nil {
 		t.Fatalf("merge form: %+v", r)
 	}
-	wantIn(t, "merge done", flat(bot.Message{Blocks: r.ViewUpdate.Blocks.BlockSet}), "1 vote(s) moved", "it now has 2 votes")
+	wantIn(t, "merge done", flat(bot.Message{Blocks: r.ViewUpdate.Blocks.BlockSet}), "1 vote moved", "it now has 2 votes")
 	h.drain()
 	dup := h.slack.message(b.TS)
 	golden(t, "idea_board_merged", dup)

@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	dom "github.com/platformbot/platformbot/ideas"
 )
 
@@ -23,11 +24,12 @@ const (
 // errors by field, the modal by block.
 func block(field string) string { return "idea_" + field }
 
-// fieldErrors turns the domain's errors by field into the modal's.
-func fieldErrors(fe dom.FieldErrors) bot.FieldErrors {
+// fieldErrors turns the domain's errors by field into the modal's, in
+// the submitter's language l.
+func fieldErrors(l *i18n.Lang, fe dom.FieldErrors) bot.FieldErrors {
 	out := bot.FieldErrors{}
 	for f, msg := range fe {
-		out[block(f)] = msg
+		out[block(f)] = domainText(l, msg)
 	}
 	return out
 }
@@ -47,24 +49,24 @@ func textInput(field, label, placeholder string, multiline, optional bool, minLe
 	return in
 }
 
-// submitModal is the idea form. title prefills the title (from
+// submitModal is the idea form, in l. title prefills the title (from
 // `/platform idea Some title`).
-func submitModal(title, channel string) slack.ModalViewRequest {
-	t := textInput(dom.FieldTitle, "Title", "e.g. Preview environments for every pull request", false, false, dom.MinTitle, dom.MaxTitle, "")
+func submitModal(l *i18n.Lang, title, channel string) slack.ModalViewRequest {
+	t := textInput(dom.FieldTitle, l.T(i18n.IdeasFormTitleLabel), l.T(i18n.IdeasFormTitlePlaceholder), false, false, dom.MinTitle, dom.MaxTitle, "")
 	t.Element.(*slack.PlainTextInputBlockElement).InitialValue = bot.Truncate(strings.TrimSpace(title), dom.MaxTitle)
-	where := "It is posted to the request board, where people vote for it and discuss it in its thread."
+	intro := l.T(i18n.IdeasFormIntro)
 	if channel != "" {
-		where = fmt.Sprintf("It is posted to <#%s>, where people vote for it and discuss it in its thread.", channel)
+		intro = l.T(i18n.IdeasFormIntroChannel, i18n.Data{"Channel": "<#" + channel + ">"})
 	}
 	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: viewSubmit, Title: plain("Submit an idea"),
-		Submit: plain("Submit"), Close: plain("Cancel"),
+		Type: slack.VTModal, CallbackID: viewSubmit, Title: plain(l.T(i18n.IdeasFormTitle)),
+		Submit: plain(l.T(i18n.IdeasFormSubmit)), Close: plain(l.T(i18n.IdeasFormCancel)),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			contextBlock("Ask the platform team for something: a tool, a feature, a fix. " + where),
+			contextBlock(intro),
 			t,
-			textInput(dom.FieldProblem, "What problem does it solve?", "What is slow, hard or impossible today?", true, false, dom.MinProblem, dom.MaxProblem, ""),
-			textInput(dom.FieldAffected, "Who is affected?", "e.g. every team deploying to Kubernetes, about 60 people", true, false, dom.MinAffected, dom.MaxAffected, ""),
-			textInput(dom.FieldLink, "Link", "https://…", false, true, 0, dom.MaxLink, "An issue, a doc or a thread with more detail."),
+			textInput(dom.FieldProblem, l.T(i18n.IdeasFormProblem), l.T(i18n.IdeasFormProblemPlaceholder), true, false, dom.MinProblem, dom.MaxProblem, ""),
+			textInput(dom.FieldAffected, l.T(i18n.IdeasFormAffected), l.T(i18n.IdeasFormAffectedPlaceholder), true, false, dom.MinAffected, dom.MaxAffected, ""),
+			textInput(dom.FieldLink, l.T(i18n.IdeasFormLink), "https://…", false, true, 0, dom.MaxLink, l.T(i18n.IdeasFormLinkHint)),
 		}},
 	}
 }
@@ -86,49 +88,52 @@ func draftOf(v *slack.View) dom.Draft {
 		Affected: value(v, dom.FieldAffected), Link: value(v, dom.FieldLink)}
 }
 
-// statusModal asks an admin for an idea's new status and the reason.
-func statusModal(i dom.Idea) slack.ModalViewRequest {
+// statusModal asks an admin, in their language l, for an idea's new
+// status and the reason.
+func statusModal(l *i18n.Lang, i dom.Idea) slack.ModalViewRequest {
 	options := make([]*slack.OptionBlockObject, len(dom.Statuses))
 	var initial *slack.OptionBlockObject
 	for k, st := range dom.Statuses {
-		options[k] = slack.NewOptionBlockObject(string(st), plain(st.Label()), nil)
+		options[k] = slack.NewOptionBlockObject(string(st), plain(statusLabel(l, st)), nil)
 		if st == i.Status {
 			initial = options[k]
 		}
 	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose…"), valueAction, options...)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(l.T(i18n.IdeasFormChoose)), valueAction, options...)
 	sel.InitialOption = initial
-	reason := textInput(dom.FieldReason, "Reason or note", "", true, true, 0, dom.MaxReason,
-		"Required when declining: every voter reads it. Shipped and declined ideas DM each voter once.")
+	reason := textInput(dom.FieldReason, l.T(i18n.IdeasFormReason), "", true, true, 0, dom.MaxReason, l.T(i18n.IdeasFormReasonHint))
 	reason.Element.(*slack.PlainTextInputBlockElement).InitialValue = i.Reason
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: viewStatus, PrivateMetadata: strconv.FormatInt(i.ID, 10),
-		Title: plain(bot.Truncate(fmt.Sprintf("Status of #%d", i.ID), 24)), Submit: plain("Save"), Close: plain("Cancel"),
+		Title:  plain(bot.Truncate(l.T(i18n.IdeasStatusHeading, i18n.Data{"ID": i.ID}), 24)),
+		Submit: plain(l.T(i18n.IdeasFormSave)), Close: plain(l.T(i18n.IdeasFormCancel)),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section(fmt.Sprintf("*%s*\n%s · %s", title(i), votesText(i.Votes), statusText(i.Status))),
-			slack.NewInputBlock(block(dom.FieldStatus), plain("Status"), nil, sel),
+			section(fmt.Sprintf("*%s*\n%s · %s", title(i), votesText(l, i.Votes), statusText(l, i.Status))),
+			slack.NewInputBlock(block(dom.FieldStatus), plain(l.T(i18n.IdeasFormStatus)), nil, sel),
 			reason,
 		}},
 	}
 }
 
-// mergeModal asks an admin which idea a duplicate merges into.
-func mergeModal(i dom.Idea) slack.ModalViewRequest {
+// mergeModal asks an admin, in their language l, which idea a duplicate
+// merges into.
+func mergeModal(l *i18n.Lang, i dom.Idea) slack.ModalViewRequest {
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: viewMerge, PrivateMetadata: strconv.FormatInt(i.ID, 10),
-		Title: plain(bot.Truncate(fmt.Sprintf("Merge #%d", i.ID), 24)), Submit: plain("Merge"), Close: plain("Cancel"),
+		Title:  plain(bot.Truncate(l.T(i18n.IdeasFormMergeTitle, i18n.Data{"ID": i.ID}), 24)),
+		Submit: plain(l.T(i18n.IdeasFormMerge)), Close: plain(l.T(i18n.IdeasFormCancel)),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section(fmt.Sprintf("*%s* (%s) is a duplicate of another idea: its votes move there, nobody counts twice, and its message then points at the other idea.",
-				title(i), votesText(i.Votes))),
-			textInput(dom.FieldInto, "Merge into idea number", "e.g. 7", false, false, 1, 12, ""),
+			section(l.T(i18n.IdeasFormMergeIntro, i18n.Data{"Title": title(i), "Votes": votesText(l, i.Votes)})),
+			textInput(dom.FieldInto, l.T(i18n.IdeasFormMergeInto), l.T(i18n.IdeasFormMergePlaceholder), false, false, 1, 12, ""),
 		}},
 	}
 }
 
-// doneView replaces a modal once it did its work.
-func doneView(heading, text string) *slack.ModalViewRequest {
+// doneView replaces a modal once it did its work; l is the submitter's
+// language.
+func doneView(l *i18n.Lang, heading, text string) *slack.ModalViewRequest {
 	return &slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: viewSubmit + ":done", Title: plain(bot.Truncate(heading, 24)), Close: plain("Done"),
+		Type: slack.VTModal, CallbackID: viewSubmit + ":done", Title: plain(bot.Truncate(heading, 24)), Close: plain(l.T(i18n.IdeasFormDone)),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{section(text)}},
 	}
 }

@@ -125,6 +125,15 @@ func (b *Board) channelLang(channelID string) *i18n.Lang {
 	return b.Languages.Channel(channelID)
 }
 
+// userLang is a person's language, for what the bot shows them without
+// a request (the App Home section); without a chooser, English.
+func (b *Board) userLang(ctx context.Context, userID string) *i18n.Lang {
+	if b.Languages == nil {
+		return i18n.Fallback()
+	}
+	return b.Languages.User(ctx, userID)
+}
+
 // view adds the author's team's name to an idea.
 func (b *Board) view(ctx context.Context, i dom.Idea) boardView {
 	v := boardView{Idea: i}

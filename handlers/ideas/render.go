@@ -5,6 +5,9 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/i18n"
@@ -45,24 +48,15 @@ var statusEmoji = map[dom.Status]string{
 	dom.Shipped: ":rocket:", dom.Declined: ":no_entry_sign:", dom.Merged: ":twisted_rightwards_arrows:",
 }
 
-func statusText(s dom.Status) string { return statusEmoji[s] + " " + s.Label() }
+// statusText is a status with its emoji, as people read it in l.
+func statusText(l *i18n.Lang, s dom.Status) string { return statusEmoji[s] + " " + statusLabel(l, s) }
 
-func votesText(n int) string {
-	if n == 1 {
-		return "1 vote"
-	}
-	return fmt.Sprintf("%d votes", n)
-}
+// votesText is "1 vote", "3 votes" in l.
+func votesText(l *i18n.Lang, n int) string { return l.N(i18n.IdeasBoardVotes, n) }
 
 // title is "#12 · Title", escaped.
 func title(i dom.Idea) string {
 	return fmt.Sprintf("#%d · %s", i.ID, bot.Escape(bot.Truncate(i.Title, shownTitle)))
-}
-
-// date renders t with Slack's date token, so each reader sees their zone;
-// the fallback is UTC.
-func date(t time.Time) string {
-	return fmt.Sprintf("<!date^%d^{date_short_pretty}|%s>", t.Unix(), t.UTC().Format("2 Jan 2006"))
 }
 
 // boardView is what the board message shows besides the idea itself.
@@ -76,6 +70,28 @@ var statusIDs = map[dom.Status]i18n.ID{
 	dom.Open: i18n.IdeasBoardStatusOpen, dom.UnderReview: i18n.IdeasBoardStatusUnderReview, dom.Planned: i18n.IdeasBoardStatusPlanned,
 	dom.InProgress: i18n.IdeasBoardStatusInProgress, dom.Shipped: i18n.IdeasBoardStatusShipped, dom.Declined: i18n.IdeasBoardStatusDeclined,
 	dom.Merged: i18n.IdeasBoardStatusMerged,
+}
+
+// stateIDs name each status inside a sentence: "#3 is planned".
+var stateIDs = map[dom.Status]i18n.ID{
+	dom.Open: i18n.IdeasStateOpen, dom.UnderReview: i18n.IdeasStateUnderReview, dom.Planned: i18n.IdeasStatePlanned,
+	dom.InProgress: i18n.IdeasStateInProgress, dom.Shipped: i18n.IdeasStateShipped, dom.Declined: i18n.IdeasStateDeclined,
+	dom.Merged: i18n.IdeasStateMerged,
+}
+
+// stateText is a status as it reads inside a sentence in l.
+func stateText(l *i18n.Lang, s dom.Status) string {
+	if id, ok := stateIDs[s]; ok {
+		return l.T(id)
+	}
+	return string(s)
+}
+
+// fixed formats v with exactly frac decimals in l's language ("1.50",
+// "1,50"): the figures of a score line up, where Lang.Number would drop
+// trailing zeros.
+func fixed(l *i18n.Lang, v float64, frac int) string {
+	return message.NewPrinter(language.Make(l.Code())).Sprint(number.Decimal(v, number.Scale(frac)))
 }
 
 // statusLabel is a status as people read it in l.
