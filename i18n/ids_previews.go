@@ -3,8 +3,9 @@ package i18n
 // Preview programs (/preview): the messages of previews.en.yaml. The
 // feedback request, its reminder and form are in ids.go.
 
-// Help lines of the subcommands.
+// The command's summary and the help lines of its subcommands.
 const (
+	PreviewsSummary      ID = "previews.summary"
 	PreviewsHelpList     ID = "previews.help_list"
 	PreviewsHelpJoin     ID = "previews.help_join"
 	PreviewsHelpLeave    ID = "previews.help_leave"

@@ -45,7 +45,7 @@ func de(t *testing.T) *i18n.Lang {
 func TestCommandsInGerman(t *testing.T) {
 	e := newEnv(t, fastCI(0))
 	e.german("UDE")
-	wantContains(t, e.cmd("UDE", "help").Text, "bei einer Preview mitmachen (oder auf die Warteliste, wenn sie voll ist)",
+	wantContains(t, e.cmd("UDE", "help").Text, "*/preview* — Preview-Programme: neue Plattform-Features früh ausprobieren", "bei einer Preview mitmachen (oder auf die Warteliste, wenn sie voll ist)",
 		"Teilnehmende, Bewertungen und Kommentare einer Preview")
 	if got := e.cmd("UDE", "join").Text; got != "Nenne eine Preview, z. B. `/preview join fast-ci`. `/preview list` zeigt sie." {
 		t.Errorf("join without an id: %q", got)
@@ -74,7 +74,7 @@ func TestCommandsInGerman(t *testing.T) {
 
 	wantContains(t, text(e.cmd("UEN", "join fast-ci").Message), ":white_check_mark: You're in *Fast CI &lt;runners&gt;* until Sun 29 Mar 2026.",
 		"We'll ask for a quick rating after 7 days and at the end.")
-	wantContains(t, e.cmd("UEN", "help").Text, "join a preview (or its waitlist when it is full)")
+	wantContains(t, e.cmd("UEN", "help").Text, "*/preview* — preview programs: try new platform features early", "join a preview (or its waitlist when it is full)")
 }
 
 // TestAdminCommandsInGerman: announce and results answer a German admin

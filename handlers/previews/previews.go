@@ -77,6 +77,7 @@ func (h *Handler) Register(r *bot.Router, command string) {
 	h.command = command
 	x := h.explain
 	cmd := r.Command(command, "")
+	cmd.SummaryID = i18n.PreviewsSummary
 	cmd.Default = x(h.list)
 	cmd.Add(
 		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, HelpID: i18n.PreviewsHelpList, Run: x(h.list)},
