@@ -130,8 +130,8 @@ func TestPreviewFeedbackLanguageEndToEnd(t *testing.T) {
 		b := newTestBot(t, botOptions{Config: previewLanguageE2EConfig, DatabaseURL: dbURL})
 		b.Fake.AddUser(slack.User{ID: de, Name: "de", TZ: "Europe/Berlin", Locale: "de-DE"})
 		b.Fake.AddUser(slack.User{ID: en, Name: "en", TZ: "Europe/Berlin", Locale: "en-US"})
-		for _, u := range []string{de, en} {
-			if ack := AckText(b.Command(u, "/preview join fast-ci")); !strings.Contains(ack, "You're in") {
+		for u, want := range map[string]string{de: "Du bist bis So. 27. Dez. 2026 bei *Fast CI runners* dabei.", en: "You're in"} {
+			if ack := AckText(b.Command(u, "/preview join fast-ci")); !strings.Contains(ack, want) {
 				t.Fatalf("%s joining: %q", u, ack)
 			}
 		}

@@ -3,12 +3,13 @@ package previews
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	pv "github.com/platformbot/platformbot/previews"
 )
 
@@ -18,19 +19,26 @@ const newBlock = "preview:f:"
 
 func newBlockID(field string) string { return newBlock + field }
 
+// maxAfterDays is the most days after joining the form lets feedback wait.
+const maxAfterDays = int(pv.MaxFeedbackAfter / (24 * time.Hour))
+
 // newCmd opens the form for a new preview (admins only).
 func (h *Handler) newCmd(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if req.TriggerID == "" {
-		return nil, bot.Errorf("Use `%s new` from Slack: it opens a form.", h.command)
+		return nil, bot.Refuse(i18n.PreviewsNewFromSlack, i18n.Data{"Command": h.command})
 	}
-	if _, err := h.slack.OpenView(ctx, req.TriggerID, newModal(req.UserID)); err != nil {
+	if _, err := h.slack.OpenView(ctx, req.TriggerID, newModal(req.L(), req.UserID)); err != nil {
 		return nil, err
 	}
 	return nil, nil
 }
 
 func textInput(field, label, placeholder, initial string, maxLen int, multiline, optional bool) *slack.InputBlock {
-	el := slack.NewPlainTextInputBlockElement(plain(placeholder), inputID)
+	var ph *slack.TextBlockObject
+	if placeholder != "" {
+		ph = plain(placeholder)
+	}
+	el := slack.NewPlainTextInputBlockElement(ph, inputID)
 	el.MaxLength, el.Multiline, el.InitialValue = maxLen, multiline, initial
 	in := slack.NewInputBlock(newBlockID(field), plain(label), nil, el)
 	in.Optional = optional
@@ -56,32 +64,34 @@ func checkbox(field, label, option string, checked bool) *slack.InputBlock {
 	return in
 }
 
-// newModal is the /preview new form; the user opening it is the default
-// owner.
-func newModal(owner string) slack.ModalViewRequest {
-	ownerEl := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Choose a person"), inputID)
+// newModal is the /preview new form in the admin's language l; the user
+// opening it is the default owner. The default questions are written in
+// l too: they become the preview's configured text.
+func newModal(l *i18n.Lang, owner string) slack.ModalViewRequest {
+	ownerEl := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(l.T(i18n.PreviewsNewOwnerChoose)), inputID)
 	ownerEl.InitialUser = owner
-	channelEl := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, plain("Choose a channel"), inputID)
+	channelEl := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, plain(l.T(i18n.PreviewsNewChannelChoose)), inputID)
 	channelEl.Filter = &slack.SelectBlockElementFilter{Include: []string{"public", "private"}, ExcludeBotUsers: true}
 	start, end := slack.NewDatePickerBlockElement(inputID), slack.NewDatePickerBlockElement(inputID)
 	blocks := []slack.Block{
-		textInput("id", "Id", "fast-ci", "", 63, false, false),
-		textInput("name", "Name", "Fast CI runners", "", pv.MaxName, false, false),
-		textInput("description", "What is it, and what should people try?", "", "", pv.MaxDescription, true, true),
-		slack.NewInputBlock(newBlockID("owner"), plain("Owner"), nil, ownerEl),
-		slack.NewInputBlock(newBlockID("channel"), plain("Announce it in"), nil, channelEl),
-		numberInput("max", "Seats", "Empty: no cap. With a cap, more joiners wait on a waitlist.", "", 0, pv.MaxParticipants),
-		slack.NewInputBlock(newBlockID("start"), plain("First day"), nil, start),
-		slack.NewInputBlock(newBlockID("end"), plain("Last day"), nil, end),
-		numberInput("after_days", "Ask for feedback after (days)", "Days after someone joins; empty: not then.", "7", 0, 365),
-		checkbox("at_end", "Feedback at the end", "Ask when the preview ends", true),
-		textInput("rating", "Rating question (1–5)", "", "How would you rate it so far?", pv.MaxQuestionText, false, true),
-		textInput("comment", "Free-text question", "", "What should we improve?", pv.MaxQuestionText, false, true),
-		checkbox("anonymous", "Anonymity", "Store answers without names (results need a minimum group)", false),
-		numberInput("min_group", "Minimum group for anonymous results", "Default 5.", "", 2, pv.MaxParticipants),
+		textInput("id", l.T(i18n.PreviewsNewID), "fast-ci", "", 63, false, false),
+		textInput("name", l.T(i18n.PreviewsNewName), l.T(i18n.PreviewsNewNameExample), "", pv.MaxName, false, false),
+		textInput("description", l.T(i18n.PreviewsNewDescription), "", "", pv.MaxDescription, true, true),
+		slack.NewInputBlock(newBlockID("owner"), plain(l.T(i18n.PreviewsNewOwner)), nil, ownerEl),
+		slack.NewInputBlock(newBlockID("channel"), plain(l.T(i18n.PreviewsNewChannel)), nil, channelEl),
+		numberInput("max", l.T(i18n.PreviewsNewSeats), l.T(i18n.PreviewsNewSeatsHint), "", 0, pv.MaxParticipants),
+		slack.NewInputBlock(newBlockID("start"), plain(l.T(i18n.PreviewsNewStart)), nil, start),
+		slack.NewInputBlock(newBlockID("end"), plain(l.T(i18n.PreviewsNewEnd)), nil, end),
+		numberInput("after_days", l.T(i18n.PreviewsNewAfterDays), l.T(i18n.PreviewsNewAfterDaysHint), "7", 0, maxAfterDays),
+		checkbox("at_end", l.T(i18n.PreviewsNewAtEnd), l.T(i18n.PreviewsNewAtEndOption), true),
+		textInput("rating", l.T(i18n.PreviewsNewRating), "", l.T(i18n.PreviewsNewRatingDefault), pv.MaxQuestionText, false, true),
+		textInput("comment", l.T(i18n.PreviewsNewComment), "", l.T(i18n.PreviewsNewCommentDefault), pv.MaxQuestionText, false, true),
+		checkbox("anonymous", l.T(i18n.PreviewsNewAnonymous), l.T(i18n.PreviewsNewAnonymousOption), false),
+		numberInput("min_group", l.T(i18n.PreviewsNewMinGroup), l.T(i18n.PreviewsNewMinGroupHint, i18n.Data{"N": pv.DefaultMinGroup}), "", 2, pv.MaxParticipants),
 	}
 	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: viewNew, Title: plain("New preview"), Submit: plain("Create"), Close: plain("Cancel"),
+		Type: slack.VTModal, CallbackID: viewNew, Title: plain(l.T(i18n.PreviewsNewTitle)),
+		Submit: plain(l.T(i18n.PreviewsNewCreate)), Close: plain(l.T(i18n.PreviewsFormCancel)),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }
@@ -109,7 +119,7 @@ func draftOf(view *slack.View) pv.Draft {
 // field; on success the modal says what to do next.
 func (h *Handler) created(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if req.View == nil {
-		return nil, bot.Errorf("This form is out of date; use `%s new` again.", h.command)
+		return nil, bot.Refuse(i18n.PreviewsNewOutOfDate, i18n.Data{"Command": h.command})
 	}
 	if ok, err := h.Admins.IsAdmin(ctx, req.UserID); err != nil || !ok {
 		if err == nil {
@@ -122,7 +132,7 @@ func (h *Handler) created(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if errors.As(err, &invalid) {
 		fe := bot.FieldErrors{}
 		for field, msg := range invalid.Fields {
-			fe[newBlockID(field)] = msg
+			fe[newBlockID(field)] = fieldMessage(req.L(), msg)
 		}
 		return nil, fe
 	}
@@ -130,8 +140,9 @@ func (h *Handler) created(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, err
 	}
 	h.log.Info().Str("preview", p.ID).Str("user", req.UserID).Msg("previews: preview created")
-	text := fmt.Sprintf(":white_check_mark: %s is created. `%s announce %s` posts its announcement to <#%s>.", name(p), h.command, p.ID, p.Channel)
-	done := slack.ModalViewRequest{Type: slack.VTModal, Title: plain("New preview"), Close: plain("Done"),
+	l := req.L()
+	text := l.T(i18n.PreviewsCreated, i18n.Data{"Name": name(p), "Command": h.command, "ID": p.ID, "Channel": "<#" + p.Channel + ">"})
+	done := slack.ModalViewRequest{Type: slack.VTModal, Title: plain(l.T(i18n.PreviewsNewTitle)), Close: plain(l.T(i18n.PreviewsNewDone)),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{section(text)}}}
 	return &bot.Reply{ViewUpdate: &done}, nil
 }

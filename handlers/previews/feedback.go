@@ -214,7 +214,7 @@ func (h *Handler) answered(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	rc, err := h.Service.Answer(ctx, pv.Submission{PreviewID: meta.Preview, PointID: meta.Point, UserID: req.UserID, Token: meta.Token,
 		Answers: formAnswers(p.Feedback, req.View)})
 	if err != nil {
-		return nil, h.formError(p.Feedback, req.View, err)
+		return nil, h.formError(req.L(), p.Feedback, req.View, err)
 	}
 	if meta.Channel != "" && meta.TS != "" {
 		msg := thanksMessage(req.L(), rc)
@@ -250,17 +250,17 @@ func formAnswers(f pv.Feedback, view *slack.View) []pv.Answer {
 
 // formError shows refusals next to the questions, keeping the input: a
 // bad answer at its question, anything else at the form's first question.
-func (h *Handler) formError(f pv.Feedback, view *slack.View, err error) error {
+func (h *Handler) formError(l *i18n.Lang, f pv.Feedback, view *slack.View, err error) error {
 	var in *pv.InputError
 	if errors.As(err, &in) {
-		return bot.FieldErrors{answerBlock(pv.Question{ID: in.Question}): in.Msg}
+		return bot.FieldErrors{answerBlock(pv.Question{ID: in.Question}): fieldMessage(l, in.Msg)}
 	}
 	if domain.ErrorCode(err) == domain.Internal || view.State == nil {
 		return err
 	}
 	for _, q := range f.Questions {
 		if _, ok := view.State.Values[answerBlock(q)]; ok {
-			return bot.FieldErrors{answerBlock(q): h.userMessage(err)}
+			return bot.FieldErrors{answerBlock(q): h.userMessage(l, err)}
 		}
 	}
 	return err

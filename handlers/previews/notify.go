@@ -85,7 +85,7 @@ func (n notifier) enqueue(ctx context.Context, sends ...outbox.Send) (int, error
 }
 
 func (n notifier) Announce(ctx context.Context, p pv.Preview, day string) (bool, error) {
-	s, err := slacksend.NewPost(AnnounceKind, key(AnnounceKind, p.ID, day), p.Channel, Announcement(p))
+	s, err := slacksend.NewPost(AnnounceKind, key(AnnounceKind, p.ID, day), p.Channel, Announcement(n.h.channelLang(p.Channel), p))
 	if err != nil {
 		return false, err
 	}
@@ -94,7 +94,8 @@ func (n notifier) Announce(ctx context.Context, p pv.Preview, day string) (bool,
 }
 
 func (n notifier) Promoted(ctx context.Context, p pv.Preview, part pv.Participant) error {
-	s, err := slacksend.NewPost(PromotedKind, key(PromotedKind, p.ID, part.UserID, part.Generation), part.UserID, promotedMessage(p, part))
+	msg := promotedMessage(n.h.userLang(ctx, part.UserID), p)
+	s, err := slacksend.NewPost(PromotedKind, key(PromotedKind, p.ID, part.UserID, part.Generation), part.UserID, msg)
 	if err != nil {
 		return err
 	}
@@ -229,7 +230,7 @@ func (h *Handler) automationFailed(ctx context.Context, s outbox.Send, reason st
 	if err != nil {
 		return err
 	}
-	msg := automationFailedMessage(p, user, action, reason)
+	msg := automationFailedMessage(h.userLang(ctx, p.Owner), p, user, action, reason)
 	dm, err := slacksend.NewPost(AutomationFailedKind, key(AutomationFailedKind, id, user, action, gen), p.Owner, msg)
 	if err != nil {
 		return err

@@ -54,8 +54,10 @@ type Handler struct {
 	// elsewhere (an automation answered, a button in the Home).
 	Refresh func(ctx context.Context, userID string) error
 	Now     func() time.Time
-	// Languages picks the language of the feedback requests and their
-	// reminders; nil means English.
+	// Languages picks the language of what the previews send on their own:
+	// the feedback requests and reminders, the promotion DM and the
+	// owner's automation DM by recipient, the announcement by channel. Nil
+	// means English.
 	Languages *i18n.Chooser
 
 	slack   bot.Slack
@@ -75,14 +77,15 @@ func (h *Handler) Register(r *bot.Router, command string) {
 	h.command = command
 	x := h.explain
 	cmd := r.Command(command, "")
+	cmd.SummaryID = i18n.PreviewsSummary
 	cmd.Default = x(h.list)
 	cmd.Add(
-		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "preview programs you can join, and the ones you are in", Run: x(h.list)},
-		bot.Subcommand{Name: "join", Usage: "ID", Help: "join a preview (or its waitlist when it is full)", Run: x(h.joinCmd)},
-		bot.Subcommand{Name: "leave", Usage: "ID", Help: "leave a preview or its waitlist", Run: x(h.leaveCmd)},
-		bot.Subcommand{Name: "new", Help: "create a preview program (opens a form)", Admin: true, Run: x(h.newCmd)},
-		bot.Subcommand{Name: "announce", Usage: "ID", Help: "post a preview's announcement with a Join button to its channel", Admin: true, Run: x(h.announceCmd)},
-		bot.Subcommand{Name: "results", Usage: "ID", Help: "participants, ratings and comments of a preview", Admin: true, Run: x(h.resultsCmd)},
+		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, HelpID: i18n.PreviewsHelpList, Run: x(h.list)},
+		bot.Subcommand{Name: "join", Usage: "ID", HelpID: i18n.PreviewsHelpJoin, Run: x(h.joinCmd)},
+		bot.Subcommand{Name: "leave", Usage: "ID", HelpID: i18n.PreviewsHelpLeave, Run: x(h.leaveCmd)},
+		bot.Subcommand{Name: "new", HelpID: i18n.PreviewsHelpNew, Admin: true, Run: x(h.newCmd)},
+		bot.Subcommand{Name: "announce", Usage: "ID", HelpID: i18n.PreviewsHelpAnnounce, Admin: true, Run: x(h.announceCmd)},
+		bot.Subcommand{Name: "results", Usage: "ID", HelpID: i18n.PreviewsHelpResults, Admin: true, Run: x(h.resultsCmd)},
 	)
 	r.Action(actJoin, x(h.joinClick))
 	r.Action(actLeave, x(h.leaveClick))
@@ -107,13 +110,13 @@ func (h *Handler) list(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	for _, m := range mine {
 		in[m.Preview.ID] = m.Participant
 	}
-	return &bot.Reply{Message: listMessage(all, in, h.command, h.Service.Now())}, nil
+	return &bot.Reply{Message: listMessage(req.L(), all, in, h.command, h.Service.Now())}, nil
 }
 
 // previewArg reads the one preview id of a subcommand.
 func (h *Handler) previewArg(req *bot.Request) (string, error) {
 	if len(req.Args) != 1 {
-		return "", bot.Errorf("Name one preview, e.g. `%s %s fast-ci`. `%s list` shows them.", h.command, req.Subcommand, h.command)
+		return "", bot.Refuse(i18n.PreviewsNameOne, i18n.Data{"Command": h.command, "Subcommand": req.Subcommand})
 	}
 	return strings.ToLower(req.Args[0]), nil
 }
@@ -127,7 +130,7 @@ func (h *Handler) joinCmd(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Message: membershipMessage(m)}, nil
+	return &bot.Reply{Message: membershipMessage(req.L(), m)}, nil
 }
 
 func (h *Handler) leaveCmd(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -139,7 +142,7 @@ func (h *Handler) leaveCmd(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Message: leftMessage(m, h.Service.Now())}, nil
+	return &bot.Reply{Message: leftMessage(req.L(), m, h.Service.Now())}, nil
 }
 
 // join joins and logs a follow-up that could not be queued yet (the next
@@ -171,7 +174,7 @@ func (h *Handler) joinClick(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
-	return h.clickReply(ctx, req, membershipMessage(m))
+	return h.clickReply(ctx, req, membershipMessage(req.L(), m))
 }
 
 func (h *Handler) leaveClick(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -179,7 +182,7 @@ func (h *Handler) leaveClick(ctx context.Context, req *bot.Request) (*bot.Reply,
 	if err != nil {
 		return nil, err
 	}
-	return h.clickReply(ctx, req, leftMessage(m, h.Service.Now()))
+	return h.clickReply(ctx, req, leftMessage(req.L(), m, h.Service.Now()))
 }
 
 // clickReply answers a membership button: in the App Home by redrawing
@@ -207,7 +210,7 @@ func (h *Handler) announceCmd(ctx context.Context, req *bot.Request) (*bot.Reply
 	if err != nil {
 		return nil, err
 	}
-	return bot.Say(":mega: The announcement of *" + bot.Escape(p.Name) + "* is on its way to <#" + p.Channel + ">."), nil
+	return bot.Say(req.L().T(i18n.PreviewsAnnounceQueued, i18n.Data{"Name": name(p), "Channel": "<#" + p.Channel + ">"})), nil
 }
 
 func (h *Handler) resultsCmd(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -219,30 +222,48 @@ func (h *Handler) resultsCmd(ctx context.Context, req *bot.Request) (*bot.Reply,
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Message: resultsMessage(res, h.Location)}, nil
+	return &bot.Reply{Message: resultsMessage(req.L(), res, h.Location)}, nil
 }
 
 // pageClick turns a page of the results' comments (admins only).
 func (h *Handler) pageClick(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	parts := strings.Split(req.Value, sep)
 	if len(parts) != 2 {
-		return nil, bot.Errorf("That button is out of date.")
+		return nil, bot.Refuse(i18n.PreviewsButtonOutOfDate)
 	}
 	page := atoiOr(parts[1], 1)
 	res, err := h.Service.Results(ctx, parts[0], page)
 	if err != nil {
 		return nil, err
 	}
-	msg := resultsMessage(res, h.Location)
+	msg := resultsMessage(req.L(), res, h.Location)
 	msg.ReplaceOriginal = true
 	return &bot.Reply{Message: msg}, nil
 }
 
-// HomeSection renders the previews the user is in or waiting for.
+// HomeSection renders the previews the user is in or waiting for, in
+// their language.
 func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
 	mine, err := h.Service.Mine(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	return homeBlocks(mine), nil
+	return homeBlocks(h.userLang(ctx, userID), mine), nil
+}
+
+// userLang is the language of one person the bot writes to on its own
+// (nil Languages: English).
+func (h *Handler) userLang(ctx context.Context, userID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.User(ctx, userID)
+}
+
+// channelLang is the language of a post in a channel.
+func (h *Handler) channelLang(channelID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.Channel(channelID)
 }

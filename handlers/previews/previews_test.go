@@ -19,6 +19,7 @@ import (
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	pv "github.com/platformbot/platformbot/previews"
@@ -188,7 +189,7 @@ func button(t *testing.T, blocks []slack.Block, prefix string) *slack.ButtonBloc
 }
 
 func TestAnnouncementGolden(t *testing.T) {
-	msg := Announcement(fastCI(12))
+	msg := Announcement(i18n.Fallback(), fastCI(12))
 	golden(t, "announcement", msg)
 	got := text(msg)
 	wantContains(t, got, "&lt;!channel&gt;", "Fast CI <runners>", "12 seats", "after 7 days and at the end", "turns the feature on")
@@ -212,7 +213,7 @@ func TestResultsGolden(t *testing.T) {
 		},
 		CommentCount: 12, Page: 1, Pages: 2,
 	}
-	msg := resultsMessage(res, time.UTC)
+	msg := resultsMessage(i18n.Fallback(), res, time.UTC)
 	golden(t, "results", msg)
 	wantContains(t, text(msg), "12 so far", "*9 active*", "3 left", "2 on the waitlist", "Payments 50% (6)", "Mean *3.6* of 5",
 		"> Love it &lt;@U123&gt;\\n> second line", "Page 1 of 2", "Older ›")
@@ -220,7 +221,7 @@ func TestResultsGolden(t *testing.T) {
 	anon.Preview.Feedback.Anonymous, anon.Preview.Feedback.MinGroupSize = true, 5
 	anon.Ratings = []pv.RatingResult{{Question: p.Feedback.Questions[0], N: 3, Hidden: true}}
 	anon.Comments, anon.CommentCount, anon.CommentsHidden, anon.Pages = nil, 3, true, 1
-	wantContains(t, text(resultsMessage(anon, time.UTC)), "Fewer than 5 answers: not shown", "3, not shown: fewer than 5")
+	wantContains(t, text(resultsMessage(i18n.Fallback(), anon, time.UTC)), "Fewer than 5 answers: not shown", "3, not shown: fewer than 5")
 }
 
 // TestJoinCallsTheAutomation: a seat queues the signed automation call,
@@ -236,7 +237,7 @@ func TestJoinCallsTheAutomation(t *testing.T) {
 	}
 	wantContains(t, text(bot.Message{Blocks: e.slack.homes["UA"].Blocks.BlockSet}), "(enabled)")
 
-	ann := Announcement(fastCI(1))
+	ann := Announcement(i18n.Fallback(), fastCI(1))
 	reply = e.click("UB", actJoin, button(t, ann.Blocks, actJoin).Value, "CPREVIEWS", false)
 	if reply.ReplaceOriginal {
 		t.Error("a Join click replaced the announcement")

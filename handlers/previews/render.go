@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	pv "github.com/platformbot/platformbot/previews"
 )
 
@@ -24,22 +25,24 @@ func section(s string) *slack.SectionBlock { return slack.NewSectionBlock(md(s),
 
 func note(s string) *slack.ContextBlock { return slack.NewContextBlock("", md(s)) }
 
-// day renders a preview date (YYYY-MM-DD) as "Mon 2 Mar 2026".
-func day(d string) string {
+// day renders a preview date (YYYY-MM-DD) in l: "Mon 2 Mar 2026", "Mo.
+// 2. März 2026". The date is a calendar day, so it is read in UTC.
+func day(l *i18n.Lang, d string) string {
 	t, err := time.Parse(time.DateOnly, d)
 	if err != nil {
-		return d
+		return bot.Escape(d)
 	}
-	return t.Format("Mon 2 Jan 2006")
+	return l.T(i18n.PreviewsDay, i18n.Data{"Day": l.Weekday(t, time.UTC), "Year": t.Year()})
 }
 
-// when renders t with Slack's date token, which every reader sees in their
-// own time zone; the fallback uses loc.
-func when(t time.Time, loc *time.Location) string {
-	return fmt.Sprintf("<!date^%d^{date_short_pretty} at {time}|%s>", t.Unix(), t.In(loc).Format("Mon 2 Jan 15:04 MST"))
+// span renders a preview's first to last day.
+func span(l *i18n.Lang, p pv.Preview) string {
+	return l.T(i18n.PreviewsSpan, i18n.Data{"Start": day(l, p.Start), "End": day(l, p.End)})
 }
 
 func name(p pv.Preview) string { return "*" + bot.Escape(p.Name) + "*" }
+
+func mention(user string) string { return "<@" + user + ">" }
 
 func joinButton(p pv.Preview, label string) *slack.ButtonBlockElement {
 	return slack.NewButtonBlockElement(actJoin, p.ID, plain(label)).WithStyle(slack.StylePrimary)
@@ -50,82 +53,95 @@ func leaveButton(p pv.Preview, label string) *slack.ButtonBlockElement {
 }
 
 // seatsText says how many can join.
-func seatsText(p pv.Preview) string {
+func seatsText(l *i18n.Lang, p pv.Preview) string {
 	if p.MaxParticipants == 0 {
-		return "open to everyone"
+		return l.T(i18n.PreviewsSeatsOpen)
 	}
-	return fmt.Sprintf("%d seats (a waitlist opens when they are taken)", p.MaxParticipants)
+	return l.N(i18n.PreviewsSeatsCapped, p.MaxParticipants)
+}
+
+// pointLabel says when a feedback point is: "after 7 days", "at the end".
+func pointLabel(l *i18n.Lang, pt pv.Point) string {
+	switch {
+	case pt.AtEnd:
+		return l.T(i18n.PreviewsPointEnd)
+	case pt.After%(24*time.Hour) == 0:
+		return l.N(i18n.PreviewsPointDays, int(pt.After/(24*time.Hour)))
+	}
+	return l.T(i18n.PreviewsPointAfter, i18n.Data{"Duration": l.Duration(pt.After)})
 }
 
 // feedbackText says when participants are asked, and how answers are kept.
-func feedbackText(f pv.Feedback) string {
+func feedbackText(l *i18n.Lang, f pv.Feedback) string {
 	if len(f.Points) == 0 {
 		return ""
 	}
-	var when []string
-	for _, pt := range f.Points {
-		when = append(when, pt.Label())
+	when := pointLabel(l, f.Points[0])
+	for _, pt := range f.Points[1:] {
+		when = l.T(i18n.PreviewsAnd, i18n.Data{"A": when, "B": pointLabel(l, pt)})
 	}
-	who := "Answers are not anonymous: the platform team sees who said what."
+	who := l.T(i18n.PreviewsFeedbackNamed)
 	if f.Anonymous {
-		who = fmt.Sprintf("Answers are anonymous, and results are shown only for groups of at least %d.", f.MinGroup())
+		who = l.T(i18n.PreviewsFeedbackAnonymous, i18n.Data{"Min": l.Int(f.MinGroup())})
 	}
-	return fmt.Sprintf(":speech_balloon: We'll ask for a quick rating %s. %s", strings.Join(when, " and "), who)
+	return l.T(i18n.PreviewsFeedbackPlan, i18n.Data{"When": when, "Who": who})
 }
 
-// Announcement is what /preview announce posts to the preview's channel.
-func Announcement(p pv.Preview) bot.Message {
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(bot.Truncate(":test_tube: Preview: "+p.Name, 150)))}
+// Announcement is what /preview announce posts to the preview's channel,
+// in l (the channel's language).
+func Announcement(l *i18n.Lang, p pv.Preview) bot.Message {
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(bot.Truncate(l.T(i18n.PreviewsAnnouncementHeader, i18n.Data{"Name": p.Name}), 150)))}
 	if d := strings.TrimSpace(p.Description); d != "" {
 		blocks = append(blocks, section(bot.TruncateMrkdwn(bot.Escape(d), 2900)))
 	}
-	facts := fmt.Sprintf("Run by <@%s> · %s to %s · %s", p.Owner, day(p.Start), day(p.End), seatsText(p))
+	facts := l.T(i18n.PreviewsAnnouncementFacts, i18n.Data{"Owner": mention(p.Owner), "Span": span(l, p), "Seats": seatsText(l, p)})
 	if p.Automation {
-		facts += " · joining turns the feature on for you, leaving turns it off"
+		facts += " · " + l.T(i18n.PreviewsAnnouncementAutomation)
 	}
 	blocks = append(blocks, note(facts))
-	if fb := feedbackText(p.Feedback); fb != "" {
+	if fb := feedbackText(l, p.Feedback); fb != "" {
 		blocks = append(blocks, note(fb))
 	}
-	blocks = append(blocks, slack.NewActionBlock(stateBlock, joinButton(p, "Join the preview"), leaveButton(p, "Leave")))
-	return bot.Message{Text: "Preview: " + bot.Escape(p.Name) + " — join with the button", Blocks: blocks}
+	blocks = append(blocks, slack.NewActionBlock(stateBlock,
+		joinButton(p, l.T(i18n.PreviewsButtonJoinPreview)), leaveButton(p, l.T(i18n.PreviewsButtonLeave))))
+	return bot.Message{Text: l.T(i18n.PreviewsAnnouncementText, i18n.Data{"Name": bot.Escape(p.Name)}), Blocks: blocks}
 }
 
 // automationLine says how far turning the feature on got for someone.
-func automationLine(p pv.Preview, part pv.Participant) string {
+func automationLine(l *i18n.Lang, p pv.Preview, part pv.Participant) string {
 	switch part.Automation {
 	case pv.AutomationPending:
-		return ":hourglass_flowing_sand: Turning the feature on for you… (pending)"
+		return l.T(i18n.PreviewsAutomationPending)
 	case pv.AutomationEnabled:
-		return ":large_green_circle: The feature is on for you (enabled)."
+		return l.T(i18n.PreviewsAutomationEnabled)
 	case pv.AutomationFailed:
-		return fmt.Sprintf(":warning: Turning the feature on failed; <@%s> has been told.", p.Owner)
+		return l.T(i18n.PreviewsAutomationFailed, i18n.Data{"Owner": mention(p.Owner)})
 	}
 	return ""
 }
 
 // membershipMessage answers a join: a seat, or a place on the waitlist.
-func membershipMessage(m pv.Membership) bot.Message {
+func membershipMessage(l *i18n.Lang, m pv.Membership) bot.Message {
 	p, part := m.Preview, m.Participant
 	var lines []string
 	var button *slack.ButtonBlockElement
 	switch part.State {
 	case pv.Active:
-		head := ":white_check_mark: You're in " + name(p) + " until " + day(p.End) + "."
+		head := i18n.PreviewsJoined
 		if m.Already {
-			head = ":white_check_mark: You're already in " + name(p) + " (until " + day(p.End) + ")."
+			head = i18n.PreviewsJoinedAlready
 		}
-		lines = append(lines, head)
-		if a := automationLine(p, part); a != "" {
+		lines = append(lines, l.T(head, i18n.Data{"Name": name(p), "End": day(l, p.End)}))
+		if a := automationLine(l, p, part); a != "" {
 			lines = append(lines, a)
 		}
-		if fb := feedbackText(p.Feedback); fb != "" {
+		if fb := feedbackText(l, p.Feedback); fb != "" {
 			lines = append(lines, fb)
 		}
-		button = leaveButton(p, "Leave the preview")
+		button = leaveButton(p, l.T(i18n.PreviewsButtonLeavePreview))
 	case pv.Waitlisted:
-		lines = append(lines, fmt.Sprintf(":hourglass: %s is full. You're number %d on the waitlist; you'll get a DM when a seat frees up.", name(p), part.Position))
-		button = leaveButton(p, "Leave the waitlist")
+		lines = append(lines, l.T(i18n.PreviewsWaitlisted, i18n.Data{"Name": name(p), "Position": l.Int(part.Position)}))
+		button = leaveButton(p, l.T(i18n.PreviewsButtonLeaveWaitlist))
 	}
 	text := strings.Join(lines, "\n")
 	blocks := []slack.Block{section(text)}
@@ -136,65 +152,66 @@ func membershipMessage(m pv.Membership) bot.Message {
 }
 
 // leftMessage answers a leave.
-func leftMessage(m pv.Membership, now time.Time) bot.Message {
+func leftMessage(l *i18n.Lang, m pv.Membership, now time.Time) bot.Message {
 	p := m.Preview
-	text := ":wave: You left " + name(p) + ". Thanks for trying it!"
+	id := i18n.PreviewsLeft
 	if m.Was == pv.Waitlisted {
-		text = ":wave: You left the waitlist of " + name(p) + "."
+		id = i18n.PreviewsLeftWaitlist
 	}
+	text := l.T(id, i18n.Data{"Name": name(p)})
 	if m.Participant.Automation == pv.AutomationLeaving {
-		text += " The feature is being turned off for you."
+		text += " " + l.T(i18n.PreviewsTurningOff)
 	}
 	if p.HasEnded(now) {
 		return bot.Message{Text: text, Blocks: []slack.Block{section(text)}}
 	}
-	return bot.Message{Text: text, Blocks: []slack.Block{section(text), slack.NewActionBlock(stateBlock, joinButton(p, "Join again"))}}
+	return bot.Message{Text: text, Blocks: []slack.Block{section(text), slack.NewActionBlock(stateBlock, joinButton(p, l.T(i18n.PreviewsButtonJoinAgain)))}}
 }
 
 // listMessage lists the previews that are open or ended lately, with the
 // user's place in each and a button to join or leave.
-func listMessage(all []pv.Listing, in map[string]pv.Participant, command string, now time.Time) bot.Message {
+func listMessage(l *i18n.Lang, all []pv.Listing, in map[string]pv.Participant, command string, now time.Time) bot.Message {
 	if len(all) == 0 {
-		text := "There are no preview programs right now. The platform team announces new ones in their channel."
+		text := l.T(i18n.PreviewsListEmpty)
 		return bot.Message{Text: text, Blocks: []slack.Block{section(text)}}
 	}
-	blocks := []slack.Block{section(":test_tube: *Preview programs* — try platform features before everyone else.")}
-	for i, l := range all {
+	blocks := []slack.Block{section(l.T(i18n.PreviewsListHeader))}
+	for i, listing := range all {
 		if i == maxListed {
-			blocks = append(blocks, note(fmt.Sprintf("…and %d more.", len(all)-maxListed)))
+			blocks = append(blocks, note(l.N(i18n.PreviewsListMore, len(all)-maxListed)))
 			break
 		}
-		blocks = append(blocks, listEntry(l, in[l.ID], now))
+		blocks = append(blocks, listEntry(l, listing, in[listing.ID], now))
 	}
-	blocks = append(blocks, note(fmt.Sprintf("`%s join ID` joins, `%s leave ID` leaves.", command, command)))
-	return bot.Message{Text: "Preview programs", Blocks: blocks}
+	blocks = append(blocks, note(l.T(i18n.PreviewsListHint, i18n.Data{"Command": command})))
+	return bot.Message{Text: l.T(i18n.PreviewsListText), Blocks: blocks}
 }
 
-func listEntry(l pv.Listing, part pv.Participant, now time.Time) slack.Block {
-	p := l.Preview
-	seats := fmt.Sprintf("%d in", l.Active)
+func listEntry(l *i18n.Lang, listing pv.Listing, part pv.Participant, now time.Time) slack.Block {
+	p := listing.Preview
+	seats := l.N(i18n.PreviewsListIn, listing.Active)
 	if p.MaxParticipants > 0 {
-		seats = fmt.Sprintf("%d of %d seats taken", l.Active, p.MaxParticipants)
+		seats = l.N(i18n.PreviewsListSeats, p.MaxParticipants, i18n.Data{"Active": l.Int(listing.Active)})
 	}
-	if l.Waitlisted > 0 {
-		seats += fmt.Sprintf(", %d waiting", l.Waitlisted)
+	if listing.Waitlisted > 0 {
+		seats += ", " + l.N(i18n.PreviewsListWaiting, listing.Waitlisted)
 	}
-	text := fmt.Sprintf("%s (`%s`) · %s to %s · %s", name(p), p.ID, day(p.Start), day(p.End), seats)
+	text := fmt.Sprintf("%s (`%s`) · %s · %s", name(p), p.ID, span(l, p), seats)
 	if d := strings.TrimSpace(p.Description); d != "" {
 		text += "\n" + bot.Escape(bot.Truncate(strings.Join(strings.Fields(d), " "), 200))
 	}
 	var button *slack.ButtonBlockElement
 	switch {
 	case p.HasEnded(now):
-		text += "\n_Ended._"
+		text += "\n" + l.T(i18n.PreviewsListEnded)
 	case part.State == pv.Active:
-		text += "\n:white_check_mark: You're in."
-		button = leaveButton(p, "Leave")
+		text += "\n" + l.T(i18n.PreviewsListYouAreIn)
+		button = leaveButton(p, l.T(i18n.PreviewsButtonLeave))
 	case part.State == pv.Waitlisted:
-		text += fmt.Sprintf("\n:hourglass: You're number %d on the waitlist.", part.Position)
-		button = leaveButton(p, "Leave the waitlist")
+		text += "\n" + l.T(i18n.PreviewsListPosition, i18n.Data{"Position": l.Int(part.Position)})
+		button = leaveButton(p, l.T(i18n.PreviewsButtonLeaveWaitlist))
 	default:
-		button = joinButton(p, "Join")
+		button = joinButton(p, l.T(i18n.PreviewsButtonJoin))
 	}
 	if button == nil {
 		return section(bot.TruncateMrkdwn(text, 2900))
@@ -203,19 +220,19 @@ func listEntry(l pv.Listing, part pv.Participant, now time.Time) slack.Block {
 }
 
 // homeBlocks is the App Home section: the previews I am in or waiting for.
-func homeBlocks(mine []pv.Membership) []slack.Block {
+func homeBlocks(l *i18n.Lang, mine []pv.Membership) []slack.Block {
 	if len(mine) == 0 {
 		return nil
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Your preview programs"))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(l.T(i18n.PreviewsHomeHeader)))}
 	for _, m := range mine {
 		p, part := m.Preview, m.Participant
-		text := name(p) + " · until " + day(p.End)
-		button := leaveButton(p, "Leave")
+		text := l.T(i18n.PreviewsHomeUntil, i18n.Data{"Name": name(p), "End": day(l, p.End)})
+		button := leaveButton(p, l.T(i18n.PreviewsButtonLeave))
 		if part.State == pv.Waitlisted {
-			text += fmt.Sprintf("\n:hourglass: Number %d on the waitlist.", part.Position)
-			button = leaveButton(p, "Leave the waitlist")
-		} else if a := automationLine(p, part); a != "" {
+			text += "\n" + l.T(i18n.PreviewsHomePosition, i18n.Data{"Position": l.Int(part.Position)})
+			button = leaveButton(p, l.T(i18n.PreviewsButtonLeaveWaitlist))
+		} else if a := automationLine(l, p, part); a != "" {
 			text += "\n" + a
 		}
 		blocks = append(blocks, slack.NewSectionBlock(md(text), nil, slack.NewAccessory(button)))
@@ -223,30 +240,31 @@ func homeBlocks(mine []pv.Membership) []slack.Block {
 	return blocks
 }
 
-// promotedMessage is the DM to someone who got a seat from the waitlist.
-func promotedMessage(p pv.Preview, part pv.Participant) bot.Message {
-	text := fmt.Sprintf(":tada: A seat freed up in %s — you're in, until %s.", name(p), day(p.End))
-	lines := []string{text}
+// promotedMessage is the DM, in the recipient's language l, to someone
+// who got a seat from the waitlist.
+func promotedMessage(l *i18n.Lang, p pv.Preview) bot.Message {
+	lines := []string{l.T(i18n.PreviewsPromoted, i18n.Data{"Name": name(p), "End": day(l, p.End)})}
 	if p.Automation {
-		lines = append(lines, "The feature is being turned on for you; App Home shows when it is.")
+		lines = append(lines, l.T(i18n.PreviewsPromotedAutomation))
 	}
-	if fb := feedbackText(p.Feedback); fb != "" {
+	if fb := feedbackText(l, p.Feedback); fb != "" {
 		lines = append(lines, fb)
 	}
 	body := strings.Join(lines, "\n")
-	return bot.Message{Text: "You're in " + bot.Escape(p.Name), Blocks: []slack.Block{section(body), slack.NewActionBlock(stateBlock, leaveButton(p, "Leave the preview"))}}
+	return bot.Message{Text: l.T(i18n.PreviewsPromotedText, i18n.Data{"Name": bot.Escape(p.Name)}),
+		Blocks: []slack.Block{section(body), slack.NewActionBlock(stateBlock, leaveButton(p, l.T(i18n.PreviewsButtonLeavePreview)))}}
 }
 
-// automationFailedMessage tells the preview's owner that turning the
-// feature on (or off) for someone failed for good.
-func automationFailedMessage(p pv.Preview, user string, action pv.Action, reason string) bot.Message {
-	verb := "on"
+// automationFailedMessage tells the preview's owner, in their language l,
+// that turning the feature on (or off) for someone failed for good. The
+// reason is the receiver's or the outbox's, shown as it came.
+func automationFailedMessage(l *i18n.Lang, p pv.Preview, user string, action pv.Action, reason string) bot.Message {
+	id := i18n.PreviewsAutomationFailedOn
 	if action == pv.Leave {
-		verb = "off"
+		id = i18n.PreviewsAutomationFailedOff
 	}
-	text := fmt.Sprintf(":warning: The automation of %s could not turn the feature %s for <@%s>: %s",
-		name(p), verb, user, bot.Escape(bot.Truncate(reason, 300)))
-	return bot.Message{Text: "Preview automation failed for " + bot.Escape(p.Name), Blocks: []slack.Block{section(text)}}
+	text := l.T(id, i18n.Data{"Name": name(p), "User": mention(user), "Reason": bot.Escape(bot.Truncate(reason, 300))})
+	return bot.Message{Text: l.T(i18n.PreviewsAutomationFailedText, i18n.Data{"Name": bot.Escape(p.Name)}), Blocks: []slack.Block{section(text)}}
 }
 
 func atoiOr(s string, def int) int {
