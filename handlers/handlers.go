@@ -13,13 +13,21 @@ package handlers
 import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
+	"github.com/platformbot/platformbot/i18n"
 )
 
 // RegisterCommands creates the slash commands so that help lists them
 // all; features then add their subcommands to the same tables.
 func RegisterCommands(r *bot.Router, names config.Commands) {
-	r.Command(names.Platform, "self-service requests and platform metrics")
-	r.Command(names.OfficeHours, "book time with the platform team")
-	r.Command(names.Pulse, "developer-satisfaction pulse surveys")
-	r.Command(names.Preview, "preview programs: try new platform features early")
+	for _, c := range []struct {
+		name, summary string
+		id            i18n.ID
+	}{
+		{names.Platform, "self-service requests and platform metrics", i18n.CommandsPlatform},
+		{names.OfficeHours, "book time with the platform team", i18n.CommandsOfficeHours},
+		{names.Pulse, "developer-satisfaction pulse surveys", i18n.CommandsPulse},
+		{names.Preview, "preview programs: try new platform features early", i18n.CommandsPreview},
+	} {
+		r.Command(c.name, c.summary).SummaryID = c.id
+	}
 }

@@ -7,6 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
+	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/storage/storagetest"
 )
@@ -104,5 +108,38 @@ func TestDigestSaysWhatWaits(t *testing.T) {
 				t.Errorf("digest says %q:\n%s", tc.unwnt, text)
 			}
 		})
+	}
+}
+
+// TestMetricsRefusalsInAskersLanguage: `/platform metrics` refuses what
+// it cannot read in the asker's language — its own refusals and the
+// metrics domain's errors — and its help line follows.
+func TestMetricsRefusalsInAskersLanguage(t *testing.T) {
+	x := newHarness(t, storagetest.SQLite(t))
+	people := handlertest.NewLanguages(map[string]string{"UPAY000001": "de-DE", "UENGLISH01": "en-US"})
+	x.router.Use(bot.Errors(zerolog.Nop(), nil, nil), bot.Language(people.Chooser()))
+	ask := func(user, text string) string {
+		t.Helper()
+		reply, err := x.router.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/platform", Text: text, UserID: user})
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		return reply.Text
+	}
+	for text, want := range map[string]string{
+		"metrics 14d":              "Einen Zeitraum 14d gibt es nicht: nimm 7d, 30d oder 90d.",
+		"metrics until":            "Bis wann? Gib den letzten Tag des Zeitraums an, z. B. `/platform metrics 30d until 2026-11-23`.",
+		"metrics until 14.1.2024":  "„14.1.2024“ ist kein Datum: schreib es als JJJJ-MM-TT, z. B. `until 2026-11-23`.",
+		"metrics payments search":  "Gib höchstens ein Team oder einen Service an: `/platform metrics [team|service] [7d|30d|90d] [until YYYY-MM-DD]`.",
+		"metrics <!channel>":       "Ein Team oder einen Service namens „&lt;!channel&gt;“ kenne ich nicht. Teams: `payments`, `search`. Services heißen so, wie eure Deployments sie melden.",
+		"metrics until 2024-01-15": "Ein Zeitraum muss mit einem vollständigen Tag enden: nimm ein Datum vor heute (2024-01-15), z. B. until 2024-01-14.",
+		"help":                     "• `/platform metrics [team|service] [7d|30d|90d] [until YYYY-MM-DD]` — Delivery-Kennzahlen (DORA) und Plattform-Kennzahlen, nur für dich sichtbar\n",
+	} {
+		if got := ask("UPAY000001", text); !strings.Contains(got, want) {
+			t.Errorf("%q in German = %q, want %q", text, got, want)
+		}
+	}
+	if got, want := ask("UENGLISH01", "metrics until 2024-01-15"), "A window must end with a complete day: use a date before today (2024-01-15), e.g. until 2024-01-14."; got != want {
+		t.Errorf("in English = %q, want %q", got, want)
 	}
 }

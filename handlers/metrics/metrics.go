@@ -57,7 +57,7 @@ func (h *Handler) Register(r *bot.Router, command string) {
 	h.Outbox.Handle(DigestKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Sent: h.digestPosted})
 	r.Command(command, "").Add(bot.Subcommand{
 		Name: "metrics", Aliases: []string{"dora"}, Usage: "[team|service] [7d|30d|90d] [until YYYY-MM-DD]",
-		Help: "delivery (DORA) and platform metrics, shown only to you", Run: explain(h.run),
+		Help: "delivery (DORA) and platform metrics, shown only to you", HelpID: i18n.MetricsHelp, Run: explain(h.run),
 	})
 }
 
@@ -89,20 +89,20 @@ func (h *Handler) parse(ctx context.Context, args []string) (mx.Query, error) {
 		if strings.EqualFold(a, "until") {
 			i++
 			if i == len(args) {
-				return q, bot.Errorf("Until when? Give the window's last day, e.g. `%s metrics 30d until 2026-11-23`.", h.command)
+				return q, bot.Refuse(i18n.MetricsUntilWhen, i18n.Data{"Command": h.command})
 			}
 			day, err := time.Parse(time.DateOnly, args[i])
 			if err != nil {
-				return q, bot.Errorf("“%s” is not a date: write it as YYYY-MM-DD, e.g. `until 2026-11-23`.", bot.Escape(bot.Truncate(args[i], 40)))
+				return q, bot.Refuse(i18n.MetricsNotADate, i18n.Data{"Text": bot.Escape(bot.Truncate(args[i], 40))})
 			}
 			q.Until = day
 			continue
 		}
 		if looksLikeWindow(a) {
-			return q, bot.Errorf("There is no %s window: use 7d, 30d or 90d.", bot.Escape(a))
+			return q, bot.Refuse(i18n.MetricsNoSuchWindow, i18n.Data{"Text": bot.Escape(bot.Truncate(a, 40))})
 		}
 		if name != "" {
-			return q, bot.Errorf("Give one team or service at most: `%s metrics [team|service] [7d|30d|90d] [until YYYY-MM-DD]`.", h.command)
+			return q, bot.Refuse(i18n.MetricsOneScope, i18n.Data{"Command": h.command})
 		}
 		name = a
 	}
@@ -118,21 +118,25 @@ func (h *Handler) parse(ctx context.Context, args []string) (mx.Query, error) {
 		return q, err
 	}
 	if !known {
-		return q, bot.Errorf("I know no team or service called “%s”. %s", bot.Escape(name), h.teamList())
+		return q, h.unknownScope(name)
 	}
 	q.Scope.Service = name
 	return q, nil
 }
 
-func (h *Handler) teamList() string {
+// unknownScope refuses a name that is neither a team nor a service,
+// listing the teams there are.
+func (h *Handler) unknownScope(name string) error {
 	var ids []string
 	for _, t := range h.Teams.Teams() {
 		ids = append(ids, "`"+t.ID+"`")
 	}
+	data := i18n.Data{"Name": bot.Escape(bot.Truncate(name, 80))}
 	if len(ids) == 0 {
-		return "Services are named as your deployments report them."
+		return bot.Refuse(i18n.MetricsUnknownScope, data)
 	}
-	return "Teams: " + strings.Join(ids, ", ") + ". Services are named as your deployments report them."
+	data["Teams"] = strings.Join(ids, ", ")
+	return bot.Refuse(i18n.MetricsUnknownScopeTeams, data)
 }
 
 func looksLikeWindow(s string) bool {

@@ -13,6 +13,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/i18n"
 	mx "github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/storage"
@@ -176,8 +177,7 @@ func TestMetricsCommandArguments(t *testing.T) {
 	} {
 		reply, err := x.command(t, tc.text)
 		if tc.wantErr != "" {
-			var ue *bot.UserError
-			if !errors.As(err, &ue) || !strings.Contains(ue.Msg, tc.wantErr) {
+			if msg, ok := userText(err); !ok || !strings.Contains(msg, tc.wantErr) {
 				t.Errorf("%q: error %v, want a user message with %q", tc.text, err, tc.wantErr)
 			}
 			continue
@@ -298,9 +298,22 @@ func TestMetricsUntil(t *testing.T) {
 		"metrics until 14.1.2024":  "“14.1.2024” is not a date: write it as YYYY-MM-DD",
 	} {
 		_, err := x.command(t, text)
-		var ue *bot.UserError
-		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, msg) {
+		if got, ok := userText(err); !ok || !strings.Contains(got, msg) {
 			t.Errorf("%q: error %v, want %q", text, err, msg)
 		}
 	}
+}
+
+// userText is what the asker reads of an error in English: a refusal, or
+// a domain error worded by explain; ok is false for the bot's own errors.
+func userText(err error) (string, bool) {
+	var ue *bot.UserError
+	if errors.As(err, &ue) {
+		return ue.Msg, true
+	}
+	var r *bot.Refusal
+	if errors.As(err, &r) {
+		return r.In(i18n.Fallback()), true
+	}
+	return "", false
 }

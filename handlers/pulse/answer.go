@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
@@ -113,17 +112,18 @@ func (h *Handler) submitted(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		Answers: formAnswers(run, req.View),
 	})
 	if err != nil {
-		return nil, formError(run, req.View, err)
+		return nil, formError(req, run, err)
 	}
 	user := req.UserID
 	h.after.Go(func(ctx context.Context) { h.updateDM(ctx, user, meta, rc) })
 	return nil, nil
 }
 
-// formError shows refusals next to the questions, keeping the person's
-// input: a bad answer at its question, anything else at the first question
+// formError shows refusals next to the questions, in the submitter's
+// language, keeping their input: a bad answer at its question, anything else at the first question
 // of the form.
-func formError(run surveys.Run, view *slack.View, err error) error {
+func formError(req *bot.Request, run surveys.Run, err error) error {
+	view := req.View
 	var in *surveys.InputError
 	if errors.As(err, &in) {
 		return bot.FieldErrors{blockID(surveys.Question{ID: in.Question}): in.Msg}
@@ -133,7 +133,7 @@ func formError(run surveys.Run, view *slack.View, err error) error {
 	}
 	for _, q := range run.Questions {
 		if _, ok := view.State.Values[blockID(q)]; ok {
-			return bot.FieldErrors{blockID(q): userMessage(nil, err)}
+			return bot.FieldErrors{blockID(q): userMessage(req, err)}
 		}
 	}
 	return err

@@ -2,10 +2,10 @@ package pulse
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -13,10 +13,29 @@ import (
 // anything else goes on to the bot's error reply.
 var explain = bot.Explain(userMessage)
 
-// userMessage is a survey domain error as mrkdwn: an emoji for some, the
-// message escaped, the ids typed in code and the hints that name the
-// (configurable) command.
+// sentinelMessages words the survey sentinels that carry nothing of their
+// own, in the order they are tried.
+var sentinelMessages = []struct {
+	err error
+	id  i18n.ID
+}{
+	{surveys.ErrAnswered, i18n.PulseErrAnswered},
+	{surveys.ErrRunClosed, i18n.PulseErrClosed},
+	{surveys.ErrNotInvited, i18n.PulseErrNotInvited},
+	{surveys.ErrUnknownResponse, i18n.PulseErrUnknownReply},
+	{surveys.ErrNothingAnswered, i18n.PulseErrNothing},
+	{surveys.ErrDuplicateRun, i18n.PulseErrDuplicateRun},
+	{surveys.ErrRunOpen, i18n.PulseErrRunOpen},
+	{surveys.ErrNotFound, i18n.PulseErrNoRun},
+	{surveys.ErrBadAnswer, i18n.PulseErrBadAnswer},
+}
+
+// userMessage is a survey domain error as mrkdwn in the asker's language:
+// an emoji for some, the ids typed in code and the hints that name the
+// (configurable) command. A bad answer's own words (an InputError) are the
+// domain's, escaped.
 func userMessage(req *bot.Request, err error) string {
+	l := req.L()
 	command := "/pulse"
 	if req != nil && req.Command != "" {
 		command = req.Command
@@ -24,17 +43,21 @@ func userMessage(req *bot.Request, err error) string {
 	var unknown *surveys.UnknownSurveyError
 	var empty *surveys.EmptyAudienceError
 	var in *surveys.InputError
+	var open *surveys.OpenRunError
 	switch {
 	case errors.As(err, &unknown):
-		return fmt.Sprintf("There is no survey called %s. `%s list` shows the surveys.", bot.Code(unknown.ID, 64), command)
+		return l.T(i18n.PulseUnknownSurvey, i18n.Data{"ID": bot.Code(unknown.ID, 64), "Command": command})
 	case errors.As(err, &empty):
-		return fmt.Sprintf("The audience of %s is empty: check its users, usergroups and channels in the configuration. Nothing was sent.", bot.Code(empty.Survey, 64))
+		return l.T(i18n.PulseEmptyAudience, i18n.Data{"ID": bot.Code(empty.Survey, 64)})
+	case errors.As(err, &open):
+		return l.T(i18n.PulseErrRunOpenOf, i18n.Data{"Title": bot.Escape(open.Run.Title), "Run": open.Run.ID})
 	case errors.As(err, &in):
 		return bot.Escape(in.Msg)
-	case errors.Is(err, surveys.ErrAnswered):
-		return ":white_check_mark: " + bot.Escape(surveys.ErrAnswered.Message) + " Use *Change* in the survey message to change your answers."
-	case errors.Is(err, surveys.ErrRunClosed):
-		return ":lock: Thanks for wanting to answer! " + bot.Escape(surveys.ErrRunClosed.Message) + " Watch for the next one."
+	}
+	for _, s := range sentinelMessages {
+		if errors.Is(err, s.err) {
+			return l.T(s.id)
+		}
 	}
 	return bot.Escape(domain.ErrorMessage(err))
 }

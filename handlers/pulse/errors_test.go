@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -26,6 +27,34 @@ func TestUserMessage(t *testing.T) {
 		{surveys.ErrNotInvited, "This survey wasn't sent to you, so it can't take your answers."},
 		{surveys.ErrUnknownResponse, "I can't find those answers any more. If you haven't answered yet, use the buttons in the survey message."},
 		{surveys.ErrNothingAnswered, "Please answer at least one question."},
+		{surveys.ErrNotFound, "There is no such survey run."},
+		{&surveys.OpenRunError{Survey: "devex", Run: surveys.Run{ID: 3, Snapshot: surveys.Snapshot{Title: "Dev <x>"}}}, "*Dev &lt;x&gt;* already has a run open (run #3). Nothing was sent."},
+	} {
+		if got := userMessage(req, tc.err); got != tc.want {
+			t.Errorf("userMessage(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestUserMessageInGerman: the survey domain errors read in the asker's
+// language, with the same hints and defused ids.
+func TestUserMessageInGerman(t *testing.T) {
+	de, _ := i18n.MustBuiltin().Lang("de")
+	req := &bot.Request{Command: "/survey", Lang: de}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&surveys.UnknownSurveyError{ID: "<!channel>`x"}, "Eine Umfrage namens `!channelx` gibt es nicht. `/survey list` zeigt die Umfragen."},
+		{&surveys.EmptyAudienceError{Survey: "devex"}, "Die Zielgruppe von `devex` ist leer: Prüfe ihre Personen, Benutzergruppen und Channels in der Konfiguration. Es wurde nichts gesendet."},
+		{fmt.Errorf("answer: %w", surveys.ErrAnswered), ":white_check_mark: Du hast diese Umfrage schon beantwortet — danke! Mit *Ändern* in der Umfrage-Nachricht kannst du deine Antworten ändern."},
+		{&surveys.ClosedError{ClosedAt: time.Now()}, ":lock: Danke, dass du antworten möchtest! Diese Umfrage ist geschlossen und nimmt keine Antworten mehr an. Halte nach der nächsten Ausschau."},
+		{&surveys.OpenRunError{Survey: "devex", Run: surveys.Run{ID: 3, Snapshot: surveys.Snapshot{Title: "Dev <x>"}}}, "*Dev &lt;x&gt;* hat schon eine offene Runde (Runde #3). Es wurde nichts gesendet."},
+		{surveys.ErrNotInvited, "Diese Umfrage wurde dir nicht geschickt, daher kann sie keine Antworten von dir annehmen."},
+		{surveys.ErrUnknownResponse, "Diese Antworten finde ich nicht mehr. Wenn du noch nicht geantwortet hast, nimm die Buttons in der Umfrage-Nachricht."},
+		{surveys.ErrNothingAnswered, "Bitte beantworte mindestens eine Frage."},
+		{surveys.ErrNotFound, "Diese Runde der Umfrage gibt es nicht."},
+		{surveys.ErrDuplicateRun, "Diese Runde der Umfrage hat schon begonnen."},
 	} {
 		if got := userMessage(req, tc.err); got != tc.want {
 			t.Errorf("userMessage(%v) = %q, want %q", tc.err, got, tc.want)

@@ -86,3 +86,47 @@ func TestPulseResultsInChannelLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestPulseCommandsInAskersLanguage: /pulse list, send, their refusals and
+// the help answer in the asker's language; the survey's title stays as
+// configured.
+func TestPulseCommandsInAskersLanguage(t *testing.T) {
+	p := newHarness(t)
+	p.h.Languages = i18n.NewChooser(i18n.ChooserConfig{
+		Default: "en", Locales: locales{"UADMIN": "de-DE", "U1": "de-AT", "U2": "en-US"},
+	})
+	p.Router.Use(bot.Language(p.h.Languages))
+	contains := func(what, text string, wants ...string) {
+		t.Helper()
+		for _, want := range wants {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s lacks %q:\n%s", what, want, text)
+			}
+		}
+	}
+
+	list := p.Command("U1", "list").Message
+	checkGolden(t, "list_de", list)
+	contains("/pulse list in German", flatText(list), "Pulse-Umfragen\n",
+		"*Pulse-Umfragen*\\n• *Developer experience* (`devex`) — nächste Runde <!date^", "{date_short_pretty} um {time}|Mo. 2. März 10:00 CET>")
+
+	contains("/pulse send in German", p.Command("UADMIN", "send devex").Text,
+		":rocket: Runde #1 von *Developer experience* gestartet: Die DMs gehen an 4 Personen (Bots und deaktivierte Konten werden übersprungen). Sie ist offen bis <!date^",
+		"; danach gehen die Ergebnisse an <#CRESULTS>.")
+	contains("/pulse list of an open run in German", flatText(p.Command("U1", "list").Message),
+		" · jetzt offen bis <!date^", " · :envelope: wartet auf deine Antwort (siehe deine DMs oder App Home)")
+	contains("/pulse list in English", flatText(p.Command("U2", "list").Message),
+		"*Pulse surveys*\\n", " · open now until <!date^", " · :envelope: waiting for your answer (see your DMs or App Home)")
+
+	for text, want := range map[string]string{
+		"send devex": "*Developer experience* hat schon eine offene Runde (Runde #1, gestartet <!date^",
+		"send nope":  "Eine Umfrage namens `nope` gibt es nicht. `/pulse list` zeigt die Umfragen.",
+		"send":       "Nenne eine Umfrage, z. B. `/pulse send devex`. `/pulse list` zeigt sie.",
+		"results":    "Nenne eine Umfrage, z. B. `/pulse results devex`. `/pulse list` zeigt sie.",
+		"help": "• `/pulse list` — die Umfragen, ihre nächste Runde und die, die auf deine Antwort warten\n" +
+			"• `/pulse send SURVEY` — jetzt eine Runde einer Umfrage starten (schreibt ihrer Zielgruppe per DM) _(Plattform-Team)_\n" +
+			"• `/pulse results SURVEY` — die Ergebnisse der letzten Runde einer Umfrage, mit Kommentaren _(Plattform-Team)_\n",
+	} {
+		contains("/pulse "+text+" in German", p.Command("UADMIN", text).Text, want)
+	}
+}

@@ -72,9 +72,12 @@ func (h *Handler) Register(r *bot.Router, command string) {
 	cmd := r.Command(command, "")
 	cmd.Default = x(h.list)
 	cmd.Add(
-		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "surveys, their next run, and any waiting for your answer", Run: x(h.list)},
-		bot.Subcommand{Name: "send", Usage: "SURVEY", Help: "start a run of a survey now (DMs its audience)", Admin: true, Run: x(h.send)},
-		bot.Subcommand{Name: "results", Usage: "SURVEY", Help: "results of a survey's latest run, comments included", Admin: true, Run: x(h.results)},
+		bot.Subcommand{Name: "list", Aliases: []string{"ls"}, Help: "surveys, their next run, and any waiting for your answer",
+			HelpID: i18n.PulseHelpList, Run: x(h.list)},
+		bot.Subcommand{Name: "send", Usage: "SURVEY", Help: "start a run of a survey now (DMs its audience)",
+			HelpID: i18n.PulseHelpSend, Admin: true, Run: x(h.send)},
+		bot.Subcommand{Name: "results", Usage: "SURVEY", Help: "results of a survey's latest run, comments included",
+			HelpID: i18n.PulseHelpResults, Admin: true, Run: x(h.results)},
 	)
 	r.Action(actTap, x(h.tap))
 	r.Action(actForm, x(h.openForm))
@@ -102,7 +105,7 @@ func (h *Handler) list(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	for _, r := range waitingFor {
 		waiting[r.ID] = true
 	}
-	return listReply(h.Service.Surveys(), open, waiting, h.Service.Now(), h.location(ctx, req.UserID)), nil
+	return listReply(req.L(), req.Command, h.Service.Surveys(), open, waiting, h.Service.Now(), h.location(ctx, req.UserID)), nil
 }
 
 func (h *Handler) send(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -111,11 +114,12 @@ func (h *Handler) send(ctx context.Context, req *bot.Request) (*bot.Reply, error
 		return nil, err
 	}
 	run, err := h.Service.StartNow(ctx, id, req.UserID)
+	l := req.L()
 	var open *surveys.OpenRunError
 	if errors.As(err, &open) {
 		loc := h.location(ctx, req.UserID)
-		return nil, bot.Errorf("*%s* already has a run open (run #%d, started %s, open until %s). Nothing was sent.",
-			bot.Escape(open.Run.Title), open.Run.ID, date(open.Run.StartedAt, loc), date(open.Run.ClosesAt, loc))
+		return nil, bot.Refuse(i18n.PulseRunOpen, i18n.Data{"Title": bot.Escape(open.Run.Title), "Run": open.Run.ID,
+			"Started": dateIn(l, open.Run.StartedAt, loc), "Closes": dateIn(l, open.Run.ClosesAt, loc)})
 	}
 	if err != nil && run.ID == 0 {
 		return nil, err
@@ -124,17 +128,15 @@ func (h *Handler) send(ctx context.Context, req *bot.Request) (*bot.Reply, error
 		// The run exists; its invitations are retried by the next tick.
 		h.log.Warn().Err(err).Int64("run", run.ID).Msg("pulse: invitations not queued yet")
 	}
-	people := fmt.Sprintf("%d people", run.Audience)
-	if run.Audience == 1 {
-		people = "1 person"
-	}
-	return bot.Say(fmt.Sprintf(":rocket: Started run #%d of *%s*: DMs are going out to %s (bots and deactivated accounts are skipped). It closes %s; results then go to %s.",
-		run.ID, bot.Escape(run.Title), people, date(run.ClosesAt, h.location(ctx, req.UserID)), resultsWhere(run))), nil
+	return bot.Say(l.N(i18n.PulseStarted, run.Audience, i18n.Data{"Run": run.ID, "Title": bot.Escape(run.Title),
+		"Closes": dateIn(l, run.ClosesAt, h.location(ctx, req.UserID)), "Where": resultsWhere(req.Command, run)})), nil
 }
 
-func resultsWhere(run surveys.Run) string {
+// resultsWhere names where a run's results go: its results channel, else
+// the command that shows them.
+func resultsWhere(command string, run surveys.Run) string {
 	if run.ResultsChannel == "" {
-		return "`/pulse results " + run.SurveyID + "`"
+		return "`" + command + " results " + run.SurveyID + "`"
 	}
 	return "<#" + run.ResultsChannel + ">"
 }
@@ -197,7 +199,7 @@ func (h *Handler) waitingLine(ctx context.Context, l *i18n.Lang, run surveys.Run
 
 func surveyArg(req *bot.Request) (string, error) {
 	if len(req.Args) != 1 {
-		return "", bot.Errorf("Name one survey, e.g. `%s %s devex`. `%s list` shows them.", req.Command, strings.Fields(req.Text)[0], req.Command)
+		return "", bot.Refuse(i18n.PulseNameOne, i18n.Data{"Command": req.Command, "Sub": req.Subcommand})
 	}
 	return strings.ToLower(req.Args[0]), nil
 }

@@ -188,28 +188,29 @@ func teamLines(l *i18n.Lang, res surveys.Results) string {
 }
 
 // listReply answers /pulse list: each survey, its next run and any open run.
-func listReply(all []surveys.Survey, open map[string]surveys.Run, waiting map[int64]bool, now time.Time, loc *time.Location) *bot.Reply {
+func listReply(l *i18n.Lang, command string, all []surveys.Survey, open map[string]surveys.Run, waiting map[int64]bool, now time.Time, loc *time.Location) *bot.Reply {
 	if len(all) == 0 {
-		return bot.Say("No pulse surveys are configured. The platform team adds them under `surveys:` in the configuration.")
+		return bot.Say(l.T(i18n.PulseListNone))
 	}
+	title := l.T(i18n.PulseListTitle)
 	var b strings.Builder
-	b.WriteString("*Pulse surveys*\n")
+	b.WriteString("*" + title + "*\n")
 	for _, s := range all {
 		fmt.Fprintf(&b, "• *%s* (`%s`) — ", bot.Escape(s.Title), s.ID)
 		if next, ok := s.NextRun(now); ok {
-			fmt.Fprintf(&b, "next run %s", date(next, loc))
+			b.WriteString(l.T(i18n.PulseListNextRun, i18n.Data{"Date": dateIn(l, next, loc)}))
 		} else {
-			b.WriteString("sent by hand (`/pulse send " + s.ID + "`)")
+			b.WriteString(l.T(i18n.PulseListByHand, i18n.Data{"Command": command, "ID": s.ID}))
 		}
 		if run, ok := open[s.ID]; ok {
-			fmt.Fprintf(&b, " · open now until %s", date(run.ClosesAt, loc))
+			b.WriteString(" · " + l.T(i18n.PulseListOpen, i18n.Data{"Closes": dateIn(l, run.ClosesAt, loc)}))
 			if waiting[run.ID] {
-				b.WriteString(" · :envelope: waiting for your answer (see your DMs or App Home)")
+				b.WriteString(" · " + l.T(i18n.PulseListWaiting))
 			}
 		}
 		b.WriteString("\n")
 	}
-	return bot.SayBlocks("Pulse surveys", slack.NewSectionBlock(markdown(bot.TruncateMrkdwn(b.String(), 2900)), nil, nil))
+	return bot.SayBlocks(title, slack.NewSectionBlock(markdown(bot.TruncateMrkdwn(b.String(), 2900)), nil, nil))
 }
 
 // homeBlocks is the App Home section: the open runs waiting for the user.

@@ -109,3 +109,41 @@ func TestReportInChannelLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestReportAnswersInAskersLanguage: `/platform report` answers and
+// refuses in the asker's language — the period named as the report names
+// it — and its help line follows.
+func TestReportAnswersInAskersLanguage(t *testing.T) {
+	db := storagetest.SQLite(t)
+	out, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Clock: clockwork.NewFakeClockAt(reporttest.Now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := handlertest.NewLanguages(map[string]string{"UADMIN": "de-DE", "UENGLISH": "en-GB", "UENADMIN": "en-US"})
+	h := &Handler{Service: reporttest.Service(false), Outbox: out, Slack: handlertest.NewSlack(), Files: &uploads{},
+		Admins: &bot.Admins{Users: []string{"UADMIN", "UENADMIN"}}, Log: zerolog.Nop()}
+	r := bot.NewRouter(h.Admins, bot.Errors(zerolog.Nop(), nil, nil), bot.Language(people.Chooser()))
+	h.Register(r, "/platform")
+	ask := func(user, channel, text string) string {
+		t.Helper()
+		reply, err := r.Serve(context.Background(), &bot.Request{Kind: bot.KindCommand, Command: "/platform", Text: text, UserID: user, ChannelID: channel})
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		return reply.Text
+	}
+	for _, tc := range []struct{ user, channel, text, want string }{
+		{"UADMIN", "C1", "report 2026Q2 2026Q3", "Gib höchstens einen Zeitraum an: `/platform report [2026Q3|last|this|2026-07-01..2026-09-30]`."},
+		{"UADMIN", "", "report post 2026Q3", "Ich kann nicht erkennen, in welchem Channel ich posten soll."},
+		{"UADMIN", "C1", "report post 2026Q3", ":bar_chart: Ich poste den Wertbericht für Q3 2026 (1. Juli – 30. Sept. 2026) in <#C1>; die Diagramme folgen im Thread."},
+		{"UADMIN", "C1", "report post 2026Q3", "Der Wertbericht für Q3 2026 (1. Juli – 30. Sept. 2026) ist schon unterwegs nach <#C1>."},
+		{"UENGLISH", "C2", "report post 2026Q3", ":no_entry: Only the platform team can do that."},
+		{"UENGLISH", "C2", "report 2026Q2 2026Q3", "Give one period at most: `/platform report [2026Q3|last|this|2026-07-01..2026-09-30]`."},
+		{"UENADMIN", "C3", "report post 2026Q3", ":bar_chart: Posting the value report of Q3 2026 (1 Jul – 30 Sep 2026) in <#C3>; its charts follow in the thread."},
+		{"UADMIN", "C1", "help", "• `/platform report [2026Q3|last|this|YYYY-MM-DD..YYYY-MM-DD] · post [period]` — der Wertbericht eines Quartals (ohne Angabe: des letzten), nur für dich; `post` teilt ihn mit seinen Diagrammen in diesem Channel (Plattform-Team)\n"},
+	} {
+		if got := ask(tc.user, tc.channel, tc.text); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q = %q, want %q", tc.user, tc.text, got, tc.want)
+		}
+	}
+}

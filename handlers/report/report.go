@@ -50,8 +50,9 @@ func (h *Handler) Register(r *bot.Router, command string) {
 	h.command = command
 	r.Command(command, "").Add(bot.Subcommand{
 		Name: "report", Usage: "[2026Q3|last|this|YYYY-MM-DD..YYYY-MM-DD] · post [period]",
-		Help: "the value report of a quarter (default: the last one), shown to you; `post` shares it with its charts in this channel (platform team)",
-		Run:  explain(h.run),
+		Help:   "the value report of a quarter (default: the last one), shown to you; `post` shares it with its charts in this channel (platform team)",
+		HelpID: i18n.ReportHelp,
+		Run:    explain(h.run),
 	})
 	h.Outbox.Handle(PostKind, outbox.Handler{Deliver: slacksend.Posts(h.Slack), Failed: h.failed})
 	h.Outbox.Handle(ChartKind, outbox.Handler{Deliver: slacksend.Uploads(h.Files), Sent: h.uploaded, Failed: h.failed})
@@ -64,7 +65,7 @@ func (h *Handler) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 		args = args[1:]
 	}
 	if len(args) > 1 {
-		return nil, bot.Errorf("Give one period at most: `%s report [2026Q3|last|this|2026-07-01..2026-09-30]`.", h.command)
+		return nil, bot.Refuse(i18n.ReportOnePeriod, i18n.Data{"Command": h.command})
 	}
 	p, err := h.Service.Parse(strings.Join(args, ""))
 	if err != nil {
@@ -88,17 +89,19 @@ func (h *Handler) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 // holds the minute, so a command repeated at once posts once.
 func (h *Handler) postNow(ctx context.Context, req *bot.Request, p rpt.Period) (*bot.Reply, error) {
 	if req.ChannelID == "" {
-		return nil, bot.Errorf("I cannot tell which channel to post in.")
+		return nil, bot.Refuse(i18n.ReportNoChannel)
 	}
 	key := fmt.Sprintf("%s:by:%s:%s", postKey(req.ChannelID, p), req.UserID, h.Service.Now().UTC().Format("2006-01-02T15:04"))
 	n, err := h.Publish(ctx, p, req.ChannelID, key)
 	if err != nil {
 		return nil, err
 	}
+	l := req.L()
+	data := i18n.Data{"Period": periodLabel(l, p), "Channel": req.ChannelID}
 	if n == 0 {
-		return bot.Say(fmt.Sprintf("The value report of %s is already on its way to <#%s>.", p.Label(), req.ChannelID)), nil
+		return bot.Say(l.T(i18n.ReportOnItsWay, data)), nil
 	}
-	return bot.Say(fmt.Sprintf(":bar_chart: Posting the value report of %s in <#%s>; its charts follow in the thread.", p.Label(), req.ChannelID)), nil
+	return bot.Say(l.T(i18n.ReportPosting, data)), nil
 }
 
 // RunScheduled posts the last complete quarter's report to the configured

@@ -1,0 +1,15 @@
+package i18n
+
+// `/platform metrics`: its help line and its refusals (the digest itself
+// is in ids.go).
+const (
+	MetricsHelp              ID = "metrics.help"
+	MetricsUntilWhen         ID = "metrics.until_when"
+	MetricsNotADate          ID = "metrics.not_a_date"
+	MetricsNoSuchWindow      ID = "metrics.no_such_window"
+	MetricsNoDayWindow       ID = "metrics.no_day_window"
+	MetricsOneScope          ID = "metrics.one_scope"
+	MetricsUnknownScope      ID = "metrics.unknown_scope"
+	MetricsUnknownScopeTeams ID = "metrics.unknown_scope_teams"
+	MetricsUntilNotOver      ID = "metrics.until_not_over"
+)
