@@ -13,3 +13,17 @@ const (
 	MetricsUnknownScopeTeams ID = "metrics.unknown_scope_teams"
 	MetricsUntilNotOver      ID = "metrics.until_not_over"
 )
+
+// The metrics section of App Home.
+const (
+	MetricsHomeTeam         ID = "metrics.home_team"
+	MetricsHomeOrg          ID = "metrics.home_org"
+	MetricsHomeTitle        ID = "metrics.home_title"
+	MetricsHomeUnavailable  ID = "metrics.home_unavailable"
+	MetricsHomeDeployments  ID = "metrics.home_deployments"
+	MetricsHomeLeadTime     ID = "metrics.home_lead_time"
+	MetricsHomeRecovery     ID = "metrics.home_recovery"
+	MetricsHomeSatisfaction ID = "metrics.home_satisfaction"
+	MetricsHomeScore        ID = "metrics.home_score"
+	MetricsHomeFooter       ID = "metrics.home_footer"
+)

@@ -29,3 +29,9 @@ const (
 	PulseErrNothing      ID = "pulse.error_nothing_answered"
 	PulseErrBadAnswer    ID = "pulse.error_bad_answer"
 )
+
+// The pulse section of App Home.
+const (
+	PulseHomeTitle ID = "pulse.home_title"
+	PulseHomeRun   ID = "pulse.home_run"
+)

@@ -9,6 +9,7 @@ import (
 	"github.com/platformbot/platformbot/handlers"
 	"github.com/platformbot/platformbot/handlers/home"
 	hideas "github.com/platformbot/platformbot/handlers/ideas"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
@@ -26,7 +27,7 @@ func (m *Main) wireIdeas(ctx context.Context) error {
 	svc, board := m.ideasService()
 	m.ideas = svc
 	board.Register(m.Router)
-	m.Home.Add(home.Section{Name: "Ideas", Order: 40, Render: board.HomeSection})
+	m.Home.Add(home.Section{Name: "Ideas", NameID: i18n.HomeSectionIdeas, Order: 40, Render: board.HomeSection})
 	return m.Scheduler.Add(schedule.Job{Name: "ideas-post-missing", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 		m.Outbox.Start()
 		return svc.PostMissing(ctx, ideasRepostAfter)

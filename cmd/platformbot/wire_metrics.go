@@ -13,6 +13,7 @@ import (
 	"github.com/platformbot/platformbot/handlers/home"
 	hmetrics "github.com/platformbot/platformbot/handlers/metrics"
 	"github.com/platformbot/platformbot/httpapi"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
@@ -48,7 +49,7 @@ func (m *Main) wireMetrics(ctx context.Context) error {
 		h.Waiting = func(ctx context.Context, now time.Time) (int, error) { return held.WaitingKinds(ctx, kinds, now) }
 	}
 	h.Register(m.Router, cfg.Slack.Commands.Platform)
-	m.Home.Add(home.Section{Name: "Metrics", Order: 40, Render: h.HomeSection})
+	m.Home.Add(home.Section{Name: "Metrics", NameID: i18n.HomeSectionMetrics, Order: 40, Render: h.HomeSection})
 
 	rec := &hmetrics.ActivityRecorder{Store: store, Location: cfg.Location(), Now: m.Clock.Now, Log: m.Log}
 	m.Router.Use(rec.Middleware())

@@ -8,6 +8,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/home"
 	hpreviews "github.com/platformbot/platformbot/handlers/previews"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/previews"
 	"github.com/platformbot/platformbot/schedule"
@@ -32,7 +33,7 @@ func (m *Main) wirePreviews(ctx context.Context) error {
 		return err
 	}
 	h.Register(m.Router, m.Config.Slack.Commands.Preview)
-	m.Home.Add(home.Section{Name: "Preview programs", Order: 35, Render: h.HomeSection})
+	m.Home.Add(home.Section{Name: "Preview programs", NameID: i18n.HomeSectionPreviews, Order: 35, Render: h.HomeSection})
 	d := m.Outbox
 	return m.Scheduler.Add(schedule.Job{Name: "previews-tick", Every: time.Minute, Run: func(ctx context.Context) error {
 		d.Start()

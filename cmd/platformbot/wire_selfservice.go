@@ -10,6 +10,7 @@ import (
 	"github.com/platformbot/platformbot/handlers/home"
 	hselfservice "github.com/platformbot/platformbot/handlers/selfservice"
 	"github.com/platformbot/platformbot/httpapi"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/outbox/webhook"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/selfservice"
@@ -38,7 +39,7 @@ func (m *Main) wireSelfService(ctx context.Context) error {
 	svc.Notifier = h
 
 	h.Register(m.Router)
-	m.Home.Add(home.Section{Name: "Requests", Order: 10, Render: h.HomeSection})
+	m.Home.Add(home.Section{Name: "Requests", NameID: i18n.HomeSectionRequests, Order: 10, Render: h.HomeSection})
 	m.HTTP.Handle("POST /api/v1/requests/{id}/status", httpapi.RequestStatus(svc))
 	if err := m.Scheduler.Add(schedule.Job{Name: "selfservice-handover", Every: time.Minute, Run: svc.HandOver}); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers/home"
 	hpulse "github.com/platformbot/platformbot/handlers/pulse"
+	"github.com/platformbot/platformbot/i18n"
 	"github.com/platformbot/platformbot/schedule"
 	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/surveys"
@@ -32,7 +33,7 @@ func (m *Main) wireSurveys(ctx context.Context) error {
 	pulse.Service = svc
 	m.settlers = append(m.settlers, func(context.Context) error { pulse.Wait(); return nil })
 	pulse.Register(m.Router, m.Config.Slack.Commands.Pulse)
-	m.Home.Add(home.Section{Name: "Pulse surveys", Order: 30, Render: pulse.HomeSection})
+	m.Home.Add(home.Section{Name: "Pulse surveys", NameID: i18n.HomeSectionPulse, Order: 30, Render: pulse.HomeSection})
 
 	jobs := []schedule.Job{
 		{Name: "pulse-tick", Every: time.Minute, Run: func(ctx context.Context) error { d.Start(); return svc.Tick(ctx) }},

@@ -31,7 +31,8 @@ type Handler struct {
 	Location *time.Location // the configured zone: window boundaries
 	Now      func() time.Time
 	Log      zerolog.Logger
-	// Languages picks a digest channel's language; nil means English.
+	// Languages picks a digest channel's language and an App Home
+	// viewer's; nil means English.
 	Languages *i18n.Chooser
 	// Waiting, if set, counts the DMs the bot sends on its own that are
 	// held for their recipients' working hours or Do Not Disturb; a
@@ -197,6 +198,14 @@ func (h *Handler) digest(ctx context.Context, post config.DigestPost, occ time.T
 	return bot.Message{Text: text, Blocks: blocks}, nil
 }
 
+// userLang is the language of one person's view (App Home).
+func (h *Handler) userLang(ctx context.Context, userID string) *i18n.Lang {
+	if h.Languages == nil {
+		return i18n.Fallback()
+	}
+	return h.Languages.User(ctx, userID)
+}
+
 // channelLang is the language of a channel's posts.
 func (h *Handler) channelLang(channelID string) *i18n.Lang {
 	if h.Languages == nil {
@@ -225,39 +234,39 @@ func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block
 		return nil, err
 	}
 	h.logUnavailable(r, "home")
-	return home(r, h.command), nil
+	return home(r, h.command, h.userLang(ctx, userID)), nil
 }
 
-// home is the compact App Home version of a report: the four keys with
-// their levels, and satisfaction. The App Home is not translated yet: its
-// figures are English.
-func home(r *mx.Report, command string) []slack.Block {
-	en := i18n.Fallback()
-	who := "Your team, " + bot.Escape(r.ScopeName)
+// home is the compact App Home version of a report, in the viewer's
+// language l: the four keys with their levels, and satisfaction.
+func home(r *mx.Report, command string, l *i18n.Lang) []slack.Block {
+	who := l.T(i18n.MetricsHomeTeam, i18n.Data{"Team": bot.Escape(r.ScopeName)})
 	if r.Scope.IsOrg() {
-		who = "The organization (you are in no configured team)"
+		who = l.T(i18n.MetricsHomeOrg)
 	}
-	blocks := []slack.Block{section(fmt.Sprintf("*:bar_chart: Metrics* · %s · %s", who, periodLabel(en, r.Period)))}
+	blocks := []slack.Block{section(l.T(i18n.MetricsHomeTitle, i18n.Data{"Who": who, "Period": periodLabel(l, r.Period)}))}
 	d := r.Delivery
 	if d == nil {
-		return append(blocks, contextBlock(":warning: Delivery metrics are unavailable right now."))
+		return append(blocks, contextBlock(l.T(i18n.MetricsHomeUnavailable)))
 	}
-	field := func(name string, f mx.Figure, format func(float64) string) *slack.TextBlockObject {
-		text := "*" + name + "*\n" + or(en, f, format)
+	field := func(name i18n.ID, f mx.Figure, format func(float64) string) *slack.TextBlockObject {
+		text := "*" + l.T(name) + "*\n" + or(l, f, format)
 		if f.Level != mx.NoLevel {
 			text += " · _" + string(f.Level) + "_"
 		}
 		return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
 	}
 	fields := []*slack.TextBlockObject{
-		field("Deployments", d.Frequency, func(v float64) string { return perDayText(en, v) }),
-		field("Lead time", d.LeadTime, seconds(en)),
-		field("Change fail rate", d.ChangeFailRate, percent(en)),
-		field("Recovery time", d.Recovery, seconds(en)),
+		field(i18n.MetricsHomeDeployments, d.Frequency, func(v float64) string { return perDayText(l, v) }),
+		field(i18n.MetricsHomeLeadTime, d.LeadTime, seconds(l)),
+		field(i18n.MetricsFailRate, d.ChangeFailRate, percent(l)),
+		field(i18n.MetricsHomeRecovery, d.Recovery, seconds(l)),
 	}
 	if s := r.Satisfaction; s != nil {
-		fields = append(fields, field("Satisfaction", s.Mean, func(v float64) string { return fmt.Sprintf("%.1f / 5", v) }))
+		fields = append(fields, field(i18n.MetricsHomeSatisfaction, s.Mean, func(v float64) string {
+			return l.T(i18n.MetricsHomeScore, i18n.Data{"Mean": l.Number(v, 1)})
+		}))
 	}
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
-	return append(blocks, contextBlock(fmt.Sprintf("DORA levels: %s. `%s metrics` shows the full digest.", r.Thresholds.Source, command)))
+	return append(blocks, contextBlock(l.T(i18n.MetricsHomeFooter, i18n.Data{"Source": r.Thresholds.Source, "Command": command})))
 }

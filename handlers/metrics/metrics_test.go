@@ -13,6 +13,7 @@ import (
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/config"
 	"github.com/platformbot/platformbot/handlers"
+	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/i18n"
 	mx "github.com/platformbot/platformbot/metrics"
 	"github.com/platformbot/platformbot/outbox"
@@ -259,6 +260,20 @@ func TestMetricsHomeSection(t *testing.T) {
 		}
 		if tc.user == "UPAY000001" {
 			golden(t, "home", blocks)
+		}
+	}
+
+	// In the viewer's language: a German-locale viewer gets German words
+	// and numbers, the DORA level names stay DORA's.
+	x.h.Languages = handlertest.NewLanguages(map[string]string{"UPAY000001": "de-DE"}).Chooser()
+	blocks, err := x.h.HomeSection(context.Background(), "UPAY000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := blocksText(blocks)
+	for _, want := range []string{"*:bar_chart: Kennzahlen* · Dein Team, Payments &amp; Billing · ", "*Durchlaufzeit*\n3 Std. 0 Min. · _Elite_", "*Fehlerquote von Änderungen*\n", "DORA-Stufen: "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("home section in German lacks %q:\n%s", want, text)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/i18n"
 )
@@ -129,4 +131,17 @@ func TestPulseCommandsInAskersLanguage(t *testing.T) {
 	} {
 		contains("/pulse "+text+" in German", p.Command("UADMIN", text).Text, want)
 	}
+
+	contains("App Home section in German", flatText(bot.Message{Blocks: mustHome(t, p, "U1")}), "Umfragen, die auf dich warten",
+		"*Developer experience*\\n4 Fragen · offen bis <!date^", `"text":"Antworten"`)
+	contains("App Home section in English", flatText(bot.Message{Blocks: mustHome(t, p, "U2")}), "Pulse surveys waiting for you", "4 questions · open until")
+}
+
+func mustHome(t *testing.T, p *harness, user string) []slack.Block {
+	t.Helper()
+	home, err := p.h.HomeSection(context.Background(), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return home
 }

@@ -204,13 +204,14 @@ func surveyArg(req *bot.Request) (string, error) {
 	return strings.ToLower(req.Args[0]), nil
 }
 
-// HomeSection renders the open surveys waiting for the user's answer.
+// HomeSection renders the open surveys waiting for the user's answer, in
+// their language.
 func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block, error) {
 	runs, err := h.Service.Waiting(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	return homeBlocks(runs, h.location(ctx, userID)), nil
+	return homeBlocks(runs, h.location(ctx, userID), h.lang(ctx, userID)), nil
 }
 
 // location is the user's time zone, falling back to the configured one.

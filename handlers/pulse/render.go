@@ -40,11 +40,6 @@ func dateIn(l *i18n.Lang, t time.Time, loc *time.Location) string {
 	return l.SlackDate(t, loc)
 }
 
-// date is dateIn English, for the texts not translated yet.
-func date(t time.Time, loc *time.Location) string {
-	return dateIn(i18n.Fallback(), t, loc)
-}
-
 // invitation is the DM a run sends: the first question as one-tap buttons
 // and a button for the form with the rest, in the reader's language l.
 // The survey's own texts (title, intro, questions) are as configured.

@@ -214,14 +214,16 @@ func listReply(l *i18n.Lang, command string, all []surveys.Survey, open map[stri
 }
 
 // homeBlocks is the App Home section: the open runs waiting for the user.
-func homeBlocks(runs []surveys.Run, loc *time.Location) []slack.Block {
+func homeBlocks(runs []surveys.Run, loc *time.Location, l *i18n.Lang) []slack.Block {
 	if len(runs) == 0 {
 		return nil
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Pulse surveys waiting for you"))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(l.T(i18n.PulseHomeTitle)))}
 	for _, run := range runs {
-		text := fmt.Sprintf("*%s*\n%d question(s) · open until %s", bot.Escape(run.Title), len(run.Questions), date(run.ClosesAt, loc))
-		button := slack.NewButtonBlockElement(actForm, strconv.FormatInt(run.ID, 10), plain("Answer")).WithStyle(slack.StylePrimary)
+		text := l.N(i18n.PulseHomeRun, len(run.Questions), i18n.Data{
+			"Title": bot.Escape(run.Title), "Closes": dateIn(l, run.ClosesAt, loc),
+		})
+		button := slack.NewButtonBlockElement(actForm, strconv.FormatInt(run.ID, 10), plain(l.T(i18n.PulseAnswer))).WithStyle(slack.StylePrimary)
 		blocks = append(blocks, slack.NewSectionBlock(markdown(text), nil, slack.NewAccessory(button)))
 	}
 	return blocks
