@@ -69,4 +69,20 @@ var selfServiceMigrations = []migration{
 		}
 		return tx.Migrator().CreateTable(&selfserviceRequest{}, &selfserviceEvent{}, &selfserviceApproval{})
 	}},
+	{version: 101, name: "selfservice_drop_own_leases", up: func(tx *gorm.DB) error {
+		// The automation lease and the events' delivery lease belonged to
+		// the dispatchers self-service ran itself; the outbox carries those
+		// sends now, and nothing reads the columns.
+		for _, c := range [][2]string{
+			{"selfservice_requests", "automation_lease_until"},
+			{"selfservice_requests", "automation_runs"},
+			{"selfservice_events", "lease_until"},
+			{"selfservice_events", "attempts"},
+		} {
+			if err := tx.Exec("ALTER TABLE " + c[0] + " DROP COLUMN " + c[1]).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }

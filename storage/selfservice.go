@@ -58,8 +58,7 @@ type ssEvent struct {
 	ToState   string
 	Note      string
 	// DeliveredAt is when the event's notifications were handed to the
-	// outbox. (The lease_until and attempts columns of the table are
-	// left from the dispatcher that delivered events itself.)
+	// outbox.
 	DeliveredAt *time.Time
 }
 
