@@ -53,6 +53,22 @@ type DNDSource interface {
 	TeamDND(ctx context.Context, users []string) (map[string][]Quiet, error)
 }
 
+// DNDAnswer is what Slack said of someone's Do Not Disturb, and when.
+type DNDAnswer struct {
+	Quiet []Quiet
+	At    time.Time
+}
+
+// DNDStore shares the answers between replicas: a dnd_updated_user event
+// reaches one replica, and a dnd.teamInfo call (Tier 2) is worth paying
+// once for all of them.
+type DNDStore interface {
+	SaveDND(ctx context.Context, answers map[string]DNDAnswer) error
+	// LoadDND returns the stored answers about users learned at or after
+	// since.
+	LoadDND(ctx context.Context, users []string, since time.Time) (map[string]DNDAnswer, error)
+}
+
 // DNDBatch is how many users one dnd.teamInfo call asks about.
 const DNDBatch = 50
 
@@ -83,6 +99,9 @@ type Options struct {
 	// DND is asked when RespectDND is set.
 	DND        DNDSource
 	RespectDND bool
+	// Shared, if set, shares what each replica learns of Do Not Disturb
+	// with the others; nil: each replica knows only its own answers.
+	Shared DNDStore
 	// DNDTTL is how long an answer about someone's Do Not Disturb is reused
 	// (default 30 minutes): dnd.teamInfo is a Tier 2 method.
 	DNDTTL time.Duration
@@ -97,17 +116,12 @@ type Gate struct {
 	opt Options
 
 	mu     sync.Mutex
-	dnd    map[string]dndEntry // user → what Slack said, and when
-	logged map[string]string   // user → the day (in Zone) their zone fallback was last logged
+	dnd    map[string]DNDAnswer // user → what Slack said, and when
+	logged map[string]string    // user → the day (in Zone) their zone fallback was last logged
 	// unchecked counts the people sent to without a Do Not Disturb
 	// lookup since it was last logged (once a minute at most).
 	unchecked int
 	lastWarn  time.Time
-}
-
-type dndEntry struct {
-	quiet []Quiet
-	at    time.Time
 }
 
 // New returns a Gate.
@@ -130,7 +144,7 @@ func New(opt Options) *Gate {
 	if opt.DND == nil {
 		opt.RespectDND = false
 	}
-	return &Gate{opt: opt, dnd: map[string]dndEntry{}, logged: map[string]string{}}
+	return &Gate{opt: opt, dnd: map[string]DNDAnswer{}, logged: map[string]string{}}
 }
 
 // Hours returns the gate's working hours.
@@ -181,23 +195,41 @@ func (g *Gate) NotBefore(ctx context.Context, user string, now time.Time) time.T
 
 // Prefetch asks Slack about the Do Not Disturb of the users it has no
 // fresh answer for, DNDBatch users a call, so that the sends of one batch
-// cost one call rather than one each. Failures are logged: the sends then
-// go without it.
+// cost one call rather than one each. With a shared store it first reads
+// what the other replicas learned about all of them (one query), and
+// shares Slack's answers. Failures are logged: the sends then go without
+// it.
 func (g *Gate) Prefetch(ctx context.Context, users []string) {
 	if !g.opt.RespectDND {
 		return
 	}
+	g.prefetch(ctx, users, true)
+}
+
+// prefetch is Prefetch; shared says whether to read the store for users
+// this replica already has a fresh answer about (a batch does; a single
+// send asks only about a person it knows nothing fresh of).
+func (g *Gate) prefetch(ctx context.Context, users []string, shared bool) {
 	now := g.opt.Clock.Now()
-	var missing []string
-	seen := map[string]bool{}
-	g.mu.Lock()
-	for _, u := range users {
-		if e, ok := g.dnd[u]; (!ok || now.Sub(e.at) >= g.opt.DNDTTL) && !seen[u] {
-			seen[u] = true
-			missing = append(missing, u)
+	missing := g.stale(users, now)
+	if g.opt.Shared != nil && (shared || len(missing) > 0) {
+		ask := missing
+		if shared {
+			ask = users
 		}
+		stored, err := g.opt.Shared.LoadDND(ctx, ask, now.Add(-g.opt.DNDTTL))
+		if err != nil {
+			g.opt.Log("delivery: reading the shared Do Not Disturb statuses failed", "error", err.Error())
+		}
+		g.mu.Lock()
+		for u, a := range stored {
+			if a.At.After(g.dnd[u].At) {
+				g.dnd[u] = a
+			}
+		}
+		g.mu.Unlock()
+		missing = g.stale(missing, now)
 	}
-	g.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, dndTimeout)
 	defer cancel()
 	for len(missing) > 0 {
@@ -207,12 +239,14 @@ func (g *Gate) Prefetch(ctx context.Context, users []string) {
 		got, err := g.opt.DND.TeamDND(ctx, batch)
 		if err != nil {
 			// Remember "none" for the rest, so that each of their sends
-			// does not ask again.
+			// does not ask again (not shared: it is not Slack's answer).
 			batch, missing, got = append(batch, missing...), nil, nil
 		}
+		answers := make(map[string]DNDAnswer, len(batch))
 		g.mu.Lock()
 		for _, u := range batch {
-			g.dnd[u] = dndEntry{quiet: got[u], at: now}
+			answers[u] = DNDAnswer{Quiet: got[u], At: now}
+			g.dnd[u] = answers[u]
 		}
 		if err != nil {
 			g.unchecked += len(batch)
@@ -223,6 +257,36 @@ func (g *Gate) Prefetch(ctx context.Context, users []string) {
 			}
 		}
 		g.mu.Unlock()
+		if err == nil {
+			g.share(context.WithoutCancel(ctx), answers)
+		}
+	}
+}
+
+// stale returns the users (once each) this replica has no answer about
+// younger than DNDTTL.
+func (g *Gate) stale(users []string, now time.Time) []string {
+	var out []string
+	seen := map[string]bool{}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, u := range users {
+		if e, ok := g.dnd[u]; (!ok || now.Sub(e.At) >= g.opt.DNDTTL) && !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// share stores answers for the other replicas; a failure costs them a
+// lookup of their own, so it is only logged.
+func (g *Gate) share(ctx context.Context, answers map[string]DNDAnswer) {
+	if g.opt.Shared == nil || len(answers) == 0 {
+		return
+	}
+	if err := g.opt.Shared.SaveDND(ctx, answers); err != nil {
+		g.opt.Log("delivery: sharing Do Not Disturb statuses failed", "users", len(answers), "error", err.Error())
 	}
 }
 
@@ -233,9 +297,9 @@ func (g *Gate) HeldUntil(ctx context.Context, user string, now time.Time) (time.
 	if !g.opt.RespectDND {
 		return time.Time{}, false
 	}
-	g.Prefetch(ctx, []string{user})
+	g.prefetch(ctx, []string{user}, false)
 	g.mu.Lock()
-	quiet := g.dnd[user].quiet
+	quiet := g.dnd[user].Quiet
 	g.mu.Unlock()
 	until, held := now, false
 	// Spans can chain (a snooze that ends inside the DND hours).
@@ -259,10 +323,11 @@ func (g *Gate) HeldUntil(ctx context.Context, user string, now time.Time) (time.
 // Learn records what Slack said of user's Do Not Disturb in a
 // dnd_updated_user event: it counts as a fresh answer, so the sends to
 // them need no dnd.teamInfo call for DNDTTL. Each event reaches one
-// replica; the others learn it from their next lookup.
-func (g *Gate) Learn(user string, quiet []Quiet) {
-	now := g.opt.Clock.Now()
+// replica; the shared store tells the others at their next batch.
+func (g *Gate) Learn(ctx context.Context, user string, quiet []Quiet) {
+	a := DNDAnswer{Quiet: quiet, At: g.opt.Clock.Now()}
 	g.mu.Lock()
-	g.dnd[user] = dndEntry{quiet: quiet, at: now}
+	g.dnd[user] = a
 	g.mu.Unlock()
+	g.share(ctx, map[string]DNDAnswer{user: a})
 }

@@ -223,8 +223,8 @@ func TestLearn(t *testing.T) {
 	if _, held := g.HeldUntil(ctx, "U1", clock.Now()); held || len(src.calls) != 1 {
 		t.Fatalf("before the event: held %v after %d calls, want free after 1", held, len(src.calls))
 	}
-	g.Learn("U1", []delivery.Quiet{{From: utc("2026-03-02 09:55"), Until: utc("2026-03-02 11:00")}})
-	g.Learn("U2", nil)
+	g.Learn(ctx, "U1", []delivery.Quiet{{From: utc("2026-03-02 09:55"), Until: utc("2026-03-02 11:00")}})
+	g.Learn(ctx, "U2", nil)
 	until, held := g.HeldUntil(ctx, "U1", clock.Now())
 	if !held || !until.Equal(utc("2026-03-02 11:00")) {
 		t.Errorf("after the event: HeldUntil = %v, %v; want 11:00", until, held)
@@ -234,6 +234,74 @@ func TestLearn(t *testing.T) {
 	}
 	if len(src.calls) != 1 {
 		t.Errorf("dnd.teamInfo calls: %v; want none for people learned from events", src.calls[1:])
+	}
+}
+
+// shared is an in-memory DNDStore, as the replicas' database.
+type shared struct {
+	mu      sync.Mutex
+	answers map[string]delivery.DNDAnswer
+	loads   int
+}
+
+func (s *shared) SaveDND(_ context.Context, answers map[string]delivery.DNDAnswer) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for u, a := range answers {
+		if !a.At.Before(s.answers[u].At) {
+			s.answers[u] = a
+		}
+	}
+	return nil
+}
+
+func (s *shared) LoadDND(_ context.Context, users []string, since time.Time) (map[string]delivery.DNDAnswer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loads++
+	out := map[string]delivery.DNDAnswer{}
+	for _, u := range users {
+		if a, ok := s.answers[u]; ok && !a.At.Before(since) {
+			out[u] = a
+		}
+	}
+	return out, nil
+}
+
+// TestDNDSharedAcrossReplicas: a dnd_updated_user event reaches one
+// replica; the other, which asked Slack a minute before and was told
+// "none", holds its next batch's send to that person all the same. And a
+// dnd.teamInfo answer one replica paid for spares the other the call.
+func TestDNDSharedAcrossReplicas(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(utc("2026-03-02 10:00"))
+	store := &shared{answers: map[string]delivery.DNDAnswer{}}
+	srcA := &dnd{quiet: map[string][]delivery.Quiet{}}
+	srcB := &dnd{quiet: map[string][]delivery.Quiet{}}
+	a := delivery.New(delivery.Options{DND: srcA, RespectDND: true, Clock: clock, Shared: store})
+	b := delivery.New(delivery.Options{DND: srcB, RespectDND: true, Clock: clock, Shared: store})
+	ctx := context.Background()
+
+	a.Prefetch(ctx, []string{"U1", "U2"})
+	b.Prefetch(ctx, []string{"U1", "U2"})
+	if len(srcA.calls) != 1 || len(srcB.calls) != 0 {
+		t.Fatalf("dnd.teamInfo calls: A %d, B %d; want A 1, B 0 (B reads A's answers)", len(srcA.calls), len(srcB.calls))
+	}
+	if _, held := b.HeldUntil(ctx, "U1", clock.Now()); held {
+		t.Fatal("U1 held before any Do Not Disturb")
+	}
+
+	clock.Advance(time.Minute)
+	a.Learn(ctx, "U1", []delivery.Quiet{{From: utc("2026-03-02 10:00"), Until: utc("2026-03-02 12:00")}})
+	if _, held := b.HeldUntil(ctx, "U1", clock.Now()); held {
+		t.Fatal("B held U1 before its next batch read the shared store (a single send trusts its fresh answer)")
+	}
+	b.Prefetch(ctx, []string{"U1"})
+	until, held := b.HeldUntil(ctx, "U1", clock.Now())
+	if !held || !until.Equal(utc("2026-03-02 12:00")) {
+		t.Errorf("B after the event reached A: HeldUntil = %v, %v; want held until 12:00", until, held)
+	}
+	if len(srcB.calls) != 0 {
+		t.Errorf("B asked Slack %d times, want never", len(srcB.calls))
 	}
 }
 

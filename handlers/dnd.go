@@ -15,7 +15,7 @@ import (
 // DNDLearner takes what Slack says of someone's Do Not Disturb
 // (delivery.Gate).
 type DNDLearner interface {
-	Learn(user string, quiet []delivery.Quiet)
+	Learn(ctx context.Context, user string, quiet []delivery.Quiet)
 }
 
 // RegisterDND keeps the delivery gate's view of Do Not Disturb current
@@ -23,13 +23,13 @@ type DNDLearner interface {
 // changed need no dnd.teamInfo call (a Tier 2 method) before their next
 // DM.
 func RegisterDND(r *bot.Router, g DNDLearner) {
-	r.Event(string(slackevents.DndUpdatedUser), func(_ context.Context, req *bot.Request) (*bot.Reply, error) {
+	r.Event(string(slackevents.DndUpdatedUser), func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		ev, ok := req.Event.(*slackevents.DndUpdatedUserEvent)
 		if !ok || ev.User == "" {
 			return nil, fmt.Errorf("dnd_updated_user: unexpected payload %T", req.Event)
 		}
 		st := ev.DndStatus
-		g.Learn(ev.User, QuietOf(slack.DNDStatus{
+		g.Learn(ctx, ev.User, QuietOf(slack.DNDStatus{
 			Enabled: st.DndEnabled, NextStartTimestamp: int(st.NextDndStartTs), NextEndTimestamp: int(st.NextDndEndTs),
 		}))
 		return nil, nil

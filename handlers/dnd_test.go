@@ -14,7 +14,7 @@ import (
 
 type learned map[string][]delivery.Quiet
 
-func (l learned) Learn(user string, q []delivery.Quiet) { l[user] = q }
+func (l learned) Learn(_ context.Context, user string, q []delivery.Quiet) { l[user] = q }
 
 // TestDNDEvents: dnd_updated_user reaches the gate as a quiet span (or
 // none, when Do Not Disturb was turned off); a malformed event is an

@@ -33,4 +33,16 @@ var peopleMigrations = []migration{
 		}
 		return tx.Migrator().CreateTable(&directoryPerson{}, &directoryListing{})
 	}},
+	{version: 11, name: "dnd_statuses", up: func(tx *gorm.DB) error {
+		// dndStatus is what one replica learned of a person's Do Not
+		// Disturb (a dnd_updated_user event, or a dnd.teamInfo answer),
+		// shared with the others: Quiet is the JSON of the quiet spans,
+		// LearnedAt when Slack said it (a newer answer wins).
+		type dndStatus struct {
+			UserID    string    `gorm:"primaryKey;size:32"`
+			Quiet     string    `gorm:"type:text;not null"`
+			LearnedAt time.Time `gorm:"not null"`
+		}
+		return tx.Migrator().CreateTable(&dndStatus{})
+	}},
 }

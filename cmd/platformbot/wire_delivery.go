@@ -12,6 +12,7 @@ import (
 	"github.com/platformbot/platformbot/handlers/previews"
 	hpulse "github.com/platformbot/platformbot/handlers/pulse"
 	"github.com/platformbot/platformbot/people"
+	"github.com/platformbot/platformbot/storage"
 	"github.com/platformbot/platformbot/surveys"
 )
 
@@ -40,8 +41,8 @@ func (m *Main) wireDelivery(context.Context) error {
 	cfg := m.Config.Delivery
 	opt := delivery.Options{
 		Hours: cfg.Hours(), Zone: m.Config.Location(), People: m.People, Clock: m.Clock,
-		RespectDND: cfg.DND(),
-		Log:        func(msg string, fields ...any) { m.Log.Info().Fields(fields).Msg(msg) },
+		RespectDND: cfg.DND(), Shared: storage.NewDNDStore(m.DB),
+		Log: func(msg string, fields ...any) { m.Log.Info().Fields(fields).Msg(msg) },
 	}
 	if m.api != nil {
 		opt.DND = dndSource{m.api}
