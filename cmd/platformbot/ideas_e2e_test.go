@@ -194,7 +194,7 @@ func ideasTop(b *testBot) (ideas.Ranking, error) {
 // ideasOutboxIdle waits until no send is pending or claimed.
 func ideasOutboxIdle(t *testing.T, b *testBot) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // generous: CI shares two cores
 	for {
 		var n int64
 		err := b.Main.DB.Gorm.Table("pending_sends").Where("state IN ?", []string{"pending", "claimed"}).Count(&n).Error
