@@ -63,8 +63,12 @@ func (c *Chooser) Default() *Lang { return c.def }
 func (c *Chooser) Catalog() *Catalog { return c.cfg.Catalog }
 
 // Channel returns a channel's language: its configured one, else the
-// default.
+// default. A nil Chooser (a feature wired without languages, in tests)
+// answers English here, in User and in Users.
 func (c *Chooser) Channel(channelID string) *Lang {
+	if c == nil {
+		return Fallback()
+	}
 	if code, ok := c.cfg.Channels[channelID]; ok {
 		if l, ok := c.cfg.Catalog.Lang(code); ok {
 			return l
@@ -87,6 +91,9 @@ const (
 // locale when a catalog exists for it, else the default. It never fails:
 // a read that fails is reported to OnError and the next source decides.
 func (c *Chooser) User(ctx context.Context, userID string) *Lang {
+	if c == nil {
+		return Fallback()
+	}
 	l, _ := c.Explain(ctx, userID)
 	return l
 }
@@ -122,6 +129,9 @@ func (c *Chooser) byLocale(ctx context.Context, userID string) (*Lang, Source) {
 // per language rather than per person: the stored choices are read once.
 // The groups keep the order of users.
 func (c *Chooser) Users(ctx context.Context, users []string) []Group {
+	if c == nil {
+		return []Group{{Lang: Fallback(), Users: users}}
+	}
 	var chosen map[string]string
 	if c.cfg.Choices != nil && len(users) > 0 {
 		var err error

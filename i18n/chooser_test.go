@@ -126,3 +126,17 @@ func TestChoose(t *testing.T) {
 		t.Error("auto left the choice stored")
 	}
 }
+
+// TestNilChooser: a feature wired without languages writes English, and
+// a fan-out is one English group in the order given.
+func TestNilChooser(t *testing.T) {
+	var c *Chooser
+	ctx := context.Background()
+	if c.User(ctx, "U1").Code() != English || c.Channel("C1").Code() != English {
+		t.Error("a nil chooser does not answer English")
+	}
+	g := c.Users(ctx, []string{"U2", "U1"})
+	if len(g) != 1 || g[0].Lang.Code() != English || len(g[0].Users) != 2 || g[0].Users[0] != "U2" {
+		t.Errorf("Users = %+v, want one English group of U2, U1", g)
+	}
+}

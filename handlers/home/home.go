@@ -52,7 +52,7 @@ func (h *Tab) Register(r *bot.Router) {
 // Publish renders and publishes userID's home view. A failing section shows
 // a short note instead of hiding the whole tab.
 func (h *Tab) Publish(ctx context.Context, userID string) error {
-	l := h.lang(ctx, userID)
+	l := h.Languages.User(ctx, userID)
 	command := h.Command
 	if command == "" {
 		command = "/platform"
@@ -83,12 +83,4 @@ func (h *Tab) Publish(ctx context.Context, userID string) error {
 		blocks = blocks[:100]
 	}
 	return h.Slack.PublishHome(ctx, userID, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
-}
-
-// lang is the viewing user's language; English without a chooser.
-func (h *Tab) lang(ctx context.Context, userID string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.User(ctx, userID)
 }

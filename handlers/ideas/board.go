@@ -196,5 +196,5 @@ func (b *Board) HomeSection(ctx context.Context, userID string) ([]slack.Block, 
 	if err != nil {
 		return nil, err
 	}
-	return homeBlocks(b.userLang(ctx, userID), mine, top, userID), nil
+	return homeBlocks(b.Languages.User(ctx, userID), mine, top, userID), nil
 }

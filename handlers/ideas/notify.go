@@ -10,7 +10,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/platformbot/platformbot/i18n"
 	dom "github.com/platformbot/platformbot/ideas"
 	"github.com/platformbot/platformbot/outbox"
 	"github.com/platformbot/platformbot/outbox/slacksend"
@@ -53,7 +52,7 @@ func (n notifier) Post(ctx context.Context, i dom.Idea) error {
 	if n.b.Channel == "" {
 		return nil
 	}
-	msg := boardMessage(n.b.channelLang(n.b.Channel), n.b.view(ctx, i))
+	msg := boardMessage(n.b.Languages.Channel(n.b.Channel), n.b.view(ctx, i))
 	p := postPayload{Post: slacksend.Post{Channel: n.b.Channel, Text: msg.Text, Blocks: slack.Blocks{BlockSet: msg.Blocks}}, Version: i.Version}
 	s, err := outbox.NewSend(KindPost, fmt.Sprintf("%s:%d", KindPost, i.ID), n.b.Channel, p)
 	if err != nil {
@@ -82,14 +81,14 @@ func (b *Board) enqueueUpdate(ctx context.Context, i dom.Idea, key string) error
 func (n notifier) StatusChanged(ctx context.Context, i dom.Idea, voters []string) error {
 	var sends []outbox.Send
 	if i.Posted() {
-		s, err := slacksend.NewPost(KindThread, fmt.Sprintf("%s:%d:%d", KindThread, i.ID, i.Version), i.Channel, threadNote(n.b.channelLang(i.Channel), i))
+		s, err := slacksend.NewPost(KindThread, fmt.Sprintf("%s:%d:%d", KindThread, i.ID, i.Version), i.Channel, threadNote(n.b.Languages.Channel(i.Channel), i))
 		if err != nil {
 			return err
 		}
 		sends = append(sends, s)
 	}
 	if i.Status.Decided() {
-		for _, g := range n.b.languages(ctx, voters) {
+		for _, g := range n.b.Languages.Users(ctx, voters) {
 			dm := decisionDM(g.Lang, i, i.Channel)
 			for _, u := range g.Users {
 				s, err := slacksend.NewPost(KindDecision, fmt.Sprintf("%s:%d:%s:%s", KindDecision, i.ID, i.Status, u), u, dm)
@@ -105,33 +104,6 @@ func (n notifier) StatusChanged(ctx context.Context, i dom.Idea, voters []string
 	}
 	_, err := n.b.Outbox.Enqueue(ctx, sends...)
 	return err
-}
-
-// languages groups voters by language (one rendering each); without a
-// chooser they all read English.
-func (b *Board) languages(ctx context.Context, users []string) []i18n.Group {
-	if b.Languages == nil {
-		return []i18n.Group{{Lang: i18n.Fallback(), Users: users}}
-	}
-	return b.Languages.Users(ctx, users)
-}
-
-// channelLang is the language of a channel's posts: its configured one,
-// else the default.
-func (b *Board) channelLang(channelID string) *i18n.Lang {
-	if b.Languages == nil {
-		return i18n.Fallback()
-	}
-	return b.Languages.Channel(channelID)
-}
-
-// userLang is a person's language, for what the bot shows them without
-// a request (the App Home section); without a chooser, English.
-func (b *Board) userLang(ctx context.Context, userID string) *i18n.Lang {
-	if b.Languages == nil {
-		return i18n.Fallback()
-	}
-	return b.Languages.User(ctx, userID)
 }
 
 // view adds the author's team's name to an idea.
@@ -197,7 +169,7 @@ func (b *Board) deliverUpdate(ctx context.Context, s outbox.Send) (string, error
 	if !i.Posted() {
 		return "", outbox.Permanent(fmt.Errorf("ideas: #%d has no board message", i.ID))
 	}
-	if err := b.Slack.UpdateMessage(ctx, i.Channel, i.TS, boardMessage(b.channelLang(i.Channel), b.view(ctx, i))); err != nil {
+	if err := b.Slack.UpdateMessage(ctx, i.Channel, i.TS, boardMessage(b.Languages.Channel(i.Channel), b.view(ctx, i))); err != nil {
 		return "", slacksend.Classify(err)
 	}
 	now, err := b.Service.Idea(ctx, p.ID)

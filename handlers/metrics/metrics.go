@@ -184,7 +184,7 @@ func (h *Handler) digest(ctx context.Context, post config.DigestPost, occ time.T
 		return bot.Message{}, err
 	}
 	h.logUnavailable(r, "digest "+post.ID)
-	l := h.channelLang(post.Channel)
+	l := h.Languages.Channel(post.Channel)
 	text, blocks := reportMessage(l, r)
 	if h.Waiting != nil {
 		n, err := h.Waiting(ctx, h.Now())
@@ -196,22 +196,6 @@ func (h *Handler) digest(ctx context.Context, post config.DigestPost, occ time.T
 		}
 	}
 	return bot.Message{Text: text, Blocks: blocks}, nil
-}
-
-// userLang is the language of one person's view (App Home).
-func (h *Handler) userLang(ctx context.Context, userID string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.User(ctx, userID)
-}
-
-// channelLang is the language of a channel's posts.
-func (h *Handler) channelLang(channelID string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.Channel(channelID)
 }
 
 func (h *Handler) digestPosted(_ context.Context, s outbox.Send, ts string) error {
@@ -234,7 +218,7 @@ func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block
 		return nil, err
 	}
 	h.logUnavailable(r, "home")
-	return home(r, h.command, h.userLang(ctx, userID)), nil
+	return home(r, h.command, h.Languages.User(ctx, userID)), nil
 }
 
 // home is the compact App Home version of a report, in the viewer's

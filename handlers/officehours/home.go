@@ -29,7 +29,7 @@ func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block
 	if len(mine) > homeSlots {
 		mine = mine[:homeSlots]
 	}
-	loc, w := h.people.location(ctx, userID), h.words(h.lang(ctx, userID))
+	loc, w := h.people.location(ctx, userID), h.words(h.Languages.User(ctx, userID))
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(w.l.T(i18n.OfficeHoursHomeTitle)))}
 	if len(mine) > 0 {
 		blocks = append(blocks, section("*"+w.l.T(i18n.OfficeHoursMineTitle)+"*"))

@@ -107,14 +107,14 @@ func topicLine(b oh.Booking) string {
 // Booked confirms a booking to both sides, each in their language and
 // zone, with a Cancel button each.
 func (n *Notifier) Booked(ctx context.Context, b oh.Booking) error {
-	locB, lB := n.people.location(ctx, b.Booker), n.lang(ctx, b.Booker)
+	locB, lB := n.people.location(ctx, b.Booker), n.languages.User(ctx, b.Booker)
 	textB := lB.T(i18n.OfficeHoursBookedBooker, i18n.Data{
 		"Host": "<@" + b.Slot.Host + ">", "When": formatSlotIn(lB, b.Slot.Start, b.Slot.End, locB), "Zone": zone(locB), "Topic": topicLine(b),
 	})
 	if n.reminderBefore > 0 {
 		textB += "\n" + lB.T(i18n.OfficeHoursBookedRemind, i18n.Data{"Before": leadTime(lB, n.reminderBefore)})
 	}
-	locH, lH := n.people.location(ctx, b.Slot.Host), n.lang(ctx, b.Slot.Host)
+	locH, lH := n.people.location(ctx, b.Slot.Host), n.languages.User(ctx, b.Slot.Host)
 	textH := lH.T(i18n.OfficeHoursBookedHost, i18n.Data{
 		"Booker": "<@" + b.Booker + ">", "When": formatSlotIn(lH, b.Slot.Start, b.Slot.End, locH), "Zone": zone(locH), "Topic": topicLine(b),
 	})
@@ -133,7 +133,7 @@ func cancelActions(b oh.Booking, l *i18n.Lang) slack.Block {
 // Cancelled tells the side that did not cancel.
 func (n *Notifier) Cancelled(ctx context.Context, b oh.Booking) error {
 	to := b.Other(b.CancelledBy)
-	loc, l := n.people.location(ctx, to), n.lang(ctx, to)
+	loc, l := n.people.location(ctx, to), n.languages.User(ctx, to)
 	id := i18n.OfficeHoursCancelledHost
 	if to == b.Booker {
 		id = i18n.OfficeHoursCancelledBooker
@@ -150,7 +150,7 @@ func (n *Notifier) Remind(ctx context.Context, b oh.Booking, p oh.Party) error {
 	if p == oh.Host {
 		to, other = b.Slot.Host, b.Booker
 	}
-	loc, l := n.people.location(ctx, to), n.lang(ctx, to)
+	loc, l := n.people.location(ctx, to), n.languages.User(ctx, to)
 	text := l.T(i18n.OfficeHoursReminder, i18n.Data{
 		"Other": "<@" + other + ">", "When": formatSlotIn(l, b.Slot.Start, b.Slot.End, loc), "Zone": zone(loc), "Topic": topicLine(b),
 	})
@@ -163,7 +163,7 @@ func (n *Notifier) Remind(ctx context.Context, b oh.Booking, p oh.Party) error {
 
 // AskFeedback asks the booker for a 1–5 rating with one tap.
 func (n *Notifier) AskFeedback(ctx context.Context, b oh.Booking) error {
-	loc, l := n.people.location(ctx, b.Booker), n.lang(ctx, b.Booker)
+	loc, l := n.people.location(ctx, b.Booker), n.languages.User(ctx, b.Booker)
 	text := l.T(i18n.OfficeHoursFeedbackAsk, i18n.Data{"Host": "<@" + b.Slot.Host + ">", "When": formatSlotIn(l, b.Slot.Start, b.Slot.End, loc)})
 	return n.dm(ctx, FeedbackKind, sendKey(FeedbackKind, b.ID, ""), b.Booker, bot.Message{Text: text, Blocks: feedbackBlocks(text, b.ID, l)})
 }
@@ -174,14 +174,6 @@ func (n *Notifier) command() string {
 		return n.handler.command
 	}
 	return "/officehours"
-}
-
-// lang is the language of a DM's recipient; English without a chooser.
-func (n *Notifier) lang(ctx context.Context, user string) *i18n.Lang {
-	if n.languages == nil {
-		return i18n.Fallback()
-	}
-	return n.languages.User(ctx, user)
 }
 
 // leadTime renders how long before a session the reminder comes: "15

@@ -206,15 +206,6 @@ func (h *Handler) cmd() string {
 	return h.command
 }
 
-// lang is the language of user, for what is rendered without a request
-// (the App Home section); English without a chooser.
-func (h *Handler) lang(ctx context.Context, user string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.User(ctx, user)
-}
-
 // words renders office hours' replies in l, naming the command as
 // registered.
 func (h *Handler) words(l *i18n.Lang) words {

@@ -85,7 +85,7 @@ func (n notifier) enqueue(ctx context.Context, sends ...outbox.Send) (int, error
 }
 
 func (n notifier) Announce(ctx context.Context, p pv.Preview, day string) (bool, error) {
-	s, err := slacksend.NewPost(AnnounceKind, key(AnnounceKind, p.ID, day), p.Channel, Announcement(n.h.channelLang(p.Channel), p))
+	s, err := slacksend.NewPost(AnnounceKind, key(AnnounceKind, p.ID, day), p.Channel, Announcement(n.h.Languages.Channel(p.Channel), p))
 	if err != nil {
 		return false, err
 	}
@@ -94,7 +94,7 @@ func (n notifier) Announce(ctx context.Context, p pv.Preview, day string) (bool,
 }
 
 func (n notifier) Promoted(ctx context.Context, p pv.Preview, part pv.Participant) error {
-	msg := promotedMessage(n.h.userLang(ctx, part.UserID), p)
+	msg := promotedMessage(n.h.Languages.User(ctx, part.UserID), p)
 	s, err := slacksend.NewPost(PromotedKind, key(PromotedKind, p.ID, part.UserID, part.Generation), part.UserID, msg)
 	if err != nil {
 		return err
@@ -143,12 +143,6 @@ func (n notifier) AskFeedback(ctx context.Context, p pv.Preview, asks []pv.Ask, 
 // once; without a chooser everyone reads English.
 func (h *Handler) languages(ctx context.Context, asks []pv.Ask) map[string]*i18n.Lang {
 	out := make(map[string]*i18n.Lang, len(asks))
-	if h.Languages == nil {
-		for _, a := range asks {
-			out[a.UserID] = i18n.Fallback()
-		}
-		return out
-	}
 	users := make([]string, len(asks))
 	for i, a := range asks {
 		users[i] = a.UserID
@@ -230,7 +224,7 @@ func (h *Handler) automationFailed(ctx context.Context, s outbox.Send, reason st
 	if err != nil {
 		return err
 	}
-	msg := automationFailedMessage(h.userLang(ctx, p.Owner), p, user, action, reason)
+	msg := automationFailedMessage(h.Languages.User(ctx, p.Owner), p, user, action, reason)
 	dm, err := slacksend.NewPost(AutomationFailedKind, key(AutomationFailedKind, id, user, action, gen), p.Owner, msg)
 	if err != nil {
 		return err

@@ -248,22 +248,5 @@ func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block
 	if err != nil {
 		return nil, err
 	}
-	return homeBlocks(h.userLang(ctx, userID), mine), nil
-}
-
-// userLang is the language of one person the bot writes to on its own
-// (nil Languages: English).
-func (h *Handler) userLang(ctx context.Context, userID string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.User(ctx, userID)
-}
-
-// channelLang is the language of a post in a channel.
-func (h *Handler) channelLang(channelID string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.Channel(channelID)
+	return homeBlocks(h.Languages.User(ctx, userID), mine), nil
 }

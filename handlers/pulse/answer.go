@@ -143,7 +143,7 @@ func formError(req *bot.Request, run surveys.Run, err error) error {
 // response_url of the click that opened the form while it is valid (it is
 // not rate-limited by method), else chat.update on the stored message.
 func (h *Handler) updateDM(ctx context.Context, user string, meta formMeta, rc surveys.Receipt) {
-	msg := thankYou(rc, h.Location, h.lang(ctx, user))
+	msg := thankYou(rc, h.Location, h.Languages.User(ctx, user))
 	var err error
 	switch {
 	case meta.ResponseURL != "":

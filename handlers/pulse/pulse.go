@@ -211,7 +211,7 @@ func (h *Handler) HomeSection(ctx context.Context, userID string) ([]slack.Block
 	if err != nil {
 		return nil, err
 	}
-	return homeBlocks(runs, h.location(ctx, userID), h.lang(ctx, userID)), nil
+	return homeBlocks(runs, h.location(ctx, userID), h.Languages.User(ctx, userID)), nil
 }
 
 // location is the user's time zone, falling back to the configured one.
@@ -244,10 +244,7 @@ func (n notifier) byLanguage(ctx context.Context, kind string, run surveys.Run, 
 	for i, v := range invitees {
 		users[i] = v.UserID
 	}
-	groups := []i18n.Group{{Lang: i18n.Fallback(), Users: users}}
-	if n.h.Languages != nil {
-		groups = n.h.Languages.Users(ctx, users)
-	}
+	groups := n.h.Languages.Users(ctx, users)
 	byUser := make(map[string]surveys.Invitee, len(invitees))
 	for _, v := range invitees {
 		byUser[v.UserID] = v
@@ -271,24 +268,6 @@ func (n notifier) byLanguage(ctx context.Context, kind string, run surveys.Run, 
 		}
 	}
 	return nil
-}
-
-// lang is a person's language for messages not answering a request of
-// theirs (a request carries its own, req.L()).
-func (h *Handler) lang(ctx context.Context, userID string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.User(ctx, userID)
-}
-
-// channelLang is the language of a channel's posts: its configured one,
-// else the default.
-func (h *Handler) channelLang(channelID string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.Channel(channelID)
 }
 
 // enqueueChunk bounds the DMs rendered and held at once: a survey of
@@ -320,7 +299,7 @@ func (n notifier) enqueue(ctx context.Context, kind string, run surveys.Run, inv
 }
 
 func (n notifier) PublishResults(ctx context.Context, res surveys.Results) error {
-	msg := resultsMessage(n.h.channelLang(res.Run.ResultsChannel), res, n.h.Location, res.Run.ShareComments)
+	msg := resultsMessage(n.h.Languages.Channel(res.Run.ResultsChannel), res, n.h.Location, res.Run.ShareComments)
 	s, err := slacksend.NewPost(ResultsKind, fmt.Sprintf("%s:%d", ResultsKind, res.Run.ID), res.Run.ResultsChannel, msg)
 	if err != nil {
 		return err

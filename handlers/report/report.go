@@ -136,7 +136,7 @@ func (h *Handler) Publish(ctx context.Context, p rpt.Period, channel, key string
 	}
 	h.logUnavailable(r, "post")
 	charts, missing := rpt.Charts(r)
-	text, blocks := Render(h.channelLang(channel), r, charts, missing, RenderOptions{Command: h.command, Posted: true})
+	text, blocks := Render(h.Languages.Channel(channel), r, charts, missing, RenderOptions{Command: h.command, Posted: true})
 	post, err := slacksend.NewPost(PostKind, key, channel, bot.Message{Text: text, Blocks: blocks})
 	if err != nil {
 		return 0, err
@@ -154,15 +154,6 @@ func (h *Handler) Publish(ctx context.Context, p rpt.Period, channel, key string
 	}
 	n, err := h.Outbox.Enqueue(ctx, sends...)
 	return min(n, 1), err
-}
-
-// channelLang is the language of a channel's posts: its configured one,
-// else the default.
-func (h *Handler) channelLang(channelID string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.Channel(channelID)
 }
 
 func (h *Handler) uploaded(_ context.Context, s outbox.Send, fileID string) error {

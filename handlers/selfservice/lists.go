@@ -126,7 +126,7 @@ func (h *Handler) HomeSection(ctx context.Context, user string) ([]slack.Block, 
 	if err != nil {
 		return nil, err
 	}
-	l := h.userLang(ctx, user)
+	l := h.Languages.User(ctx, user)
 	now := h.now()
 	var lines []string
 	for _, r := range rs {
@@ -144,23 +144,6 @@ func (h *Handler) HomeSection(ctx context.Context, user string) ([]slack.Block, 
 		slack.NewSectionBlock(mrkdwn(bot.TruncateMrkdwn(text, 2900)), nil, slack.NewAccessory(button(actNew, "", l.T(i18n.SelfServiceHomeNew), "primary"))),
 		contextBlock(l.T(i18n.SelfServiceHomeHint, i18n.Data{"Command": h.Command})),
 	}, nil
-}
-
-// userLang is the language of what the bot writes to user on its own
-// initiative (DMs, the App Home).
-func (h *Handler) userLang(ctx context.Context, user string) *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.User(ctx, user)
-}
-
-// triageLang is the language of the triage channel's messages.
-func (h *Handler) triageLang() *i18n.Lang {
-	if h.Languages == nil {
-		return i18n.Fallback()
-	}
-	return h.Languages.Channel(h.TriageChannel)
 }
 
 // defaultLocation is the zone of fallback times in channel messages

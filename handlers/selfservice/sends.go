@@ -117,7 +117,7 @@ func (h *Handler) updateTriage(ctx context.Context, s outbox.Send) (string, erro
 // Home is rendered when opened, so it needs no refresh here.)
 func (h *Handler) Notify(ctx context.Context, r *ss.Request, ev ss.Event) error {
 	key := sendKey(DMKind, ev.ID)
-	s, err := slacksend.NewPost(DMKind, key, r.Requester, notifyMessage(h.userLang(ctx, r.Requester), r, ev, h.Command))
+	s, err := slacksend.NewPost(DMKind, key, r.Requester, notifyMessage(h.Languages.User(ctx, r.Requester), r, ev, h.Command))
 	return h.enqueue(ctx, s, err)
 }
 
@@ -129,7 +129,7 @@ func (h *Handler) Alert(ctx context.Context, r *ss.Request, a ss.Alert) error {
 		sla = r.SLADueAt.Sub(r.CreatedAt)
 	}
 	key := fmt.Sprintf("%s:%d:%s", AlertKind, r.ID, a)
-	s, err := slacksend.NewPost(AlertKind, key, h.TriageChannel, alertMessage(h.triageLang(), r, a, sla, h.defaultLocation()))
+	s, err := slacksend.NewPost(AlertKind, key, h.TriageChannel, alertMessage(h.Languages.Channel(h.TriageChannel), r, a, sla, h.defaultLocation()))
 	return h.enqueue(ctx, s, err)
 }
 
@@ -178,7 +178,7 @@ func (h *Handler) triageMessage(ctx context.Context, r *ss.Request) (bot.Message
 	if err != nil {
 		return bot.Message{}, err
 	}
-	return renderTriage(h.triageLang(), r, approvers, h.defaultLocation()), nil
+	return renderTriage(h.Languages.Channel(h.TriageChannel), r, approvers, h.defaultLocation()), nil
 }
 
 func sendKey(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
