@@ -221,13 +221,14 @@ func (s *Metrics) upsertCommits(tx *gorm.DB, tr *rollupTracker, commits []metric
 	if err != nil {
 		return err
 	}
-	for chunk := range slices.Chunk(rows, upsertChunk) {
+	for chunk := range slices.Chunk(rows, inChunk(tx)) {
 		shas := make([]string, len(chunk))
 		for i, r := range chunk {
 			shas[i] = r.SHA
 		}
 		var deps []deploymentRow
-		if err := tx.Select("id", "commit_sha", "finished_at").Where("commit_sha IN ? AND commit_at IS NULL", shas).Find(&deps).Error; err != nil {
+		in, arg := inList(tx, "commit_sha", shas)
+		if err := tx.Select("id", "commit_sha", "finished_at").Where(in+" AND commit_at IS NULL", arg).Find(&deps).Error; err != nil {
 			return err
 		}
 		deps = slices.DeleteFunc(deps, func(d deploymentRow) bool {
@@ -319,9 +320,10 @@ func (s *Metrics) fillCommitTimes(tx *gorm.DB, deps []metrics.Deployment) error 
 		}
 	}
 	known := map[string]time.Time{}
-	for chunk := range slices.Chunk(shas, upsertChunk) {
+	for chunk := range slices.Chunk(shas, inChunk(tx)) {
 		var rows []commitRow
-		if err := tx.Where("sha IN ?", chunk).Find(&rows).Error; err != nil {
+		in, arg := inList(tx, "sha", chunk)
+		if err := tx.Where(in, arg).Find(&rows).Error; err != nil {
 			return err
 		}
 		for _, r := range rows {
