@@ -221,14 +221,13 @@ func (s *Metrics) upsertCommits(tx *gorm.DB, tr *rollupTracker, commits []metric
 	if err != nil {
 		return err
 	}
-	for chunk := range slices.Chunk(rows, inChunk(tx)) {
+	for chunk := range slices.Chunk(rows, upsertChunk) {
 		shas := make([]string, len(chunk))
 		for i, r := range chunk {
 			shas[i] = r.SHA
 		}
 		var deps []deploymentRow
-		in, arg := inList(tx, "commit_sha", shas)
-		if err := tx.Select("id", "commit_sha", "finished_at").Where(in+" AND commit_at IS NULL", arg).Find(&deps).Error; err != nil {
+		if err := tx.Select("id", "commit_sha", "finished_at").Where("commit_sha IN ? AND commit_at IS NULL", shas).Find(&deps).Error; err != nil {
 			return err
 		}
 		deps = slices.DeleteFunc(deps, func(d deploymentRow) bool {
@@ -320,10 +319,9 @@ func (s *Metrics) fillCommitTimes(tx *gorm.DB, deps []metrics.Deployment) error 
 		}
 	}
 	known := map[string]time.Time{}
-	for chunk := range slices.Chunk(shas, inChunk(tx)) {
+	for chunk := range slices.Chunk(shas, upsertChunk) {
 		var rows []commitRow
-		in, arg := inList(tx, "sha", chunk)
-		if err := tx.Where(in, arg).Find(&rows).Error; err != nil {
+		if err := tx.Where("sha IN ?", chunk).Find(&rows).Error; err != nil {
 			return err
 		}
 		for _, r := range rows {

@@ -164,7 +164,7 @@ func (s *Metrics) reattributeAround(tx *gorm.DB, tr *rollupTracker, deps []deplo
 	}
 	services := map[string]bool{}
 	var lo, hi time.Time
-	for chunk := range slices.Chunk(deps, inChunk(tx)) {
+	for chunk := range slices.Chunk(deps, upsertChunk) {
 		ids := make([]string, len(chunk))
 		for i, d := range chunk {
 			ids[i] = d.ID
@@ -179,16 +179,13 @@ func (s *Metrics) reattributeAround(tx *gorm.DB, tr *rollupTracker, deps []deplo
 				hi = d.FinishedAt
 			}
 		}
-		cause, causeArg := inList(tx, "cause_deployment_id", ids)
-		named, namedArg := inList(tx, "deployment_id", ids)
-		if err := collect(tx.Where(cause+" OR "+named, causeArg, namedArg)); err != nil {
+		if err := collect(tx.Where("cause_deployment_id IN ? OR deployment_id IN ?", ids, ids)); err != nil {
 			return err
 		}
 	}
-	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(services)), inChunk(tx)) {
-		svc, svcArg := inList(tx, "service", chunk)
-		q := tx.Where(svc+" AND attribution IN ? AND opened_at >= ? AND opened_at <= ?",
-			svcArg, []string{attrWindow, attrNone}, lo, hi.Add(s.window))
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(services)), upsertChunk) {
+		q := tx.Where("service IN ? AND attribution IN ? AND opened_at >= ? AND opened_at <= ?",
+			chunk, []string{attrWindow, attrNone}, lo, hi.Add(s.window))
 		if err := collect(q); err != nil {
 			return err
 		}
@@ -250,15 +247,14 @@ func (s *Metrics) refreshDeployments(tx *gorm.DB, tr *rollupTracker, ids []strin
 		Resolved int
 		Last     dbTime
 	}
-	for chunk := range slices.Chunk(ids, inChunk(tx)) {
+	for chunk := range slices.Chunk(ids, upsertChunk) {
 		deps, err := tr.lockDeployments(tx, chunk)
 		if err != nil {
 			return err
 		}
 		var aggs []agg
-		cause, causeArg := inList(tx, "cause_deployment_id", chunk)
 		err = tx.Raw(`SELECT cause_deployment_id AS id, COUNT(*) AS n, COUNT(resolved_at) AS resolved, MAX(resolved_at) AS last
-			FROM incidents WHERE `+cause+` GROUP BY cause_deployment_id`, causeArg).Scan(&aggs).Error
+			FROM incidents WHERE cause_deployment_id IN ? GROUP BY cause_deployment_id`, chunk).Scan(&aggs).Error
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/binary"
 	"strconv"
 	"strings"
@@ -250,45 +249,3 @@ func readRawSQL(ctx context.Context, db *sql.DB, q string, args []any, row func(
 
 // rawInt reads an integer that readRaw passed on.
 func rawInt(b []byte) int64 { return int64(binary.BigEndian.Uint64(b)) }
-
-// textArray is a text[] parameter that gorm passes on as one value (a
-// driver.Valuer), where it would expand a slice into a list of
-// parameters.
-type textArray []string
-
-// Value is the array's text form, every element quoted.
-func (a textArray) Value() (driver.Value, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, s := range a {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('"')
-		for _, r := range s {
-			if r == '"' || r == '\\' {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
-		b.WriteByte('"')
-	}
-	b.WriteByte('}')
-	return b.String(), nil
-}
-
-// inList is the condition "col IN ?" and its argument for vals, written
-// "col = ANY(…)" with one array parameter on PostgreSQL: its text, so its
-// prepared statement, is then the same whatever the count, and it is not
-// parsed and planned again per list length (the ingest's lists are of
-// hundreds of ids).
-func inList(tx *gorm.DB, col string, vals []string) (string, any) {
-	if isPostgres(tx) {
-		return col + " = ANY(CAST(? AS text[]))", textArray(vals)
-	}
-	return col + " IN ?", vals
-}
-
-// inChunk is how many values one inList carries: PostgreSQL takes them
-// all at once, SQLite has a parameter limit.
-func inChunk(tx *gorm.DB) int { return rollupChunk(tx) }
