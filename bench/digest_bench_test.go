@@ -169,7 +169,7 @@ func openSchema(ctx context.Context, base, schema string) (*storage.DB, error) {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
-	q.Set("application_name", benchAppName)
+	q.Set("application_name", appName(schema))
 	u.RawQuery = q.Encode()
 	db, err := storage.Open(ctx, u.String(), storage.Options{MaxOpenConns: 8})
 	if err != nil {

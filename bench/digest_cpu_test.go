@@ -17,6 +17,16 @@ import (
 
 const benchAppName = "platformbot_bench"
 
+// appName is the application_name of the benchmark's connections: its
+// own per schema, so that two benchmarks running at once on other
+// schemas do not count each other's backends.
+func appName(schema string) string {
+	if schema == benchAppName {
+		return benchAppName
+	}
+	return benchAppName + ":" + schema
+}
+
 // cpuMark is the CPU time used so far.
 type cpuMark struct {
 	e               *benchEnv
@@ -44,7 +54,7 @@ func (m cpuMark) print(ctx context.Context, what string, n int) {
 // they cannot be read) and of this process.
 func (e *benchEnv) cpuSeconds(ctx context.Context) (postgres, self float64) {
 	var pids []int
-	e.db.Gorm.WithContext(ctx).Raw("SELECT pid FROM pg_stat_activity WHERE application_name = ?", benchAppName).Scan(&pids)
+	e.db.Gorm.WithContext(ctx).Raw("SELECT pid FROM pg_stat_activity WHERE application_name = ?", appName(e.o.schema)).Scan(&pids)
 	for _, pid := range pids {
 		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 		if err != nil {

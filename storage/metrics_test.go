@@ -455,3 +455,40 @@ func TestKnownService(t *testing.T) {
 		}
 	})
 }
+
+// TestOddIDs ingests ids, shas and services that an array literal would
+// have to quote (PostgreSQL passes the ingest's id lists as arrays).
+func TestOddIDs(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newMetrics(t, db)
+		ctx := context.Background()
+		const odd = `a"b\c,{d} NULL`
+		in := inc("i1", "2024-01-10 12:00", "2024-01-10 14:00", "")
+		in.Service = odd
+		named := inc(odd+"-i2", "2024-01-10 12:00", "", odd)
+		named.Service = odd
+		ingest(t, s, metrics.Batch{Incidents: []metrics.Incident{in, named}})
+		d := dep(odd, "2024-01-10 09:00", 0, "success")
+		d.Service = odd
+		ingest(t, s, metrics.Batch{Commits: []metrics.Commit{{SHA: d.CommitSHA, At: at("2024-01-10 08:00")}}})
+		// d2's push comes after it.
+		d2 := dep(odd+"-2", "2024-01-10 08:00", 0, "success")
+		d2.Service, d2.CommitSHA = odd, odd
+		ingest(t, s, metrics.Batch{Deployments: []metrics.Deployment{d, d2}})
+		ingest(t, s, metrics.Batch{Commits: []metrics.Commit{{SHA: odd, At: at("2024-01-10 06:00")}}})
+		st, err := s.DeliveryStats(ctx, metrics.Scope{Service: odd}, []metrics.Range{r1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		is, err := s.IncidentStats(ctx, metrics.Scope{Service: odd}, []metrics.Range{r1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// i1 is blamed on d (the latest) by time, i2 on it by name; the
+		// pushes gave lead times of 1h and 2h.
+		if st[0].Failed != 1 || st[0].LeadTimeN != 2 || st[0].LeadTime != 5400 || is[0].Unattributed != 0 || is[0].UnknownDeployment != 0 {
+			t.Errorf("failed %d, lead n %d, lead %v, unattributed %d, unknown %d; want 1, 2, 5400, 0, 0",
+				st[0].Failed, st[0].LeadTimeN, st[0].LeadTime, is[0].Unattributed, is[0].UnknownDeployment)
+		}
+	})
+}
