@@ -77,10 +77,7 @@ func periodLabel(l *i18n.Lang, p rpt.Period) string {
 
 // span is the days first to last, or the one day.
 func span(l *i18n.Lang, first, last time.Time, p rpt.Period) string {
-	if first.Equal(last) {
-		return l.Date(first, p.Location)
-	}
-	return l.Span(first, last, p.Location)
+	return days(l, first, last, p.Location)
 }
 
 func section(text string) *slack.SectionBlock {
