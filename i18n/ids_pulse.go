@@ -35,3 +35,10 @@ const (
 	PulseHomeTitle ID = "pulse.home_title"
 	PulseHomeRun   ID = "pulse.home_run"
 )
+
+// What is wrong with an answer (surveys.InputError), shown at its question.
+const (
+	PulseInputTooLong     ID = "pulse.input_too_long"
+	PulseInputNotAnOption ID = "pulse.input_not_an_option"
+	PulseInputGone        ID = "pulse.input_question_gone"
+)

@@ -9,3 +9,15 @@ const (
 	ReportOnItsWay  ID = "report.on_its_way"
 	ReportPosting   ID = "report.posting"
 )
+
+// Why a period cannot be reported (report.PeriodError), to the asker.
+const (
+	ReportPeriodUnknown    ID = "report.period_unknown"
+	ReportPeriodNoQuarter  ID = "report.period_no_quarter"
+	ReportPeriodDateFormat ID = "report.period_date_format"
+	ReportPeriodBackwards  ID = "report.period_backwards"
+	ReportPeriodTooEarly   ID = "report.period_too_early"
+	ReportPeriodTooLong    ID = "report.period_too_long"
+	ReportPeriodNotOver    ID = "report.period_not_over"
+	ReportPeriodNotStarted ID = "report.period_not_started"
+)

@@ -44,59 +44,144 @@ const (
 	ChartHeight = 384
 )
 
+// ChartWords are the words drawn on the charts and said about them, in
+// the reader's language: the domain draws, the caller words (it knows
+// the reader). EnglishChartWords gives the English ones; a field left
+// empty is taken from them.
+type ChartWords struct {
+	Charts map[string]ChartText // by chart name
+	// Legend names the bot's own line next to the catalog items'.
+	Legend string
+	// Period names the report's period after each heading and in the alt
+	// text: "Q3 2026 (1 Jul – 30 Sep 2026)".
+	Period string
+	// Day labels a week by its first day, or a survey round by the day it
+	// closed, in the period's zone: "2 Mar".
+	Day func(time.Time) string
+	// Failed says why a chart could not be drawn.
+	Failed func(error) string
+}
+
+// ChartText are one chart's words.
+type ChartText struct {
+	Title   string // short name: the file's title, the alt text
+	Heading string // drawn above the chart, before " · " and the period
+	Axis    string // the y axis
+	Empty   string // why the chart is left out when there is no data
+}
+
+// EnglishChartWords are the charts' English words for period p.
+func EnglishChartWords(p Period) ChartWords {
+	return ChartWords{
+		Charts: map[string]ChartText{
+			ChartDeployments:  {"Deployments per week", "Successful production deployments per week", "deployments", "no production deployments in the period"},
+			ChartLeadTime:     {"Median change lead time per week", "Median change lead time per week", "hours", "no deployment with a lead time in the period"},
+			ChartSatisfaction: {"Satisfaction per survey round", "Developer satisfaction per survey round (mean, 1–5)", "mean score", "no survey round with reportable results in the period"},
+			ChartAdoption:     {"Weekly active users", "Weekly active users", "people", "no bot activity recorded in the period"},
+		},
+		Legend: "the bot",
+		Period: p.Label(),
+		Day:    func(t time.Time) string { return t.In(p.Location).Format("2 Jan") },
+		Failed: func(err error) string { return "it could not be drawn: " + err.Error() },
+	}
+}
+
+// complete fills w's empty fields from the English words of p.
+func (w ChartWords) complete(p Period) ChartWords {
+	en := EnglishChartWords(p)
+	texts := make(map[string]ChartText, len(en.Charts))
+	for name, e := range en.Charts {
+		t := w.Charts[name]
+		t.Title = or(t.Title, e.Title)
+		t.Heading = or(t.Heading, e.Heading)
+		t.Axis = or(t.Axis, e.Axis)
+		t.Empty = or(t.Empty, e.Empty)
+		texts[name] = t
+	}
+	w.Charts = texts
+	w.Legend = or(w.Legend, en.Legend)
+	w.Period = or(w.Period, en.Period)
+	if w.Day == nil {
+		w.Day = en.Day
+	}
+	if w.Failed == nil {
+		w.Failed = en.Failed
+	}
+	return w
+}
+
+func or(s, otherwise string) string {
+	if s == "" {
+		return otherwise
+	}
+	return s
+}
+
 // chartSpec is one chart: whether the report has data for it, and how
 // to draw it.
 type chartSpec struct {
-	name, title, empty string
-	has                func(*Report) bool
-	draw               func(*Report) (*plot.Plot, error)
+	name string
+	has  func(*Report) bool
+	draw func(*Report, ChartWords) (*plot.Plot, error)
 }
 
 var chartSpecs = []chartSpec{
-	{ChartDeployments, "Deployments per week", "no production deployments in the period", hasDeployments, deploymentsPlot},
-	{ChartLeadTime, "Median change lead time per week", "no deployment with a lead time in the period", hasLeadTimes, leadTimePlot},
-	{ChartSatisfaction, "Satisfaction per survey round", "no survey round with reportable results in the period", hasRounds, satisfactionPlot},
-	{ChartAdoption, "Weekly active users", "no bot activity recorded in the period", hasActivity, adoptionPlot},
+	{ChartDeployments, hasDeployments, deploymentsPlot},
+	{ChartLeadTime, hasLeadTimes, leadTimePlot},
+	{ChartSatisfaction, hasRounds, satisfactionPlot},
+	{ChartAdoption, hasActivity, adoptionPlot},
 }
 
-// Charts draws the report's charts: weekly deployments, weekly median
-// lead time, satisfaction per survey round and weekly active users. A
-// chart without data, or one that cannot be drawn, is listed in missing
-// instead; drawing never fails the report.
+// Charts draws the report's charts in English (see ChartsIn).
 func Charts(r *Report) (charts []Chart, missing []Missing) {
+	return ChartsIn(r, ChartWords{})
+}
+
+// ChartsIn draws the report's charts with w's words: weekly deployments,
+// weekly median lead time, satisfaction per survey round and weekly
+// active users. A chart without data, or one that cannot be drawn, is
+// listed in missing instead; drawing never fails the report.
+func ChartsIn(r *Report, w ChartWords) (charts []Chart, missing []Missing) {
+	w = w.complete(r.Period)
 	for _, sp := range chartSpecs {
+		text := w.Charts[sp.name]
 		if !sp.has(r) {
-			missing = append(missing, Missing{Name: sp.name, Title: sp.title, Reason: sp.empty})
+			missing = append(missing, Missing{Name: sp.name, Title: text.Title, Reason: text.Empty})
 			continue
 		}
-		png, err := drawPNG(sp, r)
+		png, err := drawPNG(sp, r, w)
 		if err != nil {
-			missing = append(missing, Missing{Name: sp.name, Title: sp.title, Reason: "it could not be drawn: " + err.Error(), Failed: err.Error()})
+			missing = append(missing, Missing{Name: sp.name, Title: text.Title, Reason: w.Failed(err), Failed: err.Error()})
 			continue
 		}
 		charts = append(charts, Chart{
-			Name: sp.name, Title: sp.title, PNG: png,
+			Name: sp.name, Title: text.Title, PNG: png,
 			Filename: fmt.Sprintf("value-report-%s-%s.png", fileSafe(r.Period.Name), sp.name),
-			AltText:  sp.title + ", " + r.Period.Label(),
+			AltText:  text.Title + ", " + w.Period,
 		})
 	}
 	return charts, missing
 }
 
-// MissingCharts lists the charts Charts would leave out for lack of data,
-// without drawing any: for a reply that shows no charts.
-func MissingCharts(r *Report) []Missing {
+// MissingCharts lists, in English, the charts Charts would leave out for
+// lack of data, without drawing any: for a reply that shows no charts.
+func MissingCharts(r *Report) []Missing { return MissingChartsIn(r, ChartWords{}) }
+
+// MissingChartsIn is MissingCharts with w's words.
+func MissingChartsIn(r *Report, w ChartWords) []Missing {
+	w = w.complete(r.Period)
 	var out []Missing
 	for _, sp := range chartSpecs {
 		if !sp.has(r) {
-			out = append(out, Missing{Name: sp.name, Title: sp.title, Reason: sp.empty})
+			text := w.Charts[sp.name]
+			out = append(out, Missing{Name: sp.name, Title: text.Title, Reason: text.Empty})
 		}
 	}
 	return out
 }
 
-func drawPNG(sp chartSpec, r *Report) ([]byte, error) {
-	p, err := sp.draw(r)
+func drawPNG(sp chartSpec, r *Report, w ChartWords) ([]byte, error) {
+	p, err := sp.draw(r, w)
 	if err != nil {
 		return nil, err
 	}
@@ -182,14 +267,18 @@ func thin(labels []string, max int) []string {
 	return out
 }
 
-// weekLabels names each week by its first day in the report's zone.
-func weekLabels(pts []Point, loc *time.Location) []string {
+// weekLabels names each week by its first day, as day names it (in the
+// report's zone).
+func weekLabels(pts []Point, day func(time.Time) string) []string {
 	out := make([]string, len(pts))
 	for i, p := range pts {
-		out[i] = p.Start.In(loc).Format("2 Jan")
+		out[i] = day(p.Start)
 	}
 	return out
 }
+
+// heading is the title drawn above a chart: its heading and the period.
+func heading(w ChartWords, name string) string { return w.Charts[name].Heading + " · " + w.Period }
 
 // xys returns the points that have values, at their week's index.
 func xys(pts []Point, scale float64) plotter.XYs {
@@ -213,9 +302,9 @@ func anyPositive(pts []Point) bool {
 	return false
 }
 
-func deploymentsPlot(r *Report) (*plot.Plot, error) {
+func deploymentsPlot(r *Report, w ChartWords) (*plot.Plot, error) {
 	pts := r.Delivery.DeployWeeks
-	p := newPlot("Successful production deployments per week · "+r.Period.Label(), "deployments", weekLabels(pts, r.Period.Location))
+	p := newPlot(heading(w, ChartDeployments), w.Charts[ChartDeployments].Axis, weekLabels(pts, w.Day))
 	vals := make(plotter.Values, len(pts))
 	for i, pt := range pts {
 		if pt.Value != nil {
@@ -232,15 +321,15 @@ func deploymentsPlot(r *Report) (*plot.Plot, error) {
 	return p, nil
 }
 
-func leadTimePlot(r *Report) (*plot.Plot, error) {
+func leadTimePlot(r *Report, w ChartWords) (*plot.Plot, error) {
 	pts := r.Delivery.LeadTimeWeeks
-	p := newPlot("Median change lead time per week · "+r.Period.Label(), "hours", weekLabels(pts, r.Period.Location))
+	p := newPlot(heading(w, ChartLeadTime), w.Charts[ChartLeadTime].Axis, weekLabels(pts, w.Day))
 	err := addLine(p, xys(pts, 1.0/3600), orange, "")
 	frame(p, len(pts))
 	return p, err
 }
 
-func satisfactionPlot(r *Report) (*plot.Plot, error) {
+func satisfactionPlot(r *Report, w ChartWords) (*plot.Plot, error) {
 	var labels []string
 	var means plotter.XYs
 	for _, rd := range r.Satisfaction.Rounds {
@@ -248,9 +337,9 @@ func satisfactionPlot(r *Report) (*plot.Plot, error) {
 			continue
 		}
 		means = append(means, plotter.XY{X: float64(len(labels)), Y: rd.Mean})
-		labels = append(labels, rd.ClosedAt.In(r.Period.Location).Format("2 Jan"))
+		labels = append(labels, w.Day(rd.ClosedAt))
 	}
-	p := newPlot("Developer satisfaction per survey round (mean, 1–5) · "+r.Period.Label(), "mean score", labels)
+	p := newPlot(heading(w, ChartSatisfaction), w.Charts[ChartSatisfaction].Axis, labels)
 	err := addLine(p, means, green, "")
 	frame(p, len(means))
 	p.Y.Min, p.Y.Max = 1, 5
@@ -260,10 +349,10 @@ func satisfactionPlot(r *Report) (*plot.Plot, error) {
 // maxAdoptionItems bounds the catalog items drawn next to the bot's line.
 const maxAdoptionItems = 3
 
-func adoptionPlot(r *Report) (*plot.Plot, error) {
+func adoptionPlot(r *Report, w ChartWords) (*plot.Plot, error) {
 	a := r.Adoption
-	p := newPlot("Weekly active users · "+r.Period.Label(), "people", weekLabels(a.Weeks, r.Period.Location))
-	if err := addLine(p, xys(a.Weeks, 1), blue, "the bot"); err != nil {
+	p := newPlot(heading(w, ChartAdoption), w.Charts[ChartAdoption].Axis, weekLabels(a.Weeks, w.Day))
+	if err := addLine(p, xys(a.Weeks, 1), blue, w.Legend); err != nil {
 		return nil, err
 	}
 	colours := []color.Color{green, orange, purple}

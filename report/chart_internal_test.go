@@ -13,7 +13,7 @@ func TestWeekLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 7, 1, 0, 0, 0, 0, berlin).UTC()
-	if got := weekLabels([]Point{{Start: start}}, berlin); got[0] != "1 Jul" {
+	if got := weekLabels([]Point{{Start: start}}, EnglishChartWords(Period{Location: berlin}).Day); got[0] != "1 Jul" {
 		t.Errorf("label = %q, want 1 Jul", got[0])
 	}
 }

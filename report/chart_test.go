@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/platformbot/platformbot/report"
 	"github.com/platformbot/platformbot/report/reporttest"
@@ -107,5 +108,42 @@ func TestMissingCharts(t *testing.T) {
 		if got := report.MissingCharts(r); len(got) != len(missing) {
 			t.Errorf("empty %v: MissingCharts %+v, Charts left out %+v", empty, got, missing)
 		}
+	}
+}
+
+// TestChartsIn: the caller's words name the charts and the charts left
+// out, and are drawn (the picture differs from the English one); words
+// it leaves empty are English.
+func TestChartsIn(t *testing.T) {
+	svc := reporttest.Service(false)
+	p, _ := svc.Parse("")
+	r, err := svc.Report(t.Context(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := report.ChartWords{
+		Charts: map[string]report.ChartText{report.ChartAdoption: {Title: "Aktive", Heading: "Aktive pro Woche", Axis: "Personen"}},
+		Legend: "der Bot", Period: "Q3",
+		Day: func(time.Time) string { return "Tag" },
+	}
+	english, _ := report.Charts(r)
+	charts, missing := report.ChartsIn(r, w)
+	if len(charts) != 4 || len(missing) != 0 {
+		t.Fatalf("%d charts, missing %+v", len(charts), missing)
+	}
+	if c := charts[3]; c.Title != "Aktive" || c.AltText != "Aktive, Q3" || bytes.Equal(c.PNG, english[3].PNG) {
+		t.Errorf("adoption: title %q, alt %q, same picture as English: %v", c.Title, c.AltText, bytes.Equal(c.PNG, english[3].PNG))
+	}
+	if c := charts[0]; c.Title != "Deployments per week" || c.AltText != "Deployments per week, Q3" {
+		t.Errorf("deployments: title %q, alt %q", c.Title, c.AltText)
+	}
+	empty := reporttest.Service(true)
+	r, err = empty.Report(t.Context(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Charts[report.ChartDeployments] = report.ChartText{Empty: "keine Deployments"}
+	if m := report.MissingChartsIn(r, w); len(m) != 4 || m[0].Reason != "keine Deployments" || m[0].Title != "Deployments per week" {
+		t.Errorf("missing %+v", m)
 	}
 }

@@ -96,8 +96,11 @@ func (p Period) previous() metrics.Range {
 	return metrics.Range{From: p.PrevFrom.UTC(), To: p.From.UTC()}
 }
 
-func periodErr(format string, args ...any) error {
-	return &PeriodError{Msg: fmt.Sprintf(format, args...)}
+// periodErr returns e, which says why and with which data, worded in
+// English by format and args.
+func periodErr(e PeriodError, format string, args ...any) error {
+	e.Msg = fmt.Sprintf(format, args...)
+	return &e
 }
 
 // MaxDays bounds a span of dates: a year and a day.
@@ -140,7 +143,7 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 		q, _ := strconv.Atoi(qs)
 		return Quarter(y, q, now, loc)
 	}
-	return Period{}, periodErr("“%s” is not a period: use a quarter like 2026Q3, “last” (the last quarter), “this” (this quarter so far) or two dates like 2026-07-01..2026-09-30.", s)
+	return Period{}, periodErr(PeriodError{Why: PeriodUnknown, Input: s}, "“%s” is not a period: use a quarter like 2026Q3, “last” (the last quarter), “this” (this quarter so far) or two dates like 2026-07-01..2026-09-30.", s)
 }
 
 // Quarter returns quarter q (1–4) of year y, cut at the start of today if
@@ -150,7 +153,7 @@ func Quarter(y, q int, now time.Time, loc *time.Location) (Period, error) {
 		loc = time.UTC
 	}
 	if y < 2000 || y > 9999 || q < 1 || q > 4 {
-		return Period{}, periodErr("there is no quarter %d of %d.", q, y)
+		return Period{}, periodErr(PeriodError{Why: PeriodNoQuarter, Year: y, Quarter: q}, "there is no quarter %d of %d.", q, y)
 	}
 	from := time.Date(y, time.Month(3*(q-1)+1), 1, 0, 0, 0, 0, loc)
 	p, err := span(from, from.AddDate(0, 3, 0), now, loc)
@@ -170,22 +173,22 @@ func Dates(first, last string, now time.Time, loc *time.Location) (Period, error
 	l, err2 := time.ParseInLocation(dateLayout, last, loc)
 	switch {
 	case err1 != nil || err2 != nil:
-		return Period{}, periodErr("dates are written YYYY-MM-DD, like 2026-07-01..2026-09-30.")
+		return Period{}, periodErr(PeriodError{Why: PeriodDateFormat}, "dates are written YYYY-MM-DD, like 2026-07-01..2026-09-30.")
 	case l.Before(f):
-		return Period{}, periodErr("the period ends (%s) before it starts (%s).", last, first)
+		return Period{}, periodErr(PeriodError{Why: PeriodBackwards, First: first, Last: last}, "the period ends (%s) before it starts (%s).", last, first)
 	case f.Year() < 2000:
-		return Period{}, periodErr("the period starts before the year 2000.")
+		return Period{}, periodErr(PeriodError{Why: PeriodTooEarly}, "the period starts before the year 2000.")
 	}
 	to := l.AddDate(0, 0, 1)
 	if days := int(to.Sub(f).Hours()/24 + 0.5); days > MaxDays {
-		return Period{}, periodErr("a period has at most %d days; %s..%s has %d.", MaxDays, first, last, days)
+		return Period{}, periodErr(PeriodError{Why: PeriodTooLong, First: first, Last: last, Days: days}, "a period has at most %d days; %s..%s has %d.", MaxDays, first, last, days)
 	}
 	p, err := span(f, to, now, loc)
 	if err != nil {
 		return Period{}, err
 	}
 	if p.ToDate {
-		return Period{}, periodErr("%s..%s does not end before today: a report covers complete days only.", first, last)
+		return Period{}, periodErr(PeriodError{Why: PeriodNotOver, First: first, Last: last}, "%s..%s does not end before today: a report covers complete days only.", first, last)
 	}
 	p.Name = first + ".." + last
 	return p, nil
@@ -198,7 +201,7 @@ func span(from, to, now time.Time, loc *time.Location) (Period, error) {
 	p := Period{From: from, To: to, Location: loc}
 	if to.After(today) {
 		if !from.Before(today) {
-			return Period{}, periodErr("%s has no complete day yet: it starts %s.", dateSpan(from, to.AddDate(0, 0, -1)), from.Format("2 Jan 2006"))
+			return Period{}, periodErr(PeriodError{Why: PeriodNotStarted, From: from, Until: to.AddDate(0, 0, -1)}, "%s has no complete day yet: it starts %s.", dateSpan(from, to.AddDate(0, 0, -1)), from.Format("2 Jan 2006"))
 		}
 		p.To, p.ToDate = today, true
 	}

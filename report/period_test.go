@@ -45,12 +45,19 @@ func TestParsePeriod(t *testing.T) {
 
 func TestParsePeriodRefusals(t *testing.T) {
 	now := time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)
-	for _, in := range []string{"2026Q5", "Q0 2026", "soon", "2027Q1", "2026-10-05..2026-10-06", "2026-09-30..2026-09-01",
-		"2024-01-01..2025-12-31", "2026-13-01..2026-13-02", "1999Q4", "2026-10-01..2026-10-10"} {
+	for in, why := range map[string]report.PeriodProblem{
+		"2026Q5": report.PeriodUnknown, "Q0 2026": report.PeriodUnknown, "soon": report.PeriodUnknown,
+		"2027Q1": report.PeriodNotStarted, "2026-10-05..2026-10-06": report.PeriodNotStarted,
+		"2026-09-30..2026-09-01": report.PeriodBackwards, "2024-01-01..2025-12-31": report.PeriodTooLong,
+		"2026-13-01..2026-13-02": report.PeriodDateFormat, "1999Q4": report.PeriodNoQuarter,
+		"1999-12-31..2000-01-02": report.PeriodTooEarly, "2026-10-01..2026-10-10": report.PeriodNotOver,
+	} {
 		_, err := report.ParsePeriod(in, now, time.UTC)
 		var pe *report.PeriodError
 		if !errors.As(err, &pe) || pe.Msg == "" || !errors.Is(err, report.ErrPeriod) {
 			t.Errorf("ParsePeriod(%q) = %v, want a *PeriodError", in, err)
+		} else if pe.Why != why {
+			t.Errorf("ParsePeriod(%q): why %q, want %q", in, pe.Why, why)
 		}
 	}
 }

@@ -220,7 +220,7 @@ func checkAnswers(snap Snapshot, in []Answer) ([]Answer, error) {
 	for _, a := range in {
 		q, ok := snap.Question(a.QuestionID)
 		if !ok {
-			return nil, &InputError{Question: a.QuestionID, Msg: "That question is not part of this survey any more."}
+			return nil, &InputError{Question: a.QuestionID, Why: QuestionGone, Msg: "That question is not part of this survey any more."}
 		}
 		a, err := q.check(a)
 		if err != nil {

@@ -84,11 +84,22 @@ func (e *EmptyAudienceError) Unwrap() error {
 }
 
 // InputError is a bad answer to one question; handlers show it next to the
-// question. It is an ErrBadAnswer with Msg as its message.
+// question. It is an ErrBadAnswer with Msg, in English, as its message;
+// Why lets a handler word it in the reader's language.
 type InputError struct {
 	Question string
 	Msg      string
+	Why      InputProblem
 }
+
+// InputProblem is what is wrong with an answer.
+type InputProblem string
+
+const (
+	AnswerTooLong InputProblem = "too_long"      // free text over MaxTextLength
+	NotAnOption   InputProblem = "not_an_option" // a value the question does not offer
+	QuestionGone  InputProblem = "question_gone" // the question is not in the run
+)
 
 func (e *InputError) Error() string {
 	return fmt.Sprintf("surveys: question %s: %s", e.Question, e.Msg)

@@ -32,7 +32,7 @@ func FuzzCheckAnswers(f *testing.F) {
 		out, err := checkAnswers(fuzzSnapshot, in)
 		if err != nil {
 			var ie *InputError
-			if !errors.As(err, &ie) || ie.Msg == "" || (ie.Question != q1 && ie.Question != q2) {
+			if !errors.As(err, &ie) || ie.Msg == "" || ie.Why == "" || (ie.Question != q1 && ie.Question != q2) {
 				t.Fatalf("refusal %v (%T) does not name one of %q, %q", err, err, q1, q2)
 			}
 			return

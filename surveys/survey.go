@@ -92,14 +92,14 @@ func (q Question) check(a Answer) (Answer, error) {
 	if q.Kind == Text {
 		a.Text = strings.TrimSpace(a.Text)
 		if utf8.RuneCountInString(a.Text) > MaxTextLength {
-			return a, &InputError{Question: q.ID, Msg: fmt.Sprintf("Please keep it under %d characters.", MaxTextLength)}
+			return a, &InputError{Question: q.ID, Why: AnswerTooLong, Msg: fmt.Sprintf("Please keep it under %d characters.", MaxTextLength)}
 		}
 		a.Value = 0
 		return a, nil
 	}
 	vals := q.Values()
 	if len(vals) == 0 || a.Value < vals[0] || a.Value > vals[len(vals)-1] {
-		return a, &InputError{Question: q.ID, Msg: "Please pick one of the options."}
+		return a, &InputError{Question: q.ID, Why: NotAnOption, Msg: "Please pick one of the options."}
 	}
 	a.Text = ""
 	return a, nil

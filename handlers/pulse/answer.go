@@ -126,7 +126,7 @@ func formError(req *bot.Request, run surveys.Run, err error) error {
 	view := req.View
 	var in *surveys.InputError
 	if errors.As(err, &in) {
-		return bot.FieldErrors{blockID(surveys.Question{ID: in.Question}): in.Msg}
+		return bot.FieldErrors{blockID(surveys.Question{ID: in.Question}): inputMessage(req.L(), in)}
 	}
 	if domain.ErrorCode(err) == domain.Internal || view == nil || view.State == nil {
 		return err

@@ -32,8 +32,8 @@ var sentinelMessages = []struct {
 
 // userMessage is a survey domain error as mrkdwn in the asker's language:
 // an emoji for some, the ids typed in code and the hints that name the
-// (configurable) command. A bad answer's own words (an InputError) are the
-// domain's, escaped.
+// (configurable) command. A bad answer (an InputError) is worded by its
+// reason.
 func userMessage(req *bot.Request, err error) string {
 	l := req.L()
 	command := "/pulse"
@@ -52,7 +52,7 @@ func userMessage(req *bot.Request, err error) string {
 	case errors.As(err, &open):
 		return l.T(i18n.PulseErrRunOpenOf, i18n.Data{"Title": bot.Escape(open.Run.Title), "Run": open.Run.ID})
 	case errors.As(err, &in):
-		return bot.Escape(in.Msg)
+		return bot.Escape(inputMessage(l, in))
 	}
 	for _, s := range sentinelMessages {
 		if errors.Is(err, s.err) {
@@ -60,4 +60,21 @@ func userMessage(req *bot.Request, err error) string {
 		}
 	}
 	return bot.Escape(domain.ErrorMessage(err))
+}
+
+// inputMessages word each surveys.InputProblem.
+var inputMessages = map[surveys.InputProblem]i18n.ID{
+	surveys.AnswerTooLong: i18n.PulseInputTooLong,
+	surveys.NotAnOption:   i18n.PulseInputNotAnOption,
+	surveys.QuestionGone:  i18n.PulseInputGone,
+}
+
+// inputMessage says in l what is wrong with an answer, as plain text (a
+// modal's field error); a problem without words keeps the domain's.
+func inputMessage(l *i18n.Lang, in *surveys.InputError) string {
+	id, ok := inputMessages[in.Why]
+	if !ok {
+		return in.Msg
+	}
+	return l.T(id, i18n.Data{"Max": surveys.MaxTextLength})
 }

@@ -61,3 +61,32 @@ func TestUserMessageInGerman(t *testing.T) {
 		}
 	}
 }
+
+// TestBadAnswerInReadersLanguage: what is wrong with an answer is worded
+// by its reason — in English as the domain says it, in German for a
+// German submitter, at the question in the form.
+func TestBadAnswerInReadersLanguage(t *testing.T) {
+	de, _ := i18n.MustBuiltin().Lang("de")
+	en, _ := i18n.MustBuiltin().Lang("en")
+	for _, tc := range []struct {
+		in      surveys.InputError
+		english string
+		german  string
+	}{
+		{surveys.InputError{Question: "why", Why: surveys.AnswerTooLong}, "Please keep it under 2000 characters.", "Bitte bleib unter 2000 Zeichen."},
+		{surveys.InputError{Question: "sat", Why: surveys.NotAnOption}, "Please pick one of the options.", "Bitte wähle eine der Optionen."},
+		{surveys.InputError{Question: "old", Why: surveys.QuestionGone}, "That question is not part of this survey any more.", "Diese Frage gehört nicht mehr zu dieser Umfrage."},
+	} {
+		err := fmt.Errorf("answer: %w", &tc.in)
+		if got := userMessage(&bot.Request{Lang: en}, err); got != tc.english {
+			t.Errorf("%s in English: %q, want %q", tc.in.Why, got, tc.english)
+		}
+		if got := userMessage(&bot.Request{Lang: de}, err); got != tc.german {
+			t.Errorf("%s in German: %q, want %q", tc.in.Why, got, tc.german)
+		}
+		fe, ok := formError(&bot.Request{Lang: de}, surveys.Run{}, err).(bot.FieldErrors)
+		if block := blockID(surveys.Question{ID: tc.in.Question}); !ok || fe[block] != tc.german {
+			t.Errorf("%s in the form: %v, want %q at %s", tc.in.Why, fe, tc.german, block)
+		}
+	}
+}

@@ -25,7 +25,7 @@ const maxListed = 8
 // Render renders a report as Block Kit in l: a header, one section per
 // area with each figure's change against the previous period (▲▼), and
 // the charts that follow in the thread or the reason one is left out. It
-// returns the notification text too. The charts' own labels are English.
+// returns the notification text too.
 func Render(l *i18n.Lang, r *rpt.Report, charts []rpt.Chart, missing []rpt.Missing, o RenderOptions) (string, []slack.Block) {
 	p := r.Period
 	title := l.T(i18n.ReportTitle, i18n.Data{"Period": periodLabel(l, p)})
@@ -77,10 +77,7 @@ func periodLabel(l *i18n.Lang, p rpt.Period) string {
 
 // span is the days first to last, or the one day.
 func span(l *i18n.Lang, first, last time.Time, p rpt.Period) string {
-	if first.Equal(last) {
-		return l.Date(first, p.Location)
-	}
-	return l.Span(first, last, p.Location)
+	return days(l, first, last, p.Location)
 }
 
 func section(text string) *slack.SectionBlock {
@@ -91,9 +88,9 @@ func contextBlock(text string) *slack.ContextBlock {
 	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, bot.TruncateMrkdwn(text, 3000), false, false))
 }
 
-// chartWords are the words a chart is named with in the report's text
-// (the chart itself keeps its English title), by chart name.
-var chartWords = map[string]struct{ title, missing, empty i18n.ID }{
+// chartLines are the words a chart is named with in the report's text,
+// by chart name.
+var chartLines = map[string]struct{ title, missing, empty i18n.ID }{
 	rpt.ChartDeployments:  {i18n.ReportChartDeployments, i18n.ReportNoDeploymentsChart, i18n.ReportEmptyDeployments},
 	rpt.ChartLeadTime:     {i18n.ReportChartLeadTime, i18n.ReportNoLeadTimeChart, i18n.ReportEmptyLeadTime},
 	rpt.ChartSatisfaction: {i18n.ReportChartSatisfaction, i18n.ReportNoSatisfactionChart, i18n.ReportEmptySatisfaction},
@@ -107,7 +104,7 @@ func chartLine(l *i18n.Lang, p rpt.Period, charts []rpt.Chart, missing []rpt.Mis
 	if len(charts) > 0 {
 		var titles []string
 		for _, c := range charts {
-			if w, ok := chartWords[c.Name]; ok {
+			if w, ok := chartLines[c.Name]; ok {
 				titles = append(titles, l.T(w.title))
 			} else {
 				titles = append(titles, c.Title)
@@ -119,7 +116,7 @@ func chartLine(l *i18n.Lang, p rpt.Period, charts []rpt.Chart, missing []rpt.Mis
 		parts = append(parts, l.T(i18n.ReportChartsWhenPosted, i18n.Data{"Command": o.Command, "Period": p.Name}))
 	}
 	for _, m := range missing {
-		w, ok := chartWords[m.Name]
+		w, ok := chartLines[m.Name]
 		if !ok {
 			continue // every chart has its words; a new one without them is left unsaid
 		}

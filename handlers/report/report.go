@@ -81,7 +81,8 @@ func (h *Handler) run(ctx context.Context, req *bot.Request) (*bot.Reply, error)
 		return nil, err
 	}
 	h.logUnavailable(r, "command")
-	text, blocks := Render(req.L(), r, nil, rpt.MissingCharts(r), RenderOptions{Command: h.command})
+	l := req.L()
+	text, blocks := Render(l, r, nil, rpt.MissingChartsIn(r, chartWords(l, r.Period)), RenderOptions{Command: h.command})
 	return bot.SayBlocks(text, blocks...), nil
 }
 
@@ -135,8 +136,10 @@ func (h *Handler) Publish(ctx context.Context, p rpt.Period, channel, key string
 		return 0, err
 	}
 	h.logUnavailable(r, "post")
-	charts, missing := rpt.Charts(r)
-	text, blocks := Render(h.Languages.Channel(channel), r, charts, missing, RenderOptions{Command: h.command, Posted: true})
+	// The charts speak the channel's language, as the message does.
+	l := h.Languages.Channel(channel)
+	charts, missing := rpt.ChartsIn(r, chartWords(l, r.Period))
+	text, blocks := Render(l, r, charts, missing, RenderOptions{Command: h.command, Posted: true})
 	post, err := slacksend.NewPost(PostKind, key, channel, bot.Message{Text: text, Blocks: blocks})
 	if err != nil {
 		return 0, err
