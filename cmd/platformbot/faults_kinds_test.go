@@ -240,7 +240,11 @@ var kindsFaults = []kindsFault{
 		if err := db.Restore(); err != nil {
 			t.Fatal(err)
 		}
-		return 0
+		// A send delivered during the cut is marked sent once the
+		// database is back, but its lease may have run out meanwhile,
+		// and another replica may claim it first and deliver it again:
+		// at most the sends in flight at the cut (see docs/testing.md).
+		return 3 * fanoutWorkers
 	}},
 }
 
@@ -283,13 +287,16 @@ func TestSendKindsSurviveFaults(t *testing.T) {
 			time.Sleep(2 * fanoutLease) // any late repeat of a send a lost lease let go
 			total := 0
 			for _, k := range sendKinds {
-				lost, twice := c.kindOutcome(k, a)
+				lost, twice, doubled := c.kindOutcome(k, a)
 				total += twice
 				if lost > 0 {
 					t.Errorf("%s: %d sends lost", k.kind, lost)
 				}
 				if twice > 0 {
 					t.Logf("%s: %d sends delivered twice", k.kind, twice)
+					if twice > doubles {
+						c.explainDuplicates(doubled)
+					}
 				}
 			}
 			if total > doubles {
@@ -357,7 +364,7 @@ func (c *cluster) waitKindsSent(timeout time.Duration) {
 // kindOutcome compares the sends of kind k in the outbox, by recipient,
 // with their deliveries: lost are sends never delivered, twice
 // deliveries beyond one per send.
-func (c *cluster) kindOutcome(k sendKind, a *automation) (lost, twice int) {
+func (c *cluster) kindOutcome(k sendKind, a *automation) (lost, twice int, doubled map[string]int) {
 	c.t.Helper()
 	want := map[string]int{}
 	column := "recipient"
@@ -374,8 +381,14 @@ func (c *cluster) kindOutcome(k sendKind, a *automation) (lost, twice int) {
 	for _, to := range sortedKeys(want, got) {
 		lost += max(want[to]-got[to], 0)
 		twice += max(got[to]-want[to], 0)
+		if got[to] > want[to] {
+			if doubled == nil {
+				doubled = map[string]int{}
+			}
+			doubled[to] = got[to]
+		}
 	}
-	return lost, twice
+	return lost, twice, doubled
 }
 
 func sortedKeys(ms ...map[string]int) []string {
