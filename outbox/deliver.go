@@ -184,23 +184,34 @@ func (d *Dispatcher) before(ctx, rec context.Context, log zerolog.Logger, r Reco
 	return true
 }
 
-// markSent records the ref, retrying briefly: a send that was delivered
-// but that stays unmarked would be sent again once its lease expires.
+// markSent records the ref, retrying until rec ends (SendTimeout plus
+// recordTimeout): a send that was delivered but that stays unmarked would
+// be sent again once its lease expires. A database that is cut off for a
+// few seconds (a failover, a restarted proxy) must not cost a duplicate
+// of every send in flight, and while it is unreachable no other replica
+// can claim the send either.
 func (d *Dispatcher) markSent(ctx context.Context, log zerolog.Logger, r Record, ref string) {
 	var err error
+	wait := 100 * time.Millisecond
 retries:
-	for attempt := range 4 {
+	for {
 		if err = d.opt.Store.MarkSent(ctx, r.ID, ref, d.opt.Clock.Now().UTC()); err == nil {
 			return
 		}
 		select {
 		case <-ctx.Done():
 			break retries
-		case <-time.After(time.Duration(100<<attempt) * time.Millisecond):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, markSentMaxWait)
 	}
 	log.Error().Err(err).Str("ref", ref).Msg("outbox: delivered but could not mark as sent; it may be sent again when its lease expires")
 }
+
+// markSentMaxWait caps the pause between attempts to mark a send sent, so
+// that the mark lands soon after the database is back, before another
+// replica may take over the send whose lease ran out meanwhile.
+const markSentMaxWait = 500 * time.Millisecond
 
 // retry puts the send back for later with exponential backoff, or fails it
 // once its attempts are used up.

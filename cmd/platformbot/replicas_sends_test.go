@@ -122,28 +122,48 @@ func newSendsCluster(t *testing.T, replicas, n int) (*cluster, *automation) {
 	t.Setenv("SS_LOAD_SECRET", sendsSecret) // validated with the config, inherited by the replicas
 	c := newCluster(t, sendsConfig(a.URL))
 	c.Start(replicas)
-	var ids []string
-	for i := range n {
-		user := fmt.Sprintf("UREQ%05d", i)
-		c.Fake.AddUser(slack.User{ID: user, Name: user, TZ: "Europe/Berlin"})
-		id, err := c.Fake.SendInteraction(slack.InteractionCallback{
-			Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: user},
-			View: slack.View{ID: fmt.Sprintf("VLOAD%05d", i), CallbackID: "ss:request", PrivateMetadata: "access", State: &slack.ViewState{}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
+	c.fileRequests(n)
+	return c, a
+}
+
+// ssRequest is user i's request for access, which needs an approval.
+func ssRequest(i int) slack.InteractionCallback {
+	user := fmt.Sprintf("UREQ%05d", i)
+	return slack.InteractionCallback{
+		Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: user},
+		View: slack.View{ID: fmt.Sprintf("VLOAD%05d", i), CallbackID: "ss:request", PrivateMetadata: "access", State: &slack.ViewState{}},
 	}
-	c.waitAcks(ids, "filed")
+}
+
+// fileRequests files n requests (one per requester) and waits for their n
+// triage posts.
+func (c *cluster) fileRequests(n int) {
+	c.t.Helper()
+	c.fileMore(0, n)
 	// A patient wait: under -race, three processes on a 2-core CI host
 	// took up to 22 s a request here, and 60 s once left one post behind.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if _, err := c.Fake.WaitMessages(ctx, sendsTriage, n); err != nil {
-		t.Fatalf("%d triage posts for %d requests: %v", len(c.Fake.Messages(sendsTriage)), n, err)
+		c.t.Fatalf("%d triage posts for %d requests: %v", len(c.Fake.Messages(sendsTriage)), n, err)
 	}
-	return c, a
+}
+
+// fileMore files n requests, of requesters from on, and waits for their
+// acks (not for their triage posts).
+func (c *cluster) fileMore(from, n int) {
+	c.t.Helper()
+	var ids []string
+	for i := from; i < from+n; i++ {
+		req := ssRequest(i)
+		c.Fake.AddUser(slack.User{ID: req.User.ID, Name: req.User.ID, TZ: "Europe/Berlin"})
+		id, err := c.Fake.SendInteraction(req)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	c.waitAcks(ids, "filed")
 }
 
 // approveAll has the admin click Approve on requests 1…n.
