@@ -109,30 +109,46 @@ func TestShutdownFinishesInFlightWork(t *testing.T) {
 // busyBot starts a runtime with one worker and one queue slot, whose
 // `/platform slow` holds its worker until the test ends, plus what add
 // registers.
-func busyBot(t *testing.T, add func(*bot.Router)) *fakeslack.Server {
+// busyBot runs a bot with one worker and a queue of one, and fills both:
+// the first slow command runs (its handler has started) before the second
+// is sent to wait in the queue, so whatever comes next finds the bot busy.
+// It returns the two slow commands' envelope ids.
+func busyBot(t *testing.T, add func(*bot.Router)) (*fakeslack.Server, []string) {
 	t.Helper()
 	srv := fakeslack.New()
 	t.Cleanup(srv.Close)
 	release := make(chan struct{})
+	started := make(chan struct{}, 2)
 	r := bot.NewRouter(nil)
-	r.Command("/platform", "").Add(bot.Subcommand{Name: "slow", Run: gate(release, "slow")})
+	r.Command("/platform", "").Add(bot.Subcommand{Name: "slow", Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		started <- struct{}{}
+		return gate(release, "slow")(ctx, req)
+	}})
 	if add != nil {
 		add(r)
 	}
 	startRuntime(t, srv, r, func(c *bot.RuntimeConfig) { c.Workers, c.Queue, c.AckBudget = 1, 1, time.Minute })
 	t.Cleanup(func() { close(release) }) // before the runtime's stop, which waits for the handler
-	return srv
+	var ids []string
+	for range 2 {
+		id, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
+		ids = append(ids, id)
+		if len(ids) == 1 {
+			select {
+			case <-started:
+			case <-waitCtx(t).Done():
+				t.Fatal("the first slow command did not start")
+			}
+		}
+	}
+	return srv, ids
 }
 
 func TestBusyAnswersAtOnce(t *testing.T) {
-	srv := busyBot(t, nil)
-	var ids []string
-	for range 3 {
-		id, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
-		ids = append(ids, id)
-	}
+	srv, ids := busyBot(t, nil)
 	// One runs, one waits in the queue, the third is told the bot is busy.
-	ack, err := srv.WaitAck(waitCtx(t), ids[2])
+	third, _ := srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
+	ack, err := srv.WaitAck(waitCtx(t), third)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,12 +241,9 @@ func TestUpdateDMByUserID(t *testing.T) {
 // acked (Slack then shows the user it failed) rather than acked and
 // dropped, which would look done.
 func TestBusyLeavesClicksUnacked(t *testing.T) {
-	srv := busyBot(t, func(r *bot.Router) {
+	srv, _ := busyBot(t, func(r *bot.Router) { // one runs, one waits in the queue
 		r.Action("ok", func(context.Context, *bot.Request) (*bot.Reply, error) { return nil, nil })
 	})
-	for range 2 { // one runs, one waits in the queue
-		_, _ = srv.SendSlashCommand(slack.SlashCommand{Command: "/platform", Text: "slow", UserID: "U1", ChannelID: "C1"})
-	}
 	p, err := fakeslack.PrepareInteraction(slack.InteractionCallback{
 		Type: slack.InteractionTypeBlockActions, Team: slack.Team{ID: fakeslack.TeamID}, User: slack.User{ID: "U1"},
 		ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{{ActionID: "ok", Value: "1"}}},
