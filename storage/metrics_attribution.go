@@ -179,7 +179,12 @@ func (s *Metrics) reattributeAround(tx *gorm.DB, tr *rollupTracker, deps []deplo
 				hi = d.FinishedAt
 			}
 		}
-		if err := collect(tx.Where("cause_deployment_id IN ? OR deployment_id IN ?", ids, ids)); err != nil {
+		// Two queries, not one with OR: PostgreSQL scans the whole
+		// table for the OR of two IN lists, and each alone uses its index.
+		if err := collect(tx.Where("cause_deployment_id IN ?", ids)); err != nil {
+			return err
+		}
+		if err := collect(tx.Where("deployment_id IN ?", ids)); err != nil {
 			return err
 		}
 	}
