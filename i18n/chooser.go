@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
 )
 
 // Auto is the choice that clears a stored one: the Slack locale decides
@@ -39,12 +41,23 @@ type ChooserConfig struct {
 	// OnError, if set, hears a failed read of a choice or a locale; the
 	// person then gets the next language in line, never an error.
 	OnError func(userID string, err error)
+	// ChoiceTTL, if positive, is how long a person's stored choice (or
+	// its absence) is kept in memory: every request asks for its asker's
+	// language before the reply rides in the ack, and one database read
+	// per request would sit in that path. A choice made on this replica
+	// is seen at once; one made on another replica within ChoiceTTL.
+	ChoiceTTL time.Duration
 }
+
+// choiceCacheSize bounds the cached choices: the people who asked
+// something within ChoiceTTL.
+const choiceCacheSize = 50_000
 
 // Chooser picks the language of a person or a channel.
 type Chooser struct {
-	cfg ChooserConfig
-	def *Lang
+	cfg     ChooserConfig
+	def     *Lang
+	choices *expirable.LRU[string, string] // user → chosen code, "" for none; nil: not cached
 }
 
 // NewChooser returns a chooser; a default without a catalog is English.
@@ -53,7 +66,11 @@ func NewChooser(cfg ChooserConfig) *Chooser {
 		cfg.Catalog = MustBuiltin()
 	}
 	def, _ := cfg.Catalog.Lang(cfg.Default)
-	return &Chooser{cfg: cfg, def: def}
+	c := &Chooser{cfg: cfg, def: def}
+	if cfg.ChoiceTTL > 0 && cfg.Choices != nil {
+		c.choices = expirable.NewLRU[string, string](choiceCacheSize, nil, cfg.ChoiceTTL)
+	}
+	return c
 }
 
 // Default returns the configured default language.
@@ -101,16 +118,41 @@ func (c *Chooser) User(ctx context.Context, userID string) *Lang {
 // Explain is User, and which source decided.
 func (c *Chooser) Explain(ctx context.Context, userID string) (*Lang, Source) {
 	if c.cfg.Choices != nil && userID != "" {
-		code, ok, err := c.cfg.Choices.LanguageChoice(ctx, userID)
+		code, err := c.choice(ctx, userID)
 		if err != nil {
 			c.failed(userID, err)
-		} else if ok {
+		} else if code != "" {
 			if l, ok := c.cfg.Catalog.Lang(code); ok {
 				return l, FromChoice
 			}
 		}
 	}
 	return c.byLocale(ctx, userID)
+}
+
+// choice is a person's stored choice ("" for none), from the cache when
+// it holds one. A failed read is not cached.
+func (c *Chooser) choice(ctx context.Context, userID string) (string, error) {
+	if c.choices != nil {
+		if code, ok := c.choices.Get(userID); ok {
+			return code, nil
+		}
+	}
+	code, ok, err := c.cfg.Choices.LanguageChoice(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		code = ""
+	}
+	c.remember(userID, code)
+	return code, nil
+}
+
+func (c *Chooser) remember(userID, code string) {
+	if c.choices != nil {
+		c.choices.Add(userID, code)
+	}
 }
 
 func (c *Chooser) byLocale(ctx context.Context, userID string) (*Lang, Source) {
@@ -182,6 +224,7 @@ func (c *Chooser) Choose(ctx context.Context, userID, code string, at time.Time)
 		if err := c.cfg.Choices.SetLanguageChoice(ctx, userID, "", at); err != nil {
 			return nil, err
 		}
+		c.remember(userID, "")
 		l, _ := c.byLocale(ctx, userID)
 		return l, nil
 	}
@@ -192,6 +235,7 @@ func (c *Chooser) Choose(ctx context.Context, userID, code string, at time.Time)
 	if err := c.cfg.Choices.SetLanguageChoice(ctx, userID, l.code, at); err != nil {
 		return nil, err
 	}
+	c.remember(userID, l.code)
 	return l, nil
 }
 

@@ -9,13 +9,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// memChoices is a Choices in memory; fail makes every read fail.
+// memChoices is a Choices in memory; fail makes every read fail; reads
+// counts the reads of one person's choice.
 type memChoices struct {
-	m    map[string]string
-	fail error
+	m     map[string]string
+	fail  error
+	reads int
 }
 
 func (c *memChoices) LanguageChoice(_ context.Context, user string) (string, bool, error) {
+	c.reads++
 	if c.fail != nil {
 		return "", false, c.fail
 	}
@@ -124,6 +127,49 @@ func TestChoose(t *testing.T) {
 	}
 	if _, ok := choices.m["U1"]; ok {
 		t.Error("auto left the choice stored")
+	}
+}
+
+// TestChooserCachesChoices: with ChoiceTTL a person's choice (or having
+// none) is read once per TTL, a choice made through this chooser is seen
+// at once, one stored elsewhere once the TTL has passed, and a failed
+// read is not kept.
+func TestChooserCachesChoices(t *testing.T) {
+	ctx := context.Background()
+	const ttl = 20 * time.Millisecond
+	choices := &memChoices{m: map[string]string{}}
+	c := NewChooser(ChooserConfig{Choices: choices, Locales: locales{"U1": "en-US"}, ChoiceTTL: ttl})
+	lang := func() string { t.Helper(); return c.User(ctx, "U1").Code() }
+	if got := lang() + lang(); got != "enen" || choices.reads != 1 {
+		t.Fatalf("two requests: %s with %d reads, want enen with 1", got, choices.reads)
+	}
+	if _, err := c.Choose(ctx, "U1", "de", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang(); got != "de" || choices.reads != 1 {
+		t.Fatalf("after choosing de here: %s with %d reads, want de with 1", got, choices.reads)
+	}
+	choices.m["U1"] = "en" // chosen on another replica
+	if got := lang(); got != "de" {
+		t.Fatalf("within the TTL: %s, want the cached de", got)
+	}
+	time.Sleep(2 * ttl)
+	if got := lang(); got != "en" || choices.reads != 2 {
+		t.Fatalf("past the TTL: %s with %d reads, want en with 2", got, choices.reads)
+	}
+	if _, err := c.Choose(ctx, "U1", Auto, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	choices.fail = errors.New("database down")
+	if got := lang(); got != "en" || choices.reads != 2 {
+		t.Fatalf("after auto here: %s with %d reads, want the locale's en from the cache", got, choices.reads)
+	}
+	c.choices.Purge()
+	for range 2 {
+		lang()
+	}
+	if choices.reads != 4 {
+		t.Errorf("%d reads, want 4: a failed read is not cached", choices.reads)
 	}
 }
 

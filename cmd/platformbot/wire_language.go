@@ -18,11 +18,12 @@ import (
 // directory and the router exist, before the features that render.
 func (m *Main) openLanguage() {
 	m.Language = i18n.NewChooser(i18n.ChooserConfig{
-		Catalog:  i18n.MustBuiltin(),
-		Choices:  storage.NewLanguageStore(m.DB),
-		Locales:  directoryLocales{m.People},
-		Default:  m.Config.Language.Default,
-		Channels: m.Config.Language.Channels,
+		Catalog:   i18n.MustBuiltin(),
+		Choices:   storage.NewLanguageStore(m.DB),
+		Locales:   directoryLocales{m.People},
+		Default:   m.Config.Language.Default,
+		Channels:  m.Config.Language.Channels,
+		ChoiceTTL: choiceTTL,
 		OnError: func(user string, err error) {
 			m.Log.Warn().Err(err).Str("user", user).Msg("language: cannot read a choice or locale; using the next in line")
 		},
@@ -35,6 +36,10 @@ func (m *Main) wireLanguage(context.Context) error {
 	(&language.Handler{Chooser: m.Language, Command: m.Config.Slack.Commands.Platform, Now: m.Clock.Now}).Register(m.Router)
 	return nil
 }
+
+// choiceTTL is how long a replica keeps a person's language choice: a
+// choice made through another replica reaches it within that time.
+const choiceTTL = 10 * time.Second
 
 // directoryLocales reads Slack locales from the directory of people.
 type directoryLocales struct{ dir *people.Directory }
