@@ -47,6 +47,9 @@ func TestSocketHelp(t *testing.T) {
 func sockHelpRun(t *testing.T, c sockConfig, kind sockKind, replicas int, tbl *sockTable) {
 	fake := fakeslack.New()
 	defer fake.Close()
+	// The asker is someone Slack lists, as every real asker is: the
+	// platformbot reads their locale (the language of the reply).
+	fake.AddUser(slack.User{ID: helpCmd.UserID, TZ: "Europe/Berlin", Locale: "en-US"})
 	dbURL := ""
 	if kind != sockBare {
 		dbURL = sockDB(t)

@@ -165,6 +165,17 @@ func (d *Directory) Person(ctx context.Context, id string) (Person, error) {
 	return c.Person, nil
 }
 
+// Fresh returns someone's profile if the cache holds it and it is fresh,
+// without asking the store or Slack: the cheap path of a lookup made for
+// every request (which language to answer in); on false, use Person.
+func (d *Directory) Fresh(id string) (Person, bool) {
+	c, ok := d.people.Get(id)
+	if !ok || c.missing || !d.isFresh(c) {
+		return Person{}, false
+	}
+	return c.Person, true
+}
+
 // Known returns what the directory holds about someone, without asking
 // Slack or the database (stale entries included).
 func (d *Directory) Known(id string) (Person, bool) {

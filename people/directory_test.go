@@ -17,6 +17,9 @@ import (
 func TestDirectoryPersonCache(t *testing.T) {
 	d, s, st, clock := newTestDirectory(t)
 	ctx := context.Background()
+	if _, ok := d.Fresh("UNEW"); ok {
+		t.Fatal("Fresh(UNEW) before any lookup")
+	}
 	for range 3 {
 		p, err := d.Person(ctx, "UNEW")
 		if err != nil || p.Name != "new" {
@@ -31,7 +34,13 @@ func TestDirectoryPersonCache(t *testing.T) {
 	if _, ok, _ := st.MemStore.Person(ctx, "UNEW"); !ok {
 		t.Error("the looked-up person was not stored for the other replicas")
 	}
+	if p, ok := d.Fresh("UNEW"); !ok || p.Name != "new" {
+		t.Errorf("Fresh(UNEW) = %+v, %v after the lookup", p, ok)
+	}
 	clock.Advance(defaultFresh)
+	if _, ok := d.Fresh("UNEW"); ok {
+		t.Error("Fresh(UNEW) answered a stale entry")
+	}
 	if _, err := d.Person(ctx, "UNEW"); err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ type botOptions struct {
 // testBot is the real Main, connected over Socket Mode to the in-repo fake
 // Slack, with a fake clock and captured logs.
 type testBot struct {
-	t       *testing.T
+	t       testing.TB
 	Fake    *fakeslack.Server
 	Main    *Main
 	Clock   *clockwork.FakeClock
@@ -61,7 +61,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, dbURL string)) {
 
 // newTestBot starts the bot and waits until its socket is connected. It is
 // stopped, and its database closed, when the test ends.
-func newTestBot(t *testing.T, opt botOptions) *testBot {
+func newTestBot(t testing.TB, opt botOptions) *testBot {
 	t.Helper()
 	fake := fakeslack.New(opt.FakeOptions...)
 	t.Cleanup(fake.Close)

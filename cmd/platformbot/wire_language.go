@@ -51,6 +51,9 @@ type directoryLocales struct{ dir *people.Directory }
 const localeWait = 250 * time.Millisecond
 
 func (d directoryLocales) Locale(ctx context.Context, userID string) (string, error) {
+	if p, ok := d.dir.Fresh(userID); ok {
+		return p.Locale, nil // most requests: no deadline (and timer) to set up
+	}
 	ctx, cancel := context.WithTimeout(ctx, localeWait)
 	defer cancel()
 	p, err := d.dir.Person(ctx, userID)
