@@ -3,17 +3,20 @@
 // one error type. It imports nothing of the project.
 //
 // A domain error says what kind of failure it is (Code), which one for
-// the feature (Reason), what happened in plain words for people (Message)
-// and why (Err, the wrapped cause). The Message has no Slack markup and no
-// command names, which are configurable: the handlers choose the emoji,
-// mentions and hints, by Code and Reason, and escape the Message. Anything
-// that is not a domain error is a failure of the bot ("something went
-// wrong", logged with a reference).
+// the feature (Reason) with its details (Params), what happened in plain
+// English (Message) and why (Err, the wrapped cause). The handlers choose
+// the words: they word a Reason from their catalog in the reader's
+// language with the Params as its data, and choose the emoji, mentions and
+// hints (command names are configurable). The Message, without markup, is
+// for logs, the console, the HTTP API and reasons no handler words.
+// Anything that is not a domain error is a failure of the bot ("something
+// went wrong", logged with a reference).
 package domain
 
 import (
 	"errors"
 	"fmt"
+	"maps"
 )
 
 // Code is the kind of failure, for adapters that answer without reading
@@ -35,8 +38,12 @@ type Error struct {
 	// "weekly_limit"): errors.Is matches errors with the same Code and
 	// Reason, so a message can carry details while callers test against
 	// a sentinel.
-	Reason  string
-	Message string // plain words for people; no markup
+	Reason string
+	// Params are the details a wording of the Reason needs, by name
+	// ("Max": 120, "ID": 42), as data: numbers as numbers, for the
+	// handler to format in the reader's language.
+	Params  map[string]any
+	Message string // plain English; no markup
 	Err     error  // the cause, if any
 }
 
@@ -73,6 +80,15 @@ func (e *Error) Is(target error) bool {
 func (e *Error) Withf(format string, args ...any) *Error {
 	w := *e
 	w.Message = fmt.Sprintf(format, args...)
+	return &w
+}
+
+// With returns a copy of e with params added to its Params.
+func (e *Error) With(params map[string]any) *Error {
+	w := *e
+	w.Params = make(map[string]any, len(e.Params)+len(params))
+	maps.Copy(w.Params, e.Params)
+	maps.Copy(w.Params, params)
 	return &w
 }
 

@@ -53,3 +53,14 @@ func TestOtherErrorsAreInternal(t *testing.T) {
 		t.Error("nil is no error")
 	}
 }
+
+func TestWithAddsParamsToACopy(t *testing.T) {
+	base := errTaken.With(map[string]any{"Slot": 3})
+	got := base.Withf("Slot %d was taken by %s.", 3, "Ann").With(map[string]any{"By": "Ann"})
+	if !errors.Is(got, errTaken) || got.Params["Slot"] != 3 || got.Params["By"] != "Ann" {
+		t.Errorf("With: %+v", got)
+	}
+	if errTaken.Params != nil || len(base.Params) != 1 {
+		t.Errorf("With changed what it copied: sentinel %v, base %v", errTaken.Params, base.Params)
+	}
+}

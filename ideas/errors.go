@@ -21,20 +21,57 @@ var (
 	ErrClosed = &domain.Error{Code: domain.Conflict, Reason: "idea_closed", Message: "That idea is closed."}
 )
 
-// FieldErrors are form problems keyed by field id (FieldTitle…);
-// handlers show each next to its input.
-type FieldErrors map[string]string
+// FieldErrors are form problems keyed by field id (FieldTitle…): each an
+// Invalid error with one of the field reasons below, which handlers word
+// next to its input.
+type FieldErrors map[string]*domain.Error
 
 func (e FieldErrors) Error() string {
 	parts := make([]string, 0, len(e))
 	for _, k := range slices.Sorted(maps.Keys(e)) {
-		parts = append(parts, k+": "+e[k])
+		parts = append(parts, k+": "+e[k].Message)
 	}
 	return "ideas: invalid input: " + strings.Join(parts, "; ")
 }
 
-// notFound says which idea does not exist.
-func notFound(id int64) error { return ErrNotFound.Withf("There is no idea #%d.", id) }
+// The reasons of field errors, with their Params (ints).
+const (
+	ReasonTitleMissing    = "title_missing"    // no title
+	ReasonProblemMissing  = "problem_missing"  // no problem described
+	ReasonAffectedMissing = "affected_missing" // nobody said to be affected
+	ReasonTooShort        = "too_short"        // fewer than Min characters
+	ReasonTooLong         = "too_long"         // more than Max characters: Count
+	ReasonLinkTooLong     = "link_too_long"    // a link of more than Max characters
+	ReasonLinkScheme      = "link_scheme"      // not an http(s) link with a host
+	ReasonLinkChars       = "link_chars"       // a link with spaces or Slack markup
+	ReasonStatusMissing   = "status_missing"   // no status, or not one of Statuses
+	ReasonDeclineWhy      = "decline_why"      // declined without a reason
+	ReasonNoteTooLong     = "note_too_long"    // a status note of more than Max characters
+	ReasonMergeSelf       = "merge_self"       // an idea merged into itself
+)
+
+// FieldReasons are all the reasons of field errors, for the handlers'
+// tests: each needs a wording.
+var FieldReasons = []string{
+	ReasonTitleMissing, ReasonProblemMissing, ReasonAffectedMissing, ReasonTooShort, ReasonTooLong,
+	ReasonLinkTooLong, ReasonLinkScheme, ReasonLinkChars, ReasonStatusMissing, ReasonDeclineWhy,
+	ReasonNoteTooLong, ReasonMergeSelf,
+}
+
+// fieldError is what is wrong with a field: a reason with its params, and
+// the English message for logs and the console.
+func fieldError(reason string, params map[string]any, format string, args ...any) *domain.Error {
+	e := domain.Errorf(domain.Invalid, reason, format, args...)
+	if params != nil {
+		e = e.With(params)
+	}
+	return e
+}
+
+// notFound says which idea does not exist (Params: ID).
+func notFound(id int64) error {
+	return ErrNotFound.Withf("There is no idea #%d.", id).With(map[string]any{"ID": id})
+}
 
 // ClosedError refuses a vote or a merge on an idea that is decided or
 // merged, and says where to go instead; it is an ErrClosed.

@@ -12,12 +12,13 @@
 package ideas
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/platformbot/platformbot/domain"
 )
 
 // Status is where an idea stands.
@@ -170,12 +171,12 @@ func (d Draft) Clean() Draft {
 // clients and hand-made payloads do not.
 func (d Draft) Validate() FieldErrors {
 	fe := FieldErrors{}
-	lengthOK(fe, FieldTitle, d.Title, MinTitle, MaxTitle, "Give the idea a title")
-	lengthOK(fe, FieldProblem, d.Problem, MinProblem, MaxProblem, "Describe the problem")
-	lengthOK(fe, FieldAffected, d.Affected, MinAffected, MaxAffected, "Say who is affected")
+	lengthOK(fe, FieldTitle, d.Title, MinTitle, MaxTitle, fieldError(ReasonTitleMissing, nil, "Give the idea a title."))
+	lengthOK(fe, FieldProblem, d.Problem, MinProblem, MaxProblem, fieldError(ReasonProblemMissing, nil, "Describe the problem."))
+	lengthOK(fe, FieldAffected, d.Affected, MinAffected, MaxAffected, fieldError(ReasonAffectedMissing, nil, "Say who is affected."))
 	if d.Link != "" {
-		if msg := checkLink(d.Link); msg != "" {
-			fe[FieldLink] = msg
+		if problem := checkLink(d.Link); problem != nil {
+			fe[FieldLink] = problem
 		}
 	}
 	if len(fe) == 0 {
@@ -184,30 +185,30 @@ func (d Draft) Validate() FieldErrors {
 	return fe
 }
 
-func lengthOK(fe FieldErrors, field, v string, lo, hi int, missing string) {
+func lengthOK(fe FieldErrors, field, v string, lo, hi int, missing *domain.Error) {
 	n := utf8.RuneCountInString(v)
 	switch {
 	case n == 0:
-		fe[field] = missing + "."
+		fe[field] = missing
 	case n < lo:
-		fe[field] = fmt.Sprintf("Use at least %d characters.", lo)
+		fe[field] = fieldError(ReasonTooShort, map[string]any{"Min": lo}, "Use at least %d characters.", lo)
 	case n > hi:
-		fe[field] = fmt.Sprintf("Use at most %d characters (this has %d).", hi, n)
+		fe[field] = fieldError(ReasonTooLong, map[string]any{"Max": hi, "Count": n}, "Use at most %d characters (this has %d).", hi, n)
 	}
 }
 
 // checkLink accepts absolute http and https URLs with a host and nothing
 // Slack would read as markup.
-func checkLink(s string) string {
+func checkLink(s string) *domain.Error {
 	if utf8.RuneCountInString(s) > MaxLink {
-		return fmt.Sprintf("Use a link of at most %d characters.", MaxLink)
+		return fieldError(ReasonLinkTooLong, map[string]any{"Max": MaxLink}, "Use a link of at most %d characters.", MaxLink)
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "Use a web link starting with https:// (or http://)."
+		return fieldError(ReasonLinkScheme, nil, "Use a web link starting with https:// (or http://).")
 	}
 	if strings.ContainsAny(s, "<>| \t\n") {
-		return "The link must not contain spaces, <, > or |."
+		return fieldError(ReasonLinkChars, nil, "The link must not contain spaces, <, > or |.")
 	}
-	return ""
+	return nil
 }

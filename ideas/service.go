@@ -3,7 +3,6 @@ package ideas
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -108,11 +107,11 @@ func (s *Service) SetStatus(ctx context.Context, id int64, st Status, reason, by
 	reason = strings.TrimSpace(reason)
 	switch {
 	case !slices.Contains(Statuses, st):
-		return Idea{}, false, FieldErrors{FieldStatus: "Choose a status."}
+		return Idea{}, false, FieldErrors{FieldStatus: fieldError(ReasonStatusMissing, nil, "Choose a status.")}
 	case st == Declined && reason == "":
-		return Idea{}, false, FieldErrors{FieldReason: "Say why it is declined: every voter reads it."}
+		return Idea{}, false, FieldErrors{FieldReason: fieldError(ReasonDeclineWhy, nil, "Say why it is declined: every voter reads it.")}
 	case utf8.RuneCountInString(reason) > MaxReason:
-		return Idea{}, false, FieldErrors{FieldReason: fmt.Sprintf("Use at most %d characters.", MaxReason)}
+		return Idea{}, false, FieldErrors{FieldReason: fieldError(ReasonNoteTooLong, map[string]any{"Max": MaxReason}, "Use at most %d characters.", MaxReason)}
 	}
 	i, voters, changed, err := s.store.SetStatus(ctx, id, Change{Status: st, Reason: reason, By: by, At: s.clock.Now().UTC()})
 	if errors.Is(err, ErrNotFound) {
@@ -128,11 +127,11 @@ func (s *Service) SetStatus(ctx context.Context, id int64, st Status, reason, by
 // twice), dup closes and its board message points at into.
 func (s *Service) Merge(ctx context.Context, dup, into int64, by string) (MergeResult, error) {
 	if dup == into {
-		return MergeResult{}, FieldErrors{FieldInto: "An idea cannot be merged into itself."}
+		return MergeResult{}, FieldErrors{FieldInto: fieldError(ReasonMergeSelf, nil, "An idea cannot be merged into itself.")}
 	}
 	res, err := s.store.Merge(ctx, dup, into, by, s.clock.Now().UTC())
 	if errors.Is(err, ErrNotFound) {
-		return MergeResult{}, ErrNotFound.Withf("There is no idea #%d or #%d.", dup, into)
+		return MergeResult{}, ErrNotFound.Withf("There is no idea #%d or #%d.", dup, into).With(map[string]any{"ID": dup, "Into": into})
 	}
 	if err != nil {
 		return MergeResult{}, err

@@ -205,17 +205,17 @@ func checkAnswers(f Feedback, in []Answer) ([]Answer, error) {
 	for _, a := range in {
 		q, ok := f.Question(a.QuestionID)
 		if !ok {
-			return nil, &InputError{Question: a.QuestionID, Msg: "That question is not part of this preview's feedback any more."}
+			return nil, &InputError{Question: a.QuestionID, Problem: fieldError(ReasonQuestionGone, nil, "That question is not part of this preview's feedback any more.")}
 		}
 		switch q.Kind {
 		case Text:
 			a.Text, a.Value = strings.TrimSpace(a.Text), 0
 			if utf8.RuneCountInString(a.Text) > MaxTextAnswer {
-				return nil, &InputError{Question: q.ID, Msg: fmt.Sprintf("Please keep it under %d characters.", MaxTextAnswer)}
+				return nil, &InputError{Question: q.ID, Problem: fieldError(ReasonTooLong, map[string]any{"Max": MaxTextAnswer}, fmt.Sprintf("Please keep it under %d characters.", MaxTextAnswer))}
 			}
 		default:
 			if a.Value < 1 || a.Value > 5 {
-				return nil, &InputError{Question: q.ID, Msg: "Please pick a rating from 1 to 5."}
+				return nil, &InputError{Question: q.ID, Problem: fieldError(ReasonRatingRange, nil, "Please pick a rating from 1 to 5.")}
 			}
 			a.Text = ""
 		}

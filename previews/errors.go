@@ -96,17 +96,20 @@ func (e *ClosedError) Error() string {
 func (e *ClosedError) Unwrap() error { return ErrFeedbackClosed }
 
 // InvalidError lists what is wrong with a new preview, by field (see
-// Draft); handlers show each message next to its input. It is an
-// ErrInvalid.
-type InvalidError struct{ Fields map[string]string }
+// Draft): each an Invalid error with one of the field reasons below, which
+// handlers word next to its input. It is an ErrInvalid.
+type InvalidError struct{ Fields map[string]*domain.Error }
 
-func (e *InvalidError) Error() string { return fmt.Sprintf("previews: invalid preview: %v", e.Fields) }
-func (e *InvalidError) Unwrap() error {
+func (e *InvalidError) Error() string { return "previews: invalid preview: " + e.messages("; ") }
+func (e *InvalidError) Unwrap() error { return ErrInvalid.Withf("%s", e.messages(" ")) }
+
+// messages are the English messages by field, sorted by field.
+func (e *InvalidError) messages(sep string) string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
-		parts = append(parts, k+": "+e.Fields[k])
+		parts = append(parts, k+": "+e.Fields[k].Message)
 	}
-	return ErrInvalid.Withf("%s", strings.Join(parts, " "))
+	return strings.Join(parts, sep)
 }
 
 // LaterError wraps a failure to queue a follow-up (an automation call, a
@@ -117,14 +120,53 @@ type LaterError struct{ Err error }
 func (e *LaterError) Error() string { return "previews: follow-up not queued yet: " + e.Err.Error() }
 func (e *LaterError) Unwrap() error { return e.Err }
 
-// InputError is a bad answer to one question; it is an ErrBadAnswer with
-// Msg as its message.
+// InputError is a bad answer to one question: Problem says what is wrong
+// (an Invalid error with one of the field reasons below). It is an
+// ErrBadAnswer with the problem's message.
 type InputError struct {
 	Question string
-	Msg      string
+	Problem  *domain.Error
 }
 
 func (e *InputError) Error() string {
-	return fmt.Sprintf("previews: question %s: %s", e.Question, e.Msg)
+	return fmt.Sprintf("previews: question %s: %s", e.Question, e.Problem.Message)
 }
-func (e *InputError) Unwrap() error { return ErrBadAnswer.Withf("%s", e.Msg) }
+func (e *InputError) Unwrap() error { return ErrBadAnswer.Withf("%s", e.Problem.Message) }
+
+// The reasons of what is wrong with a field of a new preview
+// (InvalidError) or an answer (InputError), with their Params (ints).
+const (
+	ReasonIDFormat       = "id_format"        // not a slug
+	ReasonIDTaken        = "id_taken"         // another preview has the id
+	ReasonRequired       = "required"         // a required text is blank
+	ReasonTooLong        = "too_long"         // Max characters
+	ReasonOwner          = "owner"            // not a user id
+	ReasonChannel        = "channel"          // not a channel id
+	ReasonNumberRange    = "number_range"     // not a whole number from Min to Max
+	ReasonStartMissing   = "start_missing"    // no first day
+	ReasonEndMissing     = "end_missing"      // no last day
+	ReasonDate           = "date"             // not a date
+	ReasonEndBeforeStart = "end_before_start" // the last day is before the first
+	ReasonEndPast        = "end_past"         // the last day is over
+	ReasonNoPoints       = "no_points"        // questions but no feedback point to ask them at
+	ReasonQuestionGone   = "question_gone"    // an answer to a question the feedback no longer has
+	ReasonRatingRange    = "rating_range"     // a rating outside 1–5
+)
+
+// FieldReasons are all the reasons of field and answer problems, for the
+// handlers' tests: each needs a wording.
+var FieldReasons = []string{
+	ReasonIDFormat, ReasonIDTaken, ReasonRequired, ReasonTooLong, ReasonOwner, ReasonChannel, ReasonNumberRange,
+	ReasonStartMissing, ReasonEndMissing, ReasonDate, ReasonEndBeforeStart, ReasonEndPast, ReasonNoPoints,
+	ReasonQuestionGone, ReasonRatingRange,
+}
+
+// fieldError is what is wrong with a field or an answer: a reason with
+// its params, and the English message for logs and the console.
+func fieldError(reason string, params map[string]any, msg string) *domain.Error {
+	e := &domain.Error{Code: domain.Invalid, Reason: reason, Message: msg}
+	if params != nil {
+		e = e.With(params)
+	}
+	return e
+}

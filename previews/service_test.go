@@ -273,7 +273,7 @@ func TestCreateValidates(t *testing.T) {
 	d := good
 	d.ID = "fast-ci"
 	var inv *previews.InvalidError
-	if _, err := f.svc.Create(context.Background(), d, "UADMIN"); !errors.As(err, &inv) || inv.Fields["id"] == "" {
+	if _, err := f.svc.Create(context.Background(), d, "UADMIN"); !errors.As(err, &inv) || inv.Fields["id"] == nil || inv.Fields["id"].Reason != previews.ReasonIDTaken {
 		t.Errorf("taken id: %v", err)
 	}
 }

@@ -31,7 +31,7 @@ func (s *Service) Approve(ctx context.Context, id int64, user string) (ApprovalO
 func (s *Service) Reject(ctx context.Context, id int64, user, reason string) (*Request, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, FieldErrors{"reason": "Tell the requester why."}
+		return nil, FieldErrors{"reason": fieldError(ReasonWhyMissing, nil, "Tell the requester why.")}
 	}
 	if _, err := s.decidable(ctx, id, user); err != nil {
 		return nil, err

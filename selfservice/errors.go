@@ -90,9 +90,10 @@ func quoteInput(s string) string {
 
 const maxQuoted = 40
 
-// FieldErrors are form validation errors keyed by field id. Handlers turn
-// them into inline modal errors keyed by block id.
-type FieldErrors map[string]string
+// FieldErrors are form validation errors keyed by field id: each an
+// Invalid error with one of the field reasons below. Handlers word them as
+// inline modal errors keyed by block id.
+type FieldErrors map[string]*domain.Error
 
 func (e FieldErrors) Error() string {
 	keys := make([]string, 0, len(e))
@@ -102,7 +103,50 @@ func (e FieldErrors) Error() string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + ": " + e[k]
+		parts[i] = k + ": " + e[k].Message
 	}
 	return "selfservice: invalid request: " + strings.Join(parts, "; ")
+}
+
+// The reasons of field errors, with their Params: numbers of characters
+// and options are ints, bounds of number fields float64s, dates
+// 2026-01-31.
+const (
+	ReasonRequired    = "required"     // a required field is blank
+	ReasonOneOnly     = "one_only"     // several values for a field that takes one
+	ReasonPerson      = "person"       // not a user id
+	ReasonChannel     = "channel"      // not a channel id
+	ReasonDate        = "date"         // not a date
+	ReasonDateRange   = "date_range"   // From and/or To: the first and last dates allowed
+	ReasonTextMin     = "text_min"     // Min characters
+	ReasonTextMax     = "text_max"     // Max characters; Count, the characters typed
+	ReasonPattern     = "pattern"      // Hint, the catalog's words for the pattern
+	ReasonNumber      = "number"       // not a number
+	ReasonWhole       = "whole"        // not a whole number
+	ReasonNumberRange = "number_range" // Min, Max
+	ReasonNumberMin   = "number_min"   // Min
+	ReasonNumberMax   = "number_max"   // Max
+	ReasonChoice      = "choice"       // Value, not one of the options
+	ReasonTwice       = "twice"        // Value, picked twice
+	ReasonPickMin     = "pick_min"     // Min options
+	ReasonPickMax     = "pick_max"     // Max options
+	ReasonWhyMissing  = "why_missing"  // a rejection without its reason
+)
+
+// FieldReasons are all the reasons of field errors, for the handlers'
+// tests: each needs a wording.
+var FieldReasons = []string{
+	ReasonRequired, ReasonOneOnly, ReasonPerson, ReasonChannel, ReasonDate, ReasonDateRange,
+	ReasonTextMin, ReasonTextMax, ReasonPattern, ReasonNumber, ReasonWhole, ReasonNumberRange,
+	ReasonNumberMin, ReasonNumberMax, ReasonChoice, ReasonTwice, ReasonPickMin, ReasonPickMax, ReasonWhyMissing,
+}
+
+// fieldError is what is wrong with a field: a reason with its params, and
+// the English message for logs, the console and the API.
+func fieldError(reason string, params map[string]any, format string, args ...any) *domain.Error {
+	e := domain.Errorf(domain.Invalid, reason, format, args...)
+	if params != nil {
+		e = e.With(params)
+	}
+	return e
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/platformbot/platformbot/domain"
 )
 
 // Input is what a person entered in a request form: raw values by field
@@ -54,8 +56,8 @@ func (t *Type) Validate(in Input, today time.Time) ([]FieldValue, error) {
 				v.Values = append(v.Values, s)
 			}
 		}
-		if msg := t.check(f, &v, today); msg != "" {
-			errs[f.ID] = msg
+		if problem := t.check(f, &v, today); problem != nil {
+			errs[f.ID] = problem
 			continue
 		}
 		out = append(out, v)
@@ -67,16 +69,16 @@ func (t *Type) Validate(in Input, today time.Time) ([]FieldValue, error) {
 }
 
 // check validates one field, filling in option texts and the exception
-// flag; it returns a message for the person, or "".
-func (t *Type) check(f Field, v *FieldValue, today time.Time) string {
+// flag; it returns what is wrong, or nil.
+func (t *Type) check(f Field, v *FieldValue, today time.Time) *domain.Error {
 	if v.Empty() {
 		if f.Required {
-			return "Please fill this in."
+			return fieldError(ReasonRequired, nil, "Please fill this in.")
 		}
-		return ""
+		return nil
 	}
 	if f.Type != FieldMultiSelect && len(v.Values) > 1 {
-		return "Pick only one."
+		return fieldError(ReasonOneOnly, nil, "Pick only one.")
 	}
 	val := v.Values[0]
 	switch f.Type {
@@ -88,36 +90,46 @@ func (t *Type) check(f Field, v *FieldValue, today time.Time) string {
 		return checkOptions(f, v)
 	case FieldUser:
 		if !userIDRe.MatchString(val) {
-			return "Pick a person."
+			return fieldError(ReasonPerson, nil, "Pick a person.")
 		}
 	case FieldChannel:
 		if !channelIDRe.MatchString(val) {
-			return "Pick a channel."
+			return fieldError(ReasonChannel, nil, "Pick a channel.")
 		}
 	case FieldDate:
 		return checkDate(f, val, today)
 	}
-	return ""
+	return nil
 }
 
 // checkDate checks a date against the field's bounds in days from today:
 // by default not in the past, so that "access until 2020-01-01" is not
 // filed.
-func checkDate(f Field, val string, today time.Time) string {
+func checkDate(f Field, val string, today time.Time) *domain.Error {
 	d, err := time.Parse(time.DateOnly, val)
 	if err != nil {
-		return "Enter a date like 2026-01-31."
+		return fieldError(ReasonDate, nil, "Enter a date like 2026-01-31.")
 	}
 	y, m, day := today.Date()
 	today = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
 	lo, hi := DateBounds(f)
-	if lo != nil && d.Before(today.AddDate(0, 0, *lo)) {
-		return "Pick " + DateRange(f, today) + "."
+	if (lo != nil && d.Before(today.AddDate(0, 0, *lo))) || (hi != nil && d.After(today.AddDate(0, 0, *hi))) {
+		return fieldError(ReasonDateRange, dateBounds(lo, hi, today), "Pick %s.", DateRange(f, today))
 	}
-	if hi != nil && d.After(today.AddDate(0, 0, *hi)) {
-		return "Pick " + DateRange(f, today) + "."
+	return nil
+}
+
+// dateBounds are the first (From) and last (To) dates allowed, as
+// 2026-01-31, for the handlers' wording of a date out of range.
+func dateBounds(lo, hi *int, today time.Time) map[string]any {
+	params := map[string]any{}
+	if lo != nil {
+		params["From"] = today.AddDate(0, 0, *lo).Format(time.DateOnly)
 	}
-	return ""
+	if hi != nil {
+		params["To"] = today.AddDate(0, 0, *hi).Format(time.DateOnly)
+	}
+	return params
 }
 
 // DateBounds returns a date field's bounds in days from today (nil: none).
@@ -165,50 +177,51 @@ func DateRange(f Field, today time.Time) string {
 	return fmt.Sprintf("%s or an earlier date", day(*hi))
 }
 
-func (t *Type) checkText(f Field, val string) string {
+func (t *Type) checkText(f Field, val string) *domain.Error {
 	n := utf8.RuneCountInString(val)
 	if f.Min != nil && n < int(*f.Min) {
-		return fmt.Sprintf("Use at least %d characters.", int(*f.Min))
+		return fieldError(ReasonTextMin, map[string]any{"Min": int(*f.Min)}, "Use at least %d characters.", int(*f.Min))
 	}
 	if f.Max != nil && n > int(*f.Max) {
-		return fmt.Sprintf("Use at most %d characters (this is %d).", int(*f.Max), n)
+		return fieldError(ReasonTextMax, map[string]any{"Max": int(*f.Max), "Count": n}, "Use at most %d characters (this is %d).", int(*f.Max), n)
 	}
 	if re := t.patterns[f.ID]; re != nil && !re.MatchString(val) {
-		return "Use " + strings.TrimSuffix(f.PatternHint, ".") + "."
+		hint := strings.TrimSuffix(f.PatternHint, ".")
+		return fieldError(ReasonPattern, map[string]any{"Hint": hint}, "Use %s.", hint)
 	}
-	return ""
+	return nil
 }
 
-func checkNumber(f Field, val string) string {
+func checkNumber(f Field, val string) *domain.Error {
 	x, err := strconv.ParseFloat(val, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return "Enter a number."
+		return fieldError(ReasonNumber, nil, "Enter a number.")
 	}
 	if !f.Decimal && x != math.Trunc(x) {
-		return "Enter a whole number."
+		return fieldError(ReasonWhole, nil, "Enter a whole number.")
 	}
 	switch {
 	case f.Min != nil && f.Max != nil && (x < *f.Min || x > *f.Max):
-		return fmt.Sprintf("Enter a number from %s to %s.", num(*f.Min), num(*f.Max))
+		return fieldError(ReasonNumberRange, map[string]any{"Min": *f.Min, "Max": *f.Max}, "Enter a number from %s to %s.", num(*f.Min), num(*f.Max))
 	case f.Min != nil && x < *f.Min:
-		return fmt.Sprintf("Enter at least %s.", num(*f.Min))
+		return fieldError(ReasonNumberMin, map[string]any{"Min": *f.Min}, "Enter at least %s.", num(*f.Min))
 	case f.Max != nil && x > *f.Max:
-		return fmt.Sprintf("Enter at most %s.", num(*f.Max))
+		return fieldError(ReasonNumberMax, map[string]any{"Max": *f.Max}, "Enter at most %s.", num(*f.Max))
 	}
-	return ""
+	return nil
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-func checkOptions(f Field, v *FieldValue) string {
+func checkOptions(f Field, v *FieldValue) *domain.Error {
 	seen := map[string]bool{}
 	for _, val := range v.Values {
 		i := slices.IndexFunc(f.Options, func(o Option) bool { return o.Value == val })
 		if i < 0 {
-			return fmt.Sprintf("%q is not one of the choices.", val)
+			return fieldError(ReasonChoice, map[string]any{"Value": val}, "%q is not one of the choices.", val)
 		}
 		if seen[val] {
-			return fmt.Sprintf("%q is picked twice.", val)
+			return fieldError(ReasonTwice, map[string]any{"Value": val}, "%q is picked twice.", val)
 		}
 		seen[val] = true
 		v.Texts = append(v.Texts, f.Options[i].Text())
@@ -218,12 +231,12 @@ func checkOptions(f Field, v *FieldValue) string {
 	}
 	n := len(v.Values)
 	if f.Min != nil && n < int(*f.Min) {
-		return fmt.Sprintf("Pick at least %d.", int(*f.Min))
+		return fieldError(ReasonPickMin, map[string]any{"Min": int(*f.Min)}, "Pick at least %d.", int(*f.Min))
 	}
 	if f.Max != nil && n > int(*f.Max) {
-		return fmt.Sprintf("Pick at most %d.", int(*f.Max))
+		return fieldError(ReasonPickMax, map[string]any{"Max": int(*f.Max)}, "Pick at most %d.", int(*f.Max))
 	}
-	return ""
+	return nil
 }
 
 // IsException reports whether any answer picked a non-standard option.

@@ -61,30 +61,30 @@ func TestValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   selfservice.Input
-		want selfservice.FieldErrors // nil: valid
+		want map[string]string // messages by field; nil: valid
 	}{
 		{"minimal valid", valid(), nil},
 		{"everything valid", selfservice.Input{"name": {" billing "}, "why": {"because\n"}, "visibility": {"public"},
 			"teams": {"web", "api"}, "minutes": {"250"}, "owner": {"U0ALICE01"}, "channel": {"C0DEPLOY1"}, "until": {"2026-05-01"}}, nil},
-		{"all blank", selfservice.Input{}, selfservice.FieldErrors{"name": "Please fill this in.", "visibility": "Please fill this in."}},
-		{"blank after trimming", with("name", "   "), selfservice.FieldErrors{"name": "Please fill this in."}},
-		{"pattern", with("name", "Billing API"), selfservice.FieldErrors{"name": "Use lower-case letters, digits and dashes."}},
-		{"too long", with("why", "a very long explanation indeed"), selfservice.FieldErrors{"why": "Use at most 20 characters (this is 30)."}},
-		{"not an option", with("visibility", "secret"), selfservice.FieldErrors{"visibility": `"secret" is not one of the choices.`}},
-		{"two values for a select", with("visibility", "private", "public"), selfservice.FieldErrors{"visibility": "Pick only one."}},
-		{"too many choices", with("teams", "web", "api", "data"), selfservice.FieldErrors{"teams": "Pick at most 2."}},
-		{"same choice twice", with("teams", "web", "web"), selfservice.FieldErrors{"teams": `"web" is picked twice.`}},
-		{"not a number", with("minutes", "lots"), selfservice.FieldErrors{"minutes": "Enter a number."}},
-		{"not whole", with("minutes", "150.5"), selfservice.FieldErrors{"minutes": "Enter a whole number."}},
-		{"out of range", with("minutes", "99"), selfservice.FieldErrors{"minutes": "Enter a number from 100 to 5000."}},
-		{"NaN", with("minutes", "NaN"), selfservice.FieldErrors{"minutes": "Enter a number."}},
-		{"bad user", with("owner", "alice"), selfservice.FieldErrors{"owner": "Pick a person."}},
-		{"bad channel", with("channel", "#general"), selfservice.FieldErrors{"channel": "Pick a channel."}},
-		{"bad date", with("until", "01/05/2026"), selfservice.FieldErrors{"until": "Enter a date like 2026-01-31."}},
+		{"all blank", selfservice.Input{}, map[string]string{"name": "Please fill this in.", "visibility": "Please fill this in."}},
+		{"blank after trimming", with("name", "   "), map[string]string{"name": "Please fill this in."}},
+		{"pattern", with("name", "Billing API"), map[string]string{"name": "Use lower-case letters, digits and dashes."}},
+		{"too long", with("why", "a very long explanation indeed"), map[string]string{"why": "Use at most 20 characters (this is 30)."}},
+		{"not an option", with("visibility", "secret"), map[string]string{"visibility": `"secret" is not one of the choices.`}},
+		{"two values for a select", with("visibility", "private", "public"), map[string]string{"visibility": "Pick only one."}},
+		{"too many choices", with("teams", "web", "api", "data"), map[string]string{"teams": "Pick at most 2."}},
+		{"same choice twice", with("teams", "web", "web"), map[string]string{"teams": `"web" is picked twice.`}},
+		{"not a number", with("minutes", "lots"), map[string]string{"minutes": "Enter a number."}},
+		{"not whole", with("minutes", "150.5"), map[string]string{"minutes": "Enter a whole number."}},
+		{"out of range", with("minutes", "99"), map[string]string{"minutes": "Enter a number from 100 to 5000."}},
+		{"NaN", with("minutes", "NaN"), map[string]string{"minutes": "Enter a number."}},
+		{"bad user", with("owner", "alice"), map[string]string{"owner": "Pick a person."}},
+		{"bad channel", with("channel", "#general"), map[string]string{"channel": "Pick a channel."}},
+		{"bad date", with("until", "01/05/2026"), map[string]string{"until": "Enter a date like 2026-01-31."}},
 		// Issue 15: Until = 2020-01-01 was filed. A date is not in the past
 		// unless the field's min allows it.
-		{"date in the past", with("until", "2020-01-01"), selfservice.FieldErrors{"until": "Pick 2026-01-01 or a later date."}},
-		{"date yesterday", with("until", "2025-12-31"), selfservice.FieldErrors{"until": "Pick 2026-01-01 or a later date."}},
+		{"date in the past", with("until", "2020-01-01"), map[string]string{"until": "Pick 2026-01-01 or a later date."}},
+		{"date yesterday", with("until", "2025-12-31"), map[string]string{"until": "Pick 2026-01-01 or a later date."}},
 		{"date today", with("until", "2026-01-01"), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,11 +93,24 @@ func TestValidate(t *testing.T) {
 			if err != nil && !errors.As(err, &got) {
 				t.Fatalf("error %v is not FieldErrors", err)
 			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			if diff := cmp.Diff(tc.want, messages(got)); diff != "" {
 				t.Errorf("errors mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
+}
+
+// messages are the English messages of field errors by field; nil for
+// none.
+func messages(fe selfservice.FieldErrors) map[string]string {
+	if fe == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for id, e := range fe {
+		out[id] = e.Message
+	}
+	return out
 }
 
 func TestValidateValuesAndExceptions(t *testing.T) {
@@ -160,19 +173,19 @@ func TestDateBounds(t *testing.T) {
 	typ, _ := c.Type("t")
 	for _, tc := range []struct {
 		soon, past string
-		want       selfservice.FieldErrors
+		want       map[string]string
 	}{
 		{"2026-01-02", "2025-12-02", nil},
 		{"2026-04-01", "2026-01-01", nil},
-		{"2026-01-01", "2025-12-01", selfservice.FieldErrors{"soon": "Pick a date from 2026-01-02 to 2026-04-01.", "past": "Pick a date from 2025-12-02 to 2026-01-01."}},
-		{"2026-04-02", "2026-01-02", selfservice.FieldErrors{"soon": "Pick a date from 2026-01-02 to 2026-04-01.", "past": "Pick a date from 2025-12-02 to 2026-01-01."}},
+		{"2026-01-01", "2025-12-01", map[string]string{"soon": "Pick a date from 2026-01-02 to 2026-04-01.", "past": "Pick a date from 2025-12-02 to 2026-01-01."}},
+		{"2026-04-02", "2026-01-02", map[string]string{"soon": "Pick a date from 2026-01-02 to 2026-04-01.", "past": "Pick a date from 2025-12-02 to 2026-01-01."}},
 	} {
 		_, err := typ.Validate(selfservice.Input{"soon": {tc.soon}, "past": {tc.past}}, formToday)
 		var got selfservice.FieldErrors
 		if err != nil && !errors.As(err, &got) {
 			t.Fatalf("error %v is not FieldErrors", err)
 		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
+		if diff := cmp.Diff(tc.want, messages(got)); diff != "" {
 			t.Errorf("soon %s, past %s: mismatch (-want +got):\n%s", tc.soon, tc.past, diff)
 		}
 	}

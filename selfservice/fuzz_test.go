@@ -79,9 +79,9 @@ func FuzzValidate(f *testing.F) {
 			if !errors.As(err, &fe) || len(fe) == 0 {
 				t.Fatalf("refusal %v (%T) is not FieldErrors", err, err)
 			}
-			for id, msg := range fe {
-				if _, ok := in[id]; !ok || msg == "" {
-					t.Fatalf("error on %q: %q", id, msg)
+			for id, e := range fe {
+				if _, ok := in[id]; !ok || e.Message == "" || !slices.Contains(selfservice.FieldReasons, e.Reason) {
+					t.Fatalf("error on %q: %+v", id, e)
 				}
 			}
 			return

@@ -91,7 +91,7 @@ func TestSubmit(t *testing.T) {
 		svc, _ := newService(t)
 		_, err := svc.Submit(ctx, alice, "new-repo", selfservice.Input{"name": {"X"}})
 		var fe selfservice.FieldErrors
-		if !errors.As(err, &fe) || fe["name"] == "" || fe["visibility"] == "" {
+		if !errors.As(err, &fe) || fe["name"] == nil || fe["visibility"] == nil {
 			t.Errorf("Submit(invalid) error = %v, want FieldErrors for name and visibility", err)
 		}
 		_, err = svc.Submit(ctx, alice, "pony", nil)
@@ -259,7 +259,7 @@ func TestSubmitDatesInTheRequestersDay(t *testing.T) {
 	in := selfservice.Input{"name": {"billing"}, "visibility": {"private"}, "until": {"2026-03-02"}}
 	_, err := svc.Submit(context.Background(), alice, "new-repo", in)
 	var fe selfservice.FieldErrors
-	if !errors.As(err, &fe) || fe["until"] != "Pick 2026-03-03 or a later date." {
+	if !errors.As(err, &fe) || fe["until"].Message != "Pick 2026-03-03 or a later date." {
 		t.Errorf("Berlin (3 March): error = %v, want the date refused", err)
 	}
 	if _, err := svc.Submit(context.Background(), carol, "new-repo", in); err != nil {

@@ -121,7 +121,7 @@ func (b *Board) statusCommand(ctx context.Context, req *bot.Request) (*bot.Reply
 	if errors.As(err, &fe) {
 		msgs := make([]string, 0, len(fe))
 		for _, f := range slices.Sorted(maps.Keys(fe)) {
-			msgs = append(msgs, bot.Escape(domainText(l, fe[f])))
+			msgs = append(msgs, bot.Escape(reasonText(l, fe[f])))
 		}
 		return nil, bot.Refuse(i18n.IdeasStatusFieldUsage, i18n.Data{"Errors": strings.Join(msgs, " "), "Command": b.Command})
 	}
@@ -181,7 +181,7 @@ func mergeRefusal(l *i18n.Lang, err error) string {
 	case err == nil:
 		return ""
 	case errors.As(err, &fe):
-		return domainText(l, fe[dom.FieldInto])
+		return reasonText(l, fe[dom.FieldInto])
 	case domain.ErrorCode(err) != domain.Internal:
 		return errorText(l, err)
 	}

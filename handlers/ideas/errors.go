@@ -2,7 +2,6 @@ package ideas
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
@@ -18,7 +17,7 @@ var explain = bot.Explain(func(req *bot.Request, err error) string {
 })
 
 // errorText is a domain error of the board as plain text in l. A closed
-// idea is worded from the idea itself; other messages by domainText.
+// idea is worded from the idea itself; others by reasonText.
 func errorText(l *i18n.Lang, err error) string {
 	var closed *dom.ClosedError
 	if errors.As(err, &closed) {
@@ -28,69 +27,55 @@ func errorText(l *i18n.Lang, err error) string {
 		}
 		return l.T(i18n.IdeasErrDecided, i18n.Data{"ID": i.ID, "Status": stateText(l, i.Status)})
 	}
-	return domainText(l, domain.ErrorMessage(err))
+	if e, ok := domain.As(err); ok && e.Code != domain.Internal {
+		return reasonText(l, e)
+	}
+	return domain.ErrorMessage(err)
 }
 
-// domainMessages are the messages the ideas domain writes for people (in
-// English, with numbers in them), each with the catalog message that
-// says the same and the names of its numbers in the message's data. The
-// domain stays free of languages; TestDomainMessagesTranslated fails
-// when it writes a message this table lacks.
-var domainMessages = []struct {
-	format string
-	id     i18n.ID
-	keys   []string
-}{
-	{"There is no such idea.", i18n.IdeasErrNoSuchIdea, nil},
-	{"There is no idea #%d.", i18n.IdeasErrNoIdea, []string{"ID"}},
-	{"There is no idea #%d or #%d.", i18n.IdeasErrNoIdeas, []string{"ID", "Into"}},
-	{"That idea is closed.", i18n.IdeasErrClosed, nil},
-	{"Give the idea a title.", i18n.IdeasFieldTitleMissing, nil},
-	{"Describe the problem.", i18n.IdeasFieldProblemMissing, nil},
-	{"Say who is affected.", i18n.IdeasFieldAffectedMissing, nil},
-	{"Use at least %d characters.", i18n.IdeasFieldMin, []string{"Min"}},
-	{"Use at most %d characters (this has %d).", i18n.IdeasFieldMaxHas, []string{"Max", "Count"}},
-	{"Use at most %d characters.", i18n.IdeasFieldMax, []string{"Max"}},
-	{"Use a link of at most %d characters.", i18n.IdeasFieldLinkMax, []string{"Max"}},
-	{"Use a web link starting with https:// (or http://).", i18n.IdeasFieldLinkScheme, nil},
-	{"The link must not contain spaces, <, > or |.", i18n.IdeasFieldLinkChars, nil},
-	{"Choose a status.", i18n.IdeasFieldStatus, nil},
-	{"Say why it is declined: every voter reads it.", i18n.IdeasFieldReason, nil},
-	{"An idea cannot be merged into itself.", i18n.IdeasFieldSelf, nil},
+// reasonMessages word the reasons of the ideas domain: its field errors
+// (ideas.FieldReasons) and its closed sentinel. A missing idea is worded
+// by notFoundMessage.
+var reasonMessages = map[string]i18n.ID{
+	dom.ErrClosed.Reason:      i18n.IdeasErrClosed,
+	dom.ReasonTitleMissing:    i18n.IdeasFieldTitleMissing,
+	dom.ReasonProblemMissing:  i18n.IdeasFieldProblemMissing,
+	dom.ReasonAffectedMissing: i18n.IdeasFieldAffectedMissing,
+	dom.ReasonTooShort:        i18n.IdeasFieldMin,
+	dom.ReasonTooLong:         i18n.IdeasFieldMaxHas,
+	dom.ReasonLinkTooLong:     i18n.IdeasFieldLinkMax,
+	dom.ReasonLinkScheme:      i18n.IdeasFieldLinkScheme,
+	dom.ReasonLinkChars:       i18n.IdeasFieldLinkChars,
+	dom.ReasonStatusMissing:   i18n.IdeasFieldStatus,
+	dom.ReasonDeclineWhy:      i18n.IdeasFieldReason,
+	dom.ReasonNoteTooLong:     i18n.IdeasFieldMax,
+	dom.ReasonMergeSelf:       i18n.IdeasFieldSelf,
 }
 
-// domainText is one of the domain's messages in l: recognised by its
-// format (the numbers read back must write the same message) and
-// rendered from the catalog. A message the table lacks stays as written.
-func domainText(l *i18n.Lang, msg string) string {
-	for _, m := range domainMessages {
-		if nums, ok := scan(m.format, len(m.keys), msg); ok {
-			data := i18n.Data{}
-			for k, key := range m.keys {
-				data[key] = nums[k]
-			}
-			return l.T(m.id, data)
-		}
+// reasonText words one of the domain's errors in l by its reason, with
+// its params as the message's data; a reason without words keeps the
+// domain's English message.
+func reasonText(l *i18n.Lang, e *domain.Error) string {
+	id, ok := reasonMessages[e.Reason]
+	if e.Reason == dom.ErrNotFound.Reason {
+		id, ok = notFoundMessage(e.Params), true
 	}
-	return msg
+	if !ok {
+		return e.Message
+	}
+	return l.T(id, i18n.Data(e.Params))
 }
 
-// scan reads n integers out of msg by format; ok only if they write msg
-// exactly.
-func scan(format string, n int, msg string) ([]any, bool) {
-	if n == 0 {
-		return nil, msg == format
+// notFoundMessage says which ideas are missing: the ones the error names
+// (ID, and Into for a merge), or none.
+func notFoundMessage(params map[string]any) i18n.ID {
+	_, one := params["ID"]
+	_, other := params["Into"]
+	switch {
+	case one && other:
+		return i18n.IdeasErrNoIdeas
+	case one:
+		return i18n.IdeasErrNoIdea
 	}
-	nums := make([]int64, n)
-	ptrs, args := make([]any, n), make([]any, n)
-	for k := range nums {
-		ptrs[k] = &nums[k]
-	}
-	if got, err := fmt.Sscanf(msg, format, ptrs...); err != nil || got != n {
-		return nil, false
-	}
-	for k := range nums {
-		args[k] = nums[k]
-	}
-	return args, fmt.Sprintf(format, args...) == msg
+	return i18n.IdeasErrNoSuchIdea
 }

@@ -267,12 +267,14 @@ func TestListsInAskersLanguage(t *testing.T) {
 		"*Deine Ideen und Stimmen*\n• #4 · Preview environments — :new: Neu · 2 Stimmen · _du hast dafür gestimmt_", "*Top-Ideen*\n")
 }
 
-// TestDomainMessagesTranslated: every message the ideas domain writes
-// for people has a German wording; a message unknown to the table stays
-// as written.
+// TestDomainMessagesTranslated: every reason the ideas domain gives — its
+// field errors (ideas.FieldReasons), a missing idea (none, one or two
+// named) and a closed one — is provoked here and worded from the catalog:
+// in English as the domain's message, in German translated. A reason the
+// handlers have no words for keeps the domain's message.
 func TestDomainMessagesTranslated(t *testing.T) {
 	de, _ := i18n.MustBuiltin().Lang("de")
-	var msgs []string
+	var errs []*domain.Error
 	for _, d := range []dom.Draft{
 		{},
 		{Title: "CI", Problem: "slow", Affected: "w", Link: "ftp://x"},
@@ -280,51 +282,73 @@ func TestDomainMessagesTranslated(t *testing.T) {
 			Affected: strings.Repeat("a", dom.MaxAffected+1), Link: "https://" + strings.Repeat("l", dom.MaxLink)},
 		{Link: "https://example.com/a|b"},
 	} {
-		for _, m := range d.Clean().Validate() {
-			msgs = append(msgs, m)
+		for _, e := range d.Clean().Validate() {
+			errs = append(errs, e)
 		}
 	}
 	h := newHarness(t, storagetest.SQLite(t), dom.ByVotes)
 	ctx := context.Background()
 	h.file("UWEB1", "Faster CI caches")
 	_, _, err := h.board.Service.Vote(ctx, 9, "UWEB2")
-	msgs = append(msgs, domain.ErrorMessage(err), dom.ErrNotFound.Message, dom.ErrClosed.Message)
+	errs = append(errs, domainError(t, err), dom.ErrNotFound, dom.ErrClosed)
 	for _, st := range []struct {
 		st     dom.Status
 		reason string
 	}{{"maybe", ""}, {dom.Declined, ""}, {dom.Planned, strings.Repeat("r", dom.MaxReason+1)}} {
 		_, _, err := h.board.Service.SetStatus(ctx, 1, st.st, st.reason, testAdmin)
-		msgs = append(msgs, fieldMessages(t, err)...)
+		errs = append(errs, fieldErrorsOf(t, err)...)
 	}
 	_, err = h.board.Service.Merge(ctx, 1, 1, testAdmin)
-	msgs = append(msgs, fieldMessages(t, err)...)
+	errs = append(errs, fieldErrorsOf(t, err)...)
 	_, err = h.board.Service.Merge(ctx, 1, 9, testAdmin)
-	msgs = append(msgs, domain.ErrorMessage(err))
-	if len(msgs) < 16 {
-		t.Fatalf("only %d messages collected: %q", len(msgs), msgs)
+	errs = append(errs, domainError(t, err))
+	if len(errs) < 16 {
+		t.Fatalf("only %d errors collected: %v", len(errs), errs)
 	}
-	for _, m := range msgs {
-		if got := domainText(de, m); got == m || got == "" {
-			t.Errorf("%q has no German wording (got %q)", m, got)
+	reasons := map[string]bool{}
+	for _, e := range errs {
+		reasons[e.Reason] = true
+		if got := reasonText(i18n.Fallback(), e); got != e.Message {
+			t.Errorf("%q (%s) reads %q in English", e.Message, e.Reason, got)
 		}
-		if got := domainText(i18n.Fallback(), m); got != m {
-			t.Errorf("%q reads %q in English", m, got)
+		if got := reasonText(de, e); got == e.Message || strings.Contains(got, "<no value>") {
+			t.Errorf("%q (%s) has no German wording (got %q)", e.Message, e.Reason, got)
 		}
 	}
-	if got := domainText(de, "Something new."); got != "Something new." {
-		t.Errorf("an unknown message became %q", got)
+	for _, r := range dom.FieldReasons {
+		if !reasons[r] {
+			t.Errorf("reason %q is not provoked here: add a case that gives it", r)
+		}
+	}
+	for r := range reasons {
+		if _, ok := reasonMessages[r]; !ok && r != dom.ErrNotFound.Reason {
+			t.Errorf("reason %q has no words", r)
+		}
+	}
+	unknown := &domain.Error{Code: domain.Invalid, Reason: "something_new", Message: "Something new."}
+	if got := reasonText(de, unknown); got != "Something new." {
+		t.Errorf("an unknown reason became %q", got)
 	}
 }
 
-func fieldMessages(t *testing.T, err error) []string {
+func domainError(t *testing.T, err error) *domain.Error {
+	t.Helper()
+	e, ok := domain.As(err)
+	if !ok {
+		t.Fatalf("%v: not a domain error", err)
+	}
+	return e
+}
+
+func fieldErrorsOf(t *testing.T, err error) []*domain.Error {
 	t.Helper()
 	var fe dom.FieldErrors
 	if !errors.As(err, &fe) {
 		t.Fatalf("%v: not field errors", err)
 	}
-	var out []string
-	for _, m := range fe {
-		out = append(out, m)
+	var out []*domain.Error
+	for _, e := range fe {
+		out = append(out, e)
 	}
 	return out
 }

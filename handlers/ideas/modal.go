@@ -28,8 +28,8 @@ func block(field string) string { return "idea_" + field }
 // the submitter's language l.
 func fieldErrors(l *i18n.Lang, fe dom.FieldErrors) bot.FieldErrors {
 	out := bot.FieldErrors{}
-	for f, msg := range fe {
-		out[block(f)] = domainText(l, msg)
+	for f, e := range fe {
+		out[block(f)] = reasonText(l, e)
 	}
 	return out
 }

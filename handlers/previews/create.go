@@ -131,8 +131,8 @@ func (h *Handler) created(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	var invalid *pv.InvalidError
 	if errors.As(err, &invalid) {
 		fe := bot.FieldErrors{}
-		for field, msg := range invalid.Fields {
-			fe[newBlockID(field)] = fieldMessage(req.L(), msg)
+		for field, problem := range invalid.Fields {
+			fe[newBlockID(field)] = fieldMessage(req.L(), problem)
 		}
 		return nil, fe
 	}

@@ -2,8 +2,6 @@ package previews
 
 import (
 	"errors"
-	"sync"
-	"time"
 
 	"github.com/platformbot/platformbot/bot"
 	"github.com/platformbot/platformbot/domain"
@@ -56,7 +54,7 @@ func (h *Handler) userMessage(l *i18n.Lang, err error) string {
 	case errors.As(err, &announced):
 		return l.T(i18n.PreviewsAnnouncedToday, i18n.Data{"Name": name(announced.Preview), "Day": day(l, announced.Day)})
 	case errors.As(err, &in):
-		return bot.Escape(fieldMessage(l, in.Msg))
+		return bot.Escape(fieldMessage(l, in.Problem))
 	}
 	for _, s := range sentinels {
 		if errors.Is(err, s.err) {
@@ -66,44 +64,33 @@ func (h *Handler) userMessage(l *i18n.Lang, err error) string {
 	return bot.Escape(domain.ErrorMessage(err))
 }
 
-// message is a catalog message with its data.
-type message struct {
-	id   i18n.ID
-	data i18n.Data
+// fieldMessages word the reasons of what is wrong with a field of a new
+// preview or an answer (previews.FieldReasons).
+var fieldMessages = map[string]i18n.ID{
+	pv.ReasonIDFormat:       i18n.PreviewsInvalidID,
+	pv.ReasonIDTaken:        i18n.PreviewsInvalidIDTaken,
+	pv.ReasonRequired:       i18n.PreviewsInvalidRequired,
+	pv.ReasonTooLong:        i18n.PreviewsInvalidTooLong,
+	pv.ReasonOwner:          i18n.PreviewsInvalidOwner,
+	pv.ReasonChannel:        i18n.PreviewsInvalidChannel,
+	pv.ReasonNumberRange:    i18n.PreviewsInvalidNumber,
+	pv.ReasonStartMissing:   i18n.PreviewsInvalidStartMissing,
+	pv.ReasonEndMissing:     i18n.PreviewsInvalidEndMissing,
+	pv.ReasonDate:           i18n.PreviewsInvalidDate,
+	pv.ReasonEndBeforeStart: i18n.PreviewsInvalidEndBeforeStart,
+	pv.ReasonEndPast:        i18n.PreviewsInvalidEndPast,
+	pv.ReasonNoPoints:       i18n.PreviewsInvalidNoPoints,
+	pv.ReasonQuestionGone:   i18n.PreviewsInvalidQuestionGone,
+	pv.ReasonRatingRange:    i18n.PreviewsInvalidRating,
 }
 
-// fieldMessages are the messages the domain writes next to a field of a
-// new preview or at an answer (previews.InvalidError, InputError), by
-// their English text: the domain words them in English only, so a message
-// is found by what the English catalog says for it. A message the domain
-// words differently stays English (TestFieldMessagesInGerman notices).
-var fieldMessages = sync.OnceValue(func() map[string]message {
-	msgs := []message{
-		{i18n.PreviewsInvalidID, nil}, {i18n.PreviewsInvalidIDTaken, nil}, {i18n.PreviewsInvalidRequired, nil},
-		{i18n.PreviewsInvalidOwner, nil}, {i18n.PreviewsInvalidChannel, nil}, {i18n.PreviewsInvalidStartMissing, nil},
-		{i18n.PreviewsInvalidEndMissing, nil}, {i18n.PreviewsInvalidDate, nil}, {i18n.PreviewsInvalidEndBeforeStart, nil},
-		{i18n.PreviewsInvalidEndPast, nil}, {i18n.PreviewsInvalidNoPoints, nil}, {i18n.PreviewsInvalidQuestionGone, nil},
-		{i18n.PreviewsInvalidRating, nil},
+// fieldMessage words what is wrong with a field or an answer in l, by its
+// reason with its params as data (plain text: Slack shows field errors as
+// they are); a reason without words keeps the domain's English message.
+func fieldMessage(l *i18n.Lang, e *domain.Error) string {
+	id, ok := fieldMessages[e.Reason]
+	if !ok {
+		return e.Message
 	}
-	for _, n := range []int{pv.MaxName, pv.MaxDescription, pv.MaxQuestionText, pv.MaxTextAnswer} {
-		msgs = append(msgs, message{i18n.PreviewsInvalidTooLong, i18n.Data{"Max": n}})
-	}
-	for _, r := range [][2]int{{0, pv.MaxParticipants}, {0, int(pv.MaxFeedbackAfter / (24 * time.Hour))}, {2, pv.MaxParticipants}} {
-		msgs = append(msgs, message{i18n.PreviewsInvalidNumber, i18n.Data{"Min": r[0], "Max": r[1]}})
-	}
-	en := i18n.Fallback()
-	out := make(map[string]message, len(msgs))
-	for _, m := range msgs {
-		out[en.T(m.id, m.data)] = m
-	}
-	return out
-})
-
-// fieldMessage renders a domain's field message in l (plain text: Slack
-// shows field errors as they are).
-func fieldMessage(l *i18n.Lang, msg string) string {
-	if m, ok := fieldMessages()[msg]; ok {
-		return l.T(m.id, m.data)
-	}
-	return msg
+	return l.T(id, i18n.Data(e.Params))
 }

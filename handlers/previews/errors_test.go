@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/i18n"
 	pv "github.com/platformbot/platformbot/previews"
 )
@@ -25,7 +26,7 @@ func TestUserMessage(t *testing.T) {
 		{&pv.ClosedError{ClosedAt: time.Now()}, ":lock: Thanks for wanting to answer! This feedback request has closed, so it no longer takes answers."},
 		{pv.ErrAnswered, ":white_check_mark: You've already answered this one — thank you!"},
 		{pv.ErrNotAsked, "This feedback request wasn't sent to you, so it can't take your answers."},
-		{&pv.InputError{Question: "rating", Msg: "Please pick a rating from 1 to 5."}, "Please pick a rating from 1 to 5."},
+		{&pv.InputError{Question: "rating", Problem: &domain.Error{Code: domain.Invalid, Reason: pv.ReasonRatingRange, Message: "Pick 1–5."}}, "Please pick a rating from 1 to 5."},
 	} {
 		if got := h.userMessage(i18n.Fallback(), tc.err); got != tc.want {
 			t.Errorf("userMessage(%v) = %q, want %q", tc.err, got, tc.want)

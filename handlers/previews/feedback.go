@@ -253,7 +253,7 @@ func formAnswers(f pv.Feedback, view *slack.View) []pv.Answer {
 func (h *Handler) formError(l *i18n.Lang, f pv.Feedback, view *slack.View, err error) error {
 	var in *pv.InputError
 	if errors.As(err, &in) {
-		return bot.FieldErrors{answerBlock(pv.Question{ID: in.Question}): fieldMessage(l, in.Msg)}
+		return bot.FieldErrors{answerBlock(pv.Question{ID: in.Question}): fieldMessage(l, in.Problem)}
 	}
 	if domain.ErrorCode(err) == domain.Internal || view.State == nil {
 		return err

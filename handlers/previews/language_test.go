@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/i18n"
 	pv "github.com/platformbot/platformbot/previews"
@@ -241,11 +242,11 @@ func TestDMsInTheirLanguage(t *testing.T) {
 		":warning: Turning the feature on failed; <@UOWNER> has been told.")
 }
 
-// TestFieldMessagesInGerman: every message the domain writes next to a
-// field of a new preview or at an answer is found in the catalog and
-// shown in German, and every one the table knows is still written by the
-// domain; a rewording in the domain fails here instead of reaching German
-// readers in English.
+// TestFieldMessagesInGerman: every reason the domain gives for a field
+// of a new preview or an answer (previews.FieldReasons) is provoked here
+// and worded from the catalog: in English as the domain's message, in
+// German translated. A reason added to the domain without words fails
+// here instead of reaching German readers in English.
 func TestFieldMessagesInGerman(t *testing.T) {
 	e := newEnv(t, fastCI(0))
 	ctx := context.Background()
@@ -259,15 +260,15 @@ func TestFieldMessagesInGerman(t *testing.T) {
 		{ID: "z", Name: "Z", Owner: "UA1", Channel: "CX1", Start: "2026-02-01", End: "2026-02-10", RatingQuestion: "Q"},
 		{ID: "fast-ci", Name: "Again", Owner: "UA1", Channel: "CX1", Start: "2026-03-10", End: "2026-04-10"},
 	}
-	var msgs []string
+	var problems []*domain.Error
 	for _, d := range drafts {
 		_, err := e.h.Service.Create(ctx, d, "UADMIN")
 		var invalid *pv.InvalidError
 		if !asInvalid(err, &invalid) {
 			t.Fatalf("Create(%+v) = %v, want an InvalidError", d, err)
 		}
-		for _, m := range invalid.Fields {
-			msgs = append(msgs, m)
+		for _, p := range invalid.Fields {
+			problems = append(problems, p)
 		}
 	}
 	e.cmd("UA", "join fast-ci")
@@ -285,21 +286,27 @@ func TestFieldMessagesInGerman(t *testing.T) {
 		if !asInput(err, &in) {
 			t.Fatalf("Answer(%+v) = %v, want an InputError", answers, err)
 		}
-		msgs = append(msgs, in.Msg)
+		problems = append(problems, in.Problem)
 	}
 	seen := map[string]bool{}
-	for _, m := range msgs {
-		if got := fieldMessage(i18n.Fallback(), m); got != m {
-			t.Errorf("English %q became %q", m, got)
+	for _, p := range problems {
+		if !slices.Contains(pv.FieldReasons, p.Reason) {
+			t.Errorf("the domain gives reason %q, which previews.FieldReasons lacks", p.Reason)
 		}
-		if got := fieldMessage(de(t), m); got == m {
-			t.Errorf("%q is not translated", m)
+		if _, ok := fieldMessages[p.Reason]; !ok {
+			t.Errorf("reason %q has no words", p.Reason)
 		}
-		seen[m] = true
+		if got := fieldMessage(i18n.Fallback(), p); got != p.Message {
+			t.Errorf("English %q (%s) became %q", p.Message, p.Reason, got)
+		}
+		if got := fieldMessage(de(t), p); got == p.Message || strings.Contains(got, "<no value>") {
+			t.Errorf("%q (%s) is not translated: %q", p.Message, p.Reason, got)
+		}
+		seen[p.Reason] = true
 	}
-	for m := range fieldMessages() {
-		if !seen[m] {
-			t.Errorf("the domain no longer writes %q (or this test does not provoke it)", m)
+	for _, r := range pv.FieldReasons {
+		if !seen[r] {
+			t.Errorf("reason %q is not provoked here: add a draft or an answer that gives it", r)
 		}
 	}
 }

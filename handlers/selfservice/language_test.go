@@ -3,6 +3,8 @@ package selfservice
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/handlers/internal/handlertest"
 	"github.com/platformbot/platformbot/i18n"
 	ss "github.com/platformbot/platformbot/selfservice"
@@ -84,9 +87,10 @@ func TestSelfServiceFormInGerman(t *testing.T) {
 	wantContains(t, viewJSON(t, s.slack.Opened[len(s.slack.Opened)-1]), `"New request"`, `"Submit"`, "From 100 to 5,000.", "Today or a later date.")
 }
 
-// TestSelfServiceValidationInGerman: every check of the domain, which
-// words its messages in English, reaches the submitter in German.
-func TestSelfServiceValidationInGerman(t *testing.T) {
+// everyFieldError validates a form whose every field fails a different
+// check of the domain, and returns the errors by field id.
+func everyFieldError(t *testing.T) ss.FieldErrors {
+	t.Helper()
 	opts := []ss.Option{{Value: "a"}, {Value: "b"}}
 	catalog, err := ss.NewCatalog([]ss.Type{{ID: "all", Title: "All", Fields: []ss.Field{
 		{ID: "required", Label: "x", Type: ss.FieldText, Required: true},
@@ -122,6 +126,13 @@ func TestSelfServiceValidationInGerman(t *testing.T) {
 	if !ok || len(fe) != len(typ.Fields) {
 		t.Fatalf("Validate = %v; want an error for each of the %d fields", err, len(typ.Fields))
 	}
+	return fe
+}
+
+// TestSelfServiceValidationInGerman: every check of the domain reaches
+// the submitter in German, worded from its reason.
+func TestSelfServiceValidationInGerman(t *testing.T) {
+	fe := everyFieldError(t)
 	want := map[string]string{
 		"f_required": "Bitte fülle das aus.",
 		"f_one":      "Wähle nur eins aus.",
@@ -147,17 +158,51 @@ func TestSelfServiceValidationInGerman(t *testing.T) {
 	got := fieldErrors(de, fe)
 	for block, msg := range want {
 		if got[block] != msg {
-			t.Errorf("%s: %q (from %q), want %q", block, got[block], fe[strings.TrimPrefix(block, "f_")], msg)
+			t.Errorf("%s: %q (from %+v), want %q", block, got[block], fe[strings.TrimPrefix(block, "f_")], msg)
 		}
 	}
-	// In English they stay as the domain wrote them (numbers grouped).
+	// In English they read as the domain's messages (numbers grouped).
 	en := fieldErrors(i18n.Fallback(), fe)
-	for id, msg := range fe {
+	for id, e := range fe {
+		msg := e.Message
 		if id == "range" {
 			msg = strings.Replace(msg, "1000", "1,000", 1)
 		}
 		if en[FieldBlock(id)] != msg {
 			t.Errorf("%s in English: %q, want %q", id, en[FieldBlock(id)], msg)
+		}
+	}
+}
+
+// TestEveryFieldReasonWorded: every reason of the domain's field errors
+// (selfservice.FieldReasons) has words here, and the checks this file
+// drives produce each of them: a reason added to the domain without words
+// fails here instead of reaching people in English.
+func TestEveryFieldReasonWorded(t *testing.T) {
+	produced := map[string]*domain.Error{}
+	for _, e := range everyFieldError(t) {
+		produced[e.Reason] = e
+	}
+	_, err := (&ss.Service{}).Reject(context.Background(), 1, admin, " ")
+	var rejected ss.FieldErrors
+	if !errors.As(err, &rejected) || rejected["reason"] == nil {
+		t.Fatalf("Reject without a reason = %v, want a field error", err)
+	}
+	produced[rejected["reason"].Reason] = rejected["reason"]
+	for _, r := range ss.FieldReasons {
+		if _, ok := fieldMessages[r]; !ok {
+			t.Errorf("reason %q has no words", r)
+		}
+		if produced[r] == nil {
+			t.Errorf("no check here produces reason %q: make one", r)
+		}
+	}
+	for r, e := range produced {
+		if !slices.Contains(ss.FieldReasons, r) {
+			t.Errorf("the domain produces reason %q, which selfservice.FieldReasons lacks", r)
+		}
+		if de := fieldMessage(german(), e); de == e.Message || strings.Contains(de, "<no value>") {
+			t.Errorf("%q in German: %q", r, de)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package selfservice
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/platformbot/platformbot/bot"
+	"github.com/platformbot/platformbot/domain"
 	"github.com/platformbot/platformbot/i18n"
 	ss "github.com/platformbot/platformbot/selfservice"
 )
@@ -288,103 +288,85 @@ func actionValues(a slack.BlockAction) []string {
 	return out
 }
 
-// fieldErrors turns the domain's errors by field id into the modal's by
+// fieldErrors words the domain's errors by field id as the modal's by
 // block id, in l.
 func fieldErrors(l *i18n.Lang, fe ss.FieldErrors) bot.FieldErrors {
 	out := bot.FieldErrors{}
-	for id, msg := range fe {
-		out[FieldBlock(id)] = fieldMessage(l, msg)
+	for id, e := range fe {
+		out[FieldBlock(id)] = fieldMessage(l, e)
 	}
 	return out
 }
 
-// fixedChecks are the domain's validation messages without details.
-var fixedChecks = map[string]i18n.ID{
-	"Please fill this in.":          i18n.SelfServiceInvalidRequired,
-	"Pick only one.":                i18n.SelfServiceInvalidOne,
-	"Pick a person.":                i18n.SelfServiceInvalidPerson,
-	"Pick a channel.":               i18n.SelfServiceInvalidChannel,
-	"Enter a date like 2026-01-31.": i18n.SelfServiceInvalidDate,
-	"Enter a number.":               i18n.SelfServiceInvalidNumber,
-	"Enter a whole number.":         i18n.SelfServiceInvalidWhole,
-	"Tell the requester why.":       i18n.SelfServiceRejectReasonRequired,
+// fieldMessages word the reasons of the domain's field errors
+// (selfservice.FieldReasons).
+var fieldMessages = map[string]i18n.ID{
+	ss.ReasonRequired:    i18n.SelfServiceInvalidRequired,
+	ss.ReasonOneOnly:     i18n.SelfServiceInvalidOne,
+	ss.ReasonPerson:      i18n.SelfServiceInvalidPerson,
+	ss.ReasonChannel:     i18n.SelfServiceInvalidChannel,
+	ss.ReasonDate:        i18n.SelfServiceInvalidDate,
+	ss.ReasonDateRange:   i18n.SelfServiceInvalidDateRange,
+	ss.ReasonTextMin:     i18n.SelfServiceInvalidTextMin,
+	ss.ReasonTextMax:     i18n.SelfServiceInvalidTextMax,
+	ss.ReasonPattern:     i18n.SelfServiceInvalidPattern,
+	ss.ReasonNumber:      i18n.SelfServiceInvalidNumber,
+	ss.ReasonWhole:       i18n.SelfServiceInvalidWhole,
+	ss.ReasonNumberRange: i18n.SelfServiceInvalidNumberRange,
+	ss.ReasonNumberMin:   i18n.SelfServiceInvalidNumberMin,
+	ss.ReasonNumberMax:   i18n.SelfServiceInvalidNumberMax,
+	ss.ReasonChoice:      i18n.SelfServiceInvalidChoice,
+	ss.ReasonTwice:       i18n.SelfServiceInvalidTwice,
+	ss.ReasonPickMin:     i18n.SelfServiceInvalidPickMin,
+	ss.ReasonPickMax:     i18n.SelfServiceInvalidPickMax,
+	ss.ReasonWhyMissing:  i18n.SelfServiceRejectReasonRequired,
 }
 
-// detailedChecks are the domain's validation messages with details, by
-// their shape; data turns the details into the message's data in l.
-var detailedChecks = []struct {
-	re   *regexp.Regexp
-	id   i18n.ID
-	data func(l *i18n.Lang, m []string) i18n.Data
-}{
-	{regexp.MustCompile(`^Use at least (\d+) characters\.$`), i18n.SelfServiceInvalidTextMin,
-		func(l *i18n.Lang, m []string) i18n.Data { return i18n.Data{"Min": integer(l, m[1])} }},
-	{regexp.MustCompile(`^Use at most (\d+) characters \(this is (\d+)\)\.$`), i18n.SelfServiceInvalidTextMax,
-		func(l *i18n.Lang, m []string) i18n.Data {
-			return i18n.Data{"Max": integer(l, m[1]), "Count": integer(l, m[2])}
-		}},
-	{regexp.MustCompile(`^Enter a number from (\S+) to (\S+)\.$`), i18n.SelfServiceInvalidNumberRange,
-		func(l *i18n.Lang, m []string) i18n.Data {
-			return i18n.Data{"Min": decimal(l, m[1]), "Max": decimal(l, m[2])}
-		}},
-	{regexp.MustCompile(`^Enter at least (\S+)\.$`), i18n.SelfServiceInvalidNumberMin,
-		func(l *i18n.Lang, m []string) i18n.Data { return i18n.Data{"Min": decimal(l, m[1])} }},
-	{regexp.MustCompile(`^Enter at most (\S+)\.$`), i18n.SelfServiceInvalidNumberMax,
-		func(l *i18n.Lang, m []string) i18n.Data { return i18n.Data{"Max": decimal(l, m[1])} }},
-	{regexp.MustCompile(`^(".*") is not one of the choices\.$`), i18n.SelfServiceInvalidChoice,
-		func(_ *i18n.Lang, m []string) i18n.Data { return i18n.Data{"Value": m[1]} }},
-	{regexp.MustCompile(`^(".*") is picked twice\.$`), i18n.SelfServiceInvalidTwice,
-		func(_ *i18n.Lang, m []string) i18n.Data { return i18n.Data{"Value": m[1]} }},
-	{regexp.MustCompile(`^Pick at least (\d+)\.$`), i18n.SelfServiceInvalidPickMin,
-		func(l *i18n.Lang, m []string) i18n.Data { return i18n.Data{"Min": integer(l, m[1])} }},
-	{regexp.MustCompile(`^Pick at most (\d+)\.$`), i18n.SelfServiceInvalidPickMax,
-		func(l *i18n.Lang, m []string) i18n.Data { return i18n.Data{"Max": integer(l, m[1])} }},
-	{regexp.MustCompile(`^Pick a date from (\S+) to (\S+)\.$`), i18n.SelfServiceInvalidDateRange,
-		func(l *i18n.Lang, m []string) i18n.Data {
-			return i18n.Data{"Range": l.T(i18n.SelfServiceRangeDates, i18n.Data{"From": m[1], "To": m[2]})}
-		}},
-	{regexp.MustCompile(`^Pick (\S+) or a later date\.$`), i18n.SelfServiceInvalidDateRange,
-		func(l *i18n.Lang, m []string) i18n.Data {
-			return i18n.Data{"Range": l.T(i18n.SelfServiceRangeLater, i18n.Data{"From": m[1]})}
-		}},
-	{regexp.MustCompile(`^Pick (\S+) or an earlier date\.$`), i18n.SelfServiceInvalidDateRange,
-		func(l *i18n.Lang, m []string) i18n.Data {
-			return i18n.Data{"Range": l.T(i18n.SelfServiceRangeEarlier, i18n.Data{"To": m[1]})}
-		}},
-	// last: the pattern hint is the catalog's own words
-	{regexp.MustCompile(`^Use (.+)\.$`), i18n.SelfServiceInvalidPattern,
-		func(_ *i18n.Lang, m []string) i18n.Data { return i18n.Data{"Hint": m[1]} }},
-}
-
-// fieldMessage is a validation message of the domain, which words its
-// checks in English, in l: each is recognised by its shape (a test checks
-// every check the domain makes); one not recognised is shown as it is.
-func fieldMessage(l *i18n.Lang, msg string) string {
-	if id, ok := fixedChecks[msg]; ok {
-		return l.T(id)
+// fieldMessage words a field error of the domain in l, by its reason (a
+// test checks that every reason has words); one without words keeps the
+// domain's English message.
+func fieldMessage(l *i18n.Lang, e *domain.Error) string {
+	id, ok := fieldMessages[e.Reason]
+	if !ok {
+		return e.Message
 	}
-	for _, c := range detailedChecks {
-		if m := c.re.FindStringSubmatch(msg); m != nil {
-			return l.T(c.id, c.data(l, m))
+	return l.T(id, fieldData(l, e))
+}
+
+// fieldData is a field error's params as the data of its message in l:
+// numbers grouped, a picked value quoted, a range of dates worded.
+func fieldData(l *i18n.Lang, e *domain.Error) i18n.Data {
+	data := i18n.Data{}
+	for k, v := range e.Params {
+		switch v := v.(type) {
+		case int:
+			data[k] = l.Int(v)
+		case float64:
+			data[k] = l.Number(v, 6)
+		default:
+			data[k] = v
 		}
 	}
-	return msg
+	if v, ok := e.Params["Value"].(string); ok {
+		data["Value"] = strconv.Quote(v)
+	}
+	if e.Reason == ss.ReasonDateRange {
+		data["Range"] = dateRangeText(l, e.Params)
+	}
+	return data
 }
 
-func integer(l *i18n.Lang, s string) string {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return s
+// dateRangeText words the dates a field allows, From and/or To, in l.
+func dateRangeText(l *i18n.Lang, p map[string]any) string {
+	from, hasFrom := p["From"]
+	to, hasTo := p["To"]
+	switch {
+	case hasFrom && hasTo:
+		return l.T(i18n.SelfServiceRangeDates, i18n.Data{"From": from, "To": to})
+	case hasFrom:
+		return l.T(i18n.SelfServiceRangeLater, i18n.Data{"From": from})
 	}
-	return l.Int(n)
-}
-
-func decimal(l *i18n.Lang, s string) string {
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return s
-	}
-	return l.Number(x, 6)
+	return l.T(i18n.SelfServiceRangeEarlier, i18n.Data{"To": to})
 }
 
 // submittedView replaces the form once the request is filed, in l.

@@ -199,8 +199,8 @@ func (h *Handler) rejectSubmitted(ctx context.Context, req *bot.Request) (*bot.R
 	switch {
 	case errors.As(err, &fe):
 		out := bot.FieldErrors{}
-		for block, msg := range fe { // the domain keys the reason "reason", as the modal does
-			out[block] = fieldMessage(req.L(), msg)
+		for block, e := range fe { // the domain keys the reason "reason", as the modal does
+			out[block] = fieldMessage(req.L(), e)
 		}
 		return nil, out
 	case domain.ErrorCode(err) != domain.Internal && err != nil:
