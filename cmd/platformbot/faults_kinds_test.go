@@ -61,7 +61,7 @@ office_hours:
       timezone: UTC
       windows:
         - {days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "23:30"}
-`, kindsHost)
+`, kindsHost) + kindsPreviewConfig(receiver, time.Now().UTC())
 }
 
 // sendKind is one kind of send under test: how its deliveries show at
@@ -119,24 +119,8 @@ var sendKinds = []sendKind{
 		return n
 	}},
 	{kind: selfservice.DMKind, delivered: posted("UREQ")},
-	{kind: selfservice.UpdateKind, delivered: func(c *cluster, _ *automation) map[string]int {
-		n := map[string]int{}
-		for _, u := range c.Fake.Calls("chat.update") {
-			if u.Status == http.StatusOK && u.Error == "" {
-				n[u.Form.Get("channel")]++
-			}
-		}
-		return n
-	}},
-	{kind: selfservice.AutomationKind, delivered: func(_ *cluster, a *automation) map[string]int {
-		n := map[string]int{} // by Idempotency-Key, the send's key
-		for _, call := range a.Calls() {
-			if call.Status < 300 {
-				n[call.Key]++
-			}
-		}
-		return n
-	}, byKey: true},
+	{kind: selfservice.UpdateKind, delivered: updated(sendsTriage)},
+	{kind: selfservice.AutomationKind, delivered: called("/hook"), byKey: true},
 }
 
 func init() {
@@ -198,6 +182,7 @@ func queueKinds(t *testing.T, c *cluster, cfgYAML string) {
 		up.After = key
 		add(up, err)
 	}
+	sends = append(sends, queueStateKinds(t, c, db)...)
 	ob, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Manual: true})
 	if err != nil {
 		t.Fatal(err)
@@ -302,7 +287,7 @@ func TestSendKindsSurviveFaults(t *testing.T) {
 			if total > doubles {
 				t.Errorf("%d sends delivered twice, want at most %d", total, doubles)
 			}
-			if subjects := len(answered(a.Calls())); subjects != kindsSS {
+			if subjects := len(answered(callsOf(a, "/hook"))); subjects != kindsSS {
 				t.Errorf("%d of %d requests called back", subjects, kindsSS)
 			}
 			t.Logf("fault after %s, with %d of %d sends out; all out after %s; %d delivered twice", struck.Round(time.Millisecond), out,
