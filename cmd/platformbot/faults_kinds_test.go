@@ -34,10 +34,12 @@ import (
 // deliver at once self-service approvals (a chat.update, a signed webhook
 // call and a DM each, decided by the real handlers), and metric digests,
 // office-hours DMs, reminders and feedback questions, self-service alerts,
-// value reports and their chart uploads, put in the shared outbox as the
-// features queue them. A fault hits while they are all going out; then
-// every send must be delivered, and delivered once (SIGKILL: at most the
-// killed replica's sends in flight twice).
+// value reports and their chart uploads, survey DMs, the idea board's posts
+// and updates, and what preview programs send, put in the shared outbox as
+// the features queue them (the state their hooks read seeded first, in
+// faults_kinds_state_test.go). A fault hits while they are all going out;
+// then every send must be delivered, and delivered once (SIGKILL: at most
+// the killed replica's sends in flight twice).
 
 const (
 	kindsHost    = "UHOSTFLT01"
@@ -100,10 +102,10 @@ var plainPosts = []struct{ kind, to string }{
 	{pulse.ResultsKind, "C0RESULTS"},
 }
 
-// sendKinds are the kinds under test: the plain posts (added by init),
-// office-hours reminders and feedback questions (whose hooks read the
-// booking), value reports and the chart uploads that follow them, and
-// what a self-service request and its approval send.
+// sendKinds are the kinds under test: the plain posts and the stateKinds
+// (added by init), office-hours reminders and feedback questions (whose
+// hooks read the booking), value reports and the chart uploads that follow
+// them, and what a self-service request and its approval send.
 var sendKinds = []sendKind{
 	{kind: hofficehours.ReminderKind, delivered: posted("UOHREM")},
 	{kind: hofficehours.FeedbackKind, delivered: posted("UOHFB")},
