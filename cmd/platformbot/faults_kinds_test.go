@@ -34,10 +34,12 @@ import (
 // deliver at once self-service approvals (a chat.update, a signed webhook
 // call and a DM each, decided by the real handlers), and metric digests,
 // office-hours DMs, reminders and feedback questions, self-service alerts,
-// value reports and their chart uploads, put in the shared outbox as the
-// features queue them. A fault hits while they are all going out; then
-// every send must be delivered, and delivered once (SIGKILL: at most the
-// killed replica's sends in flight twice).
+// value reports and their chart uploads, survey DMs, the idea board's posts
+// and updates, and what preview programs send, put in the shared outbox as
+// the features queue them (the state their hooks read seeded first, in
+// faults_kinds_state_test.go). A fault hits while they are all going out;
+// then every send must be delivered, and delivered once (SIGKILL: at most
+// the killed replica's sends in flight twice).
 
 const (
 	kindsHost    = "UHOSTFLT01"
@@ -61,7 +63,7 @@ office_hours:
       timezone: UTC
       windows:
         - {days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "23:30"}
-`, kindsHost)
+`, kindsHost) + kindsPreviewConfig(receiver, time.Now().UTC())
 }
 
 // sendKind is one kind of send under test: how its deliveries show at
@@ -100,10 +102,10 @@ var plainPosts = []struct{ kind, to string }{
 	{pulse.ResultsKind, "C0RESULTS"},
 }
 
-// sendKinds are the kinds under test: the plain posts (added by init),
-// office-hours reminders and feedback questions (whose hooks read the
-// booking), value reports and the chart uploads that follow them, and
-// what a self-service request and its approval send.
+// sendKinds are the kinds under test: the plain posts and the stateKinds
+// (added by init), office-hours reminders and feedback questions (whose
+// hooks read the booking), value reports and the chart uploads that follow
+// them, and what a self-service request and its approval send.
 var sendKinds = []sendKind{
 	{kind: hofficehours.ReminderKind, delivered: posted("UOHREM")},
 	{kind: hofficehours.FeedbackKind, delivered: posted("UOHFB")},
@@ -119,24 +121,8 @@ var sendKinds = []sendKind{
 		return n
 	}},
 	{kind: selfservice.DMKind, delivered: posted("UREQ")},
-	{kind: selfservice.UpdateKind, delivered: func(c *cluster, _ *automation) map[string]int {
-		n := map[string]int{}
-		for _, u := range c.Fake.Calls("chat.update") {
-			if u.Status == http.StatusOK && u.Error == "" {
-				n[u.Form.Get("channel")]++
-			}
-		}
-		return n
-	}},
-	{kind: selfservice.AutomationKind, delivered: func(_ *cluster, a *automation) map[string]int {
-		n := map[string]int{} // by Idempotency-Key, the send's key
-		for _, call := range a.Calls() {
-			if call.Status < 300 {
-				n[call.Key]++
-			}
-		}
-		return n
-	}, byKey: true},
+	{kind: selfservice.UpdateKind, delivered: updated(sendsTriage)},
+	{kind: selfservice.AutomationKind, delivered: called("/hook"), byKey: true},
 }
 
 func init() {
@@ -198,6 +184,7 @@ func queueKinds(t *testing.T, c *cluster, cfgYAML string) {
 		up.After = key
 		add(up, err)
 	}
+	sends = append(sends, queueStateKinds(t, c, db)...)
 	ob, err := outbox.New(outbox.Options{Store: storage.NewOutboxStore(db), Log: zerolog.Nop(), Manual: true})
 	if err != nil {
 		t.Fatal(err)
@@ -302,7 +289,7 @@ func TestSendKindsSurviveFaults(t *testing.T) {
 			if total > doubles {
 				t.Errorf("%d sends delivered twice, want at most %d", total, doubles)
 			}
-			if subjects := len(answered(a.Calls())); subjects != kindsSS {
+			if subjects := len(answered(callsOf(a, "/hook"))); subjects != kindsSS {
 				t.Errorf("%d of %d requests called back", subjects, kindsSS)
 			}
 			t.Logf("fault after %s, with %d of %d sends out; all out after %s; %d delivered twice", struck.Round(time.Millisecond), out,

@@ -46,6 +46,7 @@ type automation struct {
 
 type automationCall struct {
 	Key, Subject string
+	Path         string // /hook for self-service, /preview for previews
 	At           time.Time
 	Status       int
 }
@@ -65,7 +66,7 @@ func newAutomation(t testing.TB) *automation {
 			a.storm--
 			status = http.StatusTooManyRequests
 		}
-		a.calls = append(a.calls, automationCall{Key: r.Header.Get(webhook.IdempotencyHeader), Subject: r.Header.Get(webhook.SubjectHeader), At: time.Now(), Status: status})
+		a.calls = append(a.calls, automationCall{Key: r.Header.Get(webhook.IdempotencyHeader), Path: r.URL.Path, Subject: r.Header.Get(webhook.SubjectHeader), At: time.Now(), Status: status})
 		a.mu.Unlock()
 		if status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", "1")
