@@ -74,15 +74,23 @@ func BenchmarkFanoutReplicas(b *testing.B) {
 // of what the fake allowed in that time (its burst included) and their
 // rate.
 func postRate(c *cluster, perMinute int) (listed time.Time, fraction, perSecond float64) {
-	var from, last time.Time
 	for _, call := range c.Fake.Calls("users.list") {
 		if call.At.After(listed) {
 			listed = call.At
 		}
 	}
+	fraction, perSecond = rateSince(c, listed, perMinute)
+	return listed, fraction, perSecond
+}
+
+// rateSince measures the DMs posted from the first after since to the
+// last: their fraction of what the fake allowed in that time and their
+// rate.
+func rateSince(c *cluster, since time.Time, perMinute int) (fraction, perSecond float64) {
+	var from, last time.Time
 	sent := 0
 	for _, call := range c.Fake.Calls("chat.postMessage") {
-		if call.Status != 200 || call.Error != "" || call.At.Before(listed) {
+		if call.Status != 200 || call.Error != "" || call.At.Before(since) {
 			continue
 		}
 		if from.IsZero() {
@@ -92,7 +100,7 @@ func postRate(c *cluster, perMinute int) (listed time.Time, fraction, perSecond 
 		last = call.At
 	}
 	elapsed := last.Sub(from).Seconds()
-	return listed, float64(sent) / (float64(fanoutBurst) + float64(perMinute)/60*elapsed), float64(sent) / elapsed
+	return float64(sent) / (float64(fanoutBurst) + float64(perMinute)/60*elapsed), float64(sent) / elapsed
 }
 
 // fanoutBench skips a fan-out benchmark with -short or without
