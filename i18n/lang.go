@@ -50,6 +50,17 @@ func (l *Lang) Code() string { return l.code }
 // Name returns the language's own name ("English", "Deutsch").
 func (l *Lang) Name() string { return l.T(LanguageName) }
 
+// Worded is the message ids holds for reason, in l with data, or
+// fallback when it holds none: how a handler words a domain's reason code,
+// while a reason it has no words for keeps the domain's own.
+func Worded[K comparable](l *Lang, ids map[K]ID, reason K, data Data, fallback string) string {
+	id, ok := ids[reason]
+	if !ok {
+		return fallback
+	}
+	return l.T(id, data)
+}
+
 // T renders a message with the data given (none or one Data).
 func (l *Lang) T(id ID, data ...Data) string {
 	var d Data

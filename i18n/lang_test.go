@@ -164,3 +164,16 @@ func TestWeekday(t *testing.T) {
 		}
 	}
 }
+
+// TestWorded: a reason with words is worded in the reader's language; one
+// without keeps the fallback, the domain's own words.
+func TestWorded(t *testing.T) {
+	_, de := langs(t)
+	ids := map[string]ID{"named": LanguageName}
+	if got := Worded(de, ids, "named", nil, "English words"); got != "Deutsch" {
+		t.Errorf("worded reason: %q, want Deutsch", got)
+	}
+	if got := Worded(de, ids, "unknown", nil, "English words"); got != "English words" {
+		t.Errorf("reason without words: %q, want the fallback", got)
+	}
+}

@@ -56,14 +56,10 @@ var reasonMessages = map[string]i18n.ID{
 // its params as the message's data; a reason without words keeps the
 // domain's English message.
 func reasonText(l *i18n.Lang, e *domain.Error) string {
-	id, ok := reasonMessages[e.Reason]
 	if e.Reason == dom.ErrNotFound.Reason {
-		id, ok = notFoundMessage(e.Params), true
+		return l.T(notFoundMessage(e.Params), i18n.Data(e.Params))
 	}
-	if !ok {
-		return e.Message
-	}
-	return l.T(id, i18n.Data(e.Params))
+	return i18n.Worded(l, reasonMessages, e.Reason, i18n.Data(e.Params), e.Message)
 }
 
 // notFoundMessage says which ideas are missing: the ones the error names

@@ -88,9 +88,5 @@ var fieldMessages = map[string]i18n.ID{
 // reason with its params as data (plain text: Slack shows field errors as
 // they are); a reason without words keeps the domain's English message.
 func fieldMessage(l *i18n.Lang, e *domain.Error) string {
-	id, ok := fieldMessages[e.Reason]
-	if !ok {
-		return e.Message
-	}
-	return l.T(id, i18n.Data(e.Params))
+	return i18n.Worded(l, fieldMessages, e.Reason, i18n.Data(e.Params), e.Message)
 }

@@ -72,9 +72,5 @@ var inputMessages = map[surveys.InputProblem]i18n.ID{
 // inputMessage says in l what is wrong with an answer, as plain text (a
 // modal's field error); a problem without words keeps the domain's.
 func inputMessage(l *i18n.Lang, in *surveys.InputError) string {
-	id, ok := inputMessages[in.Why]
-	if !ok {
-		return in.Msg
-	}
-	return l.T(id, i18n.Data{"Max": surveys.MaxTextLength})
+	return i18n.Worded(l, inputMessages, in.Why, i18n.Data{"Max": surveys.MaxTextLength}, in.Msg)
 }

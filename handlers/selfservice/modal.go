@@ -326,11 +326,7 @@ var fieldMessages = map[string]i18n.ID{
 // test checks that every reason has words); one without words keeps the
 // domain's English message.
 func fieldMessage(l *i18n.Lang, e *domain.Error) string {
-	id, ok := fieldMessages[e.Reason]
-	if !ok {
-		return e.Message
-	}
-	return l.T(id, fieldData(l, e))
+	return i18n.Worded(l, fieldMessages, e.Reason, fieldData(l, e), e.Message)
 }
 
 // fieldData is a field error's params as the data of its message in l:
